@@ -1,0 +1,195 @@
+//! What member units report: typed values that remember the cell they came from.
+//!
+//! Units submit **facts**, never scores. A [`Submission`] is one unit's workbook (or one
+//! entry of a facts import file) after normalisation; [`crate::merge::merge`] combines all
+//! submissions into [`Facts`], which is what the scoring engine reads.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where a value came from: unit, file, sheet and A1 cell. For values from a facts import
+/// file, `sheet` and `cell` name the JSON path instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Source {
+    pub unit: String,
+    #[serde(default)]
+    pub file: String,
+    #[serde(default)]
+    pub sheet: String,
+    #[serde(default)]
+    pub cell: String,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.unit)?;
+        if !self.file.is_empty() {
+            write!(f, " {}", self.file)?;
+        }
+        if !self.sheet.is_empty() {
+            write!(f, " › {}", self.sheet)?;
+        }
+        if !self.cell.is_empty() {
+            write!(f, " › {}", self.cell)?;
+        }
+        Ok(())
+    }
+}
+
+/// A normalised value. Documents (`doc` facts: a title and/or 文号) are `Text`; a non-empty
+/// text means "exists".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    Text(String),
+    Number(Decimal),
+    /// A rate as numerator and denominator, e.g. 98 of 100 checked.
+    Rate { num: Decimal, den: Decimal },
+    Bool(bool),
+    Date(NaiveDate),
+}
+
+impl Value {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+    pub fn as_number(&self) -> Option<Decimal> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    /// True for a non-blank text, a `true` boolean, any number, date or rate.
+    pub fn is_present(&self) -> bool {
+        match self {
+            Value::Text(s) => !s.trim().is_empty(),
+            Value::Bool(b) => *b,
+            _ => true,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(s) => f.write_str(s),
+            Value::Number(n) => write!(f, "{}", n.normalize()),
+            Value::Rate { num, den } => write!(f, "{}/{}", num.normalize(), den.normalize()),
+            Value::Bool(b) => f.write_str(if *b { "是" } else { "否" }),
+            Value::Date(d) => write!(f, "{}", crate::config::chinese_date(*d)),
+        }
+    }
+}
+
+/// One scalar fact as one unit reported it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalarFact {
+    pub key: String,
+    pub value: Value,
+    /// 证明材料: a file name under the unit's evidence folder, or a 文号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub source: Source,
+}
+
+/// One row of a record list (e.g. one 表彰, one 标准, one 质量荣誉).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The list this row belongs to (catalogue list key).
+    pub list: String,
+    /// Field key → value; blank cells are absent.
+    pub fields: BTreeMap<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// The first cell of the row.
+    pub source: Source,
+}
+
+impl Record {
+    pub fn get(&self, field: &str) -> Option<&Value> {
+        self.fields.get(field)
+    }
+    pub fn text(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).and_then(Value::as_text)
+    }
+}
+
+/// One unit's normalised submission (one workbook).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    /// Canonical unit name (see [`crate::units::Roster::resolve`]).
+    pub unit: String,
+    /// Path of the workbook relative to the input folder.
+    #[serde(default)]
+    pub file: String,
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    #[serde(default)]
+    pub scalars: Vec<ScalarFact>,
+    #[serde(default)]
+    pub records: Vec<Record>,
+    /// Free narrative per indicator (工作开展情况), used by the 自评报告.
+    #[serde(default)]
+    pub narratives: BTreeMap<u32, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub submitted_on: Option<NaiveDate>,
+}
+
+/// A scalar after merging: one value, and every cell that contributed to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergedFact {
+    pub value: Value,
+    pub evidence: Vec<String>,
+    pub sources: Vec<Source>,
+}
+
+/// Facts after merging all submissions: what the scoring engine reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub scalars: BTreeMap<String, MergedFact>,
+    pub lists: BTreeMap<String, Vec<Record>>,
+    /// Per indicator, the narratives of every unit that wrote one, in roster order.
+    pub narratives: BTreeMap<u32, Vec<(String, String)>>,
+}
+
+impl Facts {
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.scalars.get(key).map(|f| &f.value)
+    }
+    pub fn list(&self, key: &str) -> &[Record] {
+        self.lists.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// The documented import format: a JSON (or TOML) file holding a list of submissions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FactsFile {
+    pub submissions: Vec<Submission>,
+}

@@ -1,0 +1,136 @@
+//! The task-force roster of 附件1 and the unit-name aliases used wherever a unit name is read.
+//!
+//! The seed itself writes one unit several ways (区市场监管局 in 附件2, 区市场监督管理局 in
+//! 附件1), and units type their own names freely on the cover sheet; [`Roster::resolve`]
+//! maps all of them to the canonical short name used in 附件2.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    pub position: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    /// ASCII id used in file names (`shichang` → `shichang.xlsx`, `evidence/shichang/`).
+    pub id: String,
+    /// Canonical short name as written in 附件2 (区市场监管局).
+    pub name: String,
+    /// Full name as written in 附件1 (区市场监督管理局).
+    pub full_name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The unit's member of the task force (附件1).
+    pub member: Person,
+    /// 召集人 / 副召集人 / 成员
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roster {
+    /// 召集人 (not a unit's head: a district leader).
+    pub convener: Person,
+    /// Where the task-force office sits and who directs it.
+    pub office: Office,
+    pub units: Vec<Unit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Office {
+    pub name: String,
+    pub unit: String,
+    pub director: String,
+    pub duties: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    #[error("无法读取专班名单 {path}：{source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("专班名单 {path} 格式有误：{message}")]
+    Parse { path: String, message: String },
+    #[error("专班名单有误：{0}")]
+    Invalid(String),
+}
+
+/// Canonical form for comparing unit names: no whitespace, half-width brackets, no
+/// district prefix.
+pub fn normalise_name(raw: &str) -> String {
+    let mut s: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            _ => c,
+        })
+        .collect();
+    for prefix in ["济南市章丘区", "章丘区"] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = format!("区{rest}");
+        }
+    }
+    s
+}
+
+impl Roster {
+    pub fn load(path: &Path) -> Result<Roster, RosterError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| RosterError::Io { path: path.display().to_string(), source })?;
+        let roster: Roster = toml::from_str(&text).map_err(|e| RosterError::Parse {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        roster.validate()?;
+        Ok(roster)
+    }
+
+    /// Ids and every spelling must be unique, so that [`Roster::resolve`] is unambiguous.
+    pub fn validate(&self) -> Result<(), RosterError> {
+        let mut seen = std::collections::BTreeMap::new();
+        let mut ids = std::collections::BTreeSet::new();
+        for unit in &self.units {
+            if !ids.insert(unit.id.as_str()) {
+                return Err(RosterError::Invalid(format!("单位代号“{}”重复", unit.id)));
+            }
+            for spelling in self.spellings(unit) {
+                if let Some(other) = seen.insert(normalise_name(&spelling), unit.name.clone()) {
+                    if other != unit.name {
+                        return Err(RosterError::Invalid(format!(
+                            "名称“{spelling}”同时指向“{other}”和“{}”",
+                            unit.name
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn spellings<'a>(&self, unit: &'a Unit) -> impl Iterator<Item = String> + 'a {
+        std::iter::once(unit.name.clone())
+            .chain(std::iter::once(unit.full_name.clone()))
+            .chain(unit.aliases.iter().cloned())
+    }
+
+    /// The unit a free-form name designates (any alias, with or without 章丘区 prefix,
+    /// spaces or full-width brackets), or `None`.
+    pub fn resolve(&self, raw: &str) -> Option<&Unit> {
+        let wanted = normalise_name(raw);
+        if wanted.is_empty() {
+            return None;
+        }
+        self.units.iter().find(|u| self.spellings(u).any(|s| normalise_name(&s) == wanted))
+    }
+
+    pub fn by_name(&self, canonical: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.name == canonical)
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+}
