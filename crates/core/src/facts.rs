@@ -193,3 +193,15 @@ impl Facts {
 pub struct FactsFile {
     pub submissions: Vec<Submission>,
 }
+
+/// One entry of the 证明材料目录 (evidence index), numbered `类别-指标-序号` (e.g. `1-3-2`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    pub number: String,
+    pub indicator: u32,
+    pub unit: String,
+    /// File name under the unit's evidence folder, or a 文号.
+    pub name: String,
+    /// True when `name` is a file that exists, or a 文号 (no file expected).
+    pub found: bool,
+}
