@@ -1,0 +1,164 @@
+//! What changed since the previous build: submissions added, changed or removed, indicator
+//! scores up or down with the new 得分依据, diagnostics fixed or new. Printed after every
+//! build and by `watch`, and kept as `output/变更报告.txt`.
+
+use crate::record::{BuildRecord, FileEntry};
+use zhiliang_core::Decimal;
+use zhiliang_core::diagnostics::Diagnostic;
+use zhiliang_core::score::display;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreChange {
+    pub indicator: u32,
+    pub before: Decimal,
+    pub after: Decimal,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChangeReport {
+    /// True when there was no previous build to compare with.
+    pub first_build: bool,
+    pub added: Vec<FileEntry>,
+    pub changed: Vec<FileEntry>,
+    pub removed: Vec<FileEntry>,
+    /// Other inputs (catalogue, configuration, templates, evidence) whose content changed.
+    pub other_inputs_changed: Vec<String>,
+    pub scores: Vec<ScoreChange>,
+    pub total_before: Decimal,
+    pub total_after: Decimal,
+    pub fixed: Vec<Diagnostic>,
+    pub new: Vec<Diagnostic>,
+}
+
+impl ChangeReport {
+    pub fn between(previous: Option<&BuildRecord>, current: &BuildRecord) -> ChangeReport {
+        let Some(prev) = previous else {
+            return ChangeReport {
+                first_build: true,
+                total_after: current.total,
+                ..Default::default()
+            };
+        };
+        let before = prev.submissions();
+        let after = current.submissions();
+        let mut report = ChangeReport {
+            total_before: prev.total,
+            total_after: current.total,
+            ..Default::default()
+        };
+        for (path, entry) in &after {
+            match before.get(path) {
+                None => report.added.push((*entry).clone()),
+                Some(old) if old.sha256 != entry.sha256 => report.changed.push((*entry).clone()),
+                Some(_) => {}
+            }
+        }
+        for (path, entry) in &before {
+            if !after.contains_key(path) {
+                report.removed.push((*entry).clone());
+            }
+        }
+        let others = |r: &BuildRecord| {
+            r.inputs
+                .iter()
+                .filter(|f| f.unit.is_none())
+                .map(|f| (f.path.clone(), f.sha256.clone()))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let (old_others, new_others) = (others(prev), others(current));
+        for (path, hash) in &new_others {
+            if old_others.get(path) != Some(hash) {
+                report.other_inputs_changed.push(path.clone());
+            }
+        }
+        for path in old_others.keys() {
+            if !new_others.contains_key(path) {
+                report.other_inputs_changed.push(path.clone());
+            }
+        }
+        for (id, now) in &current.scores {
+            let was = prev.scores.get(id).map(|b| b.score).unwrap_or_default();
+            if was != now.score {
+                report.scores.push(ScoreChange {
+                    indicator: *id,
+                    before: was,
+                    after: now.score,
+                    basis: now.basis.clone(),
+                });
+            }
+        }
+        let key = |d: &Diagnostic| (d.code, d.location.clone(), d.message.clone());
+        let old_keys: std::collections::BTreeSet<_> = prev.diagnostics.iter().map(key).collect();
+        let new_keys: std::collections::BTreeSet<_> = current.diagnostics.iter().map(key).collect();
+        report.fixed =
+            prev.diagnostics.iter().filter(|d| !new_keys.contains(&key(d))).cloned().collect();
+        report.new =
+            current.diagnostics.iter().filter(|d| !old_keys.contains(&key(d))).cloned().collect();
+        report
+    }
+
+    /// Nothing that a reader of the documents would notice has changed.
+    pub fn is_empty(&self) -> bool {
+        !self.first_build
+            && self.added.is_empty()
+            && self.changed.is_empty()
+            && self.removed.is_empty()
+            && self.other_inputs_changed.is_empty()
+            && self.scores.is_empty()
+            && self.fixed.is_empty()
+            && self.new.is_empty()
+    }
+
+    /// The Chinese text printed after a build and kept as 变更报告.txt.
+    pub fn render(&self) -> String {
+        if self.first_build {
+            return format!(
+                "首次生成（无上次生成记录可比较），总分 {}。\n",
+                display(self.total_after)
+            );
+        }
+        if self.is_empty() {
+            return format!("与上次生成相比无变化，总分仍为 {}。\n", display(self.total_after));
+        }
+        let mut out = String::from("与上次生成相比：\n");
+        let unit = |f: &FileEntry| f.unit.clone().unwrap_or_default();
+        for f in &self.added {
+            out.push_str(&format!("  新增报送：{}（{}）\n", f.path, unit(f)));
+        }
+        for f in &self.changed {
+            out.push_str(&format!("  更新报送：{}（{}）\n", f.path, unit(f)));
+        }
+        for f in &self.removed {
+            out.push_str(&format!("  撤回报送：{}（{}）\n", f.path, unit(f)));
+        }
+        for path in &self.other_inputs_changed {
+            out.push_str(&format!("  其他输入已变更：{path}\n"));
+        }
+        for c in &self.scores {
+            let arrow = if c.after > c.before { "上升" } else { "下降" };
+            out.push_str(&format!(
+                "  指标{}得分{}：{} → {}。{}\n",
+                c.indicator,
+                arrow,
+                display(c.before),
+                display(c.after),
+                c.basis
+            ));
+        }
+        if self.total_before != self.total_after {
+            out.push_str(&format!(
+                "  总分：{} → {}\n",
+                display(self.total_before),
+                display(self.total_after)
+            ));
+        }
+        for d in &self.fixed {
+            out.push_str(&format!("  已解决：{d}\n"));
+        }
+        for d in &self.new {
+            out.push_str(&format!("  新问题：{d}\n"));
+        }
+        out
+    }
+}

@@ -1,0 +1,91 @@
+//! Atomic file output: write to a temporary file in the destination folder, fsync, rename.
+//! An interrupted run therefore leaves either the previous file or the new one, never half
+//! of one — the office may be printing the previous set while a rebuild runs.
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `bytes` to `path` atomically. Skips the write when the file already holds
+/// exactly these bytes (keeps mtimes stable for watchers and printers), and says so.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
+    if let Ok(existing) = std::fs::read(path) {
+        if existing == bytes {
+            return Ok(WriteOutcome::Unchanged);
+        }
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".zhiliang-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
+    tmp.write_all(bytes).with_context(|| format!("写入 {} 失败", path.display()))?;
+    tmp.as_file().sync_all().ok();
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("无法写入 {}", path.display()))?;
+    Ok(WriteOutcome::Written)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    Written,
+    Unchanged,
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of a file, streamed (evidence files may be large scans).
+pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("无法打开 {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let size = std::io::copy(&mut file, &mut hasher)
+        .with_context(|| format!("无法读取 {}", path.display()))?;
+    let digest = hasher.finalize();
+    Ok((digest.iter().map(|b| format!("{b:02x}")).collect(), size))
+}
+
+/// Path relative to `base` with forward slashes, for manifests that must read the same on
+/// every machine.
+pub fn relative(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_reports_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a").join("x.pdf");
+        assert_eq!(write_atomic(&path, b"one").unwrap(), WriteOutcome::Written);
+        assert_eq!(write_atomic(&path, b"one").unwrap(), WriteOutcome::Unchanged);
+        assert_eq!(write_atomic(&path, b"two").unwrap(), WriteOutcome::Written);
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        // no temporary files left behind
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["x.pdf".to_string()]);
+    }
+
+    #[test]
+    fn sha256_of_known_value() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
