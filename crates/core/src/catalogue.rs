@@ -5,10 +5,14 @@
 //! wrong points sum, an unknown unit or a duplicate fact key is reported with the place
 //! it occurs instead of producing a wrong score.
 
+use std::collections::BTreeSet;
+use std::path::Path;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::score::Rule;
+use crate::units::Roster;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalogue {
@@ -147,6 +151,9 @@ pub struct ListDef {
     pub evidence: bool,
     #[serde(default)]
     pub help: String,
+    /// The date field the rolling windows (近一年/近三年) look at.
+    #[serde(default)]
+    pub date_field: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,5 +202,312 @@ impl Indicator {
     /// Whether every member unit answers for this indicator too.
     pub fn open_to_all(&self) -> bool {
         self.responsible.iter().any(|u| ALL_MEMBERS.contains(&u.as_str()))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("无法读取任务分解表 {path}：{source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("任务分解表 {path} 格式有误：{message}")]
+    Parse { path: String, message: String },
+    /// Every problem found, each a Chinese sentence naming the place (指标14：…).
+    #[error("任务分解表 {path} 有误：\n{}", .problems.join("\n"))]
+    Invalid { path: String, problems: Vec<String> },
+}
+
+impl CatalogueError {
+    /// The problems as `catalogue-invalid` diagnostics.
+    pub fn diagnostics(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        use crate::diagnostics::{Code, Diagnostic, Location};
+        let path = match self {
+            CatalogueError::Io { path, .. }
+            | CatalogueError::Parse { path, .. }
+            | CatalogueError::Invalid { path, .. } => path.clone(),
+        };
+        match self {
+            CatalogueError::Invalid { problems, .. } => problems
+                .iter()
+                .map(|p| {
+                    Diagnostic::new(Code::CatalogueInvalid, Location::file(path.clone()), p.clone())
+                })
+                .collect(),
+            other => vec![Diagnostic::new(
+                Code::CatalogueInvalid,
+                Location::file(path),
+                other.to_string(),
+            )],
+        }
+    }
+}
+
+/// Declared shape of 附件2: 4 categories, 15 subcategories, 43 indicators, 100 points.
+pub const CATEGORY_COUNT: usize = 4;
+pub const SUBCATEGORY_COUNT: usize = 15;
+pub const INDICATOR_COUNT: u32 = 43;
+
+impl Catalogue {
+    /// Read and validate `catalogue/indicators.toml`; responsible units are resolved to
+    /// their canonical names through the roster.
+    pub fn load(path: &Path, roster: &Roster) -> Result<Catalogue, CatalogueError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| CatalogueError::Io { path: path.display().to_string(), source })?;
+        Self::parse(&text, &path.display().to_string(), roster)
+    }
+
+    pub fn parse(text: &str, origin: &str, roster: &Roster) -> Result<Catalogue, CatalogueError> {
+        let mut catalogue: Catalogue = toml::from_str(text).map_err(|e| CatalogueError::Parse {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        let problems = catalogue.validate(roster);
+        if problems.is_empty() {
+            Ok(catalogue)
+        } else {
+            Err(CatalogueError::Invalid { path: origin.to_string(), problems })
+        }
+    }
+
+    /// Check the catalogue against 附件2's shape and itself, resolving responsible units to
+    /// canonical names. Returns every problem found (empty when valid).
+    pub fn validate(&mut self, roster: &Roster) -> Vec<String> {
+        let mut problems = Vec::new();
+        self.validate_shape(&mut problems);
+        self.validate_definitions(&mut problems);
+        for indicator in &mut self.indicators {
+            for unit in &mut indicator.responsible {
+                if ALL_MEMBERS.contains(&unit.as_str()) {
+                    continue;
+                }
+                match roster.resolve(unit) {
+                    Some(u) => *unit = u.name.clone(),
+                    None => problems
+                        .push(format!("指标{}：责任单位“{unit}”不在专班名单中", indicator.id)),
+                }
+            }
+        }
+        for indicator in &self.indicators {
+            self.validate_indicator(indicator, &mut problems);
+        }
+        problems
+    }
+
+    fn validate_shape(&self, problems: &mut Vec<String>) {
+        if self.categories.len() != CATEGORY_COUNT {
+            problems.push(format!(
+                "类别：应为{CATEGORY_COUNT}个一级类别，现为{}个",
+                self.categories.len()
+            ));
+        }
+        let subs: usize = self.categories.iter().map(|c| c.subcategories.len()).sum();
+        if subs != SUBCATEGORY_COUNT {
+            problems.push(format!("二级指标：应为{SUBCATEGORY_COUNT}个，现为{subs}个"));
+        }
+        let ids: Vec<u32> = self.indicators.iter().map(|i| i.id).collect();
+        let expected: Vec<u32> = (1..=INDICATOR_COUNT).collect();
+        if ids != expected {
+            problems.push(format!(
+                "指标序号：应为1至{INDICATOR_COUNT}依次排列，现为{}",
+                ids.iter().map(u32::to_string).collect::<Vec<_>>().join("、")
+            ));
+        }
+        let mut total = Decimal::ZERO;
+        for category in &self.categories {
+            total += category.points;
+            let mut category_sum = Decimal::ZERO;
+            for sub in &category.subcategories {
+                category_sum += sub.points;
+                let sum: Decimal = self
+                    .indicators
+                    .iter()
+                    .filter(|i| i.category == category.name && i.subcategory == sub.name)
+                    .map(|i| i.points)
+                    .sum();
+                if sum != sub.points {
+                    problems.push(format!(
+                        "二级指标“{}”：所含指标分值合计{}与其分值{}不符",
+                        sub.name,
+                        sum.normalize(),
+                        sub.points.normalize()
+                    ));
+                }
+            }
+            if category_sum != category.points {
+                problems.push(format!(
+                    "类别“{}”：二级指标分值合计{}与其分值{}不符",
+                    category.name,
+                    category_sum.normalize(),
+                    category.points.normalize()
+                ));
+            }
+        }
+        if total != Decimal::ONE_HUNDRED {
+            problems.push(format!("总分：各类别分值合计{}，应为100", total.normalize()));
+        }
+    }
+
+    fn validate_definitions(&self, problems: &mut Vec<String>) {
+        let mut keys = BTreeSet::new();
+        for f in &self.facts {
+            if !keys.insert(f.key.as_str()) {
+                problems.push(format!("事实定义：键“{}”重复", f.key));
+            }
+            if f.kind == FieldKind::Choice && f.options.is_empty() {
+                problems.push(format!("事实“{}”：选择型字段缺少可选项（options）", f.key));
+            }
+            if f.label.trim().is_empty() {
+                problems.push(format!("事实“{}”：缺少中文名称（label）", f.key));
+            }
+        }
+        for l in &self.lists {
+            if !keys.insert(l.key.as_str()) {
+                problems.push(format!("清单定义：键“{}”重复", l.key));
+            }
+            let mut fields = BTreeSet::new();
+            for field in &l.fields {
+                if !fields.insert(field.key.as_str()) {
+                    problems.push(format!("清单“{}”：字段“{}”重复", l.key, field.key));
+                }
+                if field.kind == FieldKind::Choice && field.options.is_empty() {
+                    problems.push(format!(
+                        "清单“{}”字段“{}”：选择型字段缺少可选项（options）",
+                        l.key, field.key
+                    ));
+                }
+            }
+            for id in &l.identity {
+                if !fields.contains(id.as_str()) {
+                    problems.push(format!("清单“{}”：识别字段“{id}”未定义", l.key));
+                }
+            }
+            if let Some(d) = &l.date_field {
+                match l.fields.iter().find(|f| &f.key == d) {
+                    Some(f) if f.kind == FieldKind::Date => {}
+                    _ => problems.push(format!("清单“{}”：日期字段“{d}”未定义或不是日期型", l.key)),
+                }
+            }
+        }
+    }
+
+    fn validate_indicator(&self, indicator: &Indicator, problems: &mut Vec<String>) {
+        let id = indicator.id;
+        match self.categories.iter().find(|c| c.name == indicator.category) {
+            None => problems.push(format!("指标{id}：类别“{}”未定义", indicator.category)),
+            Some(c) if !c.subcategories.iter().any(|s| s.name == indicator.subcategory) => problems
+                .push(format!(
+                    "指标{id}：二级指标“{}”不属于类别“{}”",
+                    indicator.subcategory, indicator.category
+                )),
+            Some(_) => {}
+        }
+        if indicator.text.trim().is_empty() {
+            problems.push(format!("指标{id}：缺少指标内容及评分方法（text）"));
+        }
+        if indicator.responsible.is_empty() {
+            problems.push(format!("指标{id}：缺少责任单位（responsible）"));
+        }
+        match indicator.rule.max() {
+            Some(max) if max == indicator.points => {}
+            Some(max) => problems.push(format!(
+                "指标{id}：评分规则最高分 {} 与分值 {} 不符",
+                max.normalize(),
+                indicator.points.normalize()
+            )),
+            None => problems.push(format!(
+                "指标{id}：评分规则没有上限（按个计分的部分须设 cap 或放在有 cap 的 sum 中）"
+            )),
+        }
+        for key in &indicator.facts {
+            if self.fact(key).is_none() {
+                problems.push(format!("指标{id}：facts 中的事实“{key}”未定义"));
+            }
+        }
+        for key in &indicator.lists {
+            if self.list(key).is_none() {
+                problems.push(format!("指标{id}：lists 中的清单“{key}”未定义"));
+            }
+        }
+        for key in indicator.rule.fact_keys() {
+            if self.fact(key).is_none() {
+                problems.push(format!("指标{id}：评分规则引用的事实“{key}”未定义"));
+            } else if !indicator.facts.iter().any(|k| k == key) {
+                problems.push(format!("指标{id}：评分规则引用的事实“{key}”未列入 facts"));
+            }
+        }
+        for counter in indicator.rule.counters() {
+            let Some(list) = self.list(&counter.list) else {
+                problems.push(format!("指标{id}：评分规则引用的清单“{}”未定义", counter.list));
+                continue;
+            };
+            if !indicator.lists.contains(&counter.list) {
+                problems
+                    .push(format!("指标{id}：评分规则引用的清单“{}”未列入 lists", counter.list));
+            }
+            if counter.window.is_some() && list.date_field.is_none() {
+                problems.push(format!(
+                    "指标{id}：清单“{}”按时间窗口统计，但未指定日期字段（date_field）",
+                    list.key
+                ));
+            }
+            for field in counter.field_refs() {
+                if !list.fields.iter().any(|f| f.key == field) {
+                    problems
+                        .push(format!("指标{id}：评分规则引用的字段“{}.{field}”未定义", list.key));
+                }
+            }
+            for f in &counter.filter {
+                if let Some(def) = list.fields.iter().find(|d| d.key == f.field) {
+                    if !crate::score::filter_fits(f, def.kind) {
+                        problems.push(format!(
+                            "指标{id}：字段“{}.{}”的类型与筛选条件不符",
+                            list.key, f.field
+                        ));
+                    }
+                    for v in f.eq.iter().chain(f.one_of.iter()) {
+                        if def.kind == FieldKind::Choice && !def.options.contains(v) {
+                            problems.push(format!(
+                                "指标{id}：筛选值“{v}”不在字段“{}.{}”的可选项内",
+                                list.key, f.field
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        for key in indicator.rule.benchmark_keys() {
+            if key.trim().is_empty() {
+                problems.push(format!("指标{id}：功效系数法规则缺少基准键（benchmark）"));
+            }
+        }
+    }
+
+    /// Every benchmark key the rules look up, in catalogue order, with its indicator.
+    pub fn benchmark_keys(&self) -> Vec<(u32, String)> {
+        let mut out = Vec::new();
+        for i in &self.indicators {
+            for key in i.rule.benchmark_keys() {
+                out.push((i.id, key.to_string()));
+            }
+        }
+        out
+    }
+
+    /// `missing-benchmark` errors for every benchmark key the campaign lacks.
+    pub fn check_benchmarks(
+        &self,
+        campaign: &crate::config::Campaign,
+    ) -> Vec<crate::diagnostics::Diagnostic> {
+        use crate::diagnostics::{Code, Diagnostic, Location};
+        self.benchmark_keys()
+            .into_iter()
+            .filter(|(_, key)| !campaign.benchmarks.contains_key(key))
+            .map(|(id, key)| {
+                Diagnostic::new(
+                    Code::MissingBenchmark,
+                    Location::indicator(id).with_fact(key.clone()),
+                    format!("指标{id}：缺少功效系数法基准“{key}”的满意值和不允许值，请在创建配置 [benchmarks] 中补充"),
+                )
+            })
+            .collect()
     }
 }

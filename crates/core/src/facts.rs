@@ -47,7 +47,10 @@ pub enum Value {
     Text(String),
     Number(Decimal),
     /// A rate as numerator and denominator, e.g. 98 of 100 checked.
-    Rate { num: Decimal, den: Decimal },
+    Rate {
+        num: Decimal,
+        den: Decimal,
+    },
     Bool(bool),
     Date(NaiveDate),
 }

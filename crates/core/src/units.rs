@@ -97,13 +97,13 @@ impl Roster {
                 return Err(RosterError::Invalid(format!("单位代号“{}”重复", unit.id)));
             }
             for spelling in self.spellings(unit) {
-                if let Some(other) = seen.insert(normalise_name(&spelling), unit.name.clone()) {
-                    if other != unit.name {
-                        return Err(RosterError::Invalid(format!(
-                            "名称“{spelling}”同时指向“{other}”和“{}”",
-                            unit.name
-                        )));
-                    }
+                if let Some(other) = seen.insert(normalise_name(&spelling), unit.name.clone())
+                    && other != unit.name
+                {
+                    return Err(RosterError::Invalid(format!(
+                        "名称“{spelling}”同时指向“{other}”和“{}”",
+                        unit.name
+                    )));
                 }
             }
         }

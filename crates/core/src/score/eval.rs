@@ -1,0 +1,811 @@
+//! Evaluation of one rule tree against the merged facts.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::display;
+use super::rule::{Condition, Counter, Expr, Filter, Rule, window_name};
+use crate::catalogue::{Catalogue, FieldKind};
+use crate::config::Campaign;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::facts::{Facts, Record, Source, Value};
+
+/// What one rule (or part) produced.
+pub(crate) struct Outcome {
+    pub score: Decimal,
+    /// Phrase for the 得分依据 sentence (no final 。).
+    pub basis: String,
+    /// Phrases saying what would earn the lost points.
+    pub improve: Vec<String>,
+}
+
+/// Everything one indicator's evaluation reads and collects.
+pub(crate) struct Ctx<'a> {
+    pub catalogue: &'a Catalogue,
+    pub facts: &'a Facts,
+    pub campaign: &'a Campaign,
+    pub indicator: u32,
+    pub evidence: Vec<String>,
+    pub sources: Vec<Source>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The value of an expression.
+enum Val {
+    Num(Decimal),
+    /// Growth over a zero base: scored by the special rule, not the formula.
+    ZeroBase {
+        now_positive: bool,
+    },
+    /// Why there is no value (a phrase naming what is missing).
+    Missing(String),
+}
+
+const SIXTY: Decimal = Decimal::from_parts(60, 0, 0, false, 0);
+const FORTY: Decimal = Decimal::from_parts(40, 0, 0, false, 0);
+
+impl<'a> Ctx<'a> {
+    fn fact_label(&self, key: &str) -> String {
+        self.catalogue.fact(key).map(|f| f.label.clone()).unwrap_or_else(|| key.to_string())
+    }
+
+    fn list_label(&self, key: &str) -> String {
+        self.catalogue.list(key).map(|l| l.label.clone()).unwrap_or_else(|| key.to_string())
+    }
+
+    /// Read a fact and remember its evidence and sources.
+    fn use_fact(&mut self, key: &str) -> Option<&'a Value> {
+        let fact = self.facts.scalars.get(key)?;
+        for e in &fact.evidence {
+            if !self.evidence.contains(e) {
+                self.evidence.push(e.clone());
+            }
+        }
+        for s in &fact.sources {
+            if !self.sources.contains(s) {
+                self.sources.push(s.clone());
+            }
+        }
+        Some(&fact.value)
+    }
+
+    fn use_record(&mut self, record: &Record) {
+        if let Some(e) = &record.evidence
+            && !e.trim().is_empty()
+            && !self.evidence.contains(e)
+        {
+            self.evidence.push(e.clone());
+        }
+        if !self.sources.contains(&record.source) {
+            self.sources.push(record.source.clone());
+        }
+    }
+
+    /// A number fact (a rate as %), or a phrase saying why there is none.
+    fn number(&mut self, key: &str) -> Result<Decimal, String> {
+        let label = self.fact_label(key);
+        match self.use_fact(key) {
+            None => Err(format!("未填报{label}")),
+            Some(Value::Number(n)) => Ok(*n),
+            Some(Value::Rate { num, den }) => {
+                if den.is_zero() {
+                    Err(format!("{label}的分母为0"))
+                } else {
+                    Ok(*num / *den * Decimal::ONE_HUNDRED)
+                }
+            }
+            Some(other) => Err(format!("{label}不是数值（{other}）")),
+        }
+    }
+
+    pub fn eval(&mut self, rule: &Rule) -> Outcome {
+        match rule {
+            Rule::All { label, points, conditions } => {
+                let mut failures = Vec::new();
+                for c in conditions {
+                    if let Err(why) = self.condition(c) {
+                        failures.push(why);
+                    }
+                }
+                let label = if label.is_empty() { "本项".to_string() } else { label.clone() };
+                if failures.is_empty() {
+                    Outcome {
+                        score: *points,
+                        basis: format!("{label}（{}分）", display(*points)),
+                        improve: vec![],
+                    }
+                } else {
+                    let why = failures.join("、");
+                    Outcome {
+                        score: Decimal::ZERO,
+                        basis: format!("{label}：{why}（0分）"),
+                        improve: vec![format!("{label}（{}分）：{why}", display(*points))],
+                    }
+                }
+            }
+            Rule::Level { label, fact, levels } => {
+                let name = self.fact_label(fact);
+                let label = if label.is_empty() { name.clone() } else { label.clone() };
+                let best = levels.iter().map(|l| l.points).fold(Decimal::ZERO, Decimal::max);
+                let value = self.use_fact(fact).map(|v| v.to_string());
+                let points = value
+                    .as_deref()
+                    .and_then(|v| levels.iter().find(|l| l.value == v))
+                    .map(|l| l.points)
+                    .unwrap_or(Decimal::ZERO);
+                let shown = value.clone().unwrap_or_else(|| "未填报".to_string());
+                let improve = if points < best {
+                    let top = levels.iter().find(|l| l.points == best).map(|l| l.value.clone());
+                    vec![format!("{label}达到“{}”可得{}分", top.unwrap_or_default(), display(best))]
+                } else {
+                    vec![]
+                };
+                Outcome {
+                    score: points,
+                    basis: format!("{label}为“{shown}”（{}分）", display(points)),
+                    improve,
+                }
+            }
+            Rule::MaxLevel { label, records, field, levels } => {
+                let qualifying = self.records(records);
+                let best = levels.iter().map(|l| l.points).fold(Decimal::ZERO, Decimal::max);
+                let mut got: Option<(&str, Decimal)> = None;
+                for r in &qualifying {
+                    let Some(v) = r.get(field).map(|v| v.to_string()) else {
+                        continue;
+                    };
+                    if let Some(l) = levels.iter().find(|l| l.value == v)
+                        && got.is_none_or(|(_, p)| l.points > p)
+                    {
+                        got = Some((l.value.as_str(), l.points));
+                    }
+                }
+                for r in &qualifying {
+                    self.use_record(r);
+                }
+                let scope = self.scope(records);
+                let label = if label.is_empty() { scope.clone() } else { label.clone() };
+                let (basis, score) = match got {
+                    Some((v, p)) => (format!("{label}最高为{v}（{}分）", display(p)), p),
+                    None => (format!("{label}无符合条件的记录（0分）"), Decimal::ZERO),
+                };
+                let improve = if score < best {
+                    let top = levels.iter().find(|l| l.points == best).map(|l| l.value.clone());
+                    vec![format!("{label}达到{}可得{}分", top.unwrap_or_default(), display(best))]
+                } else {
+                    vec![]
+                };
+                Outcome { score, basis, improve }
+            }
+            Rule::PerRecord { label, records, each, cap, unit } => {
+                let unit = if unit.is_empty() { "个" } else { unit.as_str() };
+                let qualifying = self.records(records);
+                let n = Decimal::from(qualifying.len());
+                for r in &qualifying {
+                    self.use_record(r);
+                }
+                let raw = n * *each;
+                let score = cap.map_or(raw, |c| raw.min(c));
+                let label = if label.is_empty() { self.scope(records) } else { label.clone() };
+                let rate = match cap {
+                    Some(c) => format!("{}分/{unit}，上限{}分", display(*each), display(*c)),
+                    None => format!("{}分/{unit}", display(*each)),
+                };
+                let mut basis =
+                    format!("{label}{}{unit}（{rate}）{}分", qualifying.len(), display(score));
+                if let Some(note) = self.dedupe_note(records) {
+                    basis.push_str(&note);
+                }
+                let improve = match cap {
+                    Some(c) if score < *c => vec![format!(
+                        "{label}每增加1{unit}可加{}分（上限{}分）",
+                        display(*each),
+                        display(*c)
+                    )],
+                    _ => vec![],
+                };
+                Outcome { score, basis, improve }
+            }
+            Rule::Tiers { label, records, tiers } => {
+                let n = self.count(records);
+                let best = tiers.iter().map(|t| t.points).fold(Decimal::ZERO, Decimal::max);
+                let score = tiers
+                    .iter()
+                    .filter(|t| n >= t.min)
+                    .map(|t| t.points)
+                    .fold(Decimal::ZERO, Decimal::max);
+                let label = if label.is_empty() { self.scope(records) } else { label.clone() };
+                let what = if records.distinct.is_some() { "种" } else { "项" };
+                let improve = if score < best {
+                    let need = tiers.iter().filter(|t| t.points == best).map(|t| t.min).min();
+                    vec![format!(
+                        "{label}达到{}{what}可得{}分",
+                        need.unwrap_or_default(),
+                        display(best)
+                    )]
+                } else {
+                    vec![]
+                };
+                Outcome {
+                    score,
+                    basis: format!("{label}{n}{what}（{}分）", display(score)),
+                    improve,
+                }
+            }
+            Rule::Deduct { label, records, field, full, per_missing } => {
+                let qualifying = self.records(records);
+                for r in &qualifying {
+                    self.use_record(r);
+                }
+                let options = self
+                    .catalogue
+                    .list(&records.list)
+                    .and_then(|l| l.fields.iter().find(|f| &f.key == field))
+                    .map(|f| f.options.clone())
+                    .unwrap_or_default();
+                let missing: Vec<&String> = options
+                    .iter()
+                    .filter(|o| !qualifying.iter().any(|r| r.text(field) == Some(o.as_str())))
+                    .collect();
+                let deduction = per_missing * Decimal::from(missing.len());
+                let score = (*full - deduction).max(Decimal::ZERO);
+                let label =
+                    if label.is_empty() { self.list_label(&records.list) } else { label.clone() };
+                if missing.is_empty() {
+                    Outcome {
+                        score,
+                        basis: format!(
+                            "{label}{}个领域齐全（{}分）",
+                            options.len(),
+                            display(score)
+                        ),
+                        improve: vec![],
+                    }
+                } else {
+                    let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                    Outcome {
+                        score,
+                        basis: format!(
+                            "{label}缺少{}共{}项，每项扣{}分，得{}分",
+                            names.join("、"),
+                            missing.len(),
+                            display(*per_missing),
+                            display(score)
+                        ),
+                        improve: vec![format!("{label}补齐{}", names.join("、"))],
+                    }
+                }
+            }
+            Rule::Efficacy { label, value, benchmark, points, unit, zero_below } => {
+                self.efficacy(label, value, benchmark, *points, unit, *zero_below)
+            }
+            Rule::Sum { label, cap, parts } => {
+                let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
+                let raw: Decimal = outcomes.iter().map(|o| o.score).sum();
+                let score = cap.map_or(raw, |c| raw.min(c));
+                let phrases: Vec<&str> = outcomes.iter().map(|o| o.basis.as_str()).collect();
+                let mut basis = String::new();
+                if !label.is_empty() {
+                    basis.push_str(label);
+                    basis.push('：');
+                }
+                basis.push_str(&phrases.join("；"));
+                match cap {
+                    Some(c) if raw > *c => basis.push_str(&format!(
+                        "；累计{}分，超过上限按{}分计",
+                        display(raw),
+                        display(*c)
+                    )),
+                    _ if parts.len() > 1 => basis.push_str(&format!("；合计{}分", display(score))),
+                    _ => {}
+                }
+                let improve = if cap.is_some_and(|c| score >= c) {
+                    vec![]
+                } else {
+                    outcomes.into_iter().flat_map(|o| o.improve).collect()
+                };
+                Outcome { score, basis, improve }
+            }
+            Rule::Max { label, parts } => {
+                let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
+                let Some(best) =
+                    outcomes.into_iter().reduce(|a, b| if b.score > a.score { b } else { a })
+                else {
+                    return Outcome { score: Decimal::ZERO, basis: label.clone(), improve: vec![] };
+                };
+                let improve = if best.score < rule.max().unwrap_or(Decimal::ZERO) {
+                    let first = parts.first().map(|p| self.peek_improve(p)).unwrap_or_default();
+                    if first.is_empty() { best.improve.clone() } else { first }
+                } else {
+                    vec![]
+                };
+                let basis =
+                    if label.is_empty() { best.basis } else { format!("{label}：{}", best.basis) };
+                Outcome { score: best.score, basis, improve }
+            }
+        }
+    }
+
+    /// The improvement advice of the best alternative of a `max`, without collecting
+    /// evidence or diagnostics twice.
+    fn peek_improve(&mut self, rule: &Rule) -> Vec<String> {
+        let (evidence, sources, diags) =
+            (self.evidence.len(), self.sources.len(), self.diagnostics.len());
+        let improve = self.eval(rule).improve;
+        self.evidence.truncate(evidence);
+        self.sources.truncate(sources);
+        self.diagnostics.truncate(diags);
+        improve
+    }
+
+    fn condition(&mut self, c: &Condition) -> Result<(), String> {
+        match c {
+            Condition::Present { fact } => match self.use_fact(fact) {
+                Some(v) if v.is_present() => Ok(()),
+                Some(Value::Bool(false)) => Err(format!("{}为“否”", self.fact_label(fact))),
+                _ => Err(format!("未提供{}", self.fact_label(fact))),
+            },
+            Condition::RateFull { fact } => {
+                let label = self.fact_label(fact);
+                match self.use_fact(fact) {
+                    Some(Value::Rate { num, den }) if !den.is_zero() && num == den => Ok(()),
+                    Some(Value::Rate { num, den }) if !den.is_zero() => Err(format!(
+                        "{label}为{}%（{}/{}），未达100%",
+                        display(*num / *den * Decimal::ONE_HUNDRED),
+                        display(*num),
+                        display(*den)
+                    )),
+                    Some(Value::Number(n)) if *n == Decimal::ONE_HUNDRED => Ok(()),
+                    Some(Value::Number(n)) => Err(format!("{label}为{}%，未达100%", display(*n))),
+                    Some(Value::Rate { .. }) => Err(format!("{label}的分母为0")),
+                    _ => Err(format!("未填报{label}")),
+                }
+            }
+            Condition::AtLeast { fact, value } => {
+                let label = self.fact_label(fact);
+                match self.number(fact) {
+                    Ok(n) if n >= *value => Ok(()),
+                    Ok(n) => Err(format!("{label}为{}，未达{}", display(n), display(*value))),
+                    Err(why) => Err(why),
+                }
+            }
+            Condition::Equal { fact, other } => {
+                let a = self.number(fact)?;
+                let b = self.number(other)?;
+                if a == b {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{}{}与{}{}不一致",
+                        self.fact_label(fact),
+                        display(a),
+                        self.fact_label(other),
+                        display(b)
+                    ))
+                }
+            }
+            Condition::Count { records, min } => {
+                let qualifying = self.records(records);
+                let n = self.count(records);
+                if n >= *min {
+                    for r in &qualifying {
+                        self.use_record(r);
+                    }
+                    Ok(())
+                } else {
+                    let what = if records.distinct.is_some() { "种" } else { "项" };
+                    Err(format!("{}{n}{what}，需至少{min}{what}", self.scope(records)))
+                }
+            }
+        }
+    }
+
+    /// "近三年国家级表彰" — the window and the filter values, for phrases.
+    fn scope(&self, c: &Counter) -> String {
+        let mut s = c.window.map(window_name).unwrap_or_default();
+        for f in &c.filter {
+            if let Some(v) = &f.eq {
+                s.push_str(v);
+            }
+        }
+        s.push_str(&self.list_label(&c.list));
+        s
+    }
+
+    fn count(&mut self, c: &Counter) -> u32 {
+        let qualifying = self.records(c);
+        match &c.distinct {
+            Some(field) => {
+                let mut seen: Vec<String> = Vec::new();
+                for r in &qualifying {
+                    if let Some(v) = r.get(field).filter(|v| v.is_present()) {
+                        let v = v.to_string();
+                        if !seen.contains(&v) {
+                            seen.push(v);
+                        }
+                    }
+                }
+                if !seen.is_empty() {
+                    for r in &qualifying {
+                        self.use_record(r);
+                    }
+                }
+                seen.len() as u32
+            }
+            None => {
+                for r in &qualifying {
+                    self.use_record(r);
+                }
+                qualifying.len() as u32
+            }
+        }
+    }
+
+    /// The records that qualify: in the window (or exempt), de-duplicated, passing the
+    /// filters. Records that pass the filters but fall outside the window get an
+    /// `outside-window` warning.
+    pub fn records(&mut self, c: &Counter) -> Vec<&'a Record> {
+        let all = self.facts.list(&c.list);
+        let date_field = self.catalogue.list(&c.list).and_then(|l| l.date_field.clone());
+        let mut in_window: Vec<&'a Record> = Vec::new();
+        let mut outside: Vec<&'a Record> = Vec::new();
+        for r in all {
+            let ok = match (c.window, &date_field) {
+                (Some(years), Some(field)) => {
+                    let exempt = c.exempt.as_ref().is_some_and(|e| {
+                        r.get(&e.field)
+                            .map(|v| v.to_string())
+                            .is_some_and(|v| e.contains.iter().any(|w| v.contains(w.as_str())))
+                    });
+                    exempt
+                        || r.get(field)
+                            .and_then(Value::as_date)
+                            .is_some_and(|d| self.campaign.dates.in_window(d, years))
+                }
+                _ => true,
+            };
+            if ok { in_window.push(r) } else { outside.push(r) }
+        }
+        if let Some(d) = &c.dedupe {
+            in_window = dedupe(in_window, d);
+        }
+        let campaign = self.campaign;
+        let passes = |r: &Record| c.filter.iter().all(|f| filter_holds(f, r, campaign));
+        for r in outside.into_iter().filter(|r| passes(r)) {
+            self.warn_outside(c, r, date_field.as_deref());
+        }
+        in_window.into_iter().filter(|r| passes(r)).collect()
+    }
+
+    /// Said once, by the part that counts the best rank (国家级).
+    fn dedupe_note(&mut self, c: &Counter) -> Option<String> {
+        let d = c.dedupe.as_ref()?;
+        let top = d.rank.first()?;
+        if !c.filter.iter().any(|f| f.field == d.rank_field && f.eq.as_ref() == Some(top)) {
+            return None;
+        }
+        let c_all = Counter { dedupe: None, filter: vec![], ..c.clone() };
+        let before = self.records(&c_all);
+        let after = dedupe(before.clone(), d);
+        let dropped = before.len() - after.len();
+        (dropped > 0).then(|| format!("（同一荣誉国家级与省级重复{dropped}项，按国家级计一次）"))
+    }
+
+    fn warn_outside(&mut self, c: &Counter, r: &Record, date_field: Option<&str>) {
+        let Some(years) = c.window else { return };
+        let Some(date) = date_field.and_then(|f| r.get(f)).and_then(Value::as_date) else {
+            return;
+        };
+        let name = self.record_name(&c.list, r);
+        let message = format!(
+            "{}“{name}”的日期{}不在{}统计期内，不计分",
+            self.list_label(&c.list),
+            crate::config::chinese_date(date),
+            window_name(years)
+        );
+        let d = Diagnostic::new(
+            Code::OutsideWindow,
+            Location::from_source(&r.source)
+                .with_indicator(self.indicator)
+                .with_fact(c.list.clone()),
+            message,
+        )
+        .with_value(date.to_string());
+        if !self.diagnostics.contains(&d) {
+            self.diagnostics.push(d);
+        }
+    }
+
+    /// The record's identity fields joined, for messages.
+    fn record_name(&self, list: &str, r: &Record) -> String {
+        let fields = self.catalogue.list(list).map(|l| l.identity.clone()).unwrap_or_default();
+        let parts: Vec<String> = fields
+            .iter()
+            .filter_map(|f| r.get(f))
+            .filter(|v| !matches!(v, Value::Date(_)))
+            .map(|v| v.to_string())
+            .collect();
+        parts.join("·")
+    }
+
+    fn expr(&mut self, e: &Expr) -> Val {
+        match e {
+            Expr::Fact { key } => match self.number(key) {
+                Ok(n) => Val::Num(n),
+                Err(why) => Val::Missing(why),
+            },
+            Expr::Ratio { num, den, scale, zero_den } => {
+                let n = match self.number(num) {
+                    Ok(n) => n,
+                    Err(why) => return Val::Missing(why),
+                };
+                let d = match self.number(den) {
+                    Ok(d) => d,
+                    Err(why) => return Val::Missing(why),
+                };
+                if d.is_zero() {
+                    match zero_den {
+                        Some(v) => Val::Num(*v),
+                        None => Val::Missing(format!("{}为0", self.fact_label(den))),
+                    }
+                } else {
+                    Val::Num(n / d * *scale)
+                }
+            }
+            Expr::Growth { now, before } => {
+                let n = match self.number(now) {
+                    Ok(n) => n,
+                    Err(why) => return Val::Missing(why),
+                };
+                let b = match self.number(before) {
+                    Ok(b) => b,
+                    Err(why) => return Val::Missing(why),
+                };
+                if b.is_zero() {
+                    Val::ZeroBase { now_positive: n > Decimal::ZERO }
+                } else {
+                    Val::Num((n - b) / b * Decimal::ONE_HUNDRED)
+                }
+            }
+            Expr::Linear { terms } => {
+                let mut total = Decimal::ZERO;
+                for t in terms {
+                    match self.expr(&t.value) {
+                        Val::Num(v) => total += t.weight * v,
+                        Val::ZeroBase { .. } => {
+                            return Val::Missing("基期数值为0，无法计算变化幅度".to_string());
+                        }
+                        missing => return missing,
+                    }
+                }
+                Val::Num(total)
+            }
+            Expr::RecordPoints { records, table, factor } => {
+                let qualifying = self.records(records);
+                let mut total = Decimal::ZERO;
+                for r in qualifying {
+                    let row = table
+                        .iter()
+                        .find(|row| row.filter.iter().all(|f| filter_holds(f, r, self.campaign)));
+                    let Some(row) = row else {
+                        let name = self.record_name(&records.list, r);
+                        let d = Diagnostic::new(
+                            Code::InvalidChoice,
+                            Location::from_source(&r.source)
+                                .with_indicator(self.indicator)
+                                .with_fact(records.list.clone()),
+                            format!(
+                                "{}“{name}”的级别或等级不在任务分解表所列范围内（评分方法只列国家级一、二等奖和省级一、二、三等奖），不计分",
+                                self.list_label(&records.list)
+                            ),
+                        );
+                        if !self.diagnostics.contains(&d) {
+                            self.diagnostics.push(d);
+                        }
+                        continue;
+                    };
+                    let mut p = row.points;
+                    if let Some(f) = factor
+                        && r.get(&f.unless).and_then(Value::as_bool) != Some(true)
+                    {
+                        p *= f.factor;
+                    }
+                    total += p;
+                    self.use_record(r);
+                }
+                Val::Num(total)
+            }
+        }
+    }
+
+    fn efficacy(
+        &mut self,
+        label: &str,
+        value: &Expr,
+        key: &str,
+        points: Decimal,
+        unit: &str,
+        zero_below: bool,
+    ) -> Outcome {
+        let value = self.expr(value);
+        let Some(bench) = self.campaign.benchmarks.get(key) else {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingBenchmark,
+                    Location::indicator(self.indicator).with_fact(key.to_string()),
+                    format!(
+                        "指标{}：缺少功效系数法基准“{key}”（{label}）的满意值和不允许值，本项按0分计，请在创建配置 [benchmarks] 中补充",
+                        self.indicator
+                    ),
+                ),
+            );
+            return Outcome {
+                score: Decimal::ZERO,
+                basis: format!("{label}缺少功效系数法满意值/不允许值，暂按0分计"),
+                improve: vec![format!("在创建配置中补充“{key}”的满意值和不允许值")],
+            };
+        };
+        let (xh, xs) = (bench.satisfactory, bench.unacceptable);
+        let bench_text = format!("满意值{}{unit}、不允许值{}{unit}", display(xh), display(xs));
+        let x = match value {
+            Val::Missing(why) => {
+                return Outcome {
+                    score: Decimal::ZERO,
+                    basis: format!("{label}：{why}，不得分"),
+                    improve: vec![format!("补报{label}的统计数据")],
+                };
+            }
+            Val::ZeroBase { now_positive } => {
+                let (score, basis) = if now_positive {
+                    (
+                        points,
+                        format!(
+                            "{label}：上年基数为0、本年大于0，按满分计（{}分）",
+                            display(points)
+                        ),
+                    )
+                } else {
+                    let s = points * SIXTY / Decimal::ONE_HUNDRED;
+                    (s, format!("{label}：两年均为0，按60%计（{}分）", display(s)))
+                };
+                let improve = if score < points { vec![format!("提高{label}")] } else { vec![] };
+                return Outcome { score, basis, improve };
+            }
+            Val::Num(x) => x,
+        };
+        if xh == xs {
+            self.diagnostics.push(Diagnostic::new(
+                Code::ConfigInvalid,
+                Location::indicator(self.indicator).with_fact(key.to_string()),
+                format!(
+                    "指标{}：功效系数法基准“{key}”的满意值与不允许值相同，无法计算，本项按0分计",
+                    self.indicator
+                ),
+            ));
+            return Outcome {
+                score: Decimal::ZERO,
+                basis: format!("{label}的满意值与不允许值相同，无法计算，暂按0分计"),
+                improve: vec![format!("更正“{key}”的满意值和不允许值")],
+            };
+        }
+        let t = (x - xs) / (xh - xs);
+        let (d, note) = if t >= Decimal::ONE {
+            (Decimal::ONE_HUNDRED, "达到满意值")
+        } else if t < Decimal::ZERO {
+            if zero_below {
+                (Decimal::ZERO, "未达不允许值，不得分")
+            } else {
+                (SIXTY, "未达不允许值，按60%计")
+            }
+        } else {
+            (SIXTY + FORTY * t, "")
+        };
+        let score = points * d / Decimal::ONE_HUNDRED;
+        let note = if note.is_empty() { String::new() } else { format!("，{note}") };
+        let basis = format!(
+            "{label}{}{unit}（{bench_text}）{note}，功效系数得{}分",
+            display(x),
+            display(score)
+        );
+        let improve = if score < points {
+            vec![format!("{label}达到满意值{}{unit}可得满分{}分", display(xh), display(points))]
+        } else {
+            vec![]
+        };
+        Outcome { score, basis, improve }
+    }
+}
+
+/// Keep one record per group of equal `fields`, the one best ranked by `rank_field`.
+fn dedupe<'r>(records: Vec<&'r Record>, d: &super::rule::Dedupe) -> Vec<&'r Record> {
+    let rank_of = |r: &Record| {
+        r.get(&d.rank_field)
+            .map(|v| v.to_string())
+            .and_then(|v| d.rank.iter().position(|x| *x == v))
+            .unwrap_or(usize::MAX)
+    };
+    let mut best: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let key: Vec<String> =
+            d.fields.iter().map(|f| r.get(f).map(|v| v.to_string()).unwrap_or_default()).collect();
+        if key.iter().all(String::is_empty) {
+            continue;
+        }
+        match best.get(&key) {
+            Some(&j) if rank_of(records[j]) <= rank_of(r) => {}
+            _ => {
+                best.insert(key, i);
+            }
+        }
+    }
+    records
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            let key: Vec<String> = d
+                .fields
+                .iter()
+                .map(|f| r.get(f).map(|v| v.to_string()).unwrap_or_default())
+                .collect();
+            key.iter().all(String::is_empty) || best.get(&key) == Some(i)
+        })
+        .map(|(_, r)| *r)
+        .collect()
+}
+
+/// Whether a record passes one filter.
+pub(crate) fn filter_holds(f: &Filter, r: &Record, campaign: &Campaign) -> bool {
+    let v = r.get(&f.field);
+    let text = v.map(|v| v.to_string());
+    if let Some(eq) = &f.eq
+        && text.as_deref() != Some(eq.as_str())
+    {
+        return false;
+    }
+    if !f.one_of.is_empty() && !text.as_ref().is_some_and(|t| f.one_of.contains(t)) {
+        return false;
+    }
+    if let Some(want) = f.is
+        && v.and_then(Value::as_bool).unwrap_or(false) != want
+    {
+        return false;
+    }
+    if let Some(want) = f.present
+        && v.is_some_and(Value::is_present) != want
+    {
+        return false;
+    }
+    if let Some(offset) = f.year_offset {
+        let year = campaign.dates.evaluation_year + offset;
+        let matches = match v {
+            Some(Value::Number(n)) => *n == Decimal::from(year),
+            Some(Value::Text(t)) => t.trim().trim_end_matches('年') == year.to_string(),
+            Some(Value::Date(d)) => chrono::Datelike::year(d) == year,
+            _ => false,
+        };
+        if !matches {
+            return false;
+        }
+    }
+    if let Some(gt) = f.gt
+        && v.and_then(Value::as_number).is_none_or(|n| n <= gt)
+    {
+        return false;
+    }
+    true
+}
+
+/// Kinds a filter test needs, for catalogue validation.
+pub(crate) fn filter_fits(f: &Filter, kind: FieldKind) -> bool {
+    if f.is.is_some() && kind != FieldKind::Bool {
+        return false;
+    }
+    if f.gt.is_some() && !matches!(kind, FieldKind::Number | FieldKind::Count) {
+        return false;
+    }
+    if f.year_offset.is_some() && !matches!(kind, FieldKind::Year | FieldKind::Date) {
+        return false;
+    }
+    true
+}
