@@ -38,9 +38,23 @@ pub struct Dates {
     /// 评价当年 (2022): "评价当年的前一年度" is `evaluation_year - 1`.
     pub evaluation_year: i32,
     /// End of the rolling windows 近一年/近两年/近三年 (the 申报 date, 2022-07-20).
+    #[serde(deserialize_with = "date_or_toml_date")]
     pub reference_date: NaiveDate,
     /// 成文日期 printed on the documents and written into PDF metadata.
+    #[serde(deserialize_with = "date_or_toml_date")]
     pub document_date: NaiveDate,
+}
+
+/// A date written either as a TOML local date (`2022-07-20`, as in campaign.toml) or as a
+/// string (JSON): chrono alone only accepts the string.
+fn date_or_toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let text = match toml::Value::deserialize(d)? {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(dt) => dt.to_string(),
+        other => return Err(serde::de::Error::custom(format!("应为日期，实为 {other}"))),
+    };
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|e| serde::de::Error::custom(format!("日期“{text}”无法识别：{e}")))
 }
 
 impl Dates {
