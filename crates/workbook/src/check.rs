@@ -1,0 +1,856 @@
+//! Validation of the ingested submissions against the catalogue, the roster and the
+//! evidence folders.
+//!
+//! [`check`] returns the complete list for the run: the ingest diagnostics (unreadable
+//! files, wrong types, …) followed by its own, sorted. It does not report what other stages
+//! own: conflicting values between units and duplicate records (merge), dates outside their
+//! window and missing benchmarks (scoring).
+
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use walkdir::WalkDir;
+use zhiliang_core::catalogue::{Catalogue, FieldKind, Indicator, MergePolicy};
+use zhiliang_core::config::Campaign;
+use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location};
+use zhiliang_core::facts::{EvidenceItem, Source, Submission, Value};
+use zhiliang_core::units::{Roster, Unit};
+
+use crate::forms::names_unit;
+use crate::ingest::IngestReport;
+use crate::layout::{self, scalar_col};
+
+/// Every problem of the run, sorted for people (by unit, file, sheet, severity, cell).
+pub fn check(
+    catalogue: &Catalogue,
+    roster: &Roster,
+    campaign: &Campaign,
+    report: &IngestReport,
+    evidence_root: &Path,
+) -> Vec<Diagnostic> {
+    let mut c = Checker {
+        catalogue,
+        roster,
+        campaign,
+        report,
+        evidence: EvidenceFolders::scan(roster, evidence_root),
+        out: report.diagnostics.clone(),
+    };
+    c.submissions();
+    for sub in &report.submissions {
+        c.values(sub);
+    }
+    c.missing_facts();
+    c.evidence_files();
+    diagnostics::sort(&mut c.out);
+    c.out
+}
+
+struct Checker<'a> {
+    catalogue: &'a Catalogue,
+    roster: &'a Roster,
+    campaign: &'a Campaign,
+    report: &'a IngestReport,
+    evidence: EvidenceFolders,
+    out: Vec<Diagnostic>,
+}
+
+/// The indicators that read a fact or list key.
+fn readers<'c>(catalogue: &'c Catalogue, key: &str) -> Vec<&'c Indicator> {
+    catalogue
+        .indicators
+        .iter()
+        .filter(|i| i.facts.iter().any(|k| k == key) || i.lists.iter().any(|k| k == key))
+        .collect()
+}
+
+fn ids(inds: &[&Indicator]) -> String {
+    inds.iter()
+        .map(|i| i.id.to_string())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn is_lead(roster: &Roster, ind: &Indicator, unit: &Unit) -> bool {
+    ind.lead_units().any(|n| names_unit(roster, n, unit))
+}
+
+fn may_report(roster: &Roster, ind: &Indicator, unit: &Unit) -> bool {
+    ind.open_to_all() || is_lead(roster, ind, unit)
+}
+
+fn num(n: Decimal) -> String {
+    n.normalize().to_string()
+}
+
+impl<'a> Checker<'a> {
+    fn at(&self, source: &Source) -> Location {
+        Location::from_source(source)
+    }
+
+    /// The cell of a column (evidence, denominator, a field) in the row of `source`.
+    fn sibling(&self, source: &Source, column: &str) -> Location {
+        let mut loc = Location::from_source(source);
+        if let Some(row) = self.report.row_of(source) {
+            if let Some(cell) = row.cells.get(column) {
+                loc.cell = Some(cell.clone());
+            }
+        }
+        loc
+    }
+
+    /// Unit has not submitted; one unit, several files.
+    fn submissions(&mut self) {
+        let anyone = self.catalogue.indicators.iter().any(|i| i.open_to_all());
+        for unit in &self.roster.units {
+            let expected = anyone
+                || self
+                    .catalogue
+                    .indicators
+                    .iter()
+                    .any(|i| is_lead(self.roster, i, unit));
+            let files: Vec<&str> = self
+                .report
+                .submissions
+                .iter()
+                .filter(|s| s.unit == unit.name)
+                .map(|s| s.file.as_str())
+                .collect();
+            if files.is_empty() && expected {
+                self.out.push(Diagnostic::new(
+                    Code::MissingSubmission,
+                    Location::unit(&unit.name),
+                    format!(
+                        "{}尚未报送填报表；请于完成时限前将填写完整的填报表（{}.xlsx）连同证明材料报送专班办公室。",
+                        unit.name, unit.id
+                    ),
+                ));
+            }
+            if files.len() > 1 {
+                let list = files
+                    .iter()
+                    .map(|f| format!("“{f}”"))
+                    .collect::<Vec<_>>()
+                    .join("、");
+                for f in &files {
+                    self.out.push(
+                        Diagnostic::new(
+                            Code::DuplicateSubmission,
+                            Location { unit: Some(unit.name.clone()), ..Location::file(*f) },
+                            format!(
+                                "{}报送了{}份填报表（{list}），系统不会自行选用其中任何一份，这些文件的数据暂不计入；请确认以哪一份为准，撤回其余文件后重新报送。",
+                                unit.name,
+                                files.len()
+                            ),
+                        )
+                        .with_value(f.to_string()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn values(&mut self, sub: &Submission) {
+        let Some(unit) = self
+            .roster
+            .by_name(&sub.unit)
+            .or_else(|| self.roster.resolve(&sub.unit))
+        else {
+            return;
+        };
+        for f in &sub.scalars {
+            let Some(def) = self.catalogue.fact(&f.key) else {
+                self.out.push(
+                    Diagnostic::new(
+                        Code::UnknownField,
+                        self.at(&f.source).with_fact(&f.key),
+                        format!(
+                            "数据项代码“{}”在当前任务分解表中不存在，该数据已忽略；请核对代码。",
+                            f.key
+                        ),
+                    )
+                    .with_value(f.value.to_string()),
+                );
+                continue;
+            };
+            let inds = readers(self.catalogue, &f.key);
+            if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
+                self.out.push(
+                    Diagnostic::new(
+                        Code::NotResponsible,
+                        self.at(&f.source).with_fact(&f.key),
+                        format!(
+                            "{}不是指标{}的责任单位，所报‘{}’将作为非责任单位数据提示专班办公室核实；如确由本单位提供，请与专班办公室联系。",
+                            unit.name,
+                            ids(&inds),
+                            def.label
+                        ),
+                    )
+                    .with_value(f.value.to_string()),
+                );
+            }
+            self.value_checks(
+                &f.source,
+                &f.key,
+                &def.label,
+                def.kind,
+                &def.options,
+                &def.unit,
+                def.min,
+                def.max,
+                &f.value,
+                scalar_col::DENOMINATOR,
+            );
+            if def.evidence && f.value.is_present() && f.evidence.is_none() {
+                self.out.push(Diagnostic::new(
+                    Code::MissingEvidence,
+                    self.sibling(&f.source, scalar_col::EVIDENCE).with_fact(&f.key),
+                    format!(
+                        "‘{}’已填写，但没有填写证明材料；请在“证明材料”栏填写证明文件的文件名或文号，并随表报送该文件。",
+                        def.label
+                    ),
+                ));
+            }
+            if let Some(e) = &f.evidence {
+                let loc = self
+                    .sibling(&f.source, scalar_col::EVIDENCE)
+                    .with_fact(&f.key);
+                self.evidence_refs(unit, &def.label, e, loc);
+            }
+        }
+        for (j, r) in sub.records.iter().enumerate() {
+            let Some(def) = self.catalogue.list(&r.list) else {
+                self.out.push(Diagnostic::new(
+                    Code::UnknownField,
+                    self.at(&r.source),
+                    format!(
+                        "清单代码“{}”在当前任务分解表中不存在，该记录已忽略；请核对代码。",
+                        r.list
+                    ),
+                ));
+                continue;
+            };
+            let n = self
+                .report
+                .row_of(&r.source)
+                .map(|row| row.row - layout::FIRST_DATA_ROW)
+                .unwrap_or(j as u32 + 1);
+            let name = format!("{}第{n}条", def.label);
+            let inds = readers(self.catalogue, &r.list);
+            if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
+                self.out.push(Diagnostic::new(
+                    Code::NotResponsible,
+                    self.at(&r.source).with_fact(&r.list),
+                    format!(
+                        "{}不是指标{}的责任单位，所报‘{name}’将作为非责任单位数据提示专班办公室核实；如确由本单位提供，请与专班办公室联系。",
+                        unit.name,
+                        ids(&inds)
+                    ),
+                ));
+            }
+            for field in &def.fields {
+                let fact = format!("{}.{}", r.list, field.key);
+                match r.fields.get(&field.key) {
+                    Some(v) => {
+                        let mut src = r.source.clone();
+                        if let Some(cell) = self
+                            .report
+                            .row_of(&r.source)
+                            .and_then(|row| row.cells.get(&field.key))
+                        {
+                            src.cell = cell.clone();
+                        }
+                        self.value_checks(
+                            &src,
+                            &fact,
+                            &format!("{name}的{}", field.label),
+                            field.kind,
+                            &field.options,
+                            &field.unit,
+                            field.min,
+                            field.max,
+                            v,
+                            "",
+                        );
+                    }
+                    None if field.required
+                        && !self.rejected(&r.source.file, &fact, Some(&r.source)) =>
+                    {
+                        self.out.push(Diagnostic::new(
+                            Code::MissingFact,
+                            self.sibling(&r.source, &field.key).with_fact(&fact),
+                            format!("‘{name}’的“{}”未填写，请补填后重新报送。", field.label),
+                        ));
+                    }
+                    None => {}
+                }
+            }
+            if def.evidence && r.evidence.is_none() {
+                self.out.push(Diagnostic::new(
+                    Code::MissingEvidence,
+                    self.sibling(&r.source, layout::EVIDENCE_FIELD).with_fact(&r.list),
+                    format!(
+                        "‘{name}’没有填写证明材料；请在该行“证明材料”栏填写证明文件的文件名或文号，并随表报送该文件。"
+                    ),
+                ));
+            }
+            if let Some(e) = &r.evidence {
+                let loc = self
+                    .sibling(&r.source, layout::EVIDENCE_FIELD)
+                    .with_fact(&r.list);
+                self.evidence_refs(unit, &name, e, loc);
+            }
+        }
+    }
+
+    /// Whether ingest already reported the value of `fact` in `file` (a wrong type, an
+    /// invalid date): then it is not also "missing".
+    fn rejected(&self, file: &str, fact: &str, row_of: Option<&Source>) -> bool {
+        let row = row_of.map(|s| diagnostics::cell_order(&s.cell).0);
+        self.report.diagnostics.iter().any(|d| {
+            d.location.file.as_deref() == Some(file)
+                && d.location.fact.as_deref() == Some(fact)
+                && row.is_none_or(|r| {
+                    d.location
+                        .cell
+                        .as_deref()
+                        .map(|c| diagnostics::cell_order(c).0)
+                        == Some(r)
+                })
+        })
+    }
+
+    /// Type (for imported values), choice, range, rate checks of one value.
+    #[allow(clippy::too_many_arguments)]
+    fn value_checks(
+        &mut self,
+        source: &Source,
+        fact: &str,
+        label: &str,
+        kind: FieldKind,
+        options: &[String],
+        unit_of_measure: &str,
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+        value: &Value,
+        den_column: &str,
+    ) {
+        let loc = self.at(source).with_fact(fact);
+        let seen = value.to_string();
+        let expected = match kind {
+            FieldKind::Text | FieldKind::Doc | FieldKind::Choice => matches!(value, Value::Text(_)),
+            FieldKind::Number | FieldKind::Count | FieldKind::Year => {
+                matches!(value, Value::Number(_))
+            }
+            FieldKind::Rate => matches!(value, Value::Rate { .. }),
+            FieldKind::Bool => matches!(value, Value::Bool(_)),
+            FieldKind::Date => matches!(value, Value::Date(_)),
+        };
+        if !expected {
+            let what = match kind {
+                FieldKind::Text | FieldKind::Doc => "文字",
+                FieldKind::Choice => "下拉选项",
+                FieldKind::Number => "数值",
+                FieldKind::Count => "整数",
+                FieldKind::Year => "年份",
+                FieldKind::Rate => "分子和分母",
+                FieldKind::Bool => "“是”或“否”",
+                FieldKind::Date => "日期",
+            };
+            self.out.push(
+                Diagnostic::new(
+                    Code::WrongType,
+                    loc,
+                    format!("‘{label}’应填写{what}，所填“{seen}”类型不符，请核实后重新填写。"),
+                )
+                .with_value(seen),
+            );
+            return;
+        }
+        let unit_txt = if unit_of_measure == "%" {
+            "%".to_string()
+        } else {
+            unit_of_measure.to_string()
+        };
+        match value {
+            Value::Text(t) if kind == FieldKind::Choice && !options.iter().any(|o| o == t) => {
+                self.out.push(
+                    Diagnostic::new(
+                        Code::InvalidChoice,
+                        loc,
+                        format!(
+                            "‘{label}’只能从下拉列表中选择（{}），所填“{t}”不在可选项内，请重新选择。",
+                            options.join("、")
+                        ),
+                    )
+                    .with_value(seen),
+                );
+            }
+            Value::Number(n) => {
+                if kind == FieldKind::Count && n.is_sign_negative() && !n.is_zero() && min.is_none()
+                {
+                    self.out.push(
+                        Diagnostic::new(
+                            Code::OutOfRange,
+                            loc,
+                            format!(
+                                "‘{label}’是数量，不能为负数（所填{}），请核实后重新填写。",
+                                num(*n)
+                            ),
+                        )
+                        .with_value(seen),
+                    );
+                    return;
+                }
+                let low = min.is_some_and(|m| *n < m);
+                let high = max.is_some_and(|m| *n > m);
+                if low || high {
+                    let range = match (min, max) {
+                        (Some(a), Some(b)) => format!("应在{}至{}{unit_txt}之间", num(a), num(b)),
+                        (Some(a), None) => format!("不应小于{}{unit_txt}", num(a)),
+                        (None, Some(b)) => format!("不应大于{}{unit_txt}", num(b)),
+                        (None, None) => unreachable!("low or high implies a bound"),
+                    };
+                    self.out.push(
+                        Diagnostic::new(
+                            Code::OutOfRange,
+                            loc,
+                            format!("‘{label}’填写的{}{unit_txt}超出合理范围（{range}），请核实后重新填写。", num(*n)),
+                        )
+                        .with_value(seen),
+                    );
+                }
+            }
+            Value::Rate { num: a, den: b } => {
+                if a.is_sign_negative() && !a.is_zero() || b.is_sign_negative() && !b.is_zero() {
+                    self.out.push(
+                        Diagnostic::new(
+                            Code::OutOfRange,
+                            loc,
+                            format!(
+                                "‘{label}’的分子、分母不能为负数（所填{}），请核实后重新填写。",
+                                seen
+                            ),
+                        )
+                        .with_value(seen),
+                    );
+                } else if b.is_zero() {
+                    let mut l = if den_column.is_empty() {
+                        loc
+                    } else {
+                        self.sibling(source, den_column)
+                    };
+                    l.fact = Some(fact.to_string());
+                    self.out.push(
+                        Diagnostic::new(
+                            Code::ZeroDenominator,
+                            l,
+                            format!(
+                                "‘{label}’的分母为0，无法计算比率；请填写实际的分母数量，如确无此项工作，请将分子、分母都留空并在备注中说明。"
+                            ),
+                        )
+                        .with_value(seen),
+                    );
+                } else if a > b {
+                    self.out.push(
+                        Diagnostic::new(
+                            Code::RateAboveHundred,
+                            loc,
+                            format!(
+                                "‘{label}’的分子（{}）大于分母（{}），请核实后重新填写。",
+                                num(*a),
+                                num(*b)
+                            ),
+                        )
+                        .with_value(seen),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A fact a lead unit must report but left blank. A single-valued fact (gdp) needs one
+    /// value: it is asked of the first lead unit that submitted, and only when nobody
+    /// reported it. A per-unit part (summed facts) is asked of every lead unit.
+    fn missing_facts(&mut self) {
+        let subs = &self.report.submissions;
+        for def in &self.catalogue.facts {
+            let inds = readers(self.catalogue, &def.key);
+            // Lead units in the order the seed names them (the first is the main one).
+            let mut leads: Vec<&Unit> = Vec::new();
+            for i in &inds {
+                for n in i.lead_units() {
+                    if let Some(u) = self.roster.resolve(n) {
+                        if !leads.iter().any(|l| l.id == u.id) {
+                            leads.push(u);
+                        }
+                    }
+                }
+            }
+            let has = |s: &Submission| s.scalars.iter().any(|f| f.key == def.key);
+            let targets: Vec<&Submission> = match def.merge {
+                MergePolicy::Single => {
+                    if subs.iter().any(has) {
+                        continue;
+                    }
+                    let Some(first) = leads.iter().find(|u| subs.iter().any(|s| s.unit == u.name))
+                    else {
+                        continue;
+                    };
+                    subs.iter().filter(|s| s.unit == first.name).collect()
+                }
+                MergePolicy::Sum => subs
+                    .iter()
+                    .filter(|s| leads.iter().any(|u| u.name == s.unit) && !has(s))
+                    .collect(),
+            };
+            for s in targets {
+                if self.rejected(&s.file, &def.key, None) {
+                    continue;
+                }
+                let loc = match self.report.fact_row(&s.file, &def.key) {
+                    Some(row) => Location {
+                        unit: Some(s.unit.clone()),
+                        file: Some(s.file.clone()),
+                        sheet: Some(row.sheet.clone()),
+                        cell: row.cells.get(scalar_col::VALUE).cloned(),
+                        ..Default::default()
+                    },
+                    None => Location {
+                        unit: Some(s.unit.clone()),
+                        ..Location::file(&s.file)
+                    },
+                };
+                let others: Vec<&str> = leads
+                    .iter()
+                    .map(|u| u.name.as_str())
+                    .filter(|n| *n != s.unit)
+                    .collect();
+                let period = def
+                    .year_offset
+                    .map(|o| format!("{}年的", self.campaign.dates.evaluation_year + o))
+                    .unwrap_or_default();
+                let also = if def.merge == MergePolicy::Single && !others.is_empty() {
+                    format!("（也可由{}填报）", others.join("、"))
+                } else {
+                    String::new()
+                };
+                self.out.push(Diagnostic::new(
+                    Code::MissingFact,
+                    loc.with_indicator(inds.first().map(|i| i.id).unwrap_or(0)).with_fact(&def.key),
+                    format!(
+                        "本单位牵头的指标{}需要的‘{}’未填写{also}；请补填{period}数据后重新报送，如确无此项，请在备注栏说明原因。",
+                        ids(&inds),
+                        def.label
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// Each named evidence item must be a 文号 or a file in the unit's evidence folder.
+    fn evidence_refs(&mut self, unit: &Unit, label: &str, text: &str, loc: Location) {
+        for item in split_evidence(text, |s| self.evidence.find(&unit.id, s).is_some()) {
+            if is_doc_number(&item) {
+                continue;
+            }
+            match self.evidence.find(&unit.id, &item) {
+                Some(idx) => self.evidence.mark(&unit.id, idx),
+                None => self.out.push(
+                    Diagnostic::new(
+                        Code::EvidenceNotFound,
+                        loc.clone(),
+                        format!(
+                            "‘{label}’的证明材料“{item}”在 evidence/{}/ 文件夹中找不到；请将该文件随填报表一并报送（文件名须与所填一致，含扩展名），或改填文件的文号。",
+                            unit.id
+                        ),
+                    )
+                    .with_value(item.clone()),
+                ),
+            }
+        }
+    }
+
+    /// Files in a submitting unit's evidence folder that no 证明材料 cell names.
+    fn evidence_files(&mut self) {
+        for (id, folder) in &self.evidence.units {
+            let Some(unit) = self.roster.by_id(id) else {
+                continue;
+            };
+            if !self.report.submissions.iter().any(|s| s.unit == unit.name) {
+                continue;
+            }
+            for (i, f) in folder.files.iter().enumerate() {
+                if folder.used.contains(&i) {
+                    continue;
+                }
+                self.out.push(Diagnostic::new(
+                    Code::EvidenceUnreferenced,
+                    Location {
+                        unit: Some(unit.name.clone()),
+                        file: Some(format!("evidence/{id}/{}", f.rel)),
+                        ..Default::default()
+                    },
+                    format!(
+                        "证明材料文件“evidence/{id}/{}”未在填报表的任何“证明材料”栏中提及；如是证明材料，请在对应数据项的“证明材料”栏填写该文件名，否则请删除该文件。",
+                        f.rel
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// One unit's evidence folder.
+#[derive(Debug, Default)]
+struct Folder {
+    files: Vec<EvFile>,
+    used: BTreeSet<usize>,
+}
+
+#[derive(Debug)]
+struct EvFile {
+    /// Path relative to the unit folder, `/`-separated.
+    rel: String,
+    name: String,
+    stem: String,
+}
+
+/// The evidence folders `evidence_root/<unit.id>/`, scanned once.
+#[derive(Debug, Default)]
+struct EvidenceFolders {
+    units: BTreeMap<String, Folder>,
+}
+
+fn fold_name(s: &str) -> String {
+    crate::ingest::normalise::fold_width(s)
+        .trim()
+        .trim_matches(['《', '》', '“', '”', '"', '\''])
+        .trim()
+        .to_lowercase()
+}
+
+impl EvidenceFolders {
+    fn scan(roster: &Roster, root: &Path) -> Self {
+        let mut units = BTreeMap::new();
+        for unit in &roster.units {
+            let dir = root.join(&unit.id);
+            if !dir.is_dir() {
+                continue;
+            }
+            let mut folder = Folder::default();
+            let walker = WalkDir::new(&dir)
+                .min_depth(1)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    let n = e.file_name().to_string_lossy();
+                    !(n.starts_with('.') || n.starts_with("~$"))
+                });
+            for e in walker.flatten() {
+                if !e.file_type().is_file() {
+                    continue;
+                }
+                let rel = e
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(e.path())
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().to_string())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let name = e.file_name().to_string_lossy().to_string();
+                let stem = name
+                    .rsplit_once('.')
+                    .map(|(s, _)| s.to_string())
+                    .unwrap_or(name.clone());
+                folder.files.push(EvFile {
+                    rel,
+                    name: fold_name(&name),
+                    stem: fold_name(&stem),
+                });
+            }
+            units.insert(unit.id.clone(), folder);
+        }
+        EvidenceFolders { units }
+    }
+
+    /// The file an evidence item names: by relative path, file name, or name without
+    /// extension (case- and width-insensitive).
+    fn find(&self, unit_id: &str, item: &str) -> Option<usize> {
+        let folder = self.units.get(unit_id)?;
+        let want = fold_name(item).replace('\\', "/");
+        let want = want.trim_start_matches("./");
+        let want = want
+            .strip_prefix(&format!("evidence/{unit_id}/"))
+            .unwrap_or(want);
+        folder
+            .files
+            .iter()
+            .position(|f| f.rel.to_lowercase() == want || f.name == want)
+            .or_else(|| folder.files.iter().position(|f| f.stem == want))
+    }
+
+    fn mark(&mut self, unit_id: &str, idx: usize) {
+        if let Some(f) = self.units.get_mut(unit_id) {
+            f.used.insert(idx);
+        }
+    }
+}
+
+/// A document number (文号) such as 章政发〔2022〕11号 or 2022年第3号: needs no file.
+pub fn is_doc_number(s: &str) -> bool {
+    let t = s.trim().trim_end_matches(['）', ')', '》', '”']);
+    if t.chars().count() > 60 || t.contains(['、', '，', ',', '；', ';', '\n']) {
+        return false;
+    }
+    let mut run = 0;
+    let mut has_year = false;
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                has_year = true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    t.ends_with('号') && has_year
+}
+
+/// The items of a 证明材料 cell: "a.pdf；b.jpg" or one per line; a part that is not a
+/// known file or a 文号 is split further at 、，, (file names rarely contain them).
+pub fn split_evidence(text: &str, is_file: impl Fn(&str) -> bool) -> Vec<String> {
+    let whole = text.trim();
+    if whole.is_empty() {
+        return Vec::new();
+    }
+    if is_file(whole) || is_doc_number(whole) {
+        return vec![whole.to_string()];
+    }
+    let mut items = Vec::new();
+    for part in whole
+        .split(['；', ';', '\n', '\r'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        if is_file(part) || is_doc_number(part) || !part.contains(['、', '，', ',']) {
+            items.push(part.to_string());
+            continue;
+        }
+        items.extend(
+            part.split(['、', '，', ','])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
+        );
+    }
+    items
+}
+
+/// The 证明材料目录: every evidence item named by the submissions, numbered
+/// `类别-指标-序号` (1-3-2 = category 1, indicator 3, second item) in catalogue order;
+/// within an indicator by fact/list order, then roster order of units.
+pub fn evidence_index(
+    catalogue: &Catalogue,
+    roster: &Roster,
+    submissions: &[Submission],
+    evidence_root: &Path,
+) -> Vec<EvidenceItem> {
+    let folders = EvidenceFolders::scan(roster, evidence_root);
+    let rank = |s: &Submission| {
+        roster
+            .units
+            .iter()
+            .position(|u| u.name == s.unit)
+            .unwrap_or(usize::MAX)
+    };
+    let mut subs: Vec<&Submission> = submissions.iter().collect();
+    subs.sort_by(|a, b| (rank(a), &a.file).cmp(&(rank(b), &b.file)));
+    let mut items = Vec::new();
+    for ind in &catalogue.indicators {
+        let cat = catalogue
+            .categories
+            .iter()
+            .position(|c| c.name == ind.category)
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut named: Vec<(&str, &str)> = Vec::new(); // (unit, evidence text)
+        for key in &ind.facts {
+            for s in &subs {
+                for f in s.scalars.iter().filter(|f| f.key == *key) {
+                    if let Some(e) = &f.evidence {
+                        named.push((&s.unit, e));
+                    }
+                }
+            }
+        }
+        for key in &ind.lists {
+            for s in &subs {
+                for r in s.records.iter().filter(|r| r.list == *key) {
+                    if let Some(e) = &r.evidence {
+                        named.push((&s.unit, e));
+                    }
+                }
+            }
+        }
+        for (unit_name, text) in named {
+            let unit_id = roster
+                .by_name(unit_name)
+                .map(|u| u.id.clone())
+                .unwrap_or_default();
+            for item in split_evidence(text, |s| folders.find(&unit_id, s).is_some()) {
+                let (name, found) = if is_doc_number(&item) {
+                    (item.clone(), true)
+                } else {
+                    match folders.find(&unit_id, &item) {
+                        Some(i) => (folders.units[&unit_id].files[i].rel.clone(), true),
+                        None => (item.clone(), false),
+                    }
+                };
+                if !seen.insert((unit_name.to_string(), name.clone())) {
+                    continue;
+                }
+                items.push(EvidenceItem {
+                    number: format!("{cat}-{}-{}", ind.id, seen.len()),
+                    indicator: ind.id,
+                    unit: unit_name.to_string(),
+                    name,
+                    found,
+                });
+            }
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_numbers() {
+        assert!(is_doc_number("章政发〔2022〕11号"));
+        assert!(is_doc_number("济质强办字[2021]3号"));
+        assert!(is_doc_number("2022年第3号"));
+        assert!(!is_doc_number("质量月活动照片.pdf"));
+        assert!(!is_doc_number("12345热线"));
+    }
+
+    #[test]
+    fn evidence_split() {
+        let f = |s: &str| ["a.pdf", "b.pdf", "关于印发、实施的通知.pdf"].contains(&s);
+        assert_eq!(split_evidence("a.pdf；b.pdf", f), vec!["a.pdf", "b.pdf"]);
+        assert_eq!(
+            split_evidence("a.pdf、章政发〔2022〕11号", f),
+            vec!["a.pdf", "章政发〔2022〕11号"]
+        );
+        assert_eq!(
+            split_evidence("关于印发、实施的通知.pdf", f),
+            vec!["关于印发、实施的通知.pdf"]
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! 问题反馈表: one workbook per unit listing that unit's problems, with the cell to fix and
+//! what to do, ready to send back with the unit's own form.
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use std::path::{Path, PathBuf};
+use zhiliang_core::diagnostics::{Code, Diagnostic, Severity, sort};
+use zhiliang_core::units::{Roster, Unit};
+
+use crate::forms::FormError;
+
+/// What the unit has to do, per problem kind (the message says the specifics).
+pub fn remedy(code: Code) -> &'static str {
+    use Code::*;
+    match code {
+        MissingSubmission => "报送填报表及证明材料",
+        DuplicateSubmission => "确认以哪份为准，撤回其余文件",
+        UnreadableFile | NotASpreadsheet => "用 Excel/WPS 另存为 .xlsx 后重新报送",
+        EncryptedFile => "取消打开密码后重新报送",
+        FileTooLarge => "删除多余内容或图片后重新报送",
+        OutdatedForm => "改用最新下发的填报表",
+        UnknownUnit => "在封面填写本单位规范名称",
+        MissingFact => "补填该单元格",
+        WrongType | InvalidChoice | InvalidDate => "按要求的格式重新填写",
+        OutOfRange | RateAboveHundred | ZeroDenominator => "核实数据后重新填写",
+        MissingEvidence => "填写证明材料文件名或文号，并报送文件",
+        EvidenceNotFound => "补交该文件，或更正文件名",
+        EvidenceUnreferenced => "在证明材料栏引用该文件，或删除该文件",
+        NotResponsible => "与专班办公室确认",
+        _ => "核实后按说明处理",
+    }
+}
+
+/// The feedback workbook of one unit: its diagnostics only (by `location.unit`).
+pub fn write_feedback(unit: &Unit, diagnostics: &[Diagnostic]) -> Result<Vec<u8>, XlsxError> {
+    let mut mine: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.location.unit.as_deref() == Some(unit.name.as_str()))
+        .cloned()
+        .collect();
+    sort(&mut mine);
+
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("问题清单")?;
+    let border = Format::new().set_border(FormatBorder::Thin);
+    let header = border
+        .clone()
+        .set_bold()
+        .set_background_color(Color::RGB(0xD9D9D9))
+        .set_align(FormatAlign::Center);
+    let text = border
+        .clone()
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let error = text.clone().set_font_color(Color::RGB(0xC00000));
+    let title = Format::new().set_bold().set_font_size(14);
+
+    let errors = mine
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    ws.merge_range(
+        0,
+        0,
+        0,
+        9,
+        &format!(
+            "{}填报问题清单（错误{}项，警告{}项）",
+            unit.full_name,
+            errors,
+            mine.len() - errors
+        ),
+        &title,
+    )?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        9,
+        if mine.is_empty() {
+            "经校验，本单位报送的填报表未发现问题。"
+        } else {
+            "请按“处理要求”逐项修改本单位的填报表（“错误”必须修改，“警告”请核实），修改后将整份填报表重新报送专班办公室。"
+        },
+        &text,
+    )?;
+    let headers = [
+        ("序号", 6.0),
+        ("类别", 8.0),
+        ("问题类型", 18.0),
+        ("文件", 22.0),
+        ("工作表", 14.0),
+        ("单元格", 8.0),
+        ("问题", 60.0),
+        ("所填值", 18.0),
+        ("处理要求", 26.0),
+        ("问题代码", 18.0),
+    ];
+    for (c, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *h, &header)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (i, d) in mine.iter().enumerate() {
+        let r = 4 + i as u32;
+        let f = if d.severity == Severity::Error {
+            &error
+        } else {
+            &text
+        };
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &text)?;
+        ws.write_string_with_format(r, 1, d.severity.label(), f)?;
+        ws.write_string_with_format(r, 2, d.code.title(), &text)?;
+        ws.write_string_with_format(r, 3, d.location.file.as_deref().unwrap_or(""), &text)?;
+        ws.write_string_with_format(r, 4, d.location.sheet.as_deref().unwrap_or(""), &text)?;
+        ws.write_string_with_format(r, 5, d.location.cell.as_deref().unwrap_or(""), &text)?;
+        ws.write_string_with_format(r, 6, &d.message, &text)?;
+        ws.write_string_with_format(r, 7, d.value.as_deref().unwrap_or(""), &text)?;
+        ws.write_string_with_format(r, 8, remedy(d.code), &text)?;
+        ws.write_string_with_format(r, 9, d.code.as_str(), &text)?;
+    }
+    ws.set_freeze_panes(4, 0)?;
+    ws.autofilter(3, 0, 3 + mine.len().max(1) as u32, 9)?;
+    wb.save_to_buffer()
+}
+
+/// Writes `<unit.id>-问题反馈.xlsx` into `dir` for every unit that has at least one problem;
+/// returns the paths written.
+pub fn write_feedback_folder(
+    dir: &Path,
+    roster: &Roster,
+    diagnostics: &[Diagnostic],
+) -> Result<Vec<PathBuf>, FormError> {
+    std::fs::create_dir_all(dir).map_err(|source| FormError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for unit in &roster.units {
+        if !diagnostics
+            .iter()
+            .any(|d| d.location.unit.as_deref() == Some(unit.name.as_str()))
+        {
+            continue;
+        }
+        let bytes = write_feedback(unit, diagnostics)?;
+        let path = dir.join(format!("{}-问题反馈.xlsx", unit.id));
+        std::fs::write(&path, bytes).map_err(|source| FormError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,1042 @@
+//! Fill-in workbooks (填报表): one per member unit, listing exactly the indicators that
+//! unit answers for, with drop-downs, validation, input messages, locked headers and the
+//! hidden keys that [`crate::ingest`] reads back (see [`crate::layout`]).
+//!
+//! [`fill_form`] writes the same workbook with values in it: the example campaign and the
+//! round-trip tests use it, so "what the form looks like" and "what ingest reads" are
+//! tested against each other.
+
+use chrono::Datelike;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
+};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use zhiliang_core::catalogue::{Catalogue, FactDef, FieldDef, FieldKind, Indicator, ListDef};
+use zhiliang_core::config::{Campaign, chinese_date};
+use zhiliang_core::facts::{Submission, Value};
+use zhiliang_core::units::{Roster, Unit};
+
+use crate::layout::{self, narrative_col, scalar_col};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormError {
+    #[error("生成填报表失败：{0}")]
+    Xlsx(#[from] XlsxError),
+    #[error("写入文件 {path} 失败：{source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{unit}的填报表中没有“{key}”这一项，无法填入")]
+    NotInForm { unit: String, key: String },
+}
+
+/// Whether a unit leads an indicator (named in 责任单位) or may contribute to it because the
+/// seed opens it to every member unit (其他成员单位 / 各成员单位).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Lead,
+    Support,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Lead => "牵头",
+            Role::Support => "配合",
+        }
+    }
+}
+
+/// Whether `entry` (a 责任单位 entry of the catalogue) designates `unit`.
+pub(crate) fn names_unit(roster: &Roster, entry: &str, unit: &Unit) -> bool {
+    match roster.resolve(entry) {
+        Some(u) => u.id == unit.id,
+        None => entry == unit.name,
+    }
+}
+
+/// The indicators a unit answers for, in catalogue order, with its role in each.
+pub fn unit_indicators<'c>(
+    catalogue: &'c Catalogue,
+    roster: &Roster,
+    unit: &Unit,
+) -> Vec<(&'c Indicator, Role)> {
+    catalogue
+        .indicators
+        .iter()
+        .filter_map(|ind| {
+            if ind.lead_units().any(|n| names_unit(roster, n, unit)) {
+                Some((ind, Role::Lead))
+            } else if ind.open_to_all() {
+                Some((ind, Role::Support))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// One scalar row of a unit's form.
+#[derive(Debug, Clone)]
+pub struct PlannedFact<'c> {
+    pub def: &'c FactDef,
+    /// The unit's indicators that read this fact (a fact such as `gdp` serves several).
+    pub indicators: Vec<u32>,
+    pub role: Role,
+}
+
+/// One list sheet of a unit's form.
+#[derive(Debug, Clone)]
+pub struct PlannedList<'c> {
+    pub def: &'c ListDef,
+    pub indicators: Vec<u32>,
+    pub role: Role,
+    pub sheet: String,
+}
+
+/// What a unit's form contains; shared by the writer, the ingester (to recognise an old
+/// form) and the checker (to know which facts a unit leads).
+#[derive(Debug, Clone)]
+pub struct FormPlan<'c> {
+    pub indicators: Vec<(&'c Indicator, Role)>,
+    pub scalars: Vec<PlannedFact<'c>>,
+    pub lists: Vec<PlannedList<'c>>,
+}
+
+impl<'c> FormPlan<'c> {
+    pub fn new(catalogue: &'c Catalogue, roster: &Roster, unit: &Unit) -> Self {
+        let indicators = unit_indicators(catalogue, roster, unit);
+        let mut scalars: Vec<PlannedFact<'c>> = Vec::new();
+        let mut lists: Vec<PlannedList<'c>> = Vec::new();
+        for (ind, role) in &indicators {
+            for key in &ind.facts {
+                let Some(def) = catalogue.fact(key) else {
+                    continue;
+                };
+                match scalars.iter_mut().find(|p| p.def.key == *key) {
+                    Some(p) => {
+                        p.indicators.push(ind.id);
+                        p.role = p.role.min(*role);
+                    }
+                    None => scalars.push(PlannedFact {
+                        def,
+                        indicators: vec![ind.id],
+                        role: *role,
+                    }),
+                }
+            }
+            for key in &ind.lists {
+                let Some(def) = catalogue.list(key) else {
+                    continue;
+                };
+                match lists.iter_mut().find(|p| p.def.key == *key) {
+                    Some(p) => {
+                        p.indicators.push(ind.id);
+                        p.role = p.role.min(*role);
+                    }
+                    None => lists.push(PlannedList {
+                        def,
+                        indicators: vec![ind.id],
+                        role: *role,
+                        sheet: String::new(),
+                    }),
+                }
+            }
+        }
+        // Sheet names: Excel forbids []:*?/\ and allows 31 characters; keep them unique.
+        let mut used: Vec<String> = [
+            layout::COVER,
+            layout::SCALARS,
+            layout::NARRATIVES,
+            layout::META,
+            layout::OPTIONS,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for l in &mut lists {
+            let base: String = l
+                .def
+                .label
+                .chars()
+                .filter(|c| !"[]:*?/\\'".contains(*c))
+                .take(28)
+                .collect();
+            let base = if base.trim().is_empty() {
+                l.def.key.clone()
+            } else {
+                base
+            };
+            let mut name = base.clone();
+            let mut n = 2;
+            while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            used.push(name.clone());
+            l.sheet = name;
+        }
+        FormPlan {
+            indicators,
+            scalars,
+            lists,
+        }
+    }
+
+    pub fn role_of(&self, indicator: u32) -> Option<Role> {
+        self.indicators
+            .iter()
+            .find(|(i, _)| i.id == indicator)
+            .map(|(_, r)| *r)
+    }
+}
+
+/// Options of [`fill_form_with`] used to build deliberately faulty example workbooks.
+#[derive(Debug, Clone, Default)]
+pub struct FillOptions {
+    /// Write this name on the cover instead of the unit's full name.
+    pub cover_unit: Option<String>,
+    /// Write this raw text into the value cell of the fact (key), as a user might type it.
+    pub raw_values: BTreeMap<String, String>,
+    /// Write this raw text into the denominator cell of a rate fact (key).
+    pub raw_denominators: BTreeMap<String, String>,
+}
+
+/// The blank fill-in workbook of one unit.
+pub fn write_form(
+    catalogue: &Catalogue,
+    roster: &Roster,
+    campaign: &Campaign,
+    unit: &Unit,
+) -> Result<Vec<u8>, FormError> {
+    build(
+        catalogue,
+        roster,
+        campaign,
+        unit,
+        None,
+        &FillOptions::default(),
+    )
+}
+
+/// The unit's workbook with the submission's values filled in. Every value must have a
+/// place in the unit's form ([`FormError::NotInForm`] otherwise), so a round trip through
+/// [`crate::ingest`] gives back exactly the submission.
+pub fn fill_form(
+    catalogue: &Catalogue,
+    roster: &Roster,
+    campaign: &Campaign,
+    unit: &Unit,
+    submission: &Submission,
+) -> Result<Vec<u8>, FormError> {
+    build(
+        catalogue,
+        roster,
+        campaign,
+        unit,
+        Some(submission),
+        &FillOptions::default(),
+    )
+}
+
+/// [`fill_form`] with overrides for faulty examples and tests.
+pub fn fill_form_with(
+    catalogue: &Catalogue,
+    roster: &Roster,
+    campaign: &Campaign,
+    unit: &Unit,
+    submission: &Submission,
+    options: &FillOptions,
+) -> Result<Vec<u8>, FormError> {
+    build(catalogue, roster, campaign, unit, Some(submission), options)
+}
+
+/// Writes `<unit.id>.xlsx` for every roster unit into `dir`; returns the paths written.
+pub fn write_forms(
+    dir: &Path,
+    catalogue: &Catalogue,
+    roster: &Roster,
+    campaign: &Campaign,
+) -> Result<Vec<PathBuf>, FormError> {
+    std::fs::create_dir_all(dir).map_err(|source| FormError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for unit in &roster.units {
+        let bytes = write_form(catalogue, roster, campaign, unit)?;
+        let path = dir.join(format!("{}.xlsx", unit.id));
+        std::fs::write(&path, bytes).map_err(|source| FormError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Cell formats used throughout a form.
+struct Formats {
+    title: Format,
+    header: Format,
+    text: Format,
+    input: Format,
+    input_date: Format,
+    input_wrap: Format,
+    na: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let border = |f: Format| f.set_border(FormatBorder::Thin);
+        let input = border(Format::new())
+            .set_unlocked()
+            .set_background_color(Color::RGB(0xFFF2CC))
+            .set_align(FormatAlign::VerticalCenter);
+        Formats {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center),
+            header: border(Format::new())
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(Color::RGB(0xD9D9D9)),
+            text: border(Format::new())
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
+            input_date: input.clone().set_num_format("yyyy-mm-dd"),
+            input_wrap: input.clone().set_text_wrap(),
+            input,
+            na: border(Format::new()).set_background_color(Color::RGB(0xEEEEEE)),
+        }
+    }
+
+    fn for_kind(&self, kind: FieldKind) -> &Format {
+        match kind {
+            FieldKind::Date => &self.input_date,
+            FieldKind::Text | FieldKind::Doc => &self.input_wrap,
+            _ => &self.input,
+        }
+    }
+}
+
+fn build(
+    catalogue: &Catalogue,
+    roster: &Roster,
+    campaign: &Campaign,
+    unit: &Unit,
+    submission: Option<&Submission>,
+    options: &FillOptions,
+) -> Result<Vec<u8>, FormError> {
+    let plan = FormPlan::new(catalogue, roster, unit);
+    if let Some(sub) = submission {
+        check_placeable(&plan, unit, sub)?;
+    }
+    let fmt = Formats::new();
+    let mut wb = Workbook::new();
+    let mut options_sheet = OptionsSheet::default();
+
+    write_cover(
+        wb.add_worksheet(),
+        &fmt,
+        campaign,
+        unit,
+        &plan,
+        submission,
+        options,
+    )?;
+    write_scalars(
+        wb.add_worksheet(),
+        &fmt,
+        campaign,
+        &plan,
+        submission,
+        options,
+        &mut options_sheet,
+    )?;
+    for list in &plan.lists {
+        write_list(
+            wb.add_worksheet(),
+            &fmt,
+            list,
+            submission,
+            &mut options_sheet,
+        )?;
+    }
+    write_narratives(wb.add_worksheet(), &fmt, &plan, submission)?;
+
+    let opts = wb.add_worksheet();
+    opts.set_name(layout::OPTIONS)?;
+    for (col, list) in options_sheet.lists.iter().enumerate() {
+        for (row, o) in list.iter().enumerate() {
+            opts.write_string(row as u32, col as u16, o)?;
+        }
+    }
+    opts.set_hidden(true);
+
+    let meta = wb.add_worksheet();
+    meta.set_name(layout::META)?;
+    let rows = [
+        (layout::META_VERSION, layout::FORM_VERSION.to_string()),
+        (layout::META_HASH, layout::catalogue_hash(catalogue)),
+        (layout::META_UNIT_ID, unit.id.clone()),
+        (layout::META_UNIT, unit.name.clone()),
+        ("catalogue", catalogue.title.clone()),
+        (
+            "evaluation_year",
+            campaign.dates.evaluation_year.to_string(),
+        ),
+    ];
+    for (i, (k, v)) in rows.iter().enumerate() {
+        meta.write_string(i as u32, 0, *k)?;
+        meta.write_string(i as u32, 1, v)?;
+    }
+    meta.set_very_hidden(true);
+    wb.define_name(
+        "zhiliang_catalogue_hash",
+        &format!("={}!$B$2", layout::META),
+    )?;
+
+    Ok(wb.save_to_buffer()?)
+}
+
+/// Every value of the submission must have a cell in the unit's form.
+fn check_placeable(plan: &FormPlan, unit: &Unit, sub: &Submission) -> Result<(), FormError> {
+    let missing = |key: &str| FormError::NotInForm {
+        unit: unit.name.clone(),
+        key: key.to_string(),
+    };
+    for s in &sub.scalars {
+        if !plan.scalars.iter().any(|p| p.def.key == s.key) {
+            return Err(missing(&s.key));
+        }
+    }
+    for r in &sub.records {
+        let Some(list) = plan.lists.iter().find(|l| l.def.key == r.list) else {
+            return Err(missing(&r.list));
+        };
+        for k in r.fields.keys() {
+            if !list.def.fields.iter().any(|f| f.key == *k) {
+                return Err(missing(&format!("{}.{}", r.list, k)));
+            }
+        }
+    }
+    for id in sub.narratives.keys() {
+        if plan.role_of(*id).is_none() {
+            return Err(missing(&format!("指标{id}工作情况")));
+        }
+    }
+    Ok(())
+}
+
+/// Long drop-down lists live on a hidden sheet (Excel caps inline lists at 255 characters).
+#[derive(Default)]
+struct OptionsSheet {
+    lists: Vec<Vec<String>>,
+}
+
+impl OptionsSheet {
+    fn validation(&mut self, options: &[String]) -> Result<DataValidation, XlsxError> {
+        let inline: usize = options.iter().map(|o| o.chars().count() + 1).sum();
+        if inline < 200 && options.iter().all(|o| !o.contains(',')) {
+            return DataValidation::new().allow_list_strings(options);
+        }
+        let col = match self.lists.iter().position(|l| l == options) {
+            Some(c) => c,
+            None => {
+                self.lists.push(options.to_vec());
+                self.lists.len() - 1
+            }
+        };
+        let letters = crate::ingest::read::col_letters(col as u32);
+        let formula = format!(
+            "='{}'!${letters}$1:${letters}${}",
+            layout::OPTIONS,
+            options.len()
+        );
+        Ok(DataValidation::new().allow_list_formula(formula.as_str().into()))
+    }
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// The validation (drop-down, number/date range) and input message of one input cell.
+fn validation_for(
+    kind: FieldKind,
+    options: &[String],
+    min: Option<Decimal>,
+    max: Option<Decimal>,
+    title: &str,
+    help: &str,
+    unit_of_measure: &str,
+    sheet_options: &mut OptionsSheet,
+) -> Result<DataValidation, XlsxError> {
+    let f = |d: Option<Decimal>, default: f64| d.and_then(|d| d.to_f64()).unwrap_or(default);
+    let i = |d: Option<Decimal>, default: i32| d.and_then(|d| d.to_i32()).unwrap_or(default);
+    let (v, hint) = match kind {
+        FieldKind::Bool => (
+            DataValidation::new().allow_list_strings(&["是", "否"])?,
+            "请从下拉列表中选择“是”或“否”。".to_string(),
+        ),
+        FieldKind::Choice => (
+            sheet_options.validation(options)?,
+            format!("请从下拉列表中选择：{}。", options.join("、")),
+        ),
+        FieldKind::Number => (
+            DataValidation::new()
+                .allow_decimal_number(DataValidationRule::Between(f(min, -1e15), f(max, 1e15)))
+                .set_error_style(DataValidationErrorStyle::Warning),
+            format!(
+                "请填写阿拉伯数字{}，不要带单位或文字。",
+                if unit_of_measure.is_empty() { String::new() } else { format!("（单位：{unit_of_measure}）") }
+            ),
+        ),
+        FieldKind::Count => (
+            DataValidation::new()
+                .allow_whole_number(DataValidationRule::Between(i(min, 0), i(max, i32::MAX)))
+                .set_error_style(DataValidationErrorStyle::Warning),
+            "请填写不小于0的整数。".to_string(),
+        ),
+        FieldKind::Rate => (
+            DataValidation::new()
+                .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+                .set_error_style(DataValidationErrorStyle::Warning),
+            "比率请分别填写分子和分母（数量），不要填写百分数。".to_string(),
+        ),
+        FieldKind::Date => (
+            DataValidation::new()
+                .allow_date(DataValidationRule::Between(
+                    ExcelDateTime::from_ymd(1990, 1, 1)?,
+                    ExcelDateTime::from_ymd(2100, 12, 31)?,
+                ))
+                .set_error_style(DataValidationErrorStyle::Warning),
+            "请按“2022-07-20”格式填写日期。".to_string(),
+        ),
+        FieldKind::Year => (
+            DataValidation::new()
+                .allow_whole_number(DataValidationRule::Between(i(min, 1990), i(max, 2100)))
+                .set_error_style(DataValidationErrorStyle::Warning),
+            "请填写四位年份，如2021。".to_string(),
+        ),
+        FieldKind::Text => (DataValidation::new().allow_any_value(), "请填写文字。".to_string()),
+        FieldKind::Doc => (
+            DataValidation::new().allow_any_value(),
+            "请填写文件名称及文号，如《章丘区质量强区工作实施方案》（章政办发〔2022〕11号）；没有请留空。"
+                .to_string(),
+        ),
+    };
+    let message = if help.trim().is_empty() {
+        hint
+    } else {
+        format!("{}\n{hint}", help.trim())
+    };
+    v.set_input_title(clip(title, 30))?
+        .set_input_message(clip(&message, 250))
+}
+
+fn write_cover(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    campaign: &Campaign,
+    unit: &Unit,
+    plan: &FormPlan,
+    submission: Option<&Submission>,
+    options: &FillOptions,
+) -> Result<(), FormError> {
+    ws.set_name(layout::COVER)?;
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(1, 28)?;
+    ws.set_column_width(2, 28)?;
+    ws.set_column_width(3, 28)?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        3,
+        &format!(
+            "{}创建山东省质量强区 数据填报表",
+            campaign.district.short_name
+        ),
+        &fmt.title,
+    )?;
+    let contact = submission.and_then(|s| s.contact.as_ref());
+    let unit_name = options
+        .cover_unit
+        .clone()
+        .unwrap_or_else(|| unit.full_name.clone());
+    ws.write_string_with_format(2, 0, layout::COVER_UNIT, &fmt.header)?;
+    ws.merge_range(2, 1, 2, 3, &unit_name, &fmt.text)?;
+    let fields = [
+        (3, layout::COVER_CONTACT, contact.map(|c| c.name.clone())),
+        (4, layout::COVER_PHONE, contact.map(|c| c.phone.clone())),
+    ];
+    for (row, label, value) in fields {
+        ws.write_string_with_format(row, 0, label, &fmt.header)?;
+        ws.merge_range(row, 1, row, 3, value.as_deref().unwrap_or(""), &fmt.input)?;
+    }
+    ws.write_string_with_format(5, 0, layout::COVER_DATE, &fmt.header)?;
+    ws.merge_range(5, 1, 5, 3, "", &fmt.input_date)?;
+    if let Some(d) = contact.and_then(|c| c.submitted_on) {
+        ws.write_datetime_with_format(5, 1, &excel_date(d)?, &fmt.input_date)?;
+    }
+    let date_rule = DataValidation::new()
+        .allow_date(DataValidationRule::Between(
+            ExcelDateTime::from_ymd(2000, 1, 1)?,
+            ExcelDateTime::from_ymd(2100, 12, 31)?,
+        ))
+        .set_input_title("报送日期")?
+        .set_input_message("请按“2022-07-20”格式填写报送日期。")?;
+    ws.add_data_validation(5, 1, 5, 1, &date_rule)?;
+
+    let lines = [
+        "本表由专班办公室根据《任务分解表》生成，只列出本单位“牵头”的指标和各成员单位均可“配合”填报的指标。牵头指标须逐项如实填写；配合指标有相关工作和材料的填写，没有的可留空。".to_string(),
+        "请只在浅黄色单元格中填写。表头和灰色单元格已锁定，请勿修改、删除或重命名工作表，不要改动隐藏的行和列；可以调整行高列宽。".to_string(),
+        "数值请直接填写阿拉伯数字，不带单位；比率请在“填报值”和“分母”两格分别填写分子和分母（如应检100家、已检100家，分子填100、分母填100），不要填写百分数。".to_string(),
+        format!(
+            "日期请按“2022-07-20”格式填写；“统计年度”一栏已注明数据所属年度（评价年度为{}年，“前一年度”即{}年），近一年、近三年等以{}为截止日。",
+            campaign.dates.evaluation_year,
+            campaign.dates.evaluation_year - 1,
+            chinese_date(campaign.dates.reference_date)
+        ),
+        format!(
+            "每项有得分的数据都须在“证明材料”栏填写证明文件的文件名（含扩展名，文件放在 evidence/{}/ 文件夹中随本表一并报送），或填写文件的文号（如“章政发〔2022〕11号”）；多个材料用“；”分隔。",
+            unit.id
+        ),
+        "各清单工作表（如“表彰与报道”）每行填写一条记录，预留行不够可插入行；“工作情况”表请简要填写本单位相关工作的开展情况，供撰写自评报告使用。".to_string(),
+        "请按各指标的完成时限将本表连同证明材料报送专班办公室；专班办公室校验后如有问题，会将问题清单反馈本单位。".to_string(),
+    ];
+    ws.write_string_with_format(7, 0, "填报说明", &fmt.header)?;
+    let mut row = 8;
+    for (i, line) in lines.iter().enumerate() {
+        ws.merge_range(row, 0, row, 3, &format!("{}. {line}", i + 1), &fmt.text)?;
+        ws.set_row_height(row, 48)?;
+        row += 1;
+    }
+    row += 1;
+    ws.write_string_with_format(row, 0, "工作表", &fmt.header)?;
+    ws.write_string_with_format(row, 1, "内容", &fmt.header)?;
+    ws.write_string_with_format(row, 2, "涉及指标", &fmt.header)?;
+    ws.write_string_with_format(row, 3, "本单位责任", &fmt.header)?;
+    row += 1;
+    let ids = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join("、");
+    let lead_any = |v: &[u32]| {
+        if v.iter().any(|i| plan.role_of(*i) == Some(Role::Lead)) {
+            "牵头"
+        } else {
+            "配合"
+        }
+    };
+    let all_ids: Vec<u32> = plan
+        .scalars
+        .iter()
+        .flat_map(|p| p.indicators.clone())
+        .collect();
+    let mut contents = vec![(
+        layout::SCALARS.to_string(),
+        "各项数值、是否、文件类数据".to_string(),
+        dedup(all_ids),
+    )];
+    for l in &plan.lists {
+        contents.push((
+            l.sheet.clone(),
+            format!("{}（每行一条）", l.def.label),
+            l.indicators.clone(),
+        ));
+    }
+    contents.push((
+        layout::NARRATIVES.to_string(),
+        "各指标工作开展情况".to_string(),
+        plan.indicators.iter().map(|(i, _)| i.id).collect(),
+    ));
+    for (sheet, what, inds) in contents {
+        ws.write_string_with_format(row, 0, &sheet, &fmt.text)?;
+        ws.write_string_with_format(row, 1, &what, &fmt.text)?;
+        ws.write_string_with_format(row, 2, &ids(&inds), &fmt.text)?;
+        ws.write_string_with_format(row, 3, lead_any(&inds), &fmt.text)?;
+        row += 1;
+    }
+    ws.protect_with_options(&protection(false));
+    ws.set_active(true);
+    Ok(())
+}
+
+fn dedup(mut v: Vec<u32>) -> Vec<u32> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn protection(rows_editable: bool) -> ProtectionOptions {
+    ProtectionOptions {
+        format_columns: true,
+        format_rows: true,
+        insert_rows: rows_editable,
+        delete_rows: rows_editable,
+        sort: rows_editable,
+        use_autofilter: rows_editable,
+        ..ProtectionOptions::default()
+    }
+}
+
+/// 指标内容 shortened to its first sentence, for the scalar sheet.
+fn short_content(ind: &Indicator) -> String {
+    let text = ind.text.trim();
+    let first = text.split(['。', '\n']).next().unwrap_or(text);
+    clip(first, 40)
+}
+
+fn period(def_year_offset: Option<i32>, kind: FieldKind, campaign: &Campaign) -> String {
+    match def_year_offset {
+        Some(o) => format!("{}年", campaign.dates.evaluation_year + o),
+        None if kind == FieldKind::Date => "填写具体日期".to_string(),
+        None => format!("截至{}", chinese_date(campaign.dates.reference_date)),
+    }
+}
+
+fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+fn dec(n: Decimal) -> f64 {
+    n.to_f64().unwrap_or(0.0)
+}
+
+/// Writes a typed value into an input cell (keeping the input format).
+fn write_value(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: &Value,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    match value {
+        Value::Text(s) => ws.write_string_with_format(row, col, s, format)?,
+        Value::Number(n) => ws.write_number_with_format(row, col, dec(*n), format)?,
+        Value::Bool(b) => {
+            ws.write_string_with_format(row, col, if *b { "是" } else { "否" }, format)?
+        }
+        Value::Date(d) => ws.write_datetime_with_format(row, col, &excel_date(*d)?, format)?,
+        // A rate in a single-cell field (not produced by the catalogue's kinds) is written as
+        // "num/den" text so that nothing is lost.
+        Value::Rate { num, den } => ws.write_string_with_format(
+            row,
+            col,
+            format!("{}/{}", num.normalize(), den.normalize()),
+            format,
+        )?,
+    };
+    Ok(())
+}
+
+const SCALAR_COLUMNS: [(&str, &str, f64); 12] = [
+    ("", "数据项代码", 4.0),
+    (scalar_col::INDICATOR, "指标序号", 8.0),
+    (scalar_col::CONTENT, "指标内容", 30.0),
+    (scalar_col::ROLE, "责任", 6.0),
+    (scalar_col::LABEL, "数据项", 30.0),
+    (scalar_col::UNIT, "计量单位", 9.0),
+    (scalar_col::PERIOD, "统计年度", 14.0),
+    (scalar_col::VALUE, "填报值\n（比率填分子）", 22.0),
+    (scalar_col::DENOMINATOR, "分母\n（仅比率填写）", 14.0),
+    (scalar_col::EVIDENCE, "证明材料\n（文件名或文号）", 30.0),
+    (scalar_col::NOTE, "备注", 20.0),
+    (scalar_col::HELP, "填写说明", 40.0),
+];
+
+fn col_of(key: &str) -> u16 {
+    SCALAR_COLUMNS
+        .iter()
+        .position(|(k, _, _)| *k == key)
+        .expect("known column") as u16
+}
+
+fn write_scalars(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    campaign: &Campaign,
+    plan: &FormPlan,
+    submission: Option<&Submission>,
+    options: &FillOptions,
+    sheet_options: &mut OptionsSheet,
+) -> Result<(), FormError> {
+    ws.set_name(layout::SCALARS)?;
+    for (c, (key, header, width)) in SCALAR_COLUMNS.iter().enumerate() {
+        let c = c as u16;
+        ws.write_string(
+            layout::KEY_ROW,
+            c,
+            if c == 0 { layout::MARK_SCALARS } else { key },
+        )?;
+        ws.write_string_with_format(layout::HEADER_ROW, c, *header, &fmt.header)?;
+        ws.set_column_width(c, *width)?;
+    }
+    ws.set_row_hidden(layout::KEY_ROW)?;
+    ws.set_column_hidden(0)?;
+    ws.set_row_height(layout::HEADER_ROW, 32)?;
+
+    let (vc, dc, ec, nc) = (
+        col_of(scalar_col::VALUE),
+        col_of(scalar_col::DENOMINATOR),
+        col_of(scalar_col::EVIDENCE),
+        col_of(scalar_col::NOTE),
+    );
+    let mut row = layout::FIRST_DATA_ROW;
+    for p in &plan.scalars {
+        let def = p.def;
+        let first = plan
+            .indicators
+            .iter()
+            .find(|(i, _)| i.id == p.indicators[0])
+            .map(|(i, _)| short_content(i))
+            .unwrap_or_default();
+        let ids = p
+            .indicators
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join("、");
+        ws.write_string(row, 0, &def.key)?;
+        ws.write_string_with_format(row, col_of(scalar_col::INDICATOR), &ids, &fmt.text)?;
+        ws.write_string_with_format(row, col_of(scalar_col::CONTENT), &first, &fmt.text)?;
+        ws.write_string_with_format(row, col_of(scalar_col::ROLE), p.role.label(), &fmt.text)?;
+        ws.write_string_with_format(row, col_of(scalar_col::LABEL), &def.label, &fmt.text)?;
+        ws.write_string_with_format(row, col_of(scalar_col::UNIT), &def.unit, &fmt.text)?;
+        ws.write_string_with_format(
+            row,
+            col_of(scalar_col::PERIOD),
+            &period(def.year_offset, def.kind, campaign),
+            &fmt.text,
+        )?;
+        ws.write_string_with_format(row, col_of(scalar_col::HELP), &def.help, &fmt.text)?;
+
+        let input = fmt.for_kind(def.kind);
+        ws.write_blank(row, vc, input)?;
+        let v = validation_for(
+            def.kind,
+            &def.options,
+            def.min,
+            def.max,
+            &def.label,
+            &def.help,
+            &def.unit,
+            sheet_options,
+        )?;
+        ws.add_data_validation(row, vc, row, vc, &v)?;
+        if def.kind == FieldKind::Rate {
+            ws.write_blank(row, dc, &fmt.input)?;
+            let v = validation_for(
+                FieldKind::Rate,
+                &[],
+                None,
+                None,
+                &format!("{}（分母）", def.label),
+                "",
+                "",
+                sheet_options,
+            )?;
+            ws.add_data_validation(row, dc, row, dc, &v)?;
+        } else {
+            ws.write_blank(row, dc, &fmt.na)?;
+        }
+        ws.write_blank(row, ec, &fmt.input_wrap)?;
+        let ev = DataValidation::new()
+            .allow_any_value()
+            .set_input_title("证明材料")?
+            .set_input_message(if def.evidence {
+                "本项须填写证明材料：文件名（含扩展名，文件随表报送）或文号；多个用“；”分隔。"
+            } else {
+                "如有证明材料，请填写文件名（含扩展名）或文号；多个用“；”分隔。"
+            })?;
+        ws.add_data_validation(row, ec, row, ec, &ev)?;
+        ws.write_blank(row, nc, &fmt.input_wrap)?;
+
+        if let Some(sub) = submission {
+            if let Some(f) = sub.scalars.iter().find(|s| s.key == def.key) {
+                match &f.value {
+                    Value::Rate { num, den } => {
+                        ws.write_number_with_format(row, vc, dec(*num), input)?;
+                        ws.write_number_with_format(row, dc, dec(*den), &fmt.input)?;
+                    }
+                    v => write_value(ws, row, vc, v, input)?,
+                }
+                if let Some(e) = &f.evidence {
+                    ws.write_string_with_format(row, ec, e, &fmt.input_wrap)?;
+                }
+                if let Some(n) = &f.note {
+                    ws.write_string_with_format(row, nc, n, &fmt.input_wrap)?;
+                }
+            }
+        }
+        if let Some(raw) = options.raw_values.get(&def.key) {
+            ws.write_string_with_format(row, vc, raw, input)?;
+        }
+        if let Some(raw) = options.raw_denominators.get(&def.key) {
+            ws.write_string_with_format(row, dc, raw, &fmt.input)?;
+        }
+        row += 1;
+    }
+    ws.set_freeze_panes(layout::FIRST_DATA_ROW, 5)?;
+    ws.protect_with_options(&protection(false));
+    Ok(())
+}
+
+fn field_header(f: &FieldDef) -> String {
+    let mut h = f.label.clone();
+    if !f.unit.is_empty() {
+        h.push_str(&format!("（{}）", f.unit));
+    }
+    if f.required {
+        h.push('*');
+    }
+    h
+}
+
+fn write_list(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    list: &PlannedList,
+    submission: Option<&Submission>,
+    sheet_options: &mut OptionsSheet,
+) -> Result<(), FormError> {
+    let def = list.def;
+    ws.set_name(&list.sheet)?;
+    ws.write_string(
+        layout::KEY_ROW,
+        0,
+        format!("{}{}", layout::MARK_LIST_PREFIX, def.key),
+    )?;
+    ws.write_string_with_format(layout::HEADER_ROW, 0, "序号", &fmt.header)?;
+    ws.set_column_width(0, 6)?;
+    let records: Vec<_> = submission
+        .map(|s| s.records.iter().filter(|r| r.list == def.key).collect())
+        .unwrap_or_default();
+    let rows = layout::LIST_ROWS.max(records.len() as u32 + 20);
+    let first = layout::FIRST_DATA_ROW;
+    let last = first + rows - 1;
+
+    let mut col: u16 = 1;
+    for f in &def.fields {
+        ws.write_string(layout::KEY_ROW, col, &f.key)?;
+        ws.write_string_with_format(layout::HEADER_ROW, col, field_header(f), &fmt.header)?;
+        let width = match f.kind {
+            FieldKind::Text | FieldKind::Doc => 30.0,
+            FieldKind::Date => 13.0,
+            _ => 12.0,
+        };
+        ws.set_column_width(col, width)?;
+        let input = fmt.for_kind(f.kind);
+        for r in first..=last {
+            ws.write_blank(r, col, input)?;
+        }
+        let help = if f.help.is_empty() && !def.help.is_empty() {
+            def.help.as_str()
+        } else {
+            f.help.as_str()
+        };
+        let v = validation_for(
+            f.kind,
+            &f.options,
+            f.min,
+            f.max,
+            &f.label,
+            help,
+            &f.unit,
+            sheet_options,
+        )?;
+        ws.add_data_validation(first, col, last, col, &v)?;
+        col += 1;
+    }
+    let ec = col;
+    ws.write_string(layout::KEY_ROW, ec, layout::EVIDENCE_FIELD)?;
+    ws.write_string_with_format(
+        layout::HEADER_ROW,
+        ec,
+        if def.evidence {
+            "证明材料*\n（文件名或文号）"
+        } else {
+            "证明材料\n（文件名或文号）"
+        },
+        &fmt.header,
+    )?;
+    ws.set_column_width(ec, 30)?;
+    for r in first..=last {
+        ws.write_number_with_format(r, 0, (r - first + 1) as f64, &fmt.text)?;
+        ws.write_blank(r, ec, &fmt.input_wrap)?;
+    }
+    ws.set_row_hidden(layout::KEY_ROW)?;
+    ws.set_row_height(layout::HEADER_ROW, 32)?;
+
+    for (i, rec) in records.iter().enumerate() {
+        let r = first + i as u32;
+        for (j, f) in def.fields.iter().enumerate() {
+            if let Some(v) = rec.fields.get(&f.key) {
+                write_value(ws, r, 1 + j as u16, v, fmt.for_kind(f.kind))?;
+            }
+        }
+        if let Some(e) = &rec.evidence {
+            ws.write_string_with_format(r, ec, e, &fmt.input_wrap)?;
+        }
+    }
+    ws.set_freeze_panes(layout::FIRST_DATA_ROW, 1)?;
+    ws.protect_with_options(&protection(true));
+    Ok(())
+}
+
+fn write_narratives(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    plan: &FormPlan,
+    submission: Option<&Submission>,
+) -> Result<(), FormError> {
+    ws.set_name(layout::NARRATIVES)?;
+    let cols = [
+        (layout::MARK_NARRATIVES, "指标代码", 4.0),
+        (narrative_col::INDICATOR, "指标序号", 8.0),
+        (narrative_col::CONTENT, "指标内容及评分方法", 50.0),
+        (narrative_col::ROLE, "责任", 6.0),
+        (
+            narrative_col::TEXT,
+            "工作开展情况（请简要填写，供自评报告使用）",
+            60.0,
+        ),
+    ];
+    for (c, (key, header, width)) in cols.iter().enumerate() {
+        ws.write_string(layout::KEY_ROW, c as u16, *key)?;
+        ws.write_string_with_format(layout::HEADER_ROW, c as u16, *header, &fmt.header)?;
+        ws.set_column_width(c as u16, *width)?;
+    }
+    ws.set_row_hidden(layout::KEY_ROW)?;
+    ws.set_column_hidden(0)?;
+    let mut row = layout::FIRST_DATA_ROW;
+    for (ind, role) in &plan.indicators {
+        ws.write_number(row, 0, ind.id as f64)?;
+        ws.write_number_with_format(row, 1, ind.id as f64, &fmt.text)?;
+        ws.write_string_with_format(row, 2, ind.text.trim(), &fmt.text)?;
+        ws.write_string_with_format(row, 3, role.label(), &fmt.text)?;
+        match submission.and_then(|s| s.narratives.get(&ind.id)) {
+            Some(t) => ws.write_string_with_format(row, 4, t, &fmt.input_wrap)?,
+            None => ws.write_blank(row, 4, &fmt.input_wrap)?,
+        };
+        ws.set_row_height(row, 90)?;
+        row += 1;
+    }
+    ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
+    ws.protect_with_options(&protection(false));
+    Ok(())
+}

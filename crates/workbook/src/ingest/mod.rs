@@ -1,0 +1,912 @@
+//! Ingestion: every workbook (and `*.facts.json` import) under `input/` → typed
+//! [`Submission`]s, each value remembering its unit, file, sheet and A1 cell.
+//!
+//! A file is attributed to a unit by its cover sheet's 填报单位 (aliases honoured), never by
+//! its file name. Cells are found through the hidden keys of [`crate::layout`], so moved
+//! rows and renamed sheets still read back. Problems found while reading (unreadable,
+//! encrypted, not a spreadsheet, old form, unknown unit, wrong type, invalid date or
+//! choice) are diagnostics in the report; nothing here panics or stops the run.
+
+pub mod normalise;
+pub mod read;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+use walkdir::WalkDir;
+use zhiliang_core::catalogue::{Catalogue, FieldKind};
+use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity, a1, cell_order};
+use zhiliang_core::facts::{Contact, FactsFile, Record, ScalarFact, Source, Submission, Value};
+use zhiliang_core::units::{Roster, Unit};
+
+use crate::forms::FormPlan;
+use crate::layout::{self, limits, narrative_col, scalar_col};
+use normalise::RatePart;
+use read::{Book, Raw, ReadError, Sheet};
+
+/// One file seen under `input/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// Relative to the input folder, with `/` separators.
+    pub path: String,
+    pub size: u64,
+    /// Canonical unit name the file was attributed to (from its cover sheet).
+    pub unit: Option<String>,
+}
+
+/// One data row of a form as found in a file: where its cells are, so that the checker can
+/// point at a blank cell (a missing value, a missing 证明材料) that has no value source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormRow {
+    pub file: String,
+    pub unit: String,
+    pub sheet: String,
+    /// 1-based row number as Excel shows it.
+    pub row: u32,
+    /// Fact key (scalar sheet) or list key (list sheet).
+    pub fact: Option<String>,
+    pub list: Option<String>,
+    /// Column key (`value`, `denominator`, `evidence`, a field key, `_evidence`) → A1 cell.
+    pub cells: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IngestReport {
+    /// One per readable file attributed to a roster unit (several per unit when a unit sent
+    /// two files: the checker reports that; see [`IngestReport::accepted_submissions`]).
+    pub submissions: Vec<Submission>,
+    pub files: Vec<InputFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every scalar row and every non-blank record row read, for cell lookups.
+    pub rows: Vec<FormRow>,
+}
+
+impl IngestReport {
+    /// Submissions of units that sent exactly one file. A unit with two files has both
+    /// reported as `duplicate-submission` and neither is used: picking one silently could
+    /// score last month's numbers.
+    pub fn accepted_submissions(&self) -> Vec<Submission> {
+        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+        for s in &self.submissions {
+            *count.entry(s.unit.as_str()).or_default() += 1;
+        }
+        self.submissions
+            .iter()
+            .filter(|s| count[s.unit.as_str()] == 1)
+            .cloned()
+            .collect()
+    }
+
+    /// The form row a value's source cell lies in.
+    pub fn row_of(&self, source: &Source) -> Option<&FormRow> {
+        let (row, _) = cell_order(&source.cell);
+        self.rows
+            .iter()
+            .find(|r| r.file == source.file && r.sheet == source.sheet && r.row == row)
+    }
+
+    /// The form row of a scalar fact in a file.
+    pub fn fact_row(&self, file: &str, key: &str) -> Option<&FormRow> {
+        self.rows
+            .iter()
+            .find(|r| r.file == file && r.fact.as_deref() == Some(key))
+    }
+}
+
+/// Spreadsheet extensions read with calamine. `.et` (WPS's own format) and `.csv` are
+/// recognised only to tell the unit to save as .xlsx.
+const SPREADSHEET_EXT: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
+const FOREIGN_EXT: [&str; 3] = ["et", "csv", "numbers"];
+
+fn skipped_name(name: &str) -> bool {
+    // Hidden files, Excel owner files (~$x.xlsx), LibreOffice locks (.~lock.x#).
+    name.starts_with('.') || name.starts_with("~$") || name.starts_with(".~lock")
+}
+
+/// Reads every workbook and facts import under `input` (sorted, so the result is the same on
+/// every machine); `input/evidence/` is the evidence folder and not read here.
+pub fn ingest(input: &Path, catalogue: &Catalogue, roster: &Roster) -> IngestReport {
+    let mut report = IngestReport::default();
+    let walker = WalkDir::new(input)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(skipped_name(&name)
+                || (e.depth() == 1 && e.file_type().is_dir() && name == "evidence"))
+        });
+    for entry in walker {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().to_string();
+        let lower = name.to_lowercase();
+        let ext = lower
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_string())
+            .unwrap_or_default();
+        let is_facts = lower.ends_with(".facts.json");
+        if !(is_facts
+            || SPREADSHEET_EXT.contains(&ext.as_str())
+            || FOREIGN_EXT.contains(&ext.as_str()))
+        {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(input)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().to_string())
+            .collect::<Vec<_>>()
+            .join("/");
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        if size > limits::MAX_FILE_BYTES {
+            report.files.push(InputFile {
+                path: rel.clone(),
+                size,
+                unit: None,
+            });
+            report
+                .diagnostics
+                .push(read_error_diagnostic(&rel, &ReadError::TooLarge(size)));
+            continue;
+        }
+        let bytes = match std::fs::read(entry.path()) {
+            Ok(b) => b,
+            Err(e) => {
+                report.files.push(InputFile {
+                    path: rel.clone(),
+                    size,
+                    unit: None,
+                });
+                report.diagnostics.push(Diagnostic::new(
+                    Code::UnreadableFile,
+                    Location::file(&rel),
+                    format!("文件“{rel}”无法打开（{e}），请检查文件后重新报送。"),
+                ));
+                continue;
+            }
+        };
+        let outcome = if is_facts {
+            ingest_facts_json(&rel, &bytes, roster)
+        } else if FOREIGN_EXT.contains(&ext.as_str()) {
+            FileOutcome::failed(Diagnostic::new(
+                Code::NotASpreadsheet,
+                Location::file(&rel),
+                format!(
+                    "文件“{rel}”是 .{ext} 格式，系统无法读取；请在 Excel 或 WPS 中打开下发的填报表，填写后“另存为”Excel 工作簿（.xlsx）重新报送。"
+                ),
+            ))
+        } else {
+            ingest_file(&rel, &bytes, catalogue, roster)
+        };
+        report.files.push(InputFile {
+            path: rel,
+            size,
+            unit: outcome.unit.clone(),
+        });
+        report.submissions.extend(outcome.submissions);
+        report.diagnostics.extend(outcome.diagnostics);
+        report.rows.extend(outcome.rows);
+    }
+    report
+}
+
+/// What one file contributed.
+#[derive(Debug, Clone, Default)]
+pub struct FileOutcome {
+    pub unit: Option<String>,
+    pub submissions: Vec<Submission>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub rows: Vec<FormRow>,
+}
+
+impl FileOutcome {
+    fn failed(d: Diagnostic) -> Self {
+        FileOutcome {
+            diagnostics: vec![d],
+            ..Default::default()
+        }
+    }
+}
+
+fn read_error_diagnostic(rel: &str, e: &ReadError) -> Diagnostic {
+    let loc = Location::file(rel);
+    match e {
+        ReadError::Empty => Diagnostic::new(
+            Code::UnreadableFile,
+            loc,
+            format!("文件“{rel}”是空文件（0字节），可能在复制或上传时出错，请重新报送填报表。"),
+        ),
+        ReadError::TooLarge(n) => Diagnostic::new(
+            Code::FileTooLarge,
+            loc,
+            format!(
+                "文件“{rel}”大小为{:.1}MB，超过{}MB的上限，未读取；填报表中请勿插入图片或附件，证明材料请放在 evidence 文件夹中报送。",
+                *n as f64 / 1048576.0,
+                limits::MAX_FILE_BYTES / 1048576
+            ),
+        ),
+        ReadError::NotSpreadsheet(what) => Diagnostic::new(
+            Code::NotASpreadsheet,
+            loc,
+            format!(
+                "文件“{rel}”实际是{what}，不是 Excel 工作簿；请在 Excel 或 WPS 中打开下发的填报表，填写后“另存为”Excel 工作簿（.xlsx）重新报送。"
+            ),
+        ),
+        ReadError::Encrypted => Diagnostic::new(
+            Code::EncryptedFile,
+            loc,
+            format!(
+                "文件“{rel}”设置了打开密码，系统无法读取；请取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码后保存）后重新报送。"
+            ),
+        ),
+        ReadError::Bomb(detail) => Diagnostic::new(
+            Code::FileTooLarge,
+            loc,
+            format!(
+                "文件“{rel}”解压后异常巨大（{detail}），可能已损坏，未读取；请重新保存填报表后报送。"
+            ),
+        ),
+        ReadError::Corrupt(detail) => Diagnostic::new(
+            Code::UnreadableFile,
+            loc,
+            format!(
+                "文件“{rel}”已损坏，无法读取（{detail}）；请用 Excel 或 WPS 重新保存，或在下发的填报表中重新填写后报送。"
+            ),
+        ),
+    }
+}
+
+/// Reads one workbook held in memory; `rel` is the name used in sources and messages.
+pub fn ingest_file(rel: &str, bytes: &[u8], catalogue: &Catalogue, roster: &Roster) -> FileOutcome {
+    let book = match read::read_book(bytes) {
+        Ok(b) => b,
+        Err(e) => return FileOutcome::failed(read_error_diagnostic(rel, &e)),
+    };
+    FormReader {
+        rel,
+        book: &book,
+        catalogue,
+        roster,
+        out: FileOutcome::default(),
+    }
+    .run()
+}
+
+struct FormReader<'a> {
+    rel: &'a str,
+    book: &'a Book,
+    catalogue: &'a Catalogue,
+    roster: &'a Roster,
+    out: FileOutcome,
+}
+
+/// The column keys of a data sheet's hidden row 1.
+fn column_keys(sheet: &Sheet) -> BTreeMap<String, u32> {
+    let mut cols = BTreeMap::new();
+    for ((r, c), raw) in sheet
+        .cells
+        .range((layout::KEY_ROW, 0)..(layout::KEY_ROW + 1, 0))
+    {
+        debug_assert_eq!(*r, layout::KEY_ROW);
+        let key = raw.display();
+        if !key.is_empty() {
+            cols.entry(key).or_insert(*c);
+        }
+    }
+    cols
+}
+
+fn marker(sheet: &Sheet) -> String {
+    sheet.text(layout::KEY_ROW, 0)
+}
+
+impl<'a> FormReader<'a> {
+    fn loc(&self, unit: Option<&str>, sheet: &str, row: u32, col: u32) -> Location {
+        Location {
+            unit: unit.map(str::to_string),
+            file: Some(self.rel.to_string()),
+            sheet: Some(sheet.to_string()),
+            cell: Some(a1(row, col)),
+            ..Default::default()
+        }
+    }
+
+    fn run(mut self) -> FileOutcome {
+        let rel = self.rel;
+        // Cover: by name, else any sheet holding the 填报单位 label.
+        let cover = self
+            .book
+            .sheet(layout::COVER)
+            .and_then(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
+            .or_else(|| {
+                self.book
+                    .sheets
+                    .iter()
+                    .find_map(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
+            });
+        let data_sheets = self
+            .book
+            .sheets
+            .iter()
+            .any(|s| marker(s).starts_with("zhiliang:"));
+        let Some((cover, (ur, uc))) = cover else {
+            self.out.diagnostics.push(outdated_whole(rel, None));
+            return self.out;
+        };
+        let (unit_text, unit_cell) = label_value(cover, ur, uc);
+        let unit = match self.roster.resolve(&unit_text) {
+            Some(u) => u,
+            None => {
+                let (r, c) = unit_cell;
+                let msg = if unit_text.is_empty() {
+                    format!(
+                        "文件“{rel}”封面的“填报单位”未填写，无法确定是哪个单位报送的；请填写本单位名称后重新报送。"
+                    )
+                } else {
+                    format!(
+                        "文件“{rel}”封面的填报单位“{unit_text}”不是专班成员单位，无法确定是哪个单位报送的；请填写本单位的规范名称（如“区住建局”）后重新报送。"
+                    )
+                };
+                let d = Diagnostic::new(Code::UnknownUnit, self.loc(None, &cover.name, r, c), msg);
+                self.out.diagnostics.push(if unit_text.is_empty() {
+                    d
+                } else {
+                    d.with_value(unit_text)
+                });
+                return self.out;
+            }
+        };
+        self.out.unit = Some(unit.name.clone());
+        if !data_sheets {
+            self.out
+                .diagnostics
+                .push(outdated_whole(rel, Some(&unit.name)));
+            return self.out;
+        }
+        let mut sub = Submission {
+            unit: unit.name.clone(),
+            file: rel.to_string(),
+            contact: Some(self.contact(cover, unit)),
+            ..Default::default()
+        };
+        // The form as generated may have been another unit's (meta), which decides which rows
+        // are expected; values are attributed to the unit named on the cover.
+        let form_unit = self
+            .book
+            .sheet(layout::META)
+            .and_then(|m| meta_value(m, layout::META_UNIT_ID))
+            .and_then(|id| self.roster.by_id(&id))
+            .unwrap_or(unit);
+        let plan = FormPlan::new(self.catalogue, self.roster, form_unit);
+        let mut outdated = Outdated::default();
+
+        let mut seen_lists = Vec::new();
+        let mut seen_scalars = false;
+        for sheet in &self.book.sheets {
+            let m = marker(sheet);
+            if m == layout::MARK_SCALARS {
+                seen_scalars = true;
+                self.scalars(sheet, unit, &mut sub, &plan, &mut outdated);
+            } else if let Some(key) = m.strip_prefix(layout::MARK_LIST_PREFIX) {
+                seen_lists.push(key.to_string());
+                self.list(sheet, key, unit, &mut sub, &mut outdated);
+            } else if m == layout::MARK_NARRATIVES {
+                self.narratives(sheet, &mut sub);
+            }
+            if let Some((r, c)) = sheet.beyond_limits {
+                self.out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::FileTooLarge,
+                        self.loc(Some(&unit.name), &sheet.name, r, c),
+                        format!(
+                            "工作表“{}”在{}处还有内容，超出读取范围（前{}行、前{}列），这部分内容未读取；请删除多余内容，或把数据填写在表格的预留行中。",
+                            sheet.name,
+                            a1(r, c),
+                            limits::MAX_ROWS,
+                            limits::MAX_COLS
+                        ),
+                    )
+                    .with_severity(Severity::Warning),
+                );
+            }
+        }
+        if !seen_scalars && !plan.scalars.is_empty() {
+            outdated
+                .missing
+                .push(format!("缺少“{}”工作表", layout::SCALARS));
+        }
+        for l in &plan.lists {
+            if !seen_lists.iter().any(|k| *k == l.def.key) {
+                outdated
+                    .missing
+                    .push(format!("缺少“{}”工作表", l.def.label));
+            }
+        }
+        if !outdated.is_empty() {
+            let mut d = Diagnostic::new(
+                Code::OutdatedForm,
+                match &outdated.first_cell {
+                    Some((s, r, c)) => self.loc(Some(&unit.name), s, *r, *c),
+                    None => Location {
+                        unit: Some(unit.name.clone()),
+                        ..Location::file(rel)
+                    },
+                },
+                format!(
+                    "文件“{rel}”与当前任务分解表不一致（{}），可能是旧版填报表；请使用专班办公室最新下发的填报表，将已填内容复制过去后重新报送。",
+                    outdated.describe()
+                ),
+            );
+            if let Some(k) = outdated.unknown.first() {
+                d = d.with_value(k.clone());
+            }
+            self.out.diagnostics.push(d);
+        }
+        self.out.submissions.push(sub);
+        self.out
+    }
+
+    fn contact(&self, cover: &Sheet, _unit: &Unit) -> Contact {
+        let get = |label: &str| {
+            find_label(cover, label)
+                .map(|(r, c)| label_value(cover, r, c))
+                .map(|(t, cell)| (t, cell))
+        };
+        let name = get(layout::COVER_CONTACT)
+            .map(|(t, _)| t)
+            .unwrap_or_default();
+        let phone = get(layout::COVER_PHONE).map(|(t, _)| t).unwrap_or_default();
+        let submitted_on = find_label(cover, layout::COVER_DATE).and_then(|(r, c)| {
+            let (_, (vr, vc)) = label_value(cover, r, c);
+            cover
+                .get(vr, vc)
+                .and_then(|raw| normalise::date(raw, "报送日期").ok().flatten())
+        });
+        Contact {
+            name,
+            phone,
+            submitted_on,
+        }
+    }
+
+    fn push_problem(
+        &mut self,
+        unit: &Unit,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        fact: &str,
+        p: normalise::Problem,
+        seen: String,
+    ) {
+        let loc = self.loc(Some(&unit.name), sheet, row, col).with_fact(fact);
+        self.out
+            .diagnostics
+            .push(Diagnostic::new(p.code, loc, p.message).with_value(seen));
+    }
+
+    fn scalars(
+        &mut self,
+        sheet: &Sheet,
+        unit: &Unit,
+        sub: &mut Submission,
+        plan: &FormPlan,
+        outdated: &mut Outdated,
+    ) {
+        let cols = column_keys(sheet);
+        let Some(&vc) = cols.get(scalar_col::VALUE) else {
+            outdated
+                .missing
+                .push(format!("“{}”缺少填报值列", sheet.name));
+            return;
+        };
+        let dc = cols.get(scalar_col::DENOMINATOR).copied();
+        let ec = cols.get(scalar_col::EVIDENCE).copied();
+        let nc = cols.get(scalar_col::NOTE).copied();
+        let mut seen_keys: Vec<String> = Vec::new();
+        for row in sheet.rows() {
+            if row < layout::FIRST_DATA_ROW {
+                continue;
+            }
+            let key = sheet.text(row, 0);
+            if key.is_empty() {
+                continue;
+            }
+            let Some(def) = self.catalogue.fact(&key) else {
+                outdated.unknown(&key, &sheet.name, row, 0);
+                continue;
+            };
+            if seen_keys.contains(&key) {
+                continue;
+            }
+            seen_keys.push(key.clone());
+            let mut cells = BTreeMap::new();
+            cells.insert(scalar_col::VALUE.to_string(), a1(row, vc));
+            if let (Some(dc), FieldKind::Rate) = (dc, def.kind) {
+                cells.insert(scalar_col::DENOMINATOR.to_string(), a1(row, dc));
+            }
+            if let Some(ec) = ec {
+                cells.insert(scalar_col::EVIDENCE.to_string(), a1(row, ec));
+            }
+            self.out.rows.push(FormRow {
+                file: self.rel.to_string(),
+                unit: unit.name.clone(),
+                sheet: sheet.name.clone(),
+                row: row + 1,
+                fact: Some(key.clone()),
+                list: None,
+                cells,
+            });
+            let value = if def.kind == FieldKind::Rate {
+                let den = dc.and_then(|c| sheet.get(row, c));
+                match normalise::rate(sheet.get(row, vc), den, &def.label) {
+                    Ok(v) => v.map(|(v, _)| v),
+                    Err((p, part)) => {
+                        let col = match part {
+                            RatePart::Numerator => vc,
+                            RatePart::Denominator => dc.unwrap_or(vc),
+                        };
+                        let seen = sheet.get(row, col).map(Raw::display).unwrap_or_default();
+                        self.push_problem(unit, &sheet.name, row, col, &key, p, seen);
+                        None
+                    }
+                }
+            } else {
+                match normalise::value(
+                    sheet.get(row, vc),
+                    def.kind,
+                    &def.label,
+                    &def.unit,
+                    &def.options,
+                ) {
+                    Ok(v) => v,
+                    Err(p) => {
+                        let seen = sheet.text(row, vc);
+                        self.push_problem(unit, &sheet.name, row, vc, &key, p, seen);
+                        None
+                    }
+                }
+            };
+            let Some(value) = value else { continue };
+            let opt_text = |c: Option<u32>| c.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty());
+            sub.scalars.push(ScalarFact {
+                key: key.clone(),
+                value,
+                evidence: opt_text(ec),
+                note: opt_text(nc),
+                source: Source {
+                    unit: unit.name.clone(),
+                    file: self.rel.to_string(),
+                    sheet: sheet.name.clone(),
+                    cell: a1(row, vc),
+                },
+            });
+        }
+        for p in &plan.scalars {
+            if !seen_keys.contains(&p.def.key) {
+                outdated
+                    .missing
+                    .push(format!("缺少数据项“{}”", p.def.label));
+            }
+        }
+    }
+
+    fn list(
+        &mut self,
+        sheet: &Sheet,
+        key: &str,
+        unit: &Unit,
+        sub: &mut Submission,
+        outdated: &mut Outdated,
+    ) {
+        let Some(def) = self.catalogue.list(key) else {
+            outdated.unknown(
+                &format!("{}{key}", layout::MARK_LIST_PREFIX),
+                &sheet.name,
+                0,
+                0,
+            );
+            return;
+        };
+        let cols = column_keys(sheet);
+        for (k, c) in &cols {
+            if *c == 0 || k == layout::EVIDENCE_FIELD {
+                continue;
+            }
+            if !def.fields.iter().any(|f| f.key == *k) {
+                outdated.unknown(&format!("{key}.{k}"), &sheet.name, layout::KEY_ROW, *c);
+            }
+        }
+        let fields: Vec<(&zhiliang_core::catalogue::FieldDef, u32)> = def
+            .fields
+            .iter()
+            .filter_map(|f| match cols.get(&f.key) {
+                Some(c) => Some((f, *c)),
+                None => {
+                    outdated
+                        .missing
+                        .push(format!("“{}”缺少“{}”列", sheet.name, f.label));
+                    None
+                }
+            })
+            .collect();
+        let ec = cols.get(layout::EVIDENCE_FIELD).copied();
+        let used: Vec<u32> = fields.iter().map(|(_, c)| *c).chain(ec).collect();
+        for row in sheet.rows() {
+            if row < layout::FIRST_DATA_ROW {
+                continue;
+            }
+            if !used
+                .iter()
+                .any(|c| sheet.get(row, *c).is_some_and(|r| !r.display().is_empty()))
+            {
+                continue; // a blank (or only numbered) row
+            }
+            let first_col = fields.first().map(|(_, c)| *c).unwrap_or(1);
+            let mut cells = BTreeMap::new();
+            let mut record = Record {
+                list: key.to_string(),
+                fields: BTreeMap::new(),
+                evidence: ec.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
+                source: Source {
+                    unit: unit.name.clone(),
+                    file: self.rel.to_string(),
+                    sheet: sheet.name.clone(),
+                    cell: a1(row, first_col),
+                },
+            };
+            for (f, c) in &fields {
+                cells.insert(f.key.clone(), a1(row, *c));
+                let label = label_for_record(&def.label, row, &f.label);
+                match normalise::value(sheet.get(row, *c), f.kind, &label, &f.unit, &f.options) {
+                    Ok(Some(v)) => {
+                        record.fields.insert(f.key.clone(), v);
+                    }
+                    Ok(None) => {}
+                    Err(p) => {
+                        let seen = sheet.text(row, *c);
+                        let fact = format!("{key}.{}", f.key);
+                        self.push_problem(unit, &sheet.name, row, *c, &fact, p, seen);
+                    }
+                }
+            }
+            if let Some(ec) = ec {
+                cells.insert(layout::EVIDENCE_FIELD.to_string(), a1(row, ec));
+            }
+            self.out.rows.push(FormRow {
+                file: self.rel.to_string(),
+                unit: unit.name.clone(),
+                sheet: sheet.name.clone(),
+                row: row + 1,
+                fact: None,
+                list: Some(key.to_string()),
+                cells,
+            });
+            sub.records.push(record);
+        }
+    }
+
+    fn narratives(&mut self, sheet: &Sheet, sub: &mut Submission) {
+        let cols = column_keys(sheet);
+        let Some(&tc) = cols.get(narrative_col::TEXT) else {
+            return;
+        };
+        for row in sheet.rows() {
+            if row < layout::FIRST_DATA_ROW {
+                continue;
+            }
+            let id: Option<u32> = sheet.text(row, 0).parse().ok();
+            let text = sheet.text(row, tc);
+            if let (Some(id), false) = (id, text.is_empty()) {
+                sub.narratives.insert(id, text);
+            }
+        }
+    }
+}
+
+/// How a record field is named in messages: ‘表彰与报道’第3条的‘日期’.
+fn label_for_record(list: &str, row: u32, field: &str) -> String {
+    format!("{list}第{}条的{field}", row + 1 - layout::FIRST_DATA_ROW)
+}
+
+fn outdated_whole(rel: &str, unit: Option<&str>) -> Diagnostic {
+    Diagnostic::new(
+        Code::OutdatedForm,
+        Location {
+            unit: unit.map(str::to_string),
+            ..Location::file(rel)
+        },
+        format!(
+            "文件“{rel}”不是本次下发的填报表（找不到封面或“数据填报”等工作表，或隐藏的数据项代码已被删除），可能使用了旧版表格；请使用专班办公室最新下发的填报表重新填写后报送。"
+        ),
+    )
+}
+
+#[derive(Default)]
+struct Outdated {
+    unknown: Vec<String>,
+    missing: Vec<String>,
+    first_cell: Option<(String, u32, u32)>,
+}
+
+impl Outdated {
+    fn unknown(&mut self, key: &str, sheet: &str, row: u32, col: u32) {
+        self.unknown.push(key.to_string());
+        if self.first_cell.is_none() {
+            self.first_cell = Some((sheet.to_string(), row, col));
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.unknown.is_empty() && self.missing.is_empty()
+    }
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.unknown.is_empty() {
+            parts.push(format!(
+                "含有当前任务分解表中没有的数据项代码{}",
+                quote_list(&self.unknown)
+            ));
+        }
+        if !self.missing.is_empty() {
+            parts.push(
+                self.missing
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            );
+            if self.missing.len() > 5 {
+                parts.push(format!("等共{}处缺失", self.missing.len()));
+            }
+        }
+        parts.join("；")
+    }
+}
+
+fn quote_list(v: &[String]) -> String {
+    let shown: Vec<String> = v.iter().take(5).map(|k| format!("“{k}”")).collect();
+    if v.len() > 5 {
+        format!("{}等{}个", shown.join("、"), v.len())
+    } else {
+        shown.join("、")
+    }
+}
+
+/// The (row, col) of a cover label such as 填报单位 (also "填报单位：区住建局" in one cell).
+fn find_label(sheet: &Sheet, label: &str) -> Option<(u32, u32)> {
+    sheet.cells.iter().find_map(|((r, c), raw)| {
+        if *r >= 40 || *c >= 8 {
+            return None;
+        }
+        let t: String = raw
+            .display()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let t = t.trim_end_matches(['：', ':', '*']);
+        (t == label || t.starts_with(&format!("{label}：")) || t.starts_with(&format!("{label}:")))
+            .then_some((*r, *c))
+    })
+}
+
+/// The value next to a label: the text after a colon in the label cell, else the first
+/// non-blank cell to its right; with the cell it came from.
+fn label_value(sheet: &Sheet, row: u32, col: u32) -> (String, (u32, u32)) {
+    let own = sheet.text(row, col);
+    if let Some((_, v)) = own.split_once(['：', ':']) {
+        let v = v.trim();
+        if !v.is_empty() {
+            return (v.to_string(), (row, col));
+        }
+    }
+    for c in col + 1..col + 8 {
+        let t = sheet.text(row, c);
+        if !t.is_empty() {
+            return (t, (row, c));
+        }
+    }
+    (String::new(), (row, col + 1))
+}
+
+fn meta_value(meta: &Sheet, key: &str) -> Option<String> {
+    meta.cells
+        .iter()
+        .find(|((_, c), raw)| *c == 0 && raw.display() == key)
+        .map(|((r, _), _)| meta.text(*r, 1))
+        .filter(|v| !v.is_empty())
+}
+
+/// The documented import format: a [`FactsFile`] as JSON. Each submission's unit is
+/// resolved through the roster; values keep their sources, and sources without a sheet or
+/// cell get the JSON path instead.
+fn ingest_facts_json(rel: &str, bytes: &[u8], roster: &Roster) -> FileOutcome {
+    let file: FactsFile = match serde_json::from_slice(bytes) {
+        Ok(f) => f,
+        Err(e) => {
+            return FileOutcome::failed(Diagnostic::new(
+                Code::UnreadableFile,
+                Location::file(rel),
+                format!("导入文件“{rel}”格式有误（{e}），请按文档说明的格式修改后重新导入。"),
+            ));
+        }
+    };
+    let mut out = FileOutcome::default();
+    let mut units = Vec::new();
+    for (i, mut sub) in file.submissions.into_iter().enumerate() {
+        let Some(unit) = roster.resolve(&sub.unit) else {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownUnit,
+                    Location {
+                        file: Some(rel.to_string()),
+                        sheet: Some(format!("submissions[{i}]")),
+                        cell: Some("unit".to_string()),
+                        ..Default::default()
+                    },
+                    format!("导入文件“{rel}”第{}份报送的单位“{}”不是专班成员单位，已跳过；请改为规范的单位名称。", i + 1, sub.unit),
+                )
+                .with_value(sub.unit.clone()),
+            );
+            continue;
+        };
+        sub.unit = unit.name.clone();
+        sub.file = rel.to_string();
+        let fix = |s: &mut Source, sheet: String, cell: String| {
+            s.unit = unit.name.clone();
+            s.file = rel.to_string();
+            if s.sheet.is_empty() {
+                s.sheet = sheet;
+            }
+            if s.cell.is_empty() {
+                s.cell = cell;
+            }
+        };
+        for (j, f) in sub.scalars.iter_mut().enumerate() {
+            fix(
+                &mut f.source,
+                format!("submissions[{i}]"),
+                format!("scalars[{j}]"),
+            );
+        }
+        for (j, r) in sub.records.iter_mut().enumerate() {
+            fix(
+                &mut r.source,
+                format!("submissions[{i}]"),
+                format!("records[{j}]"),
+            );
+        }
+        // Numbers normalised as workbook values are (1.50 and 1.5 are one value).
+        for f in &mut sub.scalars {
+            normalise_value(&mut f.value);
+        }
+        for r in &mut sub.records {
+            for v in r.fields.values_mut() {
+                normalise_value(v);
+            }
+        }
+        if !units.contains(&unit.name) {
+            units.push(unit.name.clone());
+        }
+        out.submissions.push(sub);
+    }
+    out.unit = (units.len() == 1).then(|| units[0].clone());
+    out
+}
+
+fn normalise_value(v: &mut Value) {
+    match v {
+        Value::Number(n) => *n = n.normalize(),
+        Value::Rate { num, den } => {
+            *num = num.normalize();
+            *den = den.normalize();
+        }
+        Value::Text(s) => *s = s.trim().to_string(),
+        _ => {}
+    }
+}

@@ -1,0 +1,123 @@
+//! The physical layout of a fill-in workbook, shared by [`crate::forms`] (writer) and
+//! [`crate::ingest`] (reader).
+//!
+//! The reader never relies on sheet names or row positions: every data sheet carries a
+//! marker in its hidden cell A1, every column a key in the hidden row 1 and every scalar
+//! row its fact key in the hidden column A. Units may rename sheets, sort or move rows,
+//! insert columns, and their values are still read back by key.
+
+/// Written into the hidden meta sheet; bump when the layout changes incompatibly.
+pub const FORM_VERSION: &str = "zhiliang-form/1";
+
+pub const COVER: &str = "封面";
+pub const SCALARS: &str = "数据填报";
+pub const NARRATIVES: &str = "工作情况";
+/// Very hidden sheet with the form version, catalogue hash and unit id.
+pub const META: &str = "_zhiliang";
+/// Hidden sheet holding long drop-down lists (Excel limits inline lists to 255 characters).
+pub const OPTIONS: &str = "_选项";
+
+/// Cell A1 markers of the data sheets.
+pub const MARK_SCALARS: &str = "zhiliang:facts";
+pub const MARK_NARRATIVES: &str = "zhiliang:narratives";
+pub const MARK_LIST_PREFIX: &str = "zhiliang:list:";
+
+/// Column keys in the hidden row 1 of the scalar sheet.
+pub mod scalar_col {
+    pub const INDICATOR: &str = "indicator";
+    pub const CONTENT: &str = "content";
+    pub const ROLE: &str = "role";
+    pub const LABEL: &str = "label";
+    pub const UNIT: &str = "unit";
+    pub const PERIOD: &str = "period";
+    pub const VALUE: &str = "value";
+    pub const DENOMINATOR: &str = "denominator";
+    pub const EVIDENCE: &str = "evidence";
+    pub const NOTE: &str = "note";
+    pub const HELP: &str = "help";
+}
+
+/// Column keys of the narrative sheet.
+pub mod narrative_col {
+    pub const INDICATOR: &str = "indicator";
+    pub const CONTENT: &str = "content";
+    pub const ROLE: &str = "role";
+    pub const TEXT: &str = "narrative";
+}
+
+/// Column key of the 证明材料 column of a list sheet (field keys are the other columns).
+pub const EVIDENCE_FIELD: &str = "_evidence";
+
+/// Zero-based row of the hidden key row, the visible header row and the first data row.
+pub const KEY_ROW: u32 = 0;
+pub const HEADER_ROW: u32 = 1;
+pub const FIRST_DATA_ROW: u32 = 2;
+
+/// Labels on the cover sheet; the value is the first non-blank cell to their right.
+pub const COVER_UNIT: &str = "填报单位";
+pub const COVER_CONTACT: &str = "联系人";
+pub const COVER_PHONE: &str = "联系电话";
+pub const COVER_DATE: &str = "报送日期";
+
+/// Meta sheet keys (column A) — values in column B.
+pub const META_VERSION: &str = "form_version";
+pub const META_HASH: &str = "catalogue_hash";
+pub const META_UNIT_ID: &str = "unit_id";
+pub const META_UNIT: &str = "unit";
+
+/// Pre-formatted (validated, unlocked) rows on each list sheet.
+pub const LIST_ROWS: u32 = 200;
+
+/// Limits that keep a hostile or broken file from exhausting time or memory.
+pub mod limits {
+    /// Files above this size are not opened at all.
+    pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+    /// Rows and columns read per sheet; cells beyond are ignored (and reported if not blank).
+    pub const MAX_ROWS: u32 = 5_000;
+    pub const MAX_COLS: u32 = 60;
+    /// Zip container guards, checked on the central directory before calamine opens it.
+    pub const MAX_ZIP_ENTRIES: usize = 5_000;
+    pub const MAX_ENTRY_BYTES: u64 = 100 * 1024 * 1024;
+    pub const MAX_TOTAL_BYTES: u64 = 300 * 1024 * 1024;
+    /// Compression ratio above which a large entry is treated as a zip bomb.
+    pub const MAX_RATIO: u64 = 200;
+    /// Sheets read per workbook.
+    pub const MAX_SHEETS: usize = 200;
+}
+
+/// A structural fingerprint of the catalogue (keys, kinds, options of facts and lists, and
+/// which indicator reads what): stored in each form so an old form can be recognised.
+/// Wording changes do not change it. FNV-1a 64, hex.
+pub fn catalogue_hash(catalogue: &zhiliang_core::catalogue::Catalogue) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |s: &str| {
+        for b in s.bytes().chain(std::iter::once(0u8)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for f in &catalogue.facts {
+        feed(&f.key);
+        feed(&format!("{:?}", f.kind));
+        for o in &f.options {
+            feed(o);
+        }
+    }
+    for l in &catalogue.lists {
+        feed(&l.key);
+        for f in &l.fields {
+            feed(&f.key);
+            feed(&format!("{:?}", f.kind));
+            for o in &f.options {
+                feed(o);
+            }
+        }
+    }
+    for i in &catalogue.indicators {
+        feed(&i.id.to_string());
+        for k in i.facts.iter().chain(&i.lists) {
+            feed(k);
+        }
+    }
+    format!("{h:016x}")
+}
