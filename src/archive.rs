@@ -44,14 +44,20 @@ pub fn create(
         let (hash, _) = sha256_file(&path)
             .with_context(|| format!("输入文件 {} 已不存在，请重新生成后再归档", input.path))?;
         if hash != input.sha256 {
-            bail!("输入文件 {} 在生成之后已被修改，请重新生成后再归档", input.path);
+            bail!(
+                "输入文件 {} 在生成之后已被修改，请重新生成后再归档",
+                input.path
+            );
         }
     }
     for output in &record.outputs {
         let (hash, _) = sha256_file(&output_dir.join(&output.path))
             .with_context(|| format!("输出文件 {} 不存在，请重新生成后再归档", output.path))?;
         if hash != output.sha256 {
-            bail!("输出文件 {} 与生成记录不符，请重新生成后再归档", output.path);
+            bail!(
+                "输出文件 {} 与生成记录不符，请重新生成后再归档",
+                output.path
+            );
         }
     }
     std::fs::create_dir_all(archive_root)
@@ -64,17 +70,29 @@ pub fn create(
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::copy(from, &to)
-            .with_context(|| format!("复制 {} 到归档失败", from.display()))?;
+        std::fs::copy(from, &to).with_context(|| format!("复制 {} 到归档失败", from.display()))?;
         let (sha256, size) = sha256_file(&to)?;
-        files.push(FileEntry { path: to_rel, sha256, size, unit });
+        files.push(FileEntry {
+            path: to_rel,
+            sha256,
+            size,
+            unit,
+        });
         Ok(())
     };
     for output in &record.outputs {
-        copy(&output_dir.join(&output.path), format!("output/{}", output.path), None)?;
+        copy(
+            &output_dir.join(&output.path),
+            format!("output/{}", output.path),
+            None,
+        )?;
     }
     for input in &record.inputs {
-        copy(&project_root.join(&input.path), format!("input/{}", input.path), input.unit.clone())?;
+        copy(
+            &project_root.join(&input.path),
+            format!("input/{}", input.path),
+            input.unit.clone(),
+        )?;
     }
     files.sort();
     let manifest = Manifest {
@@ -97,7 +115,11 @@ pub fn create(
 /// day, even from two processes at once, get distinct folders and nothing is overwritten.
 fn new_folder(archive_root: &Path, date: &str) -> Result<PathBuf> {
     for n in 1..10_000 {
-        let name = if n == 1 { date.to_string() } else { format!("{date}-{n}") };
+        let name = if n == 1 {
+            date.to_string()
+        } else {
+            format!("{date}-{n}")
+        };
         let path = archive_root.join(name);
         match std::fs::create_dir(&path) {
             Ok(()) => return Ok(path),
@@ -112,10 +134,16 @@ fn new_folder(archive_root: &Path, date: &str) -> Result<PathBuf> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    Modified { path: String },
-    Missing { path: String },
+    Modified {
+        path: String,
+    },
+    Missing {
+        path: String,
+    },
     /// A file in the archive folder that the manifest does not list.
-    Unlisted { path: String },
+    Unlisted {
+        path: String,
+    },
 }
 
 impl std::fmt::Display for Problem {
@@ -138,8 +166,12 @@ pub fn verify(folder: &Path) -> Result<(Manifest, Vec<Problem>)> {
     for entry in &manifest.files {
         match sha256_file(&folder.join(&entry.path)) {
             Ok((hash, size)) if hash == entry.sha256 && size == entry.size => {}
-            Ok(_) => problems.push(Problem::Modified { path: entry.path.clone() }),
-            Err(_) => problems.push(Problem::Missing { path: entry.path.clone() }),
+            Ok(_) => problems.push(Problem::Modified {
+                path: entry.path.clone(),
+            }),
+            Err(_) => problems.push(Problem::Missing {
+                path: entry.path.clone(),
+            }),
         }
     }
     let listed: std::collections::BTreeSet<&str> =

@@ -91,10 +91,18 @@ impl ChangeReport {
         let key = |d: &Diagnostic| (d.code, d.location.clone(), d.message.clone());
         let old_keys: std::collections::BTreeSet<_> = prev.diagnostics.iter().map(key).collect();
         let new_keys: std::collections::BTreeSet<_> = current.diagnostics.iter().map(key).collect();
-        report.fixed =
-            prev.diagnostics.iter().filter(|d| !new_keys.contains(&key(d))).cloned().collect();
-        report.new =
-            current.diagnostics.iter().filter(|d| !old_keys.contains(&key(d))).cloned().collect();
+        report.fixed = prev
+            .diagnostics
+            .iter()
+            .filter(|d| !new_keys.contains(&key(d)))
+            .cloned()
+            .collect();
+        report.new = current
+            .diagnostics
+            .iter()
+            .filter(|d| !old_keys.contains(&key(d)))
+            .cloned()
+            .collect();
         report
     }
 
@@ -119,7 +127,10 @@ impl ChangeReport {
             );
         }
         if self.is_empty() {
-            return format!("与上次生成相比无变化，总分仍为 {}。\n", display(self.total_after));
+            return format!(
+                "与上次生成相比无变化，总分仍为 {}。\n",
+                display(self.total_after)
+            );
         }
         let mut out = String::from("与上次生成相比：\n");
         let unit = |f: &FileEntry| f.unit.clone().unwrap_or_default();
@@ -136,7 +147,11 @@ impl ChangeReport {
             out.push_str(&format!("  其他输入已变更：{path}\n"));
         }
         for c in &self.scores {
-            let arrow = if c.after > c.before { "上升" } else { "下降" };
+            let arrow = if c.after > c.before {
+                "上升"
+            } else {
+                "下降"
+            };
             out.push_str(&format!(
                 "  指标{}得分{}：{} → {}。{}\n",
                 c.indicator,

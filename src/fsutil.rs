@@ -15,16 +15,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
             return Ok(WriteOutcome::Unchanged);
         }
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".zhiliang-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("写入 {} 失败", path.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("写入 {} 失败", path.display()))?;
+    // Temporary files are created 0600; outputs are ordinary documents the office shares.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .ok();
+    }
     tmp.as_file().sync_all().ok();
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("无法写入 {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(WriteOutcome::Written)
 }
 
@@ -70,9 +84,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a").join("x.pdf");
         assert_eq!(write_atomic(&path, b"one").unwrap(), WriteOutcome::Written);
-        assert_eq!(write_atomic(&path, b"one").unwrap(), WriteOutcome::Unchanged);
+        assert_eq!(
+            write_atomic(&path, b"one").unwrap(),
+            WriteOutcome::Unchanged
+        );
         assert_eq!(write_atomic(&path, b"two").unwrap(), WriteOutcome::Written);
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
         // no temporary files left behind
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()

@@ -1,1 +1,35 @@
-fn main() {}
+//! `zhiliang` command line: parse, dispatch, print errors in Chinese.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+use zhiliang::cli::{Cli, Command};
+use zhiliang::commands;
+use zhiliang::project::Project;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let project = Project::new(
+        &cli.paths.root,
+        cli.paths.input.as_deref(),
+        cli.paths.output.as_deref(),
+    );
+    let result = match &cli.command {
+        Command::Forms { out, unit } => commands::forms(&project, out.as_deref(), unit.as_deref()),
+        Command::Check { json, feedback } => commands::check(&project, *json, feedback.as_deref()),
+        Command::Score { json, facts } => {
+            commands::score(&project, json.as_deref(), facts.as_deref())
+        }
+        Command::Build(args) => commands::build(&project, args),
+        Command::Watch(args) => zhiliang::watch::run(&project, args),
+        Command::Archive { to } => commands::archive(&project, to.as_deref()),
+        Command::Verify { folder } => commands::verify(folder),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -36,10 +36,14 @@ pub struct Project {
 impl Project {
     /// The standard layout under `root`, with the input and output folders overridable.
     pub fn new(root: &Path, input: Option<&Path>, output: Option<&Path>) -> Project {
-        let input = input.map(Path::to_path_buf).unwrap_or_else(|| root.join("input"));
+        let input = input
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.join("input"));
         Project {
             root: root.to_path_buf(),
-            output: output.map(Path::to_path_buf).unwrap_or_else(|| root.join("output")),
+            output: output
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| root.join("output")),
             archive: root.join("archive"),
             catalogue_file: root.join("catalogue").join("indicators.toml"),
             units_file: root.join("catalogue").join("units.toml"),
@@ -57,12 +61,21 @@ impl Project {
             .with_context(|| format!("无法读取任务分解表 {}", self.catalogue_file.display()))?;
         let catalogue = Catalogue::load(&self.catalogue_file, &roster)?;
         let campaign = Campaign::load(&self.campaign_file)?;
-        Ok(Setup { catalogue, roster, campaign, catalogue_sha256: sha256_hex(&catalogue_bytes) })
+        Ok(Setup {
+            catalogue,
+            roster,
+            campaign,
+            catalogue_sha256: sha256_hex(&catalogue_bytes),
+        })
     }
 
     /// The configuration files, as project-relative paths (recorded as build inputs).
     pub fn config_files(&self) -> Vec<PathBuf> {
-        vec![self.catalogue_file.clone(), self.units_file.clone(), self.campaign_file.clone()]
+        vec![
+            self.catalogue_file.clone(),
+            self.units_file.clone(),
+            self.campaign_file.clone(),
+        ]
     }
 }
 

@@ -1,0 +1,234 @@
+//! Benchmark of the pipeline on the example campaign, stage by stage.
+//!
+//! ```text
+//! cargo run --release --bin zhiliang-bench [-- --root DIR] [--runs N]
+//! ```
+//!
+//! Works on a throw-away copy of the campaign, so `input/` and `output/` of the project
+//! stay untouched. Prints medians over N runs (default 5) of:
+//! - 读取+校验+计分 (ingest, check, merge, score) — target < 100 ms;
+//! - cold `build` (fresh session: fonts, templates, everything) — target < 1 s;
+//! - incremental rebuild after one workbook changed, in a warm session (what `watch`
+//!   does) — target < 200 ms;
+//! - three cold single-document renders, each with its own freshly loaded fonts and
+//!   library: what three separate runs of a Typst command-line compiler do. When a
+//!   `typst` executable is on PATH, three real `typst compile` runs are timed as well.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use zhiliang::pipeline::{BuildOptions, Session};
+use zhiliang::project::Project;
+use zhiliang_render::{DocKind, RenderOptions, Renderer};
+
+fn main() -> Result<()> {
+    let mut root = PathBuf::from(".");
+    let mut runs = 5usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--root" => root = PathBuf::from(args.next().context("--root needs a folder")?),
+            "--runs" => runs = args.next().context("--runs needs a number")?.parse()?,
+            "--bench" => {} // passed by `cargo bench`
+            other => bail!("unknown argument {other}"),
+        }
+    }
+    let work = tempfile::tempdir()?;
+    copy_campaign(&root, work.path())?;
+    let project = Project::new(work.path(), None, None);
+    println!(
+        "基准测试：{}（{} 次取中位数，{} 核）",
+        root.display(),
+        runs,
+        num_cpus()
+    );
+
+    // 1. ingest + check + score
+    let mut session = Session::open(project.clone())?;
+    let checked = median(runs, || {
+        let t = Instant::now();
+        let c = session.check().expect("check");
+        (t.elapsed(), c.timings.render())
+    });
+    println!("读取+校验+计分：{}（{}）", ms(checked.0), checked.1);
+
+    // 2. cold build
+    let cold = median(runs, || {
+        let _ = std::fs::remove_dir_all(&project.output);
+        let t = Instant::now();
+        let mut s = Session::open(project.clone()).expect("open");
+        let built = s.build(BuildOptions::default(), &|_| {}).expect("build");
+        assert!(!built.refused, "example campaign has check errors");
+        (t.elapsed(), built.timings.render())
+    });
+    println!("冷启动完整生成：{}（{}）", ms(cold.0), cold.1);
+
+    // 3. incremental rebuild after one workbook changed
+    let mut warm = Session::open(project.clone())?;
+    warm.build(BuildOptions::default(), &|_| {})?;
+    let workbook = first_workbook(&project.input)?;
+    let original = std::fs::read(&workbook)?;
+    let mut flip = false;
+    let incremental = median(runs, || {
+        // Alternate between two different workbooks so every run sees a real change.
+        flip = !flip;
+        let bytes = if flip {
+            touched_copy(&original)
+        } else {
+            original.clone()
+        };
+        std::fs::write(&workbook, bytes).expect("write workbook");
+        let t = Instant::now();
+        let built = warm
+            .build(BuildOptions::default(), &|_| {})
+            .expect("rebuild");
+        (t.elapsed(), built.timings.render())
+    });
+    std::fs::write(&workbook, &original)?;
+    println!(
+        "改动一份填报表后增量生成：{}（{}）",
+        ms(incremental.0),
+        incremental.1
+    );
+
+    // 4. three separate cold renders
+    let mut session = Session::open(project.clone())?;
+    let checked = session.check()?;
+    let setup = &session.setup;
+    let renderer = Renderer::new(&project.templates, &project.fonts)?;
+    let inputs = zhiliang_render::data::Inputs::new(
+        &setup.campaign,
+        &setup.roster,
+        &setup.catalogue,
+        &checked.facts,
+        &checked.scores,
+        &checked.evidence,
+        &checked.diagnostics,
+    );
+    let set = renderer.build_data(&inputs)?;
+    let options = RenderOptions::new(setup.campaign.dates.document_date);
+    let separate = median(runs, || {
+        let t = Instant::now();
+        for kind in DocKind::ALL {
+            let fresh = Renderer::new(&project.templates, &project.fonts).expect("renderer");
+            fresh.render(kind, set.get(kind), &options).expect("render");
+        }
+        (t.elapsed(), String::new())
+    });
+    println!(
+        "三次独立冷排版（每次重新加载字体，相当于三次独立运行排版程序）：{}",
+        ms(separate.0)
+    );
+
+    if let Some(typst) = which("typst") {
+        let dir = tempfile::tempdir()?;
+        zhiliang_copy(&project.templates, dir.path())?;
+        let cli = median(runs.min(3), || {
+            let t = Instant::now();
+            for kind in DocKind::ALL {
+                let mut data = set.get(kind).clone();
+                if let Some(obj) = data.as_object_mut() {
+                    obj.insert("fonts".into(), renderer.fonts().families_json());
+                    obj.insert(
+                        "render".into(),
+                        serde_json::json!({"draft": false, "date_text": ""}),
+                    );
+                }
+                std::fs::write(
+                    dir.path().join("data.json"),
+                    serde_json::to_vec(&data).unwrap(),
+                )
+                .unwrap();
+                let status = std::process::Command::new(&typst)
+                    .args(["compile", "--ignore-system-fonts", "--font-path"])
+                    .arg(&project.fonts)
+                    .arg("--root")
+                    .arg(dir.path())
+                    .arg(dir.path().join(kind.template().trim_start_matches('/')))
+                    .arg(dir.path().join("out.pdf"))
+                    .status()
+                    .expect("typst");
+                assert!(status.success());
+            }
+            (t.elapsed(), String::new())
+        });
+        println!("三次 typst 命令行编译：{}", ms(cli.0));
+    } else {
+        println!("（PATH 中没有 typst 命令行程序，未测三次 typst compile）");
+    }
+    Ok(())
+}
+
+fn median<T: Clone>(runs: usize, mut f: impl FnMut() -> (Duration, T)) -> (Duration, T) {
+    let mut all: Vec<(Duration, T)> = (0..runs.max(1)).map(|_| f()).collect();
+    all.sort_by_key(|(d, _)| *d);
+    all[all.len() / 2].clone()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+fn copy_campaign(from: &Path, to: &Path) -> Result<()> {
+    for sub in ["catalogue", "templates", "input"] {
+        zhiliang_copy(&from.join(sub), &to.join(sub))?;
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(from.join("fonts").canonicalize()?, to.join("fonts"))?;
+    #[cfg(not(unix))]
+    zhiliang_copy(&from.join("fonts"), &to.join("fonts"))?;
+    Ok(())
+}
+
+fn zhiliang_copy(from: &Path, to: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry?;
+        let dest = to.join(entry.path().strip_prefix(from)?);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest)?;
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
+    Ok(())
+}
+
+fn first_workbook(input: &Path) -> Result<PathBuf> {
+    let mut books: Vec<PathBuf> = std::fs::read_dir(input)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    books.sort();
+    books
+        .into_iter()
+        .next()
+        .context("input/ 中没有 .xlsx 填报表")
+}
+
+/// The same workbook with different bytes (a changed zip comment), so that its hash
+/// changes while its content stays valid: the pipeline must re-read it.
+fn touched_copy(original: &[u8]) -> Vec<u8> {
+    let mut bytes = original.to_vec();
+    // End-of-central-directory record: the last 22 bytes when the comment is empty.
+    let n = bytes.len();
+    if n >= 22 && bytes[n - 22..n - 18] == [0x50, 0x4b, 0x05, 0x06] {
+        bytes[n - 2] = 4;
+        bytes.extend_from_slice(b"zlqq");
+    }
+    bytes
+}

@@ -1,0 +1,440 @@
+//! The pipeline, stage by stage: load → ingest → check → merge → score → document data →
+//! render → write. A [`Session`] keeps what is expensive and rarely changes (fonts, the
+//! Typst library, parsed workbooks, rendered PDFs) between builds, so that `watch`
+//! re-does only the stages whose inputs changed.
+
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::changes::ChangeReport;
+use crate::fsutil::{WriteOutcome, relative, sha256_file, sha256_hex, write_atomic};
+use crate::project::{Project, Setup};
+use crate::record::{BuildRecord, FileEntry, IndicatorBrief};
+use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
+use zhiliang_core::facts::{EvidenceItem, Facts};
+use zhiliang_core::score::ScoreSheet;
+use zhiliang_render::{DocKind, RenderOptions, RenderedDocument, Renderer};
+use zhiliang_workbook::IngestReport;
+
+/// Name of the build record in the output folder.
+pub const RECORD_FILE: &str = "生成记录.json";
+/// Name of the change report in the output folder.
+pub const CHANGES_FILE: &str = "变更报告.txt";
+/// Name of the diagnostics listing in the output folder.
+pub const DIAGNOSTICS_FILE: &str = "校验结果.json";
+
+/// Everything the check stage produces: the facts as submitted and every problem found.
+pub struct Checked {
+    pub ingest: IngestReport,
+    pub facts: Facts,
+    pub evidence: Vec<EvidenceItem>,
+    pub scores: ScoreSheet,
+    /// Sorted: by unit, file, sheet, severity, cell.
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// Wall-clock time per stage, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Timings(pub Vec<(String, Duration)>);
+
+impl Timings {
+    fn add(&mut self, stage: &str, since: Instant) -> Instant {
+        let now = Instant::now();
+        self.0.push((stage.to_string(), now - since));
+        now
+    }
+    pub fn total(&self) -> Duration {
+        self.0.iter().map(|(_, d)| *d).sum()
+    }
+    pub fn render(&self) -> String {
+        self.0
+            .iter()
+            .map(|(stage, d)| format!("{stage} {:.1} ms", d.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join("，")
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Render even with check errors, marked 草稿 on every page.
+    pub draft: bool,
+}
+
+/// The outcome of one build.
+pub struct Built {
+    pub checked: Checked,
+    /// Empty when rendering was refused because of check errors.
+    pub documents: Vec<(DocKind, PathBuf, WriteOutcome)>,
+    /// Set when rendering was refused (errors and no `--draft`).
+    pub refused: bool,
+    /// Rendering or writing problems (missing glyphs, template errors).
+    pub render_problems: Vec<Diagnostic>,
+    pub record: BuildRecord,
+    pub changes: ChangeReport,
+    pub timings: Timings,
+}
+
+/// Long-lived state between builds.
+pub struct Session {
+    pub project: Project,
+    pub setup: Setup,
+    renderer: Option<Renderer>,
+    /// Rendered PDFs by document, keyed by the hash of their data + templates + options.
+    render_cache: HashMap<DocKind, (String, RenderedDocument)>,
+}
+
+impl Session {
+    pub fn open(project: Project) -> Result<Session> {
+        let setup = project.load()?;
+        Ok(Session {
+            project,
+            setup,
+            renderer: None,
+            render_cache: HashMap::new(),
+        })
+    }
+
+    /// Re-reads catalogue, roster and campaign (after one of them changed).
+    pub fn reload_setup(&mut self) -> Result<()> {
+        self.setup = self.project.load()?;
+        Ok(())
+    }
+
+    /// Drops the renderer (after a template or font change), so the next build reloads it.
+    pub fn reset_renderer(&mut self) {
+        self.renderer = None;
+        self.render_cache.clear();
+    }
+
+    /// Which font served each role, once the renderer is loaded.
+    pub fn font_report(&self) -> Option<String> {
+        self.renderer.as_ref().map(|r| {
+            r.font_report()
+                .roles
+                .iter()
+                .map(|role| format!("{}={}", role.role.label(), role.family))
+                .collect::<Vec<_>>()
+                .join("，")
+        })
+    }
+
+    fn renderer(&mut self) -> Result<&Renderer> {
+        if self.renderer.is_none() {
+            let renderer = Renderer::new(&self.project.templates, &self.project.fonts)
+                .context("无法加载模板或字体")?;
+            self.renderer = Some(renderer);
+        }
+        Ok(self.renderer.as_ref().expect("just set"))
+    }
+
+    /// Ingest, check, merge and score: everything `check` and `score` print.
+    pub fn check(&mut self) -> Result<Checked> {
+        let mut timings = Timings::default();
+        let t = Instant::now();
+        let Setup {
+            catalogue,
+            roster,
+            campaign,
+            ..
+        } = &self.setup;
+        let ingest = zhiliang_workbook::ingest(&self.project.input, catalogue, roster);
+        let t = timings.add("读取", t);
+        let evidence_root = self.project.input.join("evidence");
+        let mut diagnostics = ingest.diagnostics.clone();
+        diagnostics.extend(zhiliang_workbook::check(
+            catalogue,
+            roster,
+            campaign,
+            &ingest,
+            &evidence_root,
+        ));
+        // A unit that sent two files has both reported and neither used.
+        let submissions = ingest.accepted_submissions();
+        let evidence =
+            zhiliang_workbook::evidence_index(catalogue, roster, &submissions, &evidence_root);
+        let t = timings.add("校验", t);
+        let (facts, merge_diags) = zhiliang_core::merge::merge(catalogue, roster, &submissions);
+        diagnostics.extend(merge_diags);
+        let (scores, score_diags) = zhiliang_core::score::score(catalogue, &facts, campaign);
+        diagnostics.extend(score_diags);
+        diagnostics::sort(&mut diagnostics);
+        diagnostics.dedup();
+        timings.add("计分", t);
+        Ok(Checked {
+            ingest,
+            facts,
+            evidence,
+            scores,
+            diagnostics,
+            timings,
+        })
+    }
+
+    /// The whole build: check, score, render the three PDFs, write them with the build
+    /// record, the diagnostics and the change report.
+    pub fn build(&mut self, options: BuildOptions, on_stage: &dyn Fn(&str)) -> Result<Built> {
+        on_stage("读取、校验并计分…");
+        let checked = self.check()?;
+        let mut timings = checked.timings.clone();
+        let has_errors = checked.diagnostics.iter().any(Diagnostic::is_error);
+        let refused = has_errors && !options.draft;
+        let output = self.project.output.clone();
+        std::fs::create_dir_all(&output)
+            .with_context(|| format!("无法创建输出目录 {}", output.display()))?;
+
+        let mut documents = Vec::new();
+        let mut render_problems = Vec::new();
+        let mut outputs = Vec::new();
+        if !refused {
+            on_stage("排版三份文件…");
+            let t = Instant::now();
+            let draft = options.draft && has_errors;
+            let rendered = self.render_documents(&checked, draft, &mut timings);
+            let mut t = timings.add("排版", t);
+            match rendered {
+                Ok(docs) => {
+                    for doc in docs {
+                        let path = output.join(doc.kind.file_name());
+                        let outcome = write_atomic(&path, &doc.pdf)?;
+                        outputs.push(FileEntry {
+                            path: doc.kind.file_name().to_string(),
+                            sha256: sha256_hex(&doc.pdf),
+                            size: doc.pdf.len() as u64,
+                            unit: None,
+                        });
+                        documents.push((doc.kind, path, outcome));
+                    }
+                    t = timings.add("写出", t);
+                }
+                Err(problems) => render_problems = problems,
+            }
+            let _ = t;
+        }
+
+        let t = Instant::now();
+        let mut all_diags = checked.diagnostics.clone();
+        all_diags.extend(render_problems.iter().cloned());
+        let record = self.record(&checked, &all_diags, outputs, options.draft && has_errors)?;
+        let previous = std::fs::read(output.join(RECORD_FILE))
+            .ok()
+            .and_then(|b| BuildRecord::from_json(&b));
+        let changes = ChangeReport::between(previous.as_ref(), &record);
+        write_atomic(&output.join(RECORD_FILE), &record.to_json())?;
+        let mut diag_json = serde_json::to_vec_pretty(&all_diags)?;
+        diag_json.push(b'\n');
+        write_atomic(&output.join(DIAGNOSTICS_FILE), &diag_json)?;
+        write_atomic(&output.join(CHANGES_FILE), changes.render().as_bytes())?;
+        timings.add("记录", t);
+        Ok(Built {
+            checked,
+            documents,
+            refused,
+            render_problems,
+            record,
+            changes,
+            timings,
+        })
+    }
+
+    /// Builds the document data and renders what changed since the last build of this
+    /// session; unchanged documents come from the cache.
+    fn render_documents(
+        &mut self,
+        checked: &Checked,
+        draft: bool,
+        timings: &mut Timings,
+    ) -> std::result::Result<Vec<RenderedDocument>, Vec<Diagnostic>> {
+        let document_date = self.setup.campaign.dates.document_date;
+        if let Err(e) = self.renderer() {
+            return Err(vec![template_error(format!("{e:#}"))]);
+        }
+        let renderer = self.renderer.as_ref().expect("renderer loaded above");
+        let Setup {
+            catalogue,
+            roster,
+            campaign,
+            ..
+        } = &self.setup;
+        let inputs = zhiliang_render::data::Inputs::new(
+            campaign,
+            roster,
+            catalogue,
+            &checked.facts,
+            &checked.scores,
+            &checked.evidence,
+            &checked.diagnostics,
+        );
+        let t = Instant::now();
+        let set = renderer.build_data(&inputs).map_err(|e| e.diagnostics())?;
+        timings.add("文件数据", t);
+        let mut options = RenderOptions::new(document_date);
+        options.draft = draft;
+
+        let mut keys = BTreeMap::new();
+        let mut todo = Vec::new();
+        for kind in DocKind::ALL {
+            let data = serde_json::to_vec(set.get(kind)).expect("document data serialises");
+            let templates = templates_fingerprint(&self.project.templates, kind);
+            let key = sha256_hex(format!("{}|{templates}|{draft}", sha256_hex(&data)).as_bytes());
+            if self.render_cache.get(&kind).map(|(k, _)| k) != Some(&key) {
+                todo.push(kind);
+            }
+            keys.insert(kind, key);
+        }
+        let fresh: Vec<(
+            DocKind,
+            Result<RenderedDocument, zhiliang_render::RenderError>,
+        )> = std::thread::scope(|s| {
+            let handles: Vec<_> = todo
+                .iter()
+                .map(|&kind| {
+                    let (set, options) = (&set, &options);
+                    s.spawn(move || (kind, renderer.render(kind, set.get(kind), options)))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("render thread"))
+                .collect()
+        });
+        let mut problems = Vec::new();
+        for (kind, result) in fresh {
+            match result {
+                Ok(doc) => {
+                    self.render_cache.insert(kind, (keys[&kind].clone(), doc));
+                }
+                Err(e) => problems.extend(e.diagnostics()),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(DocKind::ALL
+            .iter()
+            .map(|k| self.render_cache[k].1.clone())
+            .collect())
+    }
+
+    fn record(
+        &self,
+        checked: &Checked,
+        diagnostics: &[Diagnostic],
+        outputs: Vec<FileEntry>,
+        draft: bool,
+    ) -> Result<BuildRecord> {
+        let root = &self.project.root;
+        let mut inputs = Vec::new();
+        for path in self.project.config_files() {
+            let (sha256, size) = sha256_file(&path)?;
+            inputs.push(FileEntry {
+                path: relative(&path, root),
+                sha256,
+                size,
+                unit: None,
+            });
+        }
+        for file in &checked.ingest.files {
+            let path = self.project.input.join(&file.path);
+            let (sha256, size) = sha256_file(&path)?;
+            inputs.push(FileEntry {
+                path: relative(&path, root),
+                sha256,
+                size,
+                unit: file.unit.clone(),
+            });
+        }
+        let evidence_root = self.project.input.join("evidence");
+        if evidence_root.is_dir() {
+            for entry in walkdir::WalkDir::new(&evidence_root).sort_by_file_name() {
+                let entry = entry?;
+                if entry.file_type().is_file() {
+                    let (sha256, size) = sha256_file(entry.path())?;
+                    inputs.push(FileEntry {
+                        path: relative(entry.path(), root),
+                        sha256,
+                        size,
+                        unit: None,
+                    });
+                }
+            }
+        }
+        for entry in walkdir::WalkDir::new(&self.project.templates).sort_by_file_name() {
+            let entry = entry?;
+            if entry.file_type().is_file() {
+                let (sha256, size) = sha256_file(entry.path())?;
+                inputs.push(FileEntry {
+                    path: relative(entry.path(), root),
+                    sha256,
+                    size,
+                    unit: None,
+                });
+            }
+        }
+        inputs.sort();
+        inputs.dedup_by(|a, b| a.path == b.path);
+        Ok(BuildRecord {
+            program: env!("CARGO_PKG_NAME").to_string(),
+            program_version: env!("CARGO_PKG_VERSION").to_string(),
+            catalogue_sha256: self.setup.catalogue_sha256.clone(),
+            draft,
+            total: checked.scores.total,
+            scores: checked
+                .scores
+                .indicators
+                .iter()
+                .map(|s| {
+                    (
+                        s.id,
+                        IndicatorBrief {
+                            score: s.score,
+                            points: s.points,
+                            basis: s.basis.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            summary: Summary::of(diagnostics),
+            inputs,
+            outputs,
+            diagnostics: diagnostics.to_vec(),
+        })
+    }
+}
+
+fn template_error(message: String) -> Diagnostic {
+    Diagnostic::new(
+        zhiliang_core::diagnostics::Code::TemplateError,
+        zhiliang_core::diagnostics::Location::default(),
+        message,
+    )
+}
+
+/// Hash of the template files one document depends on (names and contents): every file
+/// under the templates folder except the other documents' main templates. Editing
+/// `annual-report.typ` therefore re-renders the annual report only; editing `style.typ`
+/// re-renders all three.
+fn templates_fingerprint(dir: &std::path::Path, kind: DocKind) -> String {
+    let others: Vec<String> = DocKind::ALL
+        .iter()
+        .filter(|k| **k != kind)
+        .map(|k| k.template().trim_start_matches('/').to_string())
+        .collect();
+    let mut text = String::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() && !others.contains(&relative(entry.path(), dir)) {
+            let hash = sha256_file(entry.path())
+                .map(|(h, _)| h)
+                .unwrap_or_default();
+            text.push_str(&format!("{}={hash};", relative(entry.path(), dir)));
+        }
+    }
+    sha256_hex(text.as_bytes())
+}

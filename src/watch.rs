@@ -1,0 +1,191 @@
+//! `watch`: rebuild whenever a workbook, evidence file, the catalogue, the configuration,
+//! a template or a font changes, and print what changed each time.
+//!
+//! Editors and office suites save in bursts (write a temp file, rename it over the old
+//! one, touch a lock file), so events are collected until the folder has been quiet for
+//! [`DEBOUNCE`], files still growing are waited for, and a workbook caught half-written
+//! (unreadable) is retried a few times before its error is reported.
+
+use anyhow::{Context, Result};
+use notify::{RecursiveMode, Watcher};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use crate::cli::BuildArgs;
+use crate::commands::{Progress, report_build};
+use crate::pipeline::{BuildOptions, Built, Session};
+use crate::project::Project;
+use zhiliang_core::diagnostics::Code;
+
+/// Quiet time that ends a burst of file events.
+pub const DEBOUNCE: Duration = Duration::from_millis(300);
+/// How often a build that found a half-written workbook is retried.
+const RETRIES: usize = 3;
+
+/// Names written by editors and office suites while saving, never real inputs.
+fn is_noise(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.starts_with("~$")
+        || name.starts_with(".~lock")
+        || name.starts_with(".zhiliang-")
+        || name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".tmp")
+        || name.ends_with(".swp")
+        || name == "4913"
+}
+
+pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
+    let mut session = Session::open(project.clone())?;
+    build_once(&mut session, args, &BTreeSet::new());
+
+    let (tx, rx) = channel();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    })
+    .context("无法启动文件监视")?;
+    let catalogue_dir = project.catalogue_file.parent().map(Path::to_path_buf);
+    let mut watched = vec![
+        project.input.clone(),
+        project.templates.clone(),
+        project.fonts.clone(),
+    ];
+    watched.extend(catalogue_dir);
+    for dir in &watched {
+        if dir.exists() {
+            watcher
+                .watch(dir, RecursiveMode::Recursive)
+                .with_context(|| format!("无法监视 {}", dir.display()))?;
+        }
+    }
+    println!(
+        "正在监视 {}（按 Ctrl+C 退出）…",
+        watched
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join("、")
+    );
+
+    let output = project
+        .output
+        .canonicalize()
+        .unwrap_or_else(|_| project.output.clone());
+    loop {
+        let Ok(first) = rx.recv() else {
+            return Ok(ExitCode::SUCCESS);
+        };
+        let mut changed = BTreeSet::new();
+        collect(first, &output, &mut changed);
+        loop {
+            match rx.recv_timeout(DEBOUNCE) {
+                Ok(event) => collect(event, &output, &mut changed),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return Ok(ExitCode::SUCCESS),
+            }
+        }
+        if changed.is_empty() {
+            continue;
+        }
+        wait_until_stable(&changed);
+        let touches = |dir: &Path| changed.iter().any(|p| p.starts_with(dir));
+        let config_changed = project.config_files().iter().any(|f| changed.contains(f))
+            || project.catalogue_file.parent().is_some_and(touches);
+        if config_changed {
+            if let Err(e) = session.reload_setup() {
+                println!("配置文件有误，暂不重新生成：{e:#}");
+                continue;
+            }
+        }
+        if touches(&project.fonts) {
+            session.reset_renderer();
+        }
+        println!(
+            "检测到变更：{}",
+            changed
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+        build_once(&mut session, args, &changed);
+    }
+}
+
+fn collect(event: notify::Result<notify::Event>, output: &Path, into: &mut BTreeSet<PathBuf>) {
+    let Ok(event) = event else { return };
+    if event.kind.is_access() {
+        return;
+    }
+    for path in event.paths {
+        let inside_output = path.starts_with(output);
+        if !inside_output && !is_noise(&path) {
+            into.insert(path);
+        }
+    }
+}
+
+/// Waits (at most two seconds) until no changed file is still growing.
+fn wait_until_stable(paths: &BTreeSet<PathBuf>) {
+    let snapshot = || {
+        paths
+            .iter()
+            .map(|p| {
+                std::fs::metadata(p)
+                    .map(|m| (m.len(), m.modified().ok()))
+                    .ok()
+            })
+            .collect::<Vec<_>>()
+    };
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut before = snapshot();
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(150));
+        let now = snapshot();
+        if now == before {
+            return;
+        }
+        before = now;
+    }
+}
+
+/// Builds, retrying while a just-changed workbook is unreadable (still being written).
+fn build_once(session: &mut Session, args: &BuildArgs, changed: &BTreeSet<PathBuf>) {
+    let progress = Progress::new(args.quiet);
+    for attempt in 0..=RETRIES {
+        let start = Instant::now();
+        let result = session.build(BuildOptions { draft: args.draft }, &|s| progress.stage(s));
+        match result {
+            Ok(built) => {
+                if attempt < RETRIES && half_written(&built, session, changed) {
+                    std::thread::sleep(Duration::from_millis(500));
+                    continue;
+                }
+                progress.finish();
+                report_build(session, &built, start.elapsed());
+                return;
+            }
+            Err(e) => {
+                progress.finish();
+                println!("生成失败：{e:#}");
+                return;
+            }
+        }
+    }
+}
+
+fn half_written(built: &Built, session: &Session, changed: &BTreeSet<PathBuf>) -> bool {
+    built.checked.diagnostics.iter().any(|d| {
+        matches!(d.code, Code::UnreadableFile)
+            && d.location
+                .file
+                .as_ref()
+                .is_some_and(|f| changed.contains(&session.project.input.join(f)))
+    })
+}

@@ -1,0 +1,77 @@
+//! The one integration-test harness: a throw-away copy of the example campaign (catalogue,
+//! templates, input; fonts linked, not copied) and a way to run the real binary in it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary project folder laid out like the repository, with the example campaign.
+pub struct Campaign {
+    pub dir: tempfile::TempDir,
+}
+
+impl Campaign {
+    pub fn example() -> Campaign {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = repo();
+        for sub in ["catalogue", "templates", "input"] {
+            copy_dir(&repo.join(sub), &dir.path().join(sub));
+        }
+        link_or_copy(&repo.join("fonts"), &dir.path().join("fonts"));
+        Campaign { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Runs `zhiliang --root <campaign> args…`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_zhiliang"))
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .output()
+            .expect("run zhiliang")
+    }
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn link_or_copy(from: &Path, to: &Path) {
+    #[cfg(unix)]
+    {
+        if std::os::unix::fs::symlink(from, to).is_ok() {
+            return;
+        }
+    }
+    copy_dir(from, to);
+}
