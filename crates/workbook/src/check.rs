@@ -12,7 +12,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 use zhiliang_core::catalogue::{Catalogue, FieldKind, Indicator, MergePolicy};
 use zhiliang_core::config::Campaign;
-use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location};
+use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location, Severity};
 use zhiliang_core::facts::{EvidenceItem, Source, Submission, Value};
 use zhiliang_core::units::{Roster, Unit};
 
@@ -471,7 +471,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A fact a lead unit must report but left blank. A single-valued fact (gdp) needs one
-    /// value: it is asked of the first lead unit that submitted, and only when nobody
+    /// value: it is asked of the first lead unit the seed names, and only when nobody
     /// reported it. A per-unit part (summed facts) is asked of every lead unit.
     fn missing_facts(&mut self) {
         let subs = &self.report.submissions;
@@ -494,10 +494,9 @@ impl<'a> Checker<'a> {
                     if subs.iter().any(has) {
                         continue;
                     }
-                    let Some(first) = leads.iter().find(|u| subs.iter().any(|s| s.unit == u.name))
-                    else {
-                        continue;
-                    };
+                    // The first lead unit is the one asked; if it has not submitted at all,
+                    // missing-submission already says so.
+                    let Some(first) = leads.first() else { continue };
                     subs.iter().filter(|s| s.unit == first.name).collect()
                 }
                 MergePolicy::Sum => subs
@@ -509,7 +508,8 @@ impl<'a> Checker<'a> {
                 if self.rejected(&s.file, &def.key, None) {
                     continue;
                 }
-                let loc = match self.report.fact_row(&s.file, &def.key) {
+                let row = self.report.fact_row(&s.file, &def.key);
+                let loc = match row {
                     Some(row) => Location {
                         unit: Some(s.unit.clone()),
                         file: Some(s.file.clone()),
@@ -536,9 +536,24 @@ impl<'a> Checker<'a> {
                 } else {
                     String::new()
                 };
+                let loc = loc
+                    .with_indicator(inds.first().map(|i| i.id).unwrap_or(0))
+                    .with_fact(&def.key);
+                // A blank explained in 备注 (本年度无此项工作) is shown, not an error.
+                if let Some(note) = row.and_then(|r| r.note.as_deref()) {
+                    self.out.push(
+                        Diagnostic::new(
+                            Code::MissingFact,
+                            loc,
+                            format!("‘{}’未填写，本单位在备注中说明：“{note}”。", def.label),
+                        )
+                        .with_severity(Severity::Info),
+                    );
+                    continue;
+                }
                 self.out.push(Diagnostic::new(
                     Code::MissingFact,
-                    loc.with_indicator(inds.first().map(|i| i.id).unwrap_or(0)).with_fact(&def.key),
+                    loc,
                     format!(
                         "本单位牵头的指标{}需要的‘{}’未填写{also}；请补填{period}数据后重新报送，如确无此项，请在备注栏说明原因。",
                         ids(&inds),

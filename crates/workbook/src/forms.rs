@@ -10,8 +10,9 @@ use chrono::Datelike;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet,
+    XlsxError,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -205,6 +206,8 @@ pub struct FillOptions {
     pub raw_values: BTreeMap<String, String>,
     /// Write this raw text into the denominator cell of a rate fact (key).
     pub raw_denominators: BTreeMap<String, String>,
+    /// Write this 备注 for the fact (key), e.g. why a value is left blank.
+    pub notes: BTreeMap<String, String>,
 }
 
 /// The blank fill-in workbook of one unit.
@@ -342,6 +345,15 @@ fn build(
     }
     let fmt = Formats::new();
     let mut wb = Workbook::new();
+    // A fixed creation time (the campaign's reference date) keeps regenerated forms
+    // byte-identical, so archives and git diffs only change when content does.
+    let created = excel_date(campaign.dates.reference_date)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("{}填报表", unit.full_name))
+            .set_author(campaign.district.issuer.clone())
+            .set_creation_datetime(&created),
+    );
     let mut options_sheet = OptionsSheet::default();
 
     write_cover(
@@ -885,6 +897,9 @@ fn write_scalars(
         }
         if let Some(raw) = options.raw_values.get(&def.key) {
             ws.write_string_with_format(row, vc, raw, input)?;
+        }
+        if let Some(note) = options.notes.get(&def.key) {
+            ws.write_string_with_format(row, nc, note, &fmt.input_wrap)?;
         }
         if let Some(raw) = options.raw_denominators.get(&def.key) {
             ws.write_string_with_format(row, dc, raw, &fmt.input)?;

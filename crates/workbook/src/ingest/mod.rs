@@ -48,6 +48,9 @@ pub struct FormRow {
     pub list: Option<String>,
     /// Column key (`value`, `denominator`, `evidence`, a field key, `_evidence`) → A1 cell.
     pub cells: BTreeMap<String, String>,
+    /// The 备注 of a scalar row, kept even when the value is blank (it says why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -541,6 +544,7 @@ impl<'a> FormReader<'a> {
                 fact: Some(key.clone()),
                 list: None,
                 cells,
+                note: nc.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
             });
             let value = if def.kind == FieldKind::Rate {
                 let den = dc.and_then(|c| sheet.get(row, c));
@@ -686,6 +690,7 @@ impl<'a> FormReader<'a> {
                 fact: None,
                 list: Some(key.to_string()),
                 cells,
+                note: None,
             });
             sub.records.push(record);
         }
