@@ -203,7 +203,9 @@ impl<'a> Ctx<'a> {
                         display(*each),
                         display(*c)
                     )],
-                    _ => vec![],
+                    Some(_) => vec![],
+                    // Uncapped here: the enclosing `sum` drops the advice once its cap is reached.
+                    None => vec![format!("{label}每增加1{unit}可加{}分", display(*each))],
                 };
                 Outcome { score, basis, improve }
             }
@@ -404,7 +406,20 @@ impl<'a> Ctx<'a> {
     /// "近三年国家级表彰" — the window and the filter values, for phrases.
     fn scope(&self, c: &Counter) -> String {
         let mut s = c.window.map(window_name).unwrap_or_default();
+        let field_label = |key: &str| {
+            self.catalogue
+                .list(&c.list)
+                .and_then(|l| l.fields.iter().find(|f| f.key == key))
+                .map(|f| f.label.clone())
+                .unwrap_or_else(|| key.to_string())
+        };
         for f in &c.filter {
+            if let Some(offset) = f.year_offset {
+                s.push_str(&format!("{}年度", self.campaign.dates.evaluation_year + offset));
+            }
+            if f.present == Some(true) {
+                s.push_str(&format!("有{}的", field_label(&f.field)));
+            }
             if let Some(v) = &f.eq {
                 s.push_str(v);
             }
