@@ -1,1 +1,410 @@
+//! 排版：以内嵌 Typst 0.15 把申请表、自评报告与年度质量分析报告排成可打印、可归档的 PDF。
+//!
+//! ```text
+//! Inputs ──data::*──▶ typed document data ──serde──▶ /data.json ──Typst (templates/*.typ)──▶ PDF/A-2b
+//!            ▲ wording/*.j2 (minijinja) fills the narrative paragraphs
+//! ```
+//!
+//! * [`Renderer::new`] loads the fonts once ([`fonts::FontSet`], shared by every
+//!   document and every thread) and builds Typst's standard library once.
+//! * Data reaches Typst only as a JSON file, so a cell containing `#read("/etc/passwd")`
+//!   prints literally.
+//! * Before compiling, every string is checked against the fonts of its role
+//!   ([`glyphs`]); a character no font can draw is a `missing-glyph` diagnostic.
+//! * Same inputs → same bytes: the PDF timestamp and `datetime.today()` are the
+//!   configured document date, the PDF identifier is derived from the document kind.
+//!
+//! Writing the files (atomically) is the caller's job: this crate returns bytes.
 
+pub mod data;
+pub mod fonts;
+pub mod glyphs;
+pub mod wording;
+mod world;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, NaiveDate};
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::layout::{Frame, FrameItem, Point};
+use typst::syntax::DiagSpanKind;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+use zhiliang_core::diagnostics::{Code, Diagnostic, Location};
+
+pub use data::{Inputs, IndicatorMeta};
+pub use fonts::{FontReport, FontSet, Role};
+use wording::Wording;
+use world::{DocWorld, Shared};
+
+/// The three documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocKind {
+    Application,
+    SelfEvaluation,
+    AnnualReport,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 3] = [DocKind::Application, DocKind::SelfEvaluation, DocKind::AnnualReport];
+
+    /// Main template, relative to the templates folder.
+    pub fn template(self) -> &'static str {
+        match self {
+            DocKind::Application => "/application.typ",
+            DocKind::SelfEvaluation => "/self-evaluation.typ",
+            DocKind::AnnualReport => "/annual-report.typ",
+        }
+    }
+
+    /// Output file name.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            DocKind::Application => "申请表.pdf",
+            DocKind::SelfEvaluation => "自评报告.pdf",
+            DocKind::AnnualReport => "年度质量分析报告.pdf",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Application => "申请表",
+            DocKind::SelfEvaluation => "自评报告",
+            DocKind::AnnualReport => "年度质量分析报告",
+        }
+    }
+
+    fn ident(self) -> &'static str {
+        match self {
+            DocKind::Application => "zhiliang/application",
+            DocKind::SelfEvaluation => "zhiliang/self-evaluation",
+            DocKind::AnnualReport => "zhiliang/annual-report",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Put a visible 草稿 mark on every page (the only way to render when the check
+    /// found errors — the caller decides that).
+    pub draft: bool,
+    /// 成文日期: printed, returned by `datetime.today()`, and the PDF timestamp.
+    pub document_date: NaiveDate,
+    /// PDF/A-2b (default). Off only for experiments.
+    pub pdf_a: bool,
+}
+
+impl RenderOptions {
+    pub fn new(document_date: NaiveDate) -> Self {
+        RenderOptions { draft: false, document_date, pdf_a: true }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RenderedDocument {
+    pub kind: DocKind,
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// Text of the laid-out pages: lines in reading order, pages separated by `\f`.
+    pub text: String,
+    /// Typst warnings (template file, line and column).
+    pub warnings: Vec<TemplateMessage>,
+    /// Compile + export time.
+    pub elapsed: Duration,
+}
+
+impl RenderedDocument {
+    pub fn page_texts(&self) -> Vec<&str> {
+        self.text.split('\u{c}').collect()
+    }
+}
+
+/// A Typst error or warning, located in a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateMessage {
+    pub error: bool,
+    /// Template path relative to the templates folder (`/style.typ`), empty when the
+    /// message has no location.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+impl std::fmt::Display for TemplateMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.error { "错误" } else { "警告" };
+        if self.file.is_empty() {
+            write!(f, "{kind}：{}", self.message)?;
+        } else {
+            write!(f, "templates{}:{}:{}：{kind}：{}", self.file, self.line, self.column, self.message)?;
+        }
+        for h in &self.hints {
+            write!(f, "（提示：{h}）")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("字体：{0}")]
+    Fonts(#[from] fonts::FontError),
+    #[error("模板目录 {path} 无法使用：{message}")]
+    Templates { path: String, message: String },
+    #[error(transparent)]
+    Wording(#[from] wording::WordingError),
+    #[error("{0}")]
+    Data(#[from] data::DataError),
+    #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+    MissingGlyphs(Vec<Diagnostic>),
+    #[error("排版{kind}失败：\n{}", .messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("\n"))]
+    Template { kind: &'static str, messages: Vec<TemplateMessage> },
+    #[error("导出{kind} PDF 失败：\n{}", .messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("\n"))]
+    Pdf { kind: &'static str, messages: Vec<TemplateMessage> },
+}
+
+impl RenderError {
+    /// The error as diagnostics of the common model (`missing-glyph`, `template-error`).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            RenderError::MissingGlyphs(d) => d.clone(),
+            RenderError::Template { messages, .. } | RenderError::Pdf { messages, .. } => messages
+                .iter()
+                .map(|m| {
+                    let loc = if m.file.is_empty() {
+                        Location::default()
+                    } else {
+                        Location {
+                            file: Some(format!("templates{}", m.file)),
+                            cell: Some(format!("{}:{}", m.line, m.column)),
+                            ..Default::default()
+                        }
+                    };
+                    Diagnostic::new(Code::TemplateError, loc, m.message.clone())
+                })
+                .collect(),
+            other => vec![Diagnostic::new(Code::TemplateError, Location::default(), other.to_string())],
+        }
+    }
+}
+
+/// The data of the three documents, built once and rendered many times.
+#[derive(Debug, Clone)]
+pub struct DocumentSet {
+    pub application: serde_json::Value,
+    pub self_evaluation: serde_json::Value,
+    pub annual_report: serde_json::Value,
+}
+
+impl DocumentSet {
+    pub fn get(&self, kind: DocKind) -> &serde_json::Value {
+        match kind {
+            DocKind::Application => &self.application,
+            DocKind::SelfEvaluation => &self.self_evaluation,
+            DocKind::AnnualReport => &self.annual_report,
+        }
+    }
+}
+
+pub struct Renderer {
+    shared: Shared,
+    wording: Wording,
+    templates: PathBuf,
+}
+
+impl Renderer {
+    /// Loads the fonts (project folder + official system fonts) and the wording
+    /// templates. Done once per run.
+    pub fn new(templates_dir: &Path, fonts_dir: &Path) -> Result<Renderer, RenderError> {
+        let fonts = Arc::new(FontSet::load(fonts_dir)?);
+        Self::with_fonts(templates_dir, fonts)
+    }
+
+    /// With an already loaded font set (shared with other renderers, or without the
+    /// system scan in tests).
+    pub fn with_fonts(templates_dir: &Path, fonts: Arc<FontSet>) -> Result<Renderer, RenderError> {
+        let shared = Shared::new(templates_dir, fonts).map_err(|e| RenderError::Templates {
+            path: templates_dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let wording = Wording::load(&templates_dir.join("wording"))?;
+        Ok(Renderer { shared, wording, templates: templates_dir.to_path_buf() })
+    }
+
+    pub fn fonts(&self) -> &Arc<FontSet> {
+        &self.shared.fonts
+    }
+
+    pub fn font_report(&self) -> &FontReport {
+        self.shared.fonts.report()
+    }
+
+    pub fn templates_dir(&self) -> &Path {
+        &self.templates
+    }
+
+    /// Builds the data of the three documents (wording templates filled in).
+    pub fn build_data(&self, inputs: &Inputs) -> Result<DocumentSet, RenderError> {
+        let to = |v: Result<serde_json::Value, serde_json::Error>| v.expect("document data serialises");
+        Ok(DocumentSet {
+            application: to(serde_json::to_value(data::application(inputs, &self.wording)?)),
+            self_evaluation: to(serde_json::to_value(data::self_evaluation(inputs, &self.wording)?)),
+            annual_report: to(serde_json::to_value(data::annual_report(inputs, &self.wording)?)),
+        })
+    }
+
+    /// Check the data for characters the fonts cannot draw.
+    pub fn check_glyphs(&self, data: &serde_json::Value) -> Vec<Diagnostic> {
+        glyphs::check(data, &self.shared.fonts)
+    }
+
+    /// Renders one document from its data (as built by [`Renderer::build_data`], or any
+    /// JSON object the template understands).
+    pub fn render(&self, kind: DocKind, data: &serde_json::Value, options: &RenderOptions) -> Result<RenderedDocument, RenderError> {
+        let start = Instant::now();
+        let missing = self.check_glyphs(data);
+        if !missing.is_empty() {
+            return Err(RenderError::MissingGlyphs(missing));
+        }
+        let mut full = data.clone();
+        if let Some(obj) = full.as_object_mut() {
+            obj.insert("fonts".into(), self.shared.fonts.families_json());
+            obj.insert(
+                "render".into(),
+                serde_json::json!({
+                    "draft": options.draft,
+                    "date_text": zhiliang_core::config::chinese_date(options.document_date),
+                }),
+            );
+        }
+        let bytes = serde_json::to_vec(&full).expect("json serialises");
+        let world = DocWorld::new(&self.shared, kind.template(), bytes, options.document_date);
+
+        let warned = typst::compile::<PagedDocument>(&world);
+        let warnings: Vec<TemplateMessage> = warned.warnings.iter().map(|d| message(&world, d)).collect();
+        let doc = warned.output.map_err(|errors| RenderError::Template {
+            kind: kind.label(),
+            messages: errors.iter().map(|d| message(&world, d)).chain(warnings.iter().cloned()).collect(),
+        })?;
+
+        let d = options.document_date;
+        let datetime = Datetime::from_ymd_hms(d.year(), d.month() as u8, d.day() as u8, 0, 0, 0)
+            .expect("valid date");
+        let standards = if options.pdf_a {
+            PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b is a valid standard set")
+        } else {
+            PdfStandards::default()
+        };
+        let pdf_options = PdfOptions {
+            ident: Smart::Custom(kind.ident().to_string()),
+            creator: Smart::Custom(Some(format!("zhiliang {} (Typst 0.15)", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(Timestamp::new_utc(datetime)),
+            standards,
+            ..PdfOptions::default()
+        };
+        let pdf = typst_pdf::pdf(&doc, &pdf_options).map_err(|errors| RenderError::Pdf {
+            kind: kind.label(),
+            messages: errors.iter().map(|d| message(&world, d)).collect(),
+        })?;
+        Ok(RenderedDocument {
+            kind,
+            pages: doc.pages().len(),
+            text: extract_text(&doc),
+            pdf,
+            warnings,
+            elapsed: start.elapsed(),
+        })
+    }
+
+    /// Renders the three documents in parallel threads sharing the font store.
+    pub fn render_all(&self, set: &DocumentSet, options: &RenderOptions) -> Vec<Result<RenderedDocument, RenderError>> {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = DocKind::ALL
+                .iter()
+                .map(|&kind| s.spawn(move || self.render(kind, set.get(kind), options)))
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("render thread panicked")).collect()
+        })
+    }
+}
+
+fn message(world: &DocWorld, d: &SourceDiagnostic) -> TemplateMessage {
+    let (file, line, column) = match d.span.get() {
+        DiagSpanKind::Detached => (String::new(), 0, 0),
+        DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } => {
+            use typst::WorldExt;
+            let offset = world.range(d.span).map(|r| r.start).unwrap_or(0);
+            let (line, col) = world.locate(id, offset).unwrap_or((0, 0));
+            (id.vpath().get_with_slash().to_string(), line, col)
+        }
+    };
+    TemplateMessage {
+        error: d.severity == TypstSeverity::Error,
+        file,
+        line,
+        column,
+        message: d.message.to_string(),
+        hints: d.hints.iter().map(|h| h.v.to_string()).collect(),
+    }
+}
+
+/// Text of the laid-out document: per page, text runs grouped into lines by baseline
+/// and ordered left to right, so a table row reads as one line.
+pub fn extract_text(doc: &PagedDocument) -> String {
+    let mut pages = Vec::new();
+    for page in doc.pages() {
+        let mut runs: Vec<(f64, f64, f64, String)> = Vec::new();
+        collect_runs(&page.frame, Point::zero(), &mut runs);
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut lines: Vec<(f64, Vec<(f64, f64, String)>)> = Vec::new();
+        for (y, x, w, t) in runs {
+            match lines.last_mut() {
+                Some((ly, items)) if (y - *ly).abs() < 2.0 => items.push((x, w, t)),
+                _ => lines.push((y, vec![(x, w, t)])),
+            }
+        }
+        let text: Vec<String> = lines
+            .into_iter()
+            .map(|(_, mut items)| {
+                items.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut line = String::new();
+                let mut last_end: Option<f64> = None;
+                for (x, w, t) in items {
+                    // A gap wider than a space separates table cells.
+                    if let Some(e) = last_end
+                        && x - e > 4.0
+                    {
+                        line.push(' ');
+                    }
+                    line.push_str(&t);
+                    last_end = Some(x + w);
+                }
+                line
+            })
+            .collect();
+        pages.push(text.join("\n"));
+    }
+    pages.join("\u{c}")
+}
+
+fn collect_runs(frame: &Frame, offset: Point, out: &mut Vec<(f64, f64, f64, String)>) {
+    for (pos, item) in frame.items() {
+        let p = offset + *pos;
+        match item {
+            FrameItem::Group(group) => {
+                let t = group.transform;
+                let origin = p + Point::new(t.tx, t.ty);
+                collect_runs(&group.frame, origin, out);
+            }
+            FrameItem::Text(text) => {
+                out.push((p.y.to_pt(), p.x.to_pt(), text.width().to_pt(), text.text.to_string()));
+            }
+            _ => {}
+        }
+    }
+}

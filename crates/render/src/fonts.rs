@@ -1,0 +1,294 @@
+//! The font store shared by every document of a run, and the five font roles of
+//! GB/T 9704 (小标宋, 仿宋, 黑体, 楷体, 宋体).
+//!
+//! Each role is a fallback list of family names handed to the templates
+//! (`set text(font: data.fonts.fangsong)`): the official fonts first, when they are
+//! present, then the open font shipped in the project's `fonts/` folder. Typst falls
+//! through the list per character, so an official GB 2312 font plus the open font
+//! covers rare characters such as 劼 even when the official face lacks them.
+//!
+//! System fonts are scanned, but only faces whose family is one of the official names
+//! are accepted: a developer machine with Noto CJK installed system-wide must render
+//! exactly like a fresh machine, where the open fallbacks come from `fonts/` only.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use typst::text::{Coverage, FontInfo, FontStretch, FontStyle, FontWeight};
+use typst_kit::fonts::{FontPath, FontStore};
+
+/// A font role of the official document layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 小标宋: the document title (二号).
+    Xiaobiaosong,
+    /// 仿宋: body text and tables; also 三级标题 "1." in bold.
+    Fangsong,
+    /// 黑体: 一级标题 "一、" and table headers.
+    Heiti,
+    /// 楷体: 二级标题 "（一）".
+    Kaiti,
+    /// 宋体: page numbers.
+    Songti,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] =
+        [Role::Xiaobiaosong, Role::Fangsong, Role::Heiti, Role::Kaiti, Role::Songti];
+
+    /// Key under `data.fonts` in the templates.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Xiaobiaosong => "xiaobiaosong",
+            Role::Fangsong => "fangsong",
+            Role::Heiti => "heiti",
+            Role::Kaiti => "kaiti",
+            Role::Songti => "songti",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Xiaobiaosong => "小标宋",
+            Role::Fangsong => "仿宋",
+            Role::Heiti => "黑体",
+            Role::Kaiti => "楷体",
+            Role::Songti => "宋体",
+        }
+    }
+
+    /// Official family names, most preferred first, as they may appear in a font's
+    /// name table (English or Chinese spelling).
+    pub fn official(self) -> &'static [&'static str] {
+        match self {
+            Role::Xiaobiaosong => &[
+                "FZXiaoBiaoSong-B05S",
+                "方正小标宋简体",
+                "FZXiaoBiaoSong-B05",
+                "方正小标宋_GBK",
+            ],
+            Role::Fangsong => &["FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong"],
+            Role::Heiti => &["SimHei", "黑体"],
+            Role::Kaiti => &["KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", "STKaiti"],
+            Role::Songti => &["SimSun", "宋体", "NSimSun", "新宋体"],
+        }
+    }
+
+    /// The open font shipped in `fonts/` that stands in for the role.
+    pub fn open(self) -> &'static str {
+        match self {
+            Role::Xiaobiaosong | Role::Fangsong | Role::Songti => "Noto Serif CJK SC",
+            Role::Heiti => "Noto Sans CJK SC",
+            Role::Kaiti => "LXGW WenKai",
+        }
+    }
+}
+
+/// Where a face was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Origin {
+    /// The project's `fonts/` folder.
+    Project(PathBuf),
+    /// Installed on the system (only official families are accepted from there).
+    System(PathBuf),
+}
+
+/// Which font serves one role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleReport {
+    pub role: Role,
+    /// Family that serves the role (the first of the fallback list that is present).
+    pub family: String,
+    pub official: bool,
+    /// File of the regular face of that family.
+    pub file: PathBuf,
+    pub from_system: bool,
+    /// The whole fallback list handed to the templates.
+    pub fallback: Vec<String>,
+    /// Whether a real bold face exists in the list (标题 and table headers need one).
+    pub has_bold: bool,
+}
+
+/// Which font served each role; printed by the build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FontReport {
+    pub roles: Vec<RoleReport>,
+}
+
+impl std::fmt::Display for FontReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for r in &self.roles {
+            writeln!(
+                f,
+                "{}：{}（{}，{}）",
+                r.role.label(),
+                r.family,
+                if r.official { "公文标准字体" } else { "开源替代字体" },
+                r.file.display()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FontError {
+    #[error("字体目录 {0} 不存在或无法读取")]
+    NoFontsDir(String),
+    #[error("字体角色“{role}”既没有公文标准字体（{official}），也没有开源替代字体“{open}”；请把字体文件放进 {dir}")]
+    RoleUnserved { role: &'static str, official: String, open: String, dir: String },
+}
+
+struct Face {
+    info: FontInfo,
+    origin: Origin,
+}
+
+/// The loaded fonts and the resolved roles. Built once per run and shared (`Arc`) by
+/// every document's world; Typst loads the faces lazily on first use.
+pub struct FontSet {
+    pub(crate) store: FontStore,
+    faces: Vec<Face>,
+    roles: BTreeMap<Role, Vec<String>>,
+    report: FontReport,
+}
+
+impl FontSet {
+    /// Scan `fonts_dir` (every face) and the system (official families only).
+    pub fn load(fonts_dir: &Path) -> Result<FontSet, FontError> {
+        Self::load_with(fonts_dir, true)
+    }
+
+    /// Like [`FontSet::load`]; `system = false` skips the system scan (tests that must
+    /// behave like a fresh machine).
+    pub fn load_with(fonts_dir: &Path, system: bool) -> Result<FontSet, FontError> {
+        if !fonts_dir.is_dir() {
+            return Err(FontError::NoFontsDir(fonts_dir.display().to_string()));
+        }
+        let mut found: Vec<(FontPath, FontInfo, Origin)> = Vec::new();
+        let mut project: Vec<(FontPath, FontInfo)> = typst_kit::fonts::scan(fonts_dir).collect();
+        // Directory order is not stable across machines; the output must be.
+        project.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
+        for (path, info) in project {
+            let origin = Origin::Project(path.path.clone());
+            found.push((path, info, origin));
+        }
+        if system {
+            let official: Vec<String> = Role::ALL
+                .iter()
+                .flat_map(|r| r.official().iter().map(|s| s.to_lowercase()))
+                .collect();
+            let mut sys: Vec<(FontPath, FontInfo)> = typst_kit::fonts::system()
+                .filter(|(_, info)| official.contains(&info.family.to_lowercase()))
+                .collect();
+            sys.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
+            for (path, info) in sys {
+                let origin = Origin::System(path.path.clone());
+                found.push((path, info, origin));
+            }
+        }
+
+        let mut store = FontStore::new();
+        let mut faces = Vec::new();
+        for (path, info, origin) in found {
+            faces.push(Face { info: info.clone(), origin });
+            store.push((path, info));
+        }
+
+        let mut set = FontSet {
+            store,
+            faces,
+            roles: BTreeMap::new(),
+            report: FontReport { roles: vec![] },
+        };
+        for role in Role::ALL {
+            let mut list: Vec<String> = Vec::new();
+            for name in role.official() {
+                if let Some(face) = set.family_faces(name).next() {
+                    let family = face.info.family.clone();
+                    if !list.contains(&family) {
+                        list.push(family);
+                    }
+                }
+            }
+            let open_present = set.family_faces(role.open()).next().is_some();
+            if open_present {
+                list.push(role.open().to_string());
+            }
+            let Some(first) = list.first().cloned() else {
+                return Err(FontError::RoleUnserved {
+                    role: role.label(),
+                    official: role.official().join("、"),
+                    open: role.open().to_string(),
+                    dir: fonts_dir.display().to_string(),
+                });
+            };
+            let regular = set
+                .family_faces(&first)
+                .min_by_key(|f| (f.info.variant.weight.to_number() as i32 - 400).abs())
+                .expect("family present");
+            let (file, from_system) = match &regular.origin {
+                Origin::Project(p) => (p.clone(), false),
+                Origin::System(p) => (p.clone(), true),
+            };
+            let has_bold = list.iter().any(|fam| {
+                set.family_faces(fam).any(|f| f.info.variant.weight >= FontWeight::from_number(600))
+            });
+            let official = role.official().iter().any(|n| n.eq_ignore_ascii_case(&first));
+            set.report.roles.push(RoleReport {
+                role,
+                family: first,
+                official,
+                file,
+                from_system,
+                fallback: list.clone(),
+                has_bold,
+            });
+            set.roles.insert(role, list);
+        }
+        Ok(set)
+    }
+
+    fn family_faces<'a>(&'a self, family: &str) -> impl Iterator<Item = &'a Face> + 'a {
+        let wanted = family.to_lowercase();
+        self.faces.iter().filter(move |f| f.info.family.to_lowercase() == wanted)
+    }
+
+    /// The fallback list of a role, as handed to the templates.
+    pub fn families(&self, role: Role) -> &[String] {
+        &self.roles[&role]
+    }
+
+    pub fn report(&self) -> &FontReport {
+        &self.report
+    }
+
+    /// `{ "xiaobiaosong": [...], "fangsong": [...], ... }` for `data.fonts`.
+    pub fn families_json(&self) -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        for role in Role::ALL {
+            map.insert(role.key().to_string(), serde_json::json!(self.families(role)));
+        }
+        serde_json::Value::Object(map)
+    }
+
+    /// Whether some face of the role's fallback list, in the normal upright style, can
+    /// draw `c`. (Typst would otherwise draw a blank box.)
+    pub fn covers(&self, role: Role, c: char) -> bool {
+        self.coverages(role).any(|cov| cov.contains(c as u32))
+    }
+
+    fn coverages(&self, role: Role) -> impl Iterator<Item = &Coverage> + '_ {
+        let list = self.families(role);
+        self.faces
+            .iter()
+            .filter(move |f| {
+                f.info.variant.style == FontStyle::Normal
+                    && f.info.variant.stretch == FontStretch::NORMAL
+                    && list.iter().any(|fam| fam.eq_ignore_ascii_case(&f.info.family))
+            })
+            .map(|f| &f.info.coverage)
+    }
+}
