@@ -474,10 +474,77 @@ impl Catalogue {
                 }
             }
         }
+        self.validate_choices(id, &indicator.rule, problems);
         for key in indicator.rule.benchmark_keys() {
             if key.trim().is_empty() {
                 problems.push(format!("指标{id}：功效系数法规则缺少基准键（benchmark）"));
             }
+        }
+    }
+
+    /// Level values, deduction fields and points-table filters must name existing fields
+    /// and options, or a typo would silently score 0.
+    fn validate_choices(&self, id: u32, rule: &Rule, problems: &mut Vec<String>) {
+        use crate::score::{Expr, Rule as R};
+        let list_field = |list: &str, field: &str| {
+            self.list(list).and_then(|l| l.fields.iter().find(|f| f.key == field))
+        };
+        let mut check_values =
+            |what: &str, options: Option<&[String]>, values: Vec<&String>| match options {
+                None => problems.push(format!("指标{id}：评分规则引用的字段“{what}”未定义")),
+                Some(options) => {
+                    for v in values {
+                        if !options.contains(v) {
+                            problems.push(format!("指标{id}：等级“{v}”不在“{what}”的可选项内"));
+                        }
+                    }
+                }
+            };
+        match rule {
+            R::Level { fact, levels, .. } => check_values(
+                fact,
+                self.fact(fact).map(|f| f.options.as_slice()),
+                levels.iter().map(|l| &l.value).collect(),
+            ),
+            R::MaxLevel { records, field, levels, .. } => check_values(
+                &format!("{}.{field}", records.list),
+                list_field(&records.list, field).map(|f| f.options.as_slice()),
+                levels.iter().map(|l| &l.value).collect(),
+            ),
+            R::Deduct { records, field, .. } => match list_field(&records.list, field) {
+                Some(f) if f.kind == FieldKind::Choice && !f.options.is_empty() => {}
+                _ => problems.push(format!(
+                    "指标{id}：扣分规则的字段“{}.{field}”须为有可选项的选择型字段",
+                    records.list
+                )),
+            },
+            R::Efficacy { value: Expr::RecordPoints { records, table, factor }, .. } => {
+                for row in table {
+                    for f in &row.filter {
+                        let values: Vec<&String> = f.eq.iter().chain(f.one_of.iter()).collect();
+                        check_values(
+                            &format!("{}.{}", records.list, f.field),
+                            list_field(&records.list, &f.field).map(|d| d.options.as_slice()),
+                            values,
+                        );
+                    }
+                }
+                if let Some(factor) = factor
+                    && list_field(&records.list, &factor.unless).map(|f| f.kind)
+                        != Some(FieldKind::Bool)
+                {
+                    problems.push(format!(
+                        "指标{id}：折算条件字段“{}.{}”须为是/否字段",
+                        records.list, factor.unless
+                    ));
+                }
+            }
+            R::Sum { parts, .. } | R::Max { parts, .. } => {
+                for p in parts {
+                    self.validate_choices(id, p, problems);
+                }
+            }
+            _ => {}
         }
     }
 

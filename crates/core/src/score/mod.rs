@@ -67,6 +67,9 @@ pub fn display(score: Decimal) -> String {
     score.round_dp(2).normalize().to_string()
 }
 
+/// Decimals kept of a non-terminating score (far beyond the 2 shown).
+pub const SCORE_DP: u32 = 10;
+
 /// Score every indicator of the catalogue. Diagnostics: `outside-window` warnings for
 /// records dated outside their window, `missing-benchmark` errors (the part scores 0),
 /// `invalid-choice` errors for award grades the seed does not list.
@@ -110,7 +113,10 @@ pub fn score_indicator(
     let outcome = ctx.eval(&indicator.rule);
     // The catalogue guarantees rule max = points; clamping keeps a hand-built catalogue
     // from producing a score above the indicator's points.
-    let score = outcome.score.clamp(Decimal::ZERO, indicator.points);
+    // Scores are exact whenever the division terminates (halves, quarters, 功效系数 of
+    // round values). A non-terminating quotient (1/3) is kept to SCORE_DP decimals so that
+    // sums of scores are exact and do not depend on the order of addition.
+    let score = outcome.score.round_dp(SCORE_DP).clamp(Decimal::ZERO, indicator.points);
     let lost = indicator.points - score;
     let basis = sentence(&outcome.basis, score);
     let improve = if lost.is_zero() || outcome.improve.is_empty() {
