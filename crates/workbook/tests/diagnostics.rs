@@ -1,0 +1,467 @@
+//! One test per diagnostic code that ingest and check emit, asserting the code and the
+//! sheet and A1 cell it points at.
+
+mod common;
+
+use common::{Cell, FormBuilder, Setup, of, write};
+use rust_decimal::Decimal;
+use tempfile::TempDir;
+use zhiliang_core::diagnostics::{Code, Diagnostic, Severity};
+use zhiliang_core::facts::{Submission, Value};
+use zhiliang_workbook::forms::{FillOptions, fill_form_with};
+use zhiliang_workbook::{IngestReport, check, ingest};
+
+const ZHUJIAN: &str = "区住建局";
+
+/// A campaign folder holding the given files, ingested and checked.
+struct Run {
+    _dir: TempDir,
+    report: IngestReport,
+    diags: Vec<Diagnostic>,
+}
+
+fn run(files: &[(&str, Vec<u8>)]) -> Run {
+    let setup = Setup::load();
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, bytes) in files {
+        write(dir.path(), rel, bytes);
+    }
+    let report = ingest(dir.path(), &setup.catalogue, &setup.roster);
+    let diags = check(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        &report,
+        &dir.path().join("evidence"),
+    );
+    Run {
+        _dir: dir,
+        report,
+        diags,
+    }
+}
+
+/// 区住建局's example workbook, changed by `edit`, and its evidence files.
+fn zhujian(edit: impl FnOnce(&mut Submission), options: FillOptions) -> Vec<(String, Vec<u8>)> {
+    let setup = Setup::load();
+    let mut sub = common::example_submission(ZHUJIAN);
+    let evidence: Vec<String> = sub
+        .scalars
+        .iter()
+        .filter_map(|f| f.evidence.clone())
+        .chain(sub.records.iter().filter_map(|r| r.evidence.clone()))
+        .collect();
+    edit(&mut sub);
+    let bytes = fill_form_with(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        setup.unit(ZHUJIAN),
+        &sub,
+        &options,
+    )
+    .unwrap();
+    let mut files = vec![("zhujian.xlsx".to_string(), bytes)];
+    for e in evidence {
+        files.push((format!("evidence/zhujian/{e}"), b"placeholder".to_vec()));
+    }
+    files
+}
+
+fn run_owned(files: Vec<(String, Vec<u8>)>) -> Run {
+    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    run(&refs)
+}
+
+fn fact<'a>(sub: &'a mut Submission, key: &str) -> &'a mut zhiliang_core::facts::ScalarFact {
+    sub.scalars.iter_mut().find(|f| f.key == key).unwrap()
+}
+
+fn cell(d: &Diagnostic) -> (&str, &str) {
+    (
+        d.location.sheet.as_deref().unwrap_or(""),
+        d.location.cell.as_deref().unwrap_or(""),
+    )
+}
+
+fn only<'a>(r: &'a Run, code: Code) -> &'a Diagnostic {
+    let v = of(&r.diags, code);
+    assert_eq!(v.len(), 1, "{code}: {:#?}", r.diags);
+    v[0]
+}
+
+fn row(key: &str) -> u32 {
+    Setup::load().fact_row(ZHUJIAN, key)
+}
+
+#[test]
+fn the_unmodified_workbook_has_no_problems_of_its_own() {
+    let r = run_owned(zhujian(|_| {}, FillOptions::default()));
+    let own: Vec<_> = r
+        .diags
+        .iter()
+        .filter(|d| d.location.unit.as_deref() == Some(ZHUJIAN))
+        .collect();
+    assert!(own.is_empty(), "{own:#?}");
+}
+
+#[test]
+fn missing_submission_names_the_unit() {
+    let r = run_owned(zhujian(|_| {}, FillOptions::default()));
+    let missing = of(&r.diags, Code::MissingSubmission);
+    assert_eq!(missing.len(), 14);
+    let d = missing
+        .iter()
+        .find(|d| d.location.unit.as_deref() == Some("区统计局"))
+        .unwrap();
+    assert_eq!(d.location.file, None);
+    assert_eq!(d.location.cell, None);
+    assert!(d.message.contains("区统计局尚未报送"));
+    assert!(
+        missing
+            .iter()
+            .all(|d| d.location.unit.as_deref() != Some(ZHUJIAN))
+    );
+}
+
+#[test]
+fn duplicate_submission_names_both_files_and_uses_neither() {
+    let mut files = zhujian(|_| {}, FillOptions::default());
+    let copy = files[0].1.clone();
+    files.push(("zhujian（修改）.xlsx".into(), copy));
+    let r = run_owned(files);
+    let d = of(&r.diags, Code::DuplicateSubmission);
+    assert_eq!(d.len(), 2);
+    let named: Vec<_> = d
+        .iter()
+        .map(|d| d.location.file.as_deref().unwrap())
+        .collect();
+    assert!(named.contains(&"zhujian.xlsx") && named.contains(&"zhujian（修改）.xlsx"));
+    assert!(d[0].message.contains("zhujian.xlsx") && d[0].message.contains("zhujian（修改）.xlsx"));
+    assert!(d.iter().all(|d| d.is_error()));
+    assert!(
+        r.report
+            .accepted_submissions()
+            .iter()
+            .all(|s| s.unit != ZHUJIAN)
+    );
+}
+
+#[test]
+fn missing_fact_points_at_the_blank_value_cell() {
+    let r = run_owned(zhujian(
+        |s| s.scalars.retain(|f| f.key != "prefab_industry_bases"),
+        FillOptions::default(),
+    ));
+    let d = only(&r, Code::MissingFact);
+    assert_eq!(
+        cell(d),
+        (
+            "数据填报",
+            format!("H{}", row("prefab_industry_bases")).as_str()
+        )
+    );
+    assert_eq!(d.location.fact.as_deref(), Some("prefab_industry_bases"));
+    assert!(d.is_error());
+    assert!(d.message.contains("装配式建筑产业基地"), "{}", d.message);
+}
+
+#[test]
+fn a_blank_explained_in_the_note_is_only_shown() {
+    let options = FillOptions {
+        notes: [(
+            "prefab_industry_bases".to_string(),
+            "本年度未认定".to_string(),
+        )]
+        .into(),
+        ..Default::default()
+    };
+    let r = run_owned(zhujian(
+        |s| s.scalars.retain(|f| f.key != "prefab_industry_bases"),
+        options,
+    ));
+    let d = only(&r, Code::MissingFact);
+    assert_eq!(d.severity, Severity::Info);
+    assert!(d.message.contains("本年度未认定"));
+}
+
+#[test]
+fn wrong_type_points_at_the_cell_and_quotes_the_value() {
+    let options = FillOptions {
+        raw_values: [("prefab_industry_bases".to_string(), "约3个".to_string())].into(),
+        ..Default::default()
+    };
+    let r = run_owned(zhujian(|_| {}, options));
+    let d = only(&r, Code::WrongType);
+    assert_eq!(
+        cell(d),
+        (
+            "数据填报",
+            format!("H{}", row("prefab_industry_bases")).as_str()
+        )
+    );
+    assert_eq!(d.value.as_deref(), Some("约3个"));
+    // Rejected, hence not also reported as missing.
+    assert!(of(&r.diags, Code::MissingFact).is_empty());
+}
+
+#[test]
+fn invalid_choice_in_a_list_sheet() {
+    let r = run_owned(zhujian(
+        |s| {
+            let rec = s
+                .records
+                .iter_mut()
+                .find(|r| r.list == "honors_and_reports")
+                .unwrap();
+            rec.fields
+                .insert("level".into(), Value::Text("区级".into()));
+        },
+        FillOptions::default(),
+    ));
+    let d = only(&r, Code::InvalidChoice);
+    // 序号 in A, then type (B), level (C); first record on row 3.
+    assert_eq!(cell(d), ("表彰与报道", "C3"));
+    assert_eq!(d.value.as_deref(), Some("区级"));
+}
+
+#[test]
+fn out_of_range_negative_count() {
+    let r = run_owned(zhujian(
+        |s| fact(s, "prefab_industry_bases").value = Value::Number((-2).into()),
+        FillOptions::default(),
+    ));
+    let d = only(&r, Code::OutOfRange);
+    assert_eq!(
+        cell(d),
+        (
+            "数据填报",
+            format!("H{}", row("prefab_industry_bases")).as_str()
+        )
+    );
+    assert!(d.message.contains("不应小于0"), "{}", d.message);
+}
+
+#[test]
+fn rate_above_100_points_at_the_numerator() {
+    let r = run_owned(zhujian(
+        |s| {
+            fact(s, "green_design_standard_rate").value = Value::Rate {
+                num: 105.into(),
+                den: 100.into(),
+            }
+        },
+        FillOptions::default(),
+    ));
+    let d = only(&r, Code::RateAboveHundred);
+    assert_eq!(
+        cell(d),
+        (
+            "数据填报",
+            format!("H{}", row("green_design_standard_rate")).as_str()
+        )
+    );
+    assert_eq!(
+        d.message,
+        "‘新开工建筑绿色节能设计标准执行率’的分子（105）大于分母（100），请核实后重新填写。"
+    );
+}
+
+#[test]
+fn zero_denominator_points_at_the_denominator() {
+    let r = run_owned(zhujian(
+        |s| {
+            fact(s, "green_design_standard_rate").value = Value::Rate {
+                num: Decimal::ZERO,
+                den: Decimal::ZERO,
+            }
+        },
+        FillOptions::default(),
+    ));
+    let d = only(&r, Code::ZeroDenominator);
+    assert_eq!(
+        cell(d),
+        (
+            "数据填报",
+            format!("I{}", row("green_design_standard_rate")).as_str()
+        )
+    );
+}
+
+#[test]
+fn invalid_date_points_at_the_cell() {
+    let b = FormBuilder::new("区政府办")
+        .scalar("mobilization_meeting_date", Cell::Text("2022年13月1日"));
+    let r = run(&[("zhengfuban.xlsx", b.build())]);
+    let d = only(&r, Code::InvalidDate);
+    assert_eq!(cell(d), ("数据填报", "H3"));
+    assert_eq!(d.value.as_deref(), Some("2022年13月1日"));
+}
+
+#[test]
+fn missing_evidence_points_at_the_evidence_cell() {
+    let r = run_owned(zhujian(
+        |s| fact(s, "prefab_industry_bases").evidence = None,
+        FillOptions::default(),
+    ));
+    let d = only(&r, Code::MissingEvidence);
+    assert_eq!(
+        cell(d),
+        (
+            "数据填报",
+            format!("J{}", row("prefab_industry_bases")).as_str()
+        )
+    );
+    // Its file, now named by nobody, is reported as unreferenced (a warning).
+    assert_eq!(of(&r.diags, Code::EvidenceUnreferenced).len(), 1);
+}
+
+#[test]
+fn missing_evidence_of_a_record() {
+    let r = run_owned(zhujian(
+        |s| {
+            s.records
+                .iter_mut()
+                .find(|r| r.list == "honors_and_reports")
+                .unwrap()
+                .evidence = None
+        },
+        FillOptions::default(),
+    ));
+    let d = only(&r, Code::MissingEvidence);
+    // Six fields in B..G, 证明材料 in H.
+    assert_eq!(cell(d), ("表彰与报道", "H3"));
+}
+
+#[test]
+fn evidence_not_found_but_a_document_number_needs_no_file() {
+    let r = run_owned(zhujian(
+        |s| {
+            fact(s, "prefab_industry_bases").evidence = Some("装配式基地认定（扫描件）.pdf".into());
+            fact(s, "smart_site_system").evidence = Some("章建发〔2021〕15号".into());
+        },
+        FillOptions::default(),
+    ));
+    let d = of(&r.diags, Code::EvidenceNotFound);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(
+        cell(d[0]),
+        (
+            "数据填报",
+            format!("J{}", row("prefab_industry_bases")).as_str()
+        )
+    );
+    assert!(d[0].message.contains("evidence/zhujian/"));
+}
+
+#[test]
+fn evidence_unreferenced_is_a_warning_naming_the_file() {
+    let mut files = zhujian(|_| {}, FillOptions::default());
+    files.push((
+        "evidence/zhujian/会议照片（未用）.jpg".into(),
+        b"jpg".to_vec(),
+    ));
+    let r = run_owned(files);
+    let d = only(&r, Code::EvidenceUnreferenced);
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.location.file.as_deref(),
+        Some("evidence/zhujian/会议照片（未用）.jpg")
+    );
+    assert_eq!(d.location.unit.as_deref(), Some(ZHUJIAN));
+}
+
+#[test]
+fn not_responsible_when_another_unit_fills_a_form() {
+    // 区住建局's form, but the cover says 区统计局: 32/33/34 are not 区统计局's.
+    let options = FillOptions {
+        cover_unit: Some("区统计局".into()),
+        ..Default::default()
+    };
+    let files = zhujian(|_| {}, options);
+    let r = run(&[("tongji.xlsx", files[0].1.clone())]);
+    let d = of(&r.diags, Code::NotResponsible);
+    let green = d
+        .iter()
+        .find(|d| d.location.fact.as_deref() == Some("green_design_standard_rate"))
+        .expect("green");
+    assert_eq!(green.severity, Severity::Warning);
+    assert_eq!(green.location.unit.as_deref(), Some("区统计局"));
+    assert_eq!(
+        cell(green),
+        (
+            "数据填报",
+            format!("H{}", row("green_design_standard_rate")).as_str()
+        )
+    );
+    // 26 is open to every member: no warning for it.
+    assert!(
+        d.iter()
+            .all(|d| d.location.fact.as_deref() != Some("violations_found"))
+    );
+}
+
+#[test]
+fn unknown_unit_points_at_the_cover_cell() {
+    let options = FillOptions {
+        cover_unit: Some("区气象局".into()),
+        ..Default::default()
+    };
+    let files = zhujian(|_| {}, options);
+    let r = run(&[("zhujian.xlsx", files[0].1.clone())]);
+    let d = only(&r, Code::UnknownUnit);
+    assert_eq!(cell(d), ("封面", "B3"));
+    assert_eq!(d.value.as_deref(), Some("区气象局"));
+    assert_eq!(r.report.files[0].unit, None);
+    // Not attributed by file name.
+    assert!(r.report.submissions.is_empty());
+}
+
+#[test]
+fn outdated_form_with_unknown_keys_points_at_the_key_cell() {
+    let b = FormBuilder::new("区政府办")
+        .scalar(
+            "creation_plan",
+            Cell::Text("《章丘区创建山东省质量强区实施方案》"),
+        )
+        .scalar("quality_office_2019", Cell::Number(1.0));
+    let r = run(&[("zhengfuban.xlsx", b.build())]);
+    let d = of(&r.diags, Code::OutdatedForm);
+    assert_eq!(d.len(), 1);
+    assert_eq!(cell(d[0]), ("数据填报", "A4"));
+    assert_eq!(d[0].value.as_deref(), Some("quality_office_2019"));
+    // The rest of the workbook is still read.
+    assert_eq!(r.report.submissions[0].scalars[0].key, "creation_plan");
+}
+
+#[test]
+fn outdated_form_without_the_forms_sheets() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "填报单位").unwrap();
+    ws.write_string(0, 1, "区住建局").unwrap();
+    ws.write_string(2, 0, "装配式建筑产业基地数量").unwrap();
+    ws.write_number(2, 1, 3.0).unwrap();
+    let r = run(&[("住建局-旧表.xlsx", wb.save_to_buffer().unwrap())]);
+    let d = only(&r, Code::OutdatedForm);
+    assert_eq!(d.location.file.as_deref(), Some("住建局-旧表.xlsx"));
+    assert_eq!(d.location.unit.as_deref(), Some(ZHUJIAN));
+}
+
+#[test]
+fn facts_import_files_are_read_and_unknown_keys_reported() {
+    let mut file = common::example_facts();
+    file.submissions.retain(|s| s.unit == "区统计局");
+    file.submissions[0].scalars[0].key = "gdp_2019".into();
+    let r = run(&[("统计局.facts.json", serde_json::to_vec(&file).unwrap())]);
+    assert_eq!(r.report.submissions.len(), 1);
+    assert_eq!(r.report.files[0].unit.as_deref(), Some("区统计局"));
+    let s = &r.report.submissions[0];
+    assert!(
+        s.scalars
+            .iter()
+            .all(|f| f.source.file == "统计局.facts.json")
+    );
+    let d = only(&r, Code::UnknownField);
+    assert_eq!(d.location.fact.as_deref(), Some("gdp_2019"));
+}
