@@ -11,7 +11,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::score::Rule;
+use crate::score::{Rule, TotalCheck};
 use crate::units::Roster;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +67,9 @@ pub struct Indicator {
     #[serde(default)]
     pub lists: Vec<String>,
     pub rule: Rule,
+    /// Optional cross-check of a reported total against a list (never changes the score).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_check: Option<TotalCheck>,
 }
 
 /// The value type of a fact or a list field, which decides the workbook cell's validation
@@ -475,6 +478,35 @@ impl Catalogue {
             }
         }
         self.validate_choices(id, &indicator.rule, problems);
+        if let Some(check) = &indicator.total_check {
+            if self.fact(&check.fact).is_none() {
+                problems.push(format!("指标{id}：合计核对引用的事实“{}”未定义", check.fact));
+            }
+            match self.list(&check.records.list) {
+                None => problems
+                    .push(format!("指标{id}：合计核对引用的清单“{}”未定义", check.records.list)),
+                Some(list) => {
+                    let numeric = list.fields.iter().any(|f| {
+                        f.key == check.field
+                            && matches!(f.kind, FieldKind::Number | FieldKind::Count)
+                    });
+                    if !numeric {
+                        problems.push(format!(
+                            "指标{id}：合计核对字段“{}.{}”未定义或不是数值",
+                            list.key, check.field
+                        ));
+                    }
+                    for field in check.records.field_refs() {
+                        if !list.fields.iter().any(|f| f.key == field) {
+                            problems.push(format!(
+                                "指标{id}：合计核对引用的字段“{}.{field}”未定义",
+                                list.key
+                            ));
+                        }
+                    }
+                }
+            }
+        }
         for key in indicator.rule.benchmark_keys() {
             if key.trim().is_empty() {
                 problems.push(format!("指标{id}：功效系数法规则缺少基准键（benchmark）"));

@@ -32,11 +32,27 @@ fn example_facts_merge_cleanly_and_score_to_the_expected_total() {
     assert!(catalogue.check_benchmarks(&campaign).is_empty());
 
     let (sheet, diags) = score::score(&catalogue, &facts, &campaign);
-    assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
-    println!("{}", score::table_for_people(&sheet, &catalogue));
+    // No errors, and not even a warning: every record is inside its window and the
+    // funding total of 10 equals the sum of 9's amounts.
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert!(diags.iter().all(|d| d.severity != Severity::Error));
+    let table = score::table_for_people(&sheet, &catalogue);
+    println!("{table}");
     for s in &sheet.indicators {
         println!("{} {} {}", s.id, s.basis, s.improve);
     }
+    // 43 indicator rows, 15 subtotals, 4 category totals and the total.
+    assert_eq!(table.lines().filter(|l| l.contains("小计")).count(), 15);
+    assert_eq!(table.lines().filter(|l| l.contains("合计")).count(), 4);
+    assert!(table.lines().last().unwrap().contains("87.07"), "{table}");
+    // A few indicators lose points, most do not.
+    let losing: Vec<u32> =
+        sheet.indicators.iter().filter(|s| !s.lost.is_zero()).map(|s| s.id).collect();
+    assert!(losing.contains(&9) && losing.contains(&17) && losing.contains(&27), "{losing:?}");
+    let i9 = &sheet.indicators[8];
+    assert_eq!(i9.basis, "评价当年财政经费覆盖的领域缺少商标专利共1项，每项扣0.5分，得2.5分。");
+    assert!(i9.evidence.contains(&"2022年度部门预算批复-市场监管.pdf".to_string()));
+    assert!(i9.sources.iter().any(|s| s.unit == "区发改局"));
     assert_eq!(sheet.indicators.len(), 43);
     assert_eq!(sheet.total, dec("87.069"));
     assert_eq!(sheet.total, sheet.indicators.iter().map(|s| s.score).sum::<Decimal>());

@@ -125,6 +125,25 @@ fn i04_honours_and_reports() {
 }
 
 #[test]
+fn i04_basis_is_one_sentence_naming_what_counted() {
+    let mut c = honour_or_report(Case::new(), "表彰", "国家级", "2021-01-01", false);
+    for day in ["2021-02-01", "2021-03-01", "2021-04-01"] {
+        c = honour_or_report(c, "报道", "省级", day, false);
+    }
+    let s = assert_score(4, &c, "3");
+    assert_eq!(
+        s.basis,
+        "近三年国家级表彰1次（2分/次，上限4分）2分；近三年省级主流媒体报道3次（0.5分/次，上限1分）1分；合计3分。"
+    );
+    assert_eq!(
+        s.improve,
+        "近三年国家级表彰每增加1次可加2分（上限4分）；近三年省级表彰每增加1次可加1分（上限2分）；近三年市级表彰每增加1次可加0.5分（上限1分）；近三年国家级主流媒体报道每增加1次可加1分（上限2分）。"
+    );
+    assert_eq!(s.evidence.len(), 4);
+    assert_eq!(s.sources.len(), 4);
+}
+
+#[test]
 fn i04_overall_cap_and_three_year_window() {
     // National 2 + provincial 2 + national report 1 = 5 → capped at 4.
     let mut c = honour_or_report(Case::new(), "表彰", "国家级", "2021-01-01", false);
@@ -266,6 +285,39 @@ fn i10_funding_share_and_its_change() {
     assert_score(10, &funding_shares(("5000", "1000000"), ("5500", "1000000")), "1.5");
     let s = assert_score(10, &Case::new(), "0");
     assert!(s.basis.contains("未填报"), "{}", s.basis);
+}
+
+#[test]
+fn i10_funding_total_is_checked_against_the_amounts_of_9() {
+    let case = funding(
+        funding(
+            funding_shares(("5000", "1000000"), ("4000", "1000000")),
+            "质量发展",
+            "2022",
+            "3000",
+            "区市场监管局",
+        ),
+        "品牌",
+        "2021",
+        "900",
+        "区工信局",
+    );
+    let (s, diags) = score_with(10, &case, &campaign());
+    assert_eq!(s.score, dec("1.8"), "the check never changes the score");
+    let w = diags.iter().find(|d| d.code == Code::InconsistentTotals).expect("inconsistent-totals");
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(
+        w.message,
+        "指标10：评价当年质量工作财政经费为5000万元，与2022年度财政经费中各单位填报的金额合计3000万元不一致，请核对"
+    );
+    let agreeing = funding(
+        funding_shares(("5000", "1000000"), ("4000", "1000000")),
+        "质量发展",
+        "2022",
+        "5000",
+        "区市场监管局",
+    );
+    assert!(score_with(10, &agreeing, &campaign()).1.is_empty());
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::display;
-use super::rule::{Condition, Counter, Expr, Filter, Rule, window_name};
+use super::rule::{Condition, Counter, Expr, Filter, Rule, TotalCheck, window_name};
 use crate::catalogue::{Catalogue, FieldKind};
 use crate::config::Campaign;
 use crate::diagnostics::{Code, Diagnostic, Location};
@@ -18,6 +18,9 @@ pub(crate) struct Outcome {
     pub basis: String,
     /// Phrases saying what would earn the lost points.
     pub improve: Vec<String>,
+    /// A list-based part that found no record: left out of a `sum`'s sentence when
+    /// other parts have something to say.
+    pub quiet: bool,
 }
 
 /// Everything one indicator's evaluation reads and collects.
@@ -111,6 +114,7 @@ impl<'a> Ctx<'a> {
                 let label = if label.is_empty() { "本项".to_string() } else { label.clone() };
                 if failures.is_empty() {
                     Outcome {
+                        quiet: false,
                         score: *points,
                         basis: format!("{label}（{}分）", display(*points)),
                         improve: vec![],
@@ -118,6 +122,7 @@ impl<'a> Ctx<'a> {
                 } else {
                     let why = failures.join("、");
                     Outcome {
+                        quiet: false,
                         score: Decimal::ZERO,
                         basis: format!("{label}：{why}（0分）"),
                         improve: vec![format!("{label}（{}分）：{why}", display(*points))],
@@ -142,6 +147,7 @@ impl<'a> Ctx<'a> {
                     vec![]
                 };
                 Outcome {
+                    quiet: false,
                     score: points,
                     basis: format!("{label}为“{shown}”（{}分）", display(points)),
                     improve,
@@ -166,6 +172,7 @@ impl<'a> Ctx<'a> {
                 }
                 let scope = self.scope(records);
                 let label = if label.is_empty() { scope.clone() } else { label.clone() };
+                let quiet = got.is_none();
                 let (basis, score) = match got {
                     Some((v, p)) => (format!("{label}最高为{v}（{}分）", display(p)), p),
                     None => (format!("{label}无符合条件的记录（0分）"), Decimal::ZERO),
@@ -176,7 +183,7 @@ impl<'a> Ctx<'a> {
                 } else {
                     vec![]
                 };
-                Outcome { score, basis, improve }
+                Outcome { quiet, score, basis, improve }
             }
             Rule::PerRecord { label, records, each, cap, unit } => {
                 let unit = if unit.is_empty() { "个" } else { unit.as_str() };
@@ -207,7 +214,7 @@ impl<'a> Ctx<'a> {
                     // Uncapped here: the enclosing `sum` drops the advice once its cap is reached.
                     None => vec![format!("{label}每增加1{unit}可加{}分", display(*each))],
                 };
-                Outcome { score, basis, improve }
+                Outcome { quiet: qualifying.is_empty(), score, basis, improve }
             }
             Rule::Tiers { label, records, tiers } => {
                 let n = self.count(records);
@@ -230,6 +237,7 @@ impl<'a> Ctx<'a> {
                     vec![]
                 };
                 Outcome {
+                    quiet: n == 0,
                     score,
                     basis: format!("{label}{n}{what}（{}分）", display(score)),
                     improve,
@@ -256,6 +264,7 @@ impl<'a> Ctx<'a> {
                     if label.is_empty() { self.list_label(&records.list) } else { label.clone() };
                 if missing.is_empty() {
                     Outcome {
+                        quiet: false,
                         score,
                         basis: format!(
                             "{label}{}个领域齐全（{}分）",
@@ -267,6 +276,7 @@ impl<'a> Ctx<'a> {
                 } else {
                     let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
                     Outcome {
+                        quiet: false,
                         score,
                         basis: format!(
                             "{label}缺少{}共{}项，每项扣{}分，得{}分",
@@ -286,7 +296,12 @@ impl<'a> Ctx<'a> {
                 let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
                 let raw: Decimal = outcomes.iter().map(|o| o.score).sum();
                 let score = cap.map_or(raw, |c| raw.min(c));
-                let phrases: Vec<&str> = outcomes.iter().map(|o| o.basis.as_str()).collect();
+                let speaking: Vec<&Outcome> = outcomes.iter().filter(|o| !o.quiet).collect();
+                let phrases: Vec<&str> = if speaking.is_empty() {
+                    outcomes.iter().map(|o| o.basis.as_str()).collect()
+                } else {
+                    speaking.iter().map(|o| o.basis.as_str()).collect()
+                };
                 let mut basis = String::new();
                 if !label.is_empty() {
                     basis.push_str(label);
@@ -299,7 +314,9 @@ impl<'a> Ctx<'a> {
                         display(raw),
                         display(*c)
                     )),
-                    _ if parts.len() > 1 => basis.push_str(&format!("；合计{}分", display(score))),
+                    _ if phrases.len() > 1 => {
+                        basis.push_str(&format!("；合计{}分", display(score)))
+                    }
                     _ => {}
                 }
                 let improve = if cap.is_some_and(|c| score >= c) {
@@ -307,14 +324,19 @@ impl<'a> Ctx<'a> {
                 } else {
                     outcomes.into_iter().flat_map(|o| o.improve).collect()
                 };
-                Outcome { score, basis, improve }
+                Outcome { quiet: false, score, basis, improve }
             }
             Rule::Max { label, parts } => {
                 let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
                 let Some(best) =
                     outcomes.into_iter().reduce(|a, b| if b.score > a.score { b } else { a })
                 else {
-                    return Outcome { score: Decimal::ZERO, basis: label.clone(), improve: vec![] };
+                    return Outcome {
+                        quiet: false,
+                        score: Decimal::ZERO,
+                        basis: label.clone(),
+                        improve: vec![],
+                    };
                 };
                 let improve = if best.score < rule.max().unwrap_or(Decimal::ZERO) {
                     let first = parts.first().map(|p| self.peek_improve(p)).unwrap_or_default();
@@ -324,8 +346,43 @@ impl<'a> Ctx<'a> {
                 };
                 let basis =
                     if label.is_empty() { best.basis } else { format!("{label}：{}", best.basis) };
-                Outcome { score: best.score, basis, improve }
+                Outcome { quiet: false, score: best.score, basis, improve }
             }
+        }
+    }
+
+    /// Warn when a reported total differs from the sum of its list (nothing to compare
+    /// when either side is missing).
+    pub fn check_total(&mut self, check: &TotalCheck) {
+        let Some(Value::Number(total)) = self.facts.value(&check.fact) else { return };
+        let (evidence, sources) = (self.evidence.len(), self.sources.len());
+        let records = self.records(&check.records);
+        // The check reads facts but does not make them evidence of the score.
+        self.evidence.truncate(evidence);
+        self.sources.truncate(sources);
+        if records.is_empty() {
+            return;
+        }
+        let sum: Decimal =
+            records.iter().filter_map(|r| r.get(&check.field).and_then(Value::as_number)).sum();
+        if sum != *total {
+            let unit = self.catalogue.fact(&check.fact).map(|f| f.unit.clone()).unwrap_or_default();
+            let message = format!(
+                "指标{}：{}为{}{unit}，与{}中各单位填报的金额合计{}{unit}不一致，请核对",
+                self.indicator,
+                self.fact_label(&check.fact),
+                display(*total),
+                self.scope(&check.records),
+                display(sum)
+            );
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InconsistentTotals,
+                    Location::indicator(self.indicator).with_fact(check.fact.clone()),
+                    message,
+                )
+                .with_value(total.normalize().to_string()),
+            );
         }
     }
 
@@ -656,6 +713,7 @@ impl<'a> Ctx<'a> {
                 ),
             );
             return Outcome {
+                quiet: false,
                 score: Decimal::ZERO,
                 basis: format!("{label}缺少功效系数法满意值/不允许值，暂按0分计"),
                 improve: vec![format!("在创建配置中补充“{key}”的满意值和不允许值")],
@@ -666,6 +724,7 @@ impl<'a> Ctx<'a> {
         let x = match value {
             Val::Missing(why) => {
                 return Outcome {
+                    quiet: false,
                     score: Decimal::ZERO,
                     basis: format!("{label}：{why}，不得分"),
                     improve: vec![format!("补报{label}的统计数据")],
@@ -685,7 +744,7 @@ impl<'a> Ctx<'a> {
                     (s, format!("{label}：两年均为0，按60%计（{}分）", display(s)))
                 };
                 let improve = if score < points { vec![format!("提高{label}")] } else { vec![] };
-                return Outcome { score, basis, improve };
+                return Outcome { quiet: false, score, basis, improve };
             }
             Val::Num(x) => x,
         };
@@ -699,6 +758,7 @@ impl<'a> Ctx<'a> {
                 ),
             ));
             return Outcome {
+                quiet: false,
                 score: Decimal::ZERO,
                 basis: format!("{label}的满意值与不允许值相同，无法计算，暂按0分计"),
                 improve: vec![format!("更正“{key}”的满意值和不允许值")],
@@ -728,7 +788,7 @@ impl<'a> Ctx<'a> {
         } else {
             vec![]
         };
-        Outcome { score, basis, improve }
+        Outcome { quiet: false, score, basis, improve }
     }
 }
 

@@ -17,7 +17,7 @@ use crate::facts::{Facts, Source};
 
 pub use rule::{
     Condition, Counter, Dedupe, Exemption, Expr, Factor, Filter, LevelPoints, PointsRow, Rule,
-    Term, Tier,
+    Term, Tier, TotalCheck,
 };
 
 /// The score of one indicator and how it came about.
@@ -111,6 +111,9 @@ pub fn score_indicator(
         diagnostics: vec![],
     };
     let outcome = ctx.eval(&indicator.rule);
+    if let Some(check) = &indicator.total_check {
+        ctx.check_total(check);
+    }
     // The catalogue guarantees rule max = points; clamping keeps a hand-built catalogue
     // from producing a score above the indicator's points.
     // Scores are exact whenever the division terminates (halves, quarters, 功效系数 of

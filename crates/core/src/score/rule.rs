@@ -94,6 +94,19 @@ pub enum Rule {
     },
 }
 
+/// A consistency check between a reported total and the sum of a list field (10's
+/// 质量工作财政经费 vs. 9's amounts). A difference is an `inconsistent-totals` warning; it
+/// never changes a score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TotalCheck {
+    /// The scalar fact holding the total.
+    pub fact: String,
+    /// The records whose `field` should add up to it.
+    pub records: Counter,
+    pub field: String,
+}
+
 /// One value of a choice field and the points it earns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
