@@ -316,16 +316,16 @@ impl Catalogue {
         }
         let mut total = Decimal::ZERO;
         for category in &self.categories {
-            total += category.points;
+            total = total.saturating_add(category.points);
             let mut category_sum = Decimal::ZERO;
             for sub in &category.subcategories {
-                category_sum += sub.points;
+                category_sum = category_sum.saturating_add(sub.points);
                 let sum: Decimal = self
                     .indicators
                     .iter()
                     .filter(|i| i.category == category.name && i.subcategory == sub.name)
                     .map(|i| i.points)
-                    .sum();
+                    .fold(Decimal::ZERO, Decimal::saturating_add);
                 if sum != sub.points {
                     problems.push(format!(
                         "二级指标“{}”：所含指标分值合计{}与其分值{}不符",

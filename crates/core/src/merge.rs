@@ -120,9 +120,10 @@ fn sum(reports: &[&ScalarFact]) -> Option<MergedFact> {
     for r in reports {
         value = Some(match (value, &r.value) {
             (None, v) => v.clone(),
-            (Some(Value::Number(a)), Value::Number(b)) => Value::Number(a + b),
+            // Absurd values are `check`'s out-of-range errors; summing them must not panic.
+            (Some(Value::Number(a)), Value::Number(b)) => Value::Number(a.saturating_add(*b)),
             (Some(Value::Rate { num, den }), Value::Rate { num: n, den: d }) => {
-                Value::Rate { num: num + n, den: den + d }
+                Value::Rate { num: num.saturating_add(*n), den: den.saturating_add(*d) }
             }
             // A value of another type cannot be added; `check` reports the wrong type.
             (Some(v), _) => v,

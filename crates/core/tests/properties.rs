@@ -51,17 +51,33 @@ fn random_date(dice: &mut Dice) -> Value {
 }
 
 fn random_value(dice: &mut Dice, kind: FieldKind, options: &[String]) -> Value {
-    const NUMBERS: [&str; 14] =
-        ["0", "0.5", "1", "2", "3", "5", "10", "50", "89.9", "90", "100", "107.3", "1000", "-1"];
+    // The last ones are absurd on purpose: they must give diagnostics or 0, never a panic.
+    const NUMBERS: [&str; 17] = [
+        "0",
+        "0.5",
+        "1",
+        "2",
+        "3",
+        "5",
+        "10",
+        "50",
+        "89.9",
+        "90",
+        "100",
+        "107.3",
+        "1000",
+        "-1",
+        "79228162514264337593543950335",
+        "0.0000000000000000000000000001",
+        "-79228162514264337593543950335",
+    ];
+    const COUNTS: [&str; 9] =
+        ["0", "1", "2", "3", "5", "10", "100", "1000", "79228162514264337593543950335"];
     match kind {
         FieldKind::Text | FieldKind::Doc => t(dice.pick::<&str>(&["", "文件甲", "文件乙"])),
         FieldKind::Bool => b(dice.below(2) == 0),
         FieldKind::Number => n(dice.pick::<&str>(&NUMBERS)),
-        FieldKind::Count => n(dice
-            .pick::<&str>(&NUMBERS[..13])
-            .trim_end_matches(".5")
-            .trim_end_matches(".9")
-            .trim_end_matches(".3")),
+        FieldKind::Count => n(dice.pick::<&str>(&COUNTS)),
         FieldKind::Rate => {
             let den = *dice.pick(&[0u32, 1, 10, 50, 100]);
             let num = if den == 0 { 0 } else { den - (dice.below(3) as u32).min(den) };

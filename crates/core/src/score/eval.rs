@@ -95,7 +95,7 @@ impl<'a> Ctx<'a> {
                 if den.is_zero() {
                     Err(format!("{label}的分母为0"))
                 } else {
-                    Ok(*num / *den * Decimal::ONE_HUNDRED)
+                    percent(*num, *den).ok_or_else(|| format!("{label}数值超出可计算范围"))
                 }
             }
             Some(other) => Err(format!("{label}不是数值（{other}）")),
@@ -294,7 +294,7 @@ impl<'a> Ctx<'a> {
             }
             Rule::Sum { label, cap, parts } => {
                 let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
-                let raw: Decimal = outcomes.iter().map(|o| o.score).sum();
+                let raw = outcomes.iter().fold(Decimal::ZERO, |acc, o| acc.saturating_add(o.score));
                 let score = cap.map_or(raw, |c| raw.min(c));
                 let speaking: Vec<&Outcome> = outcomes.iter().filter(|o| !o.quiet).collect();
                 let phrases: Vec<&str> = if speaking.is_empty() {
@@ -363,8 +363,11 @@ impl<'a> Ctx<'a> {
         if records.is_empty() {
             return;
         }
-        let sum: Decimal =
-            records.iter().filter_map(|r| r.get(&check.field).and_then(Value::as_number)).sum();
+        // Absurd amounts are `check`'s out-of-range errors; here they only must not panic.
+        let sum = records
+            .iter()
+            .filter_map(|r| r.get(&check.field).and_then(Value::as_number))
+            .fold(Decimal::ZERO, |acc, x| acc.saturating_add(x));
         if sum != *total {
             let unit = self.catalogue.fact(&check.fact).map(|f| f.unit.clone()).unwrap_or_default();
             let message = format!(
@@ -401,8 +404,10 @@ impl<'a> Ctx<'a> {
     fn condition(&mut self, c: &Condition) -> Result<(), String> {
         match c {
             Condition::Present { fact } => match self.use_fact(fact) {
+                Some(v) if truthy(v) == Some(false) => {
+                    Err(format!("{}为“否”", self.fact_label(fact)))
+                }
                 Some(v) if v.is_present() => Ok(()),
-                Some(Value::Bool(false)) => Err(format!("{}为“否”", self.fact_label(fact))),
                 _ => Err(format!("未提供{}", self.fact_label(fact))),
             },
             Condition::RateFull { fact } => {
@@ -411,7 +416,7 @@ impl<'a> Ctx<'a> {
                     Some(Value::Rate { num, den }) if !den.is_zero() && num == den => Ok(()),
                     Some(Value::Rate { num, den }) if !den.is_zero() => Err(format!(
                         "{label}为{}%（{}/{}），未达100%",
-                        display(*num / *den * Decimal::ONE_HUNDRED),
+                        display(percent(*num, *den).unwrap_or_default()),
                         display(*num),
                         display(*den)
                     )),
@@ -472,7 +477,10 @@ impl<'a> Ctx<'a> {
         };
         for f in &c.filter {
             if let Some(offset) = f.year_offset {
-                s.push_str(&format!("{}年度", self.campaign.dates.evaluation_year + offset));
+                s.push_str(&format!(
+                    "{}年度",
+                    self.campaign.dates.evaluation_year.saturating_add(offset)
+                ));
             }
             if f.present == Some(true) {
                 s.push_str(&format!("有{}的", field_label(&f.field)));
@@ -622,7 +630,10 @@ impl<'a> Ctx<'a> {
                         None => Val::Missing(format!("{}为0", self.fact_label(den))),
                     }
                 } else {
-                    Val::Num(n / d * *scale)
+                    match n.checked_div(d).and_then(|q| q.checked_mul(*scale)) {
+                        Some(v) => Val::Num(v),
+                        None => Val::Missing(too_large(&self.fact_label(num))),
+                    }
                 }
             }
             Expr::Growth { now, before } => {
@@ -637,14 +648,22 @@ impl<'a> Ctx<'a> {
                 if b.is_zero() {
                     Val::ZeroBase { now_positive: n > Decimal::ZERO }
                 } else {
-                    Val::Num((n - b) / b * Decimal::ONE_HUNDRED)
+                    match n.checked_sub(b).and_then(|diff| percent(diff, b)) {
+                        Some(v) => Val::Num(v),
+                        None => Val::Missing(too_large(&self.fact_label(now))),
+                    }
                 }
             }
             Expr::Linear { terms } => {
                 let mut total = Decimal::ZERO;
                 for t in terms {
                     match self.expr(&t.value) {
-                        Val::Num(v) => total += t.weight * v,
+                        Val::Num(v) => {
+                            match t.weight.checked_mul(v).and_then(|p| total.checked_add(p)) {
+                                Some(sum) => total = sum,
+                                None => return Val::Missing(too_large("综合值")),
+                            }
+                        }
                         Val::ZeroBase { .. } => {
                             return Val::Missing("基期数值为0，无法计算变化幅度".to_string());
                         }
@@ -679,7 +698,7 @@ impl<'a> Ctx<'a> {
                     };
                     let mut p = row.points;
                     if let Some(f) = factor
-                        && r.get(&f.unless).and_then(Value::as_bool) != Some(true)
+                        && r.get(&f.unless).and_then(truthy) != Some(true)
                     {
                         p *= f.factor;
                     }
@@ -764,7 +783,14 @@ impl<'a> Ctx<'a> {
                 improve: vec![format!("更正“{key}”的满意值和不允许值")],
             };
         }
-        let t = (x - xs) / (xh - xs);
+        let Some(t) = x.checked_sub(xs).and_then(|dx| dx.checked_div(xh - xs)) else {
+            return Outcome {
+                quiet: false,
+                score: Decimal::ZERO,
+                basis: format!("{label}：{}，不得分", too_large(label)),
+                improve: vec![format!("核对{label}的统计数据")],
+            };
+        };
         let (d, note) = if t >= Decimal::ONE {
             (Decimal::ONE_HUNDRED, "达到满意值")
         } else if t < Decimal::ZERO {
@@ -790,6 +816,29 @@ impl<'a> Ctx<'a> {
         };
         Outcome { quiet: false, score, basis, improve }
     }
+}
+
+/// 是/否 as a boolean: `Bool`, or the text 是/否 (a workbook may keep the typed word);
+/// `None` for anything else.
+fn truthy(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Text(t) => match t.trim() {
+            "是" | "有" => Some(true),
+            "否" | "无" | "没有" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// a / b × 100, or `None` when it does not fit a decimal (absurd inputs must not panic).
+fn percent(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_div(b)?.checked_mul(Decimal::ONE_HUNDRED)
+}
+
+fn too_large(what: &str) -> String {
+    format!("{what}数值超出可计算范围")
 }
 
 /// Keep one record per group of equal `fields`, the one best ranked by `rank_field`.
@@ -842,7 +891,7 @@ pub(crate) fn filter_holds(f: &Filter, r: &Record, campaign: &Campaign) -> bool 
         return false;
     }
     if let Some(want) = f.is
-        && v.and_then(Value::as_bool).unwrap_or(false) != want
+        && v.and_then(truthy).unwrap_or(false) != want
     {
         return false;
     }
@@ -852,7 +901,7 @@ pub(crate) fn filter_holds(f: &Filter, r: &Record, campaign: &Campaign) -> bool 
         return false;
     }
     if let Some(offset) = f.year_offset {
-        let year = campaign.dates.evaluation_year + offset;
+        let year = campaign.dates.evaluation_year.saturating_add(offset);
         let matches = match v {
             Some(Value::Number(n)) => *n == Decimal::from(year),
             Some(Value::Text(t)) => t.trim().trim_end_matches('年') == year.to_string(),

@@ -270,7 +270,11 @@ impl Rule {
             }
             Rule::Deduct { full, .. } => Some(*full),
             Rule::Sum { cap, parts, .. } => {
-                let total: Option<Decimal> = parts.iter().map(Rule::max).sum();
+                // Saturating: a malformed catalogue must be reported, not crash the loader.
+                let total = parts
+                    .iter()
+                    .map(Rule::max)
+                    .try_fold(Decimal::ZERO, |acc, m| m.map(|m| acc.saturating_add(m)));
                 match (total, cap) {
                     (Some(t), Some(c)) => Some(t.min(*c)),
                     (Some(t), None) => Some(t),
