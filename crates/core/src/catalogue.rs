@@ -195,6 +195,13 @@ impl Catalogue {
     pub fn list(&self, key: &str) -> Option<&ListDef> {
         self.lists.iter().find(|l| l.key == key)
     }
+    /// The indicators that read a scalar fact or a record list with this key (gdp → 35, 41),
+    /// e.g. to decide whether a unit is responsible for what it submitted.
+    pub fn indicators_using(&self, key: &str) -> impl Iterator<Item = &Indicator> {
+        self.indicators
+            .iter()
+            .filter(move |i| i.facts.iter().chain(i.lists.iter()).any(|k| k == key))
+    }
 }
 
 impl Indicator {

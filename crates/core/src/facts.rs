@@ -180,6 +180,10 @@ pub struct Facts {
     pub lists: BTreeMap<String, Vec<Record>>,
     /// Per indicator, the narratives of every unit that wrote one, in roster order.
     pub narratives: BTreeMap<u32, Vec<(String, String)>>,
+    /// Single-valued facts left out because units reported different values
+    /// (`conflicting-values`), with every cell that reported one; scoring says so.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub conflicts: BTreeMap<String, Vec<Source>>,
 }
 
 impl Facts {

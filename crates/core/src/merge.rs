@@ -49,7 +49,11 @@ pub fn merge(
                 Ok(merged) => {
                     facts.scalars.insert(key.to_string(), merged);
                 }
-                Err(d) => diagnostics.push(*d),
+                Err(d) => {
+                    diagnostics.push(*d);
+                    let cells = reports.iter().map(|r| r.source.clone()).collect();
+                    facts.conflicts.insert(key.to_string(), cells);
+                }
             },
         }
     }

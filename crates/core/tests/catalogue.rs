@@ -210,6 +210,8 @@ fn every_fact_and_list_field_is_described_for_the_forms() {
             .collect::<Vec<_>>()
     };
     assert_eq!(users("gdp"), [35, 41]);
+    assert_eq!(c.indicators_using("gdp").map(|i| i.id).collect::<Vec<_>>(), [35, 41]);
+    assert_eq!(c.indicators_using("funding").map(|i| i.id).collect::<Vec<_>>(), [9]);
     assert_eq!(users("resident_population"), [28, 40]);
     assert_eq!(c.fact("certification_helped_smes_y1").unwrap().year_offset, Some(-1));
     assert_eq!(c.fact("certification_helped_smes_y2").unwrap().year_offset, Some(-2));

@@ -68,7 +68,12 @@ fn two_different_values_of_a_single_fact_conflict_and_neither_is_used() {
     let (sheet, _) = score::score(catalogue(), &facts, &campaign());
     let i35 = &sheet.indicators[34];
     assert_eq!(i35.score, dec("0"));
-    assert!(i35.basis.contains("未填报上年度地区生产总值"), "{}", i35.basis);
+    assert!(
+        i35.basis.contains("上年度地区生产总值因区工信局、区统计局填报不一致暂不采用"),
+        "{}",
+        i35.basis
+    );
+    assert_eq!(facts.conflicts["gdp"].len(), 2);
 }
 
 #[test]

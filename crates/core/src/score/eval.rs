@@ -85,11 +85,23 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Why a fact is absent: not reported, or left out because units disagree.
+    fn absent(&self, key: &str) -> String {
+        let label = self.fact_label(key);
+        match self.facts.conflicts.get(key) {
+            Some(cells) => {
+                let units: Vec<&str> = cells.iter().map(|s| s.unit.as_str()).collect();
+                format!("{label}因{}填报不一致暂不采用", units.join("、"))
+            }
+            None => format!("未填报{label}"),
+        }
+    }
+
     /// A number fact (a rate as %), or a phrase saying why there is none.
     fn number(&mut self, key: &str) -> Result<Decimal, String> {
         let label = self.fact_label(key);
         match self.use_fact(key) {
-            None => Err(format!("未填报{label}")),
+            None => Err(self.absent(key)),
             Some(Value::Number(n)) => Ok(*n),
             Some(Value::Rate { num, den }) => {
                 if den.is_zero() {
@@ -408,6 +420,7 @@ impl<'a> Ctx<'a> {
                     Err(format!("{}为“否”", self.fact_label(fact)))
                 }
                 Some(v) if v.is_present() => Ok(()),
+                None if self.facts.conflicts.contains_key(fact) => Err(self.absent(fact)),
                 _ => Err(format!("未提供{}", self.fact_label(fact))),
             },
             Condition::RateFull { fact } => {
@@ -423,7 +436,8 @@ impl<'a> Ctx<'a> {
                     Some(Value::Number(n)) if *n == Decimal::ONE_HUNDRED => Ok(()),
                     Some(Value::Number(n)) => Err(format!("{label}为{}%，未达100%", display(*n))),
                     Some(Value::Rate { .. }) => Err(format!("{label}的分母为0")),
-                    _ => Err(format!("未填报{label}")),
+                    None => Err(self.absent(fact)),
+                    _ => Err(format!("{label}不是比率")),
                 }
             }
             Condition::AtLeast { fact, value } => {
