@@ -231,3 +231,14 @@ fn verbatim_seed_text_is_kept() {
     assert_eq!(c.indicator(1).unwrap().deadline, "6月底前");
     assert_eq!(c.indicator(27).unwrap().responsible, ["区市场监管局", "其他各成员单位"]);
 }
+
+#[test]
+fn catalogue_round_trips_through_json_and_toml() {
+    let c = Catalogue::load(&repo("catalogue/indicators.toml"), &roster()).unwrap();
+    let json = serde_json::to_string(&c).unwrap();
+    let back: Catalogue = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, c);
+    let toml_text = toml::to_string(&c).unwrap();
+    let back = Catalogue::parse(&toml_text, "round-trip", &roster()).unwrap();
+    assert_eq!(back, c);
+}

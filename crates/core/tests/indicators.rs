@@ -579,6 +579,7 @@ fn i21_risk_warning_domains_deduct_one_each() {
 #[test]
 fn i22_complaint_channel() {
     assert_score(22, &Case::new().text("complaint_channel", "12345热线"), "1");
+    assert_score(22, &Case::new().text("complaint_channel", " "), "0");
     assert_score(22, &Case::new(), "0");
 }
 
