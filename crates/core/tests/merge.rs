@@ -189,3 +189,20 @@ fn lists_from_several_departments_are_concatenated() {
     let units: Vec<&str> = facts.narratives[&9].iter().map(|(u, _)| u.as_str()).collect();
     assert_eq!(units, ["区市场监管局", "区工信局", "区住建局"]);
 }
+
+#[test]
+fn a_unit_submitting_twice_gives_duplicates_not_conflicts() {
+    let text = std::fs::read_to_string(repo("examples/zhangqiu/facts.json")).unwrap();
+    let file: zhiliang_core::facts::FactsFile = serde_json::from_str(&text).unwrap();
+    let mut subs = file.submissions.clone();
+    let again = subs.iter().find(|s| s.unit == "区住建局").unwrap().clone();
+    let records = again.records.len();
+    subs.push(again);
+    let (facts, diags) = merge(catalogue(), roster(), &subs);
+    assert_eq!(diags.len(), records, "{diags:#?}");
+    assert!(diags.iter().all(|d| d.code == Code::DuplicateRecord));
+    // Per-unit counts are summed, so the second copy doubles 区住建局's part (36 + 36).
+    assert_eq!(facts.value("violations_found"), Some(&n("286")));
+    // Single-valued facts agree with themselves.
+    assert_eq!(facts.value("prefab_industry_bases"), Some(&n("3")));
+}
