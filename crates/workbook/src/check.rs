@@ -91,10 +91,10 @@ impl<'a> Checker<'a> {
     /// The cell of a column (evidence, denominator, a field) in the row of `source`.
     fn sibling(&self, source: &Source, column: &str) -> Location {
         let mut loc = Location::from_source(source);
-        if let Some(row) = self.report.row_of(source) {
-            if let Some(cell) = row.cells.get(column) {
-                loc.cell = Some(cell.clone());
-            }
+        if let Some(row) = self.report.row_of(source)
+            && let Some(cell) = row.cells.get(column)
+        {
+            loc.cell = Some(cell.clone());
         }
         loc
     }
@@ -481,10 +481,10 @@ impl<'a> Checker<'a> {
             let mut leads: Vec<&Unit> = Vec::new();
             for i in &inds {
                 for n in i.lead_units() {
-                    if let Some(u) = self.roster.resolve(n) {
-                        if !leads.iter().any(|l| l.id == u.id) {
-                            leads.push(u);
-                        }
+                    if let Some(u) = self.roster.resolve(n)
+                        && !leads.iter().any(|l| l.id == u.id)
+                    {
+                        leads.push(u);
                     }
                 }
             }

@@ -489,6 +489,7 @@ fn clip(s: &str, n: usize) -> String {
 }
 
 /// The validation (drop-down, number/date range) and input message of one input cell.
+#[allow(clippy::too_many_arguments)] // the field's attributes, spelled out for facts and list fields alike
 fn validation_for(
     kind: FieldKind,
     options: &[String],
@@ -679,7 +680,7 @@ fn write_cover(
     for (sheet, what, inds) in contents {
         ws.write_string_with_format(row, 0, &sheet, &fmt.text)?;
         ws.write_string_with_format(row, 1, &what, &fmt.text)?;
-        ws.write_string_with_format(row, 2, &ids(&inds), &fmt.text)?;
+        ws.write_string_with_format(row, 2, ids(&inds), &fmt.text)?;
         ws.write_string_with_format(row, 3, lead_any(&inds), &fmt.text)?;
         row += 1;
     }
@@ -808,8 +809,7 @@ fn write_scalars(
         col_of(scalar_col::EVIDENCE),
         col_of(scalar_col::NOTE),
     );
-    let mut row = layout::FIRST_DATA_ROW;
-    for p in &plan.scalars {
+    for (row, p) in (layout::FIRST_DATA_ROW..).zip(&plan.scalars) {
         let def = p.def;
         let first = plan
             .indicators
@@ -832,7 +832,7 @@ fn write_scalars(
         ws.write_string_with_format(
             row,
             col_of(scalar_col::PERIOD),
-            &period(def.year_offset, def.kind, campaign),
+            period(def.year_offset, def.kind, campaign),
             &fmt.text,
         )?;
         ws.write_string_with_format(row, col_of(scalar_col::HELP), &def.help, &fmt.text)?;
@@ -878,21 +878,21 @@ fn write_scalars(
         ws.add_data_validation(row, ec, row, ec, &ev)?;
         ws.write_blank(row, nc, &fmt.input_wrap)?;
 
-        if let Some(sub) = submission {
-            if let Some(f) = sub.scalars.iter().find(|s| s.key == def.key) {
-                match &f.value {
-                    Value::Rate { num, den } => {
-                        ws.write_number_with_format(row, vc, dec(*num), input)?;
-                        ws.write_number_with_format(row, dc, dec(*den), &fmt.input)?;
-                    }
-                    v => write_value(ws, row, vc, v, input)?,
+        if let Some(sub) = submission
+            && let Some(f) = sub.scalars.iter().find(|s| s.key == def.key)
+        {
+            match &f.value {
+                Value::Rate { num, den } => {
+                    ws.write_number_with_format(row, vc, dec(*num), input)?;
+                    ws.write_number_with_format(row, dc, dec(*den), &fmt.input)?;
                 }
-                if let Some(e) = &f.evidence {
-                    ws.write_string_with_format(row, ec, e, &fmt.input_wrap)?;
-                }
-                if let Some(n) = &f.note {
-                    ws.write_string_with_format(row, nc, n, &fmt.input_wrap)?;
-                }
+                v => write_value(ws, row, vc, v, input)?,
+            }
+            if let Some(e) = &f.evidence {
+                ws.write_string_with_format(row, ec, e, &fmt.input_wrap)?;
+            }
+            if let Some(n) = &f.note {
+                ws.write_string_with_format(row, nc, n, &fmt.input_wrap)?;
             }
         }
         if let Some(raw) = options.raw_values.get(&def.key) {
@@ -904,7 +904,6 @@ fn write_scalars(
         if let Some(raw) = options.raw_denominators.get(&def.key) {
             ws.write_string_with_format(row, dc, raw, &fmt.input)?;
         }
-        row += 1;
     }
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 5)?;
     ws.protect_with_options(&protection(false));
@@ -936,8 +935,9 @@ fn write_list(
         0,
         format!("{}{}", layout::MARK_LIST_PREFIX, def.key),
     )?;
-    ws.write_string_with_format(layout::HEADER_ROW, 0, "序号", &fmt.header)?;
-    ws.set_column_width(0, 6)?;
+    // Column A only carries the sheet's marker; Excel's row numbers serve as 序号.
+    ws.write_string_with_format(layout::HEADER_ROW, 0, "清单代码", &fmt.header)?;
+    ws.set_column_hidden(0)?;
     let records: Vec<_> = submission
         .map(|s| s.records.iter().filter(|r| r.list == def.key).collect())
         .unwrap_or_default();
@@ -955,10 +955,10 @@ fn write_list(
             _ => 12.0,
         };
         ws.set_column_width(col, width)?;
-        let input = fmt.for_kind(f.kind);
-        for r in first..=last {
-            ws.write_blank(r, col, input)?;
-        }
+        // Input cells are unlocked through the column's format, not cell by cell: a form
+        // with ten lists would otherwise carry ten thousand blank cells that every read
+        // has to parse.
+        ws.set_column_format(col, fmt.for_kind(f.kind))?;
         let help = if f.help.is_empty() && !def.help.is_empty() {
             def.help.as_str()
         } else {
@@ -990,10 +990,7 @@ fn write_list(
         &fmt.header,
     )?;
     ws.set_column_width(ec, 30)?;
-    for r in first..=last {
-        ws.write_number_with_format(r, 0, (r - first + 1) as f64, &fmt.text)?;
-        ws.write_blank(r, ec, &fmt.input_wrap)?;
-    }
+    ws.set_column_format(ec, &fmt.input_wrap)?;
     ws.set_row_hidden(layout::KEY_ROW)?;
     ws.set_row_height(layout::HEADER_ROW, 32)?;
 
@@ -1038,8 +1035,7 @@ fn write_narratives(
     }
     ws.set_row_hidden(layout::KEY_ROW)?;
     ws.set_column_hidden(0)?;
-    let mut row = layout::FIRST_DATA_ROW;
-    for (ind, role) in &plan.indicators {
+    for (row, (ind, role)) in (layout::FIRST_DATA_ROW..).zip(&plan.indicators) {
         ws.write_number(row, 0, ind.id as f64)?;
         ws.write_number_with_format(row, 1, ind.id as f64, &fmt.text)?;
         ws.write_string_with_format(row, 2, ind.text.trim(), &fmt.text)?;
@@ -1049,7 +1045,6 @@ fn write_narratives(
             None => ws.write_blank(row, 4, &fmt.input_wrap)?,
         };
         ws.set_row_height(row, 90)?;
-        row += 1;
     }
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
     ws.protect_with_options(&protection(false));

@@ -81,6 +81,9 @@ pub mod limits {
     pub const MAX_TOTAL_BYTES: u64 = 300 * 1024 * 1024;
     /// Compression ratio above which a large entry is treated as a zip bomb.
     pub const MAX_RATIO: u64 = 200;
+    /// Entries at least this large (compressed) are inflated once to verify their declared
+    /// size before calamine reads them.
+    pub const VERIFY_COMPRESSED_BYTES: u64 = 16 * 1024;
     /// Sheets read per workbook.
     pub const MAX_SHEETS: usize = 200;
 }

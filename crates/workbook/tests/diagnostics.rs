@@ -84,7 +84,7 @@ fn cell(d: &Diagnostic) -> (&str, &str) {
     )
 }
 
-fn only<'a>(r: &'a Run, code: Code) -> &'a Diagnostic {
+fn only(r: &Run, code: Code) -> &Diagnostic {
     let v = of(&r.diags, code);
     assert_eq!(v.len(), 1, "{code}: {:#?}", r.diags);
     v[0]

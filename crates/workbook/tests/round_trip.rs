@@ -50,7 +50,7 @@ fn sample(
             "《关于{label}的通知》（章政发〔2022〕{}号）",
             11 + i
         )),
-        FieldKind::Bool => Value::Bool(i % 2 == 0),
+        FieldKind::Bool => Value::Bool(i.is_multiple_of(2)),
         FieldKind::Number => Value::Number(clamp(dec("12.75") + Decimal::from(i))),
         FieldKind::Count => Value::Number(clamp(Decimal::from(7 + i))),
         FieldKind::Rate => Value::Rate {

@@ -424,7 +424,7 @@ impl<'a> FormReader<'a> {
                 .push(format!("缺少“{}”工作表", layout::SCALARS));
         }
         for l in &plan.lists {
-            if !seen_lists.iter().any(|k| *k == l.def.key) {
+            if !seen_lists.contains(&l.def.key) {
                 outdated
                     .missing
                     .push(format!("缺少“{}”工作表", l.def.label));
@@ -455,11 +455,7 @@ impl<'a> FormReader<'a> {
     }
 
     fn contact(&self, cover: &Sheet, _unit: &Unit) -> Contact {
-        let get = |label: &str| {
-            find_label(cover, label)
-                .map(|(r, c)| label_value(cover, r, c))
-                .map(|(t, cell)| (t, cell))
-        };
+        let get = |label: &str| find_label(cover, label).map(|(r, c)| label_value(cover, r, c));
         let name = get(layout::COVER_CONTACT)
             .map(|(t, _)| t)
             .unwrap_or_default();
@@ -477,6 +473,7 @@ impl<'a> FormReader<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // where (unit, sheet, row, col, fact) and what
     fn push_problem(
         &mut self,
         unit: &Unit,

@@ -130,10 +130,11 @@ pub fn parse_number_text(s: &str, unit: &str) -> Option<Num> {
     if t.contains('。') {
         t = t.replace('。', ".");
     }
-    if !unit.is_empty() && unit != "%" {
-        if let Some(rest) = t.strip_suffix(unit) {
-            t = rest.to_string();
-        }
+    if !unit.is_empty()
+        && unit != "%"
+        && let Some(rest) = t.strip_suffix(unit)
+    {
+        t = rest.to_string();
     }
     let mut percent = false;
     if let Some(rest) = t.strip_suffix('%') {

@@ -228,6 +228,39 @@ fn zip_guard(bytes: &[u8]) -> Result<Container, ReadError> {
     if total > limits::MAX_TOTAL_BYTES {
         return Err(ReadError::Bomb(format!("解压后共 {total} 字节")));
     }
+    // Declared sizes can lie, and neither the zip crate nor calamine stops at them. Entries
+    // large enough to matter are inflated once into a counting sink, stopping one byte past
+    // the declared size; small entries cannot expand far (deflate tops out near 1:1032).
+    for i in 0..zip.len() {
+        let Ok(mut f) = zip.by_index(i) else {
+            return Err(ReadError::Corrupt("压缩包内部文件无法读取".to_string()));
+        };
+        if f.compressed_size() < limits::VERIFY_COMPRESSED_BYTES {
+            continue;
+        }
+        let declared = f.size();
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        let mut limited = std::io::Read::take(&mut f, declared + 1);
+        match std::io::copy(&mut limited, &mut std::io::sink()) {
+            Ok(n) if n > declared => {
+                return Err(ReadError::Bomb(format!(
+                    "内部文件 {name} 实际解压大小超过其声明的 {declared} 字节"
+                )));
+            }
+            Ok(_) => {}
+            // The zip crate itself refuses to inflate past the declared size.
+            Err(e) if e.to_string().contains("larger than its declared") => {
+                return Err(ReadError::Bomb(format!(
+                    "内部文件 {name} 实际解压大小超过其声明的 {declared} 字节"
+                )));
+            }
+            Err(e) => {
+                return Err(ReadError::Corrupt(format!(
+                    "内部文件 {name} 解压失败（{e}）"
+                )));
+            }
+        }
+    }
     if xlsx {
         Ok(Container::Xlsx)
     } else if xlsb {
@@ -422,12 +455,9 @@ fn from_data(v: &Data) -> Option<Raw> {
     })
 }
 
-/// Text cells holding only whitespace count as blank.
+/// Text cells holding only whitespace (including the ideographic space) count as blank.
 fn text(s: &str) -> Option<Raw> {
-    if s.trim().is_empty() && !s.contains('\u{3000}') {
-        None
-    } else if s
-        .trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+    if s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
         .is_empty()
     {
         None

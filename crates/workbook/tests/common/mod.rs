@@ -107,16 +107,19 @@ fn put(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell) {
     .unwrap();
 }
 
+/// (fact key, value, denominator, evidence) of one 数据填报 row.
+pub type ScalarRow = (
+    &'static str,
+    Option<Cell>,
+    Option<Cell>,
+    Option<&'static str>,
+);
+
 /// A hand-made workbook in the form's layout: a cover, a 数据填报 sheet whose rows are given
 /// as (fact key, value, denominator, evidence), and list sheets given as field keys and rows.
 pub struct FormBuilder {
     pub cover_unit: &'static str,
-    pub scalars: Vec<(
-        &'static str,
-        Option<Cell>,
-        Option<Cell>,
-        Option<&'static str>,
-    )>,
+    pub scalars: Vec<ScalarRow>,
     pub lists: Vec<ListSheet>,
     /// Rows to leave blank (styled) below the scalar rows, e.g. 10 000.
     pub blank_rows: u32,

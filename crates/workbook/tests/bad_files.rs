@@ -1,0 +1,371 @@
+//! Broken, hostile and foreign files end in a diagnostic, in bounded time and memory,
+//! never a panic; the other files of the run are still read and checked.
+
+mod common;
+
+use common::{Cell, FormBuilder, Setup, of, write};
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+use zhiliang_core::diagnostics::{Code, Diagnostic};
+use zhiliang_workbook::ingest::FileOutcome;
+use zhiliang_workbook::{ingest, ingest_file};
+
+fn read(name: &str, bytes: &[u8]) -> FileOutcome {
+    let setup = Setup::load();
+    ingest_file(name, bytes, &setup.catalogue, &setup.roster)
+}
+
+fn only_code(out: &FileOutcome) -> Code {
+    assert_eq!(out.diagnostics.len(), 1, "{:#?}", out.diagnostics);
+    assert!(out.submissions.is_empty());
+    out.diagnostics[0].code
+}
+
+fn good_workbook() -> Vec<u8> {
+    FormBuilder::new("区住建局")
+        .scalar("prefab_industry_bases", Cell::Number(3.0))
+        .build()
+}
+
+/// Rewrites the entries of an xlsx (stored, uncompressed), changing one entry's text.
+fn rewrite(xlsx: &[u8], entry: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == entry {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Patches the uncompressed size an entry declares in the zip's central directory.
+fn declare_size(zip: &mut [u8], entry: &str, size: u32) {
+    let mut i = 0;
+    while i + 46 < zip.len() {
+        if zip[i..i + 4] == *b"PK\x01\x02" {
+            let name_len = u16::from_le_bytes([zip[i + 28], zip[i + 29]]) as usize;
+            if &zip[i + 46..i + 46 + name_len] == entry.as_bytes() {
+                zip[i + 24..i + 28].copy_from_slice(&size.to_le_bytes());
+                return;
+            }
+        }
+        i += 1;
+    }
+    panic!("entry {entry} not found");
+}
+
+/// An OLE compound file header followed by the directory names an encrypted OOXML package
+/// holds (what Excel writes for "Encrypt with password").
+fn encrypted_ole() -> Vec<u8> {
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(512, 0);
+    for name in ["EncryptionInfo", "EncryptedPackage"] {
+        let mut entry: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        entry.resize(128, 0);
+        ole.extend_from_slice(&entry);
+    }
+    ole
+}
+
+#[test]
+fn zero_bytes() {
+    let out = read("zhujian.xlsx", b"");
+    assert_eq!(only_code(&out), Code::UnreadableFile);
+    assert!(out.diagnostics[0].message.contains("空文件"));
+    assert_eq!(
+        out.diagnostics[0].location.file.as_deref(),
+        Some("zhujian.xlsx")
+    );
+}
+
+#[test]
+fn text_saved_as_xlsx() {
+    let out = read("tongji.xlsx", "单位,数值\n区统计局,1217.8\n".as_bytes());
+    assert_eq!(only_code(&out), Code::NotASpreadsheet);
+    assert!(out.diagnostics[0].message.contains("文本文件"));
+}
+
+#[test]
+fn html_saved_as_xls() {
+    let out = read(
+        "tongji.xls",
+        b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+    );
+    assert_eq!(only_code(&out), Code::NotASpreadsheet);
+    assert!(out.diagnostics[0].message.contains("网页"));
+}
+
+#[test]
+fn corrupt_zip() {
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.extend((0..5000u32).map(|i| (i * 7919 % 251) as u8));
+    assert_eq!(
+        only_code(&read("zhujian.xlsx", &bytes)),
+        Code::UnreadableFile
+    );
+    // A valid xlsx cut in half.
+    let good = good_workbook();
+    assert_eq!(
+        only_code(&read("zhujian.xlsx", &good[..good.len() / 2])),
+        Code::UnreadableFile
+    );
+}
+
+#[test]
+fn a_zip_that_is_not_a_workbook() {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    w.write_all(b"<w:document/>").unwrap();
+    let bytes = w.finish().unwrap().into_inner();
+    assert_eq!(
+        only_code(&read("zhujian.xlsx", &bytes)),
+        Code::NotASpreadsheet
+    );
+}
+
+#[test]
+fn broken_xml_inside_a_valid_zip() {
+    let bytes = rewrite(&good_workbook(), "xl/workbook.xml", |_| {
+        "<workbook><sheets><sheet".to_string()
+    });
+    let out = read("zhujian.xlsx", &bytes);
+    assert!(!out.diagnostics.is_empty());
+    assert!(out.submissions.is_empty());
+}
+
+#[test]
+fn zip_bomb_declared_sizes_are_refused_before_decompression() {
+    let mut bytes = rewrite(&good_workbook(), "xl/worksheets/sheet2.xml", |s| s);
+    declare_size(&mut bytes, "xl/worksheets/sheet2.xml", 0xF000_0000);
+    let t = Instant::now();
+    let out = read("zhujian.xlsx", &bytes);
+    assert_eq!(only_code(&out), Code::FileTooLarge);
+    assert!(t.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn zip_bomb_lying_about_its_size() {
+    // A sheet padded with 40 MB of spaces (compressed to a few dozen KB), declared as 2 KB in
+    // both the local header and the central directory.
+    let padded = {
+        let mut zin = zip::ZipArchive::new(std::io::Cursor::new(good_workbook())).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            if name == "xl/worksheets/sheet2.xml" {
+                let text = String::from_utf8(data).unwrap();
+                data = text
+                    .replacen(
+                        "<sheetData>",
+                        &format!("<sheetData>{}", " ".repeat(40_000_000)),
+                        1,
+                    )
+                    .into_bytes();
+            }
+            out.start_file(name, opts).unwrap();
+            out.write_all(&data).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    };
+    let mut bytes = padded;
+    declare_size(&mut bytes, "xl/worksheets/sheet2.xml", 2048);
+    // The local header's size field (offset 22) of the same entry.
+    let name = b"xl/worksheets/sheet2.xml";
+    let at = bytes.windows(name.len()).position(|w| w == name).unwrap() - 30;
+    assert_eq!(bytes[at..at + 4], *b"PK\x03\x04");
+    bytes[at + 22..at + 26].copy_from_slice(&2048u32.to_le_bytes());
+    let t = Instant::now();
+    let out = read("zhujian.xlsx", &bytes);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert!(out.submissions.is_empty());
+    let code = only_code(&out);
+    assert_eq!(code, Code::FileTooLarge);
+}
+
+#[test]
+fn absurd_dimension_and_a_far_away_cell() {
+    // <dimension ref="A1:XFD1048576"/> and one cell in the sheet's last corner: a dense read
+    // would allocate 17 billion cells.
+    let bytes = rewrite(&good_workbook(), "xl/worksheets/sheet2.xml", |s| {
+        let start = s.find("<dimension").unwrap();
+        let end = start + s[start..].find("/>").unwrap() + 2;
+        let s = format!(
+            "{}<dimension ref=\"A1:XFD1048576\"/>{}",
+            &s[..start],
+            &s[end..]
+        );
+        s.replace(
+            "</sheetData>",
+            "<row r=\"1048576\"><c r=\"XFD1048576\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData>",
+        )
+    });
+    let t = Instant::now();
+    let out = read("zhujian.xlsx", &bytes);
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    let far: Vec<&Diagnostic> = of(&out.diagnostics, Code::FileTooLarge);
+    assert_eq!(far.len(), 1, "{:#?}", out.diagnostics);
+    assert_eq!(far[0].location.cell.as_deref(), Some("XFD1048576"));
+    // The data before it is read.
+    let s = &out.submissions[0];
+    assert_eq!(s.scalars[0].key, "prefab_industry_bases");
+}
+
+#[test]
+fn encrypted_workbook() {
+    let out = read("wenlv.xlsx", &encrypted_ole());
+    assert_eq!(only_code(&out), Code::EncryptedFile);
+    assert!(out.diagnostics[0].message.contains("密码"));
+}
+
+#[test]
+fn ten_thousand_blank_rows_in_bounded_time() {
+    let mut b = FormBuilder::new("区住建局").scalar("prefab_industry_bases", Cell::Number(3.0));
+    b.blank_rows = 10_000;
+    let bytes = b.build();
+    let t = Instant::now();
+    let out = read("zhujian.xlsx", &bytes);
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+    assert!(of(&out.diagnostics, Code::FileTooLarge).is_empty());
+    assert_eq!(out.submissions[0].scalars.len(), 1);
+}
+
+#[test]
+fn content_beyond_the_row_cap_is_reported() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let cover = wb.add_worksheet();
+    cover.set_name("封面").unwrap();
+    cover.write_string(2, 0, "填报单位").unwrap();
+    cover.write_string(2, 1, "区住建局").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("数据填报").unwrap();
+    ws.write_string(0, 0, "zhiliang:facts").unwrap();
+    ws.write_string(0, 7, "value").unwrap();
+    ws.write_string(2, 0, "prefab_industry_bases").unwrap();
+    ws.write_number(2, 7, 3.0).unwrap();
+    let blank = rust_xlsxwriter::Format::new().set_unlocked();
+    for r in 3..10_000 {
+        ws.write_blank(r, 7, &blank).unwrap();
+    }
+    ws.write_string(10_000, 7, "漏填在最后一行的数据").unwrap();
+    let t = Instant::now();
+    let out = read("zhujian.xlsx", &wb.save_to_buffer().unwrap());
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+    let d = of(&out.diagnostics, Code::FileTooLarge);
+    assert_eq!(d.len(), 1, "{:#?}", out.diagnostics);
+    assert_eq!(d[0].location.sheet.as_deref(), Some("数据填报"));
+    assert_eq!(d[0].location.cell.as_deref(), Some("H10001"));
+    assert_eq!(out.submissions[0].scalars.len(), 1);
+}
+
+#[test]
+fn a_run_with_bad_files_still_checks_the_good_ones() {
+    let setup = Setup::load();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    write(p, "zhujian.xlsx", &good_workbook());
+    write(p, "empty.xlsx", b"");
+    write(p, "text.xlsx", b"just text");
+    write(p, "wenlv.xlsx", &encrypted_ole());
+    write(p, "corrupt.xlsx", b"PK\x03\x04garbage");
+    write(p, "wps.et", b"\xD0\xCF\x11\xE0 WPS");
+    write(p, "export.csv", "单位,数值\n".as_bytes());
+    // Not read: lock files, hidden files, other documents, the evidence folder.
+    write(p, "~$zhujian.xlsx", b"owner");
+    write(p, ".~lock.zhujian.xlsx#", b"lock");
+    write(p, ".hidden.xlsx", b"");
+    write(p, "说明.docx", b"doc");
+    write(p, "evidence/zhujian/台账.xlsx", b"not a form");
+    // Too large to open at all (checked by size, before reading).
+    let big = std::fs::File::create(p.join("scan.xlsx")).unwrap();
+    big.set_len(21 * 1024 * 1024).unwrap();
+
+    let t = Instant::now();
+    let report = ingest(p, &setup.catalogue, &setup.roster);
+    assert!(t.elapsed() < Duration::from_secs(5));
+    let files: Vec<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "corrupt.xlsx",
+            "empty.xlsx",
+            "export.csv",
+            "scan.xlsx",
+            "text.xlsx",
+            "wenlv.xlsx",
+            "wps.et",
+            "zhujian.xlsx"
+        ]
+    );
+    let code_of = |f: &str| -> Vec<Code> {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.location.file.as_deref() == Some(f))
+            .map(|d| d.code)
+            .collect()
+    };
+    assert_eq!(code_of("empty.xlsx"), [Code::UnreadableFile]);
+    assert_eq!(code_of("text.xlsx"), [Code::NotASpreadsheet]);
+    assert_eq!(code_of("wenlv.xlsx"), [Code::EncryptedFile]);
+    assert_eq!(code_of("corrupt.xlsx"), [Code::UnreadableFile]);
+    assert_eq!(code_of("wps.et"), [Code::NotASpreadsheet]);
+    assert_eq!(code_of("export.csv"), [Code::NotASpreadsheet]);
+    assert_eq!(code_of("scan.xlsx"), [Code::FileTooLarge]);
+    // The good workbook is read and checked.
+    assert_eq!(report.submissions.len(), 1);
+    assert_eq!(
+        report.files.last().unwrap().unit.as_deref(),
+        Some("区住建局")
+    );
+    let diags = zhiliang_workbook::check(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        &report,
+        &p.join("evidence"),
+    );
+    assert!(
+        diags.iter().any(|d| d.code == Code::MissingEvidence
+            && d.location.file.as_deref() == Some("zhujian.xlsx"))
+    );
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    // A cheap fuzz over prefixes and bit flips of a valid workbook.
+    let good = good_workbook();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..60 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut bytes = good.clone();
+        if i % 2 == 0 {
+            bytes.truncate((seed as usize) % good.len());
+        } else {
+            for k in 0..8 {
+                let at = (seed.rotate_left(k * 8) as usize) % bytes.len();
+                bytes[at] ^= 0x5A;
+            }
+        }
+        let _ = read("fuzz.xlsx", &bytes);
+    }
+}
