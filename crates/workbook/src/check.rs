@@ -7,7 +7,7 @@
 //! window and missing benchmarks (scoring).
 
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use walkdir::WalkDir;
 use zhiliang_core::catalogue::{Catalogue, FieldKind, Indicator, MergePolicy};
@@ -17,7 +17,7 @@ use zhiliang_core::facts::{EvidenceItem, Source, Submission, Value};
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::forms::names_unit;
-use crate::ingest::IngestReport;
+use crate::ingest::{FormRow, IngestReport};
 use crate::layout::{self, scalar_col};
 
 /// Every problem of the run, sorted for people (by unit, file, sheet, severity, cell).
@@ -34,6 +34,7 @@ pub fn check(
         campaign,
         report,
         evidence: EvidenceFolders::scan(roster, evidence_root),
+        index: Index::new(report),
         out: report.diagnostics.clone(),
     };
     c.submissions();
@@ -52,7 +53,57 @@ struct Checker<'a> {
     campaign: &'a Campaign,
     report: &'a IngestReport,
     evidence: EvidenceFolders,
+    index: Index<'a>,
     out: Vec<Diagnostic>,
+}
+
+/// Lookups built once per run, so that checking stays linear in the number of rows.
+struct Index<'a> {
+    /// (file, sheet, 1-based row) → form row.
+    by_cell: HashMap<(&'a str, &'a str, u32), &'a FormRow>,
+    /// (file, fact key) → form row of a scalar.
+    by_fact: HashMap<(&'a str, &'a str), &'a FormRow>,
+    /// (file, fact) and (file, fact, row) that ingest already reported.
+    rejected: HashSet<(&'a str, &'a str)>,
+    rejected_rows: HashSet<(&'a str, &'a str, u32)>,
+}
+
+impl<'a> Index<'a> {
+    fn new(report: &'a IngestReport) -> Self {
+        let mut by_cell = HashMap::new();
+        let mut by_fact = HashMap::new();
+        for r in &report.rows {
+            by_cell.insert((r.file.as_str(), r.sheet.as_str(), r.row), r);
+            if let Some(f) = &r.fact {
+                by_fact.entry((r.file.as_str(), f.as_str())).or_insert(r);
+            }
+        }
+        let mut rejected = HashSet::new();
+        let mut rejected_rows = HashSet::new();
+        for d in &report.diagnostics {
+            if let (Some(file), Some(fact)) =
+                (d.location.file.as_deref(), d.location.fact.as_deref())
+            {
+                rejected.insert((file, fact));
+                if let Some(cell) = d.location.cell.as_deref() {
+                    rejected_rows.insert((file, fact, diagnostics::cell_order(cell).0));
+                }
+            }
+        }
+        Index {
+            by_cell,
+            by_fact,
+            rejected,
+            rejected_rows,
+        }
+    }
+
+    fn row_of(&self, source: &Source) -> Option<&'a FormRow> {
+        let row = diagnostics::cell_order(&source.cell).0;
+        self.by_cell
+            .get(&(source.file.as_str(), source.sheet.as_str(), row))
+            .copied()
+    }
 }
 
 /// The indicators that read a fact or list key.
@@ -91,7 +142,7 @@ impl<'a> Checker<'a> {
     /// The cell of a column (evidence, denominator, a field) in the row of `source`.
     fn sibling(&self, source: &Source, column: &str) -> Location {
         let mut loc = Location::from_source(source);
-        if let Some(row) = self.report.row_of(source)
+        if let Some(row) = self.index.row_of(source)
             && let Some(cell) = row.cells.get(column)
         {
             loc.cell = Some(cell.clone());
@@ -231,7 +282,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let n = self
-                .report
+                .index
                 .row_of(&r.source)
                 .map(|row| row.row - layout::FIRST_DATA_ROW)
                 .unwrap_or(j as u32 + 1);
@@ -254,7 +305,7 @@ impl<'a> Checker<'a> {
                     Some(v) => {
                         let mut src = r.source.clone();
                         if let Some(cell) = self
-                            .report
+                            .index
                             .row_of(&r.source)
                             .and_then(|row| row.cells.get(&field.key))
                         {
@@ -306,18 +357,13 @@ impl<'a> Checker<'a> {
     /// Whether ingest already reported the value of `fact` in `file` (a wrong type, an
     /// invalid date): then it is not also "missing".
     fn rejected(&self, file: &str, fact: &str, row_of: Option<&Source>) -> bool {
-        let row = row_of.map(|s| diagnostics::cell_order(&s.cell).0);
-        self.report.diagnostics.iter().any(|d| {
-            d.location.file.as_deref() == Some(file)
-                && d.location.fact.as_deref() == Some(fact)
-                && row.is_none_or(|r| {
-                    d.location
-                        .cell
-                        .as_deref()
-                        .map(|c| diagnostics::cell_order(c).0)
-                        == Some(r)
-                })
-        })
+        match row_of {
+            None => self.index.rejected.contains(&(file, fact)),
+            Some(s) => {
+                let row = diagnostics::cell_order(&s.cell).0;
+                self.index.rejected_rows.contains(&(file, fact, row))
+            }
+        }
     }
 
     /// Type (for imported values), choice, range, rate checks of one value.
@@ -508,7 +554,11 @@ impl<'a> Checker<'a> {
                 if self.rejected(&s.file, &def.key, None) {
                     continue;
                 }
-                let row = self.report.fact_row(&s.file, &def.key);
+                let row = self
+                    .index
+                    .by_fact
+                    .get(&(s.file.as_str(), def.key.as_str()))
+                    .copied();
                 let loc = match row {
                     Some(row) => Location {
                         unit: Some(s.unit.clone()),
