@@ -554,8 +554,11 @@ fn validation_for(
                 .to_string(),
         ),
     };
+    // For free text and documents the catalogue's help already says what to write.
     let message = if help.trim().is_empty() {
         hint
+    } else if matches!(kind, FieldKind::Text | FieldKind::Doc) {
+        help.trim().to_string()
     } else {
         format!("{}\n{hint}", help.trim())
     };
@@ -959,7 +962,8 @@ fn write_list(
         // with ten lists would otherwise carry ten thousand blank cells that every read
         // has to parse.
         ws.set_column_format(col, fmt.for_kind(f.kind))?;
-        let help = if f.help.is_empty() && !def.help.is_empty() {
+        // The list's own help goes with its first column, not with every one.
+        let help = if f.help.is_empty() && col == 1 && !def.help.is_empty() {
             def.help.as_str()
         } else {
             f.help.as_str()
