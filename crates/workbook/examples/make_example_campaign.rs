@@ -205,7 +205,15 @@ fn main() {
 
     // 2. A second folder with deliberate problems.
     let problems = root.join("examples/problems");
-    let _ = std::fs::remove_dir_all(&problems);
+    // Regenerate the workbooks and evidence; keep the README and anything else written by hand.
+    let _ = std::fs::remove_dir_all(problems.join("evidence"));
+    if let Ok(entries) = std::fs::read_dir(&problems) {
+        for e in entries.flatten() {
+            if e.path().extension().is_some_and(|x| x == "xlsx") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     let sub_of = |name: &str| {
         facts
             .submissions
@@ -361,6 +369,10 @@ fn main() {
         ole.extend_from_slice(&entry);
     }
     write(&problems.join("wenlv-加密.xlsx"), &ole);
+
+    // The same campaign configuration, so that `zhiliang check --input examples/problems` runs.
+    std::fs::copy(input.join("campaign.toml"), problems.join("campaign.toml"))
+        .expect("copy campaign.toml");
 
     let report = zhiliang_workbook::ingest(&problems, &catalogue, &roster);
     let diags = zhiliang_workbook::check(
