@@ -369,3 +369,78 @@ fn random_bytes_never_panic() {
         let _ = read("fuzz.xlsx", &bytes);
     }
 }
+
+/// A minimal OpenDocument spreadsheet as LibreOffice writes it, including the trailing
+/// "repeated" empty rows and columns that stand for the rest of the sheet.
+fn ods(rows_repeated: u32) -> Vec<u8> {
+    ods_with(rows_repeated, "")
+}
+
+fn ods_with(rows_repeated: u32, extra_row: &str) -> Vec<u8> {
+    let cell = |s: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{s}</text:p></table:table-cell>"
+        )
+    };
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>
+<table:table table:name="封面"><table:table-row><table:table-cell/></table:table-row><table:table-row><table:table-cell/></table:table-row><table:table-row>{}{}</table:table-row></table:table>
+<table:table table:name="数据填报"><table:table-row>{}<table:table-cell table:number-columns-repeated="6"/>{}</table:table-row><table:table-row><table:table-cell/></table:table-row><table:table-row>{}<table:table-cell table:number-columns-repeated="6"/><table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="{rows_repeated}"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>{extra_row}</table:table>
+</office:spreadsheet></office:body></office:document-content>"#,
+        cell("填报单位"),
+        cell("区住建局"),
+        cell("zhiliang:facts"),
+        cell("value"),
+        cell("prefab_industry_bases"),
+    );
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    w.start_file("mimetype", stored).unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    w.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    w.write_all(
+        br#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#,
+    )
+    .unwrap();
+    w.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(content.as_bytes()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn libreoffice_ods_is_read_with_its_repeated_empty_rows() {
+    let t = Instant::now();
+    let out = read("zhujian.ods", &ods(1_048_000));
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert_eq!(
+        out.unit.as_deref(),
+        Some("区住建局"),
+        "{:#?}",
+        out.diagnostics
+    );
+    let s = &out.submissions[0];
+    assert_eq!(s.scalars[0].key, "prefab_industry_bases");
+    assert_eq!(
+        s.scalars[0].value,
+        zhiliang_core::facts::Value::Number(3.into())
+    );
+    assert_eq!(s.scalars[0].source.cell, "H3");
+}
+
+#[test]
+fn ods_with_a_value_repeated_over_the_whole_sheet_is_refused() {
+    let bomb = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row>"#;
+    let t = Instant::now();
+    let out = read("zhujian.ods", &ods_with(10, bomb));
+    assert!(t.elapsed() < Duration::from_secs(5));
+    assert_eq!(only_code(&out), Code::FileTooLarge);
+}

@@ -307,6 +307,7 @@ fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError>
             Ok(book)
         }
         Container::Ods => {
+            ods_guard(bytes)?;
             let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::OdsError::Password => ReadError::Encrypted,
                 e => ReadError::Corrupt(e.to_string()),
@@ -322,6 +323,56 @@ fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError>
             Ok(book)
         }
     }
+}
+
+/// ODS compresses runs of equal cells as `number-rows-repeated` / `number-columns-repeated`,
+/// and calamine expands the ones holding a value. LibreOffice writes huge repeats for empty
+/// trailing rows and columns (harmless); a repeat of a cell *with a value* beyond the read
+/// limits would expand into billions of cells, so it is refused here.
+fn ods_guard(bytes: &[u8]) -> Result<(), ReadError> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Corrupt(format!("压缩包结构损坏（{e}）")))?;
+    let mut xml = String::new();
+    zip.by_name("content.xml")
+        .map_err(|e| ReadError::Corrupt(e.to_string()))?
+        .take(limits::MAX_ENTRY_BYTES)
+        .read_to_string(&mut xml)
+        .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+    let repeat = |tag: &str, attr: &str| -> u64 {
+        tag.find(attr)
+            .and_then(|i| tag[i + attr.len()..].split('"').nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1)
+    };
+    let mut rows_repeated = 1u64;
+    let mut rest = xml.as_str();
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if tag.starts_with("<table:table-row") {
+            rows_repeated = repeat(tag, "number-rows-repeated=");
+        } else if tag.starts_with("<table:table-cell")
+            || tag.starts_with("<table:covered-table-cell")
+        {
+            let cols = repeat(tag, "number-columns-repeated=");
+            if tag.contains("value-type=")
+                && (cols > limits::MAX_COLS as u64 || rows_repeated > limits::MAX_ROWS as u64)
+            {
+                return Err(ReadError::Bomb(format!(
+                    "一个有内容的单元格被重复 {} 行 × {} 列",
+                    rows_repeated, cols
+                )));
+            }
+        }
+        rest = &rest[end.min(rest.len())..];
+        if rest.len() <= 1 {
+            break;
+        }
+        rest = &rest[1..];
+    }
+    Ok(())
 }
 
 /// Whether an Excel number format code shows a percentage (a `%` outside quotes).
