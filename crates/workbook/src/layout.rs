@@ -77,8 +77,8 @@ pub mod limits {
     pub const MAX_COLS: u32 = 60;
     /// Zip container guards, checked on the central directory before calamine opens it.
     pub const MAX_ZIP_ENTRIES: usize = 5_000;
-    pub const MAX_ENTRY_BYTES: u64 = 100 * 1024 * 1024;
-    pub const MAX_TOTAL_BYTES: u64 = 300 * 1024 * 1024;
+    pub const MAX_ENTRY_BYTES: u64 = 50 * 1024 * 1024;
+    pub const MAX_TOTAL_BYTES: u64 = 150 * 1024 * 1024;
     /// Compression ratio above which a large entry is treated as a zip bomb.
     pub const MAX_RATIO: u64 = 200;
     /// Entries at least this large (compressed) are inflated once to verify their declared

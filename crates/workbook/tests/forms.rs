@@ -1,0 +1,138 @@
+//! The blank form's structure: what Excel shows the unit (drop-downs, validation, input
+//! messages, protection, frozen headers) and what it hides (keys, meta).
+
+mod common;
+
+use common::Setup;
+use std::io::Read;
+
+/// The XML of every part of an xlsx, by name.
+fn parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut s = String::new();
+        if f.read_to_string(&mut s).is_ok() {
+            out.insert(f.name().unwrap().to_string(), s);
+        }
+    }
+    out
+}
+
+fn form(unit: &str) -> (Setup, std::collections::BTreeMap<String, String>) {
+    let setup = Setup::load();
+    let bytes = zhiliang_workbook::write_form(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        setup.unit(unit),
+    )
+    .unwrap();
+    let p = parts(&bytes);
+    (setup, p)
+}
+
+/// Sheet XML by sheet name (sheets are numbered in workbook order).
+fn sheet<'a>(p: &'a std::collections::BTreeMap<String, String>, name: &str) -> &'a str {
+    let wb = &p["xl/workbook.xml"];
+    let names: Vec<&str> = wb
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    let i = names
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or_else(|| panic!("no sheet {name} in {names:?}"));
+    &p[&format!("xl/worksheets/sheet{}.xml", i + 1)]
+}
+
+#[test]
+fn sheets_hold_the_units_lists_and_a_very_hidden_meta_sheet() {
+    let (setup, p) = form("区住建局");
+    let wb = &p["xl/workbook.xml"];
+    for name in ["封面", "数据填报", "工作情况", "表彰与报道", "质量文化活动"]
+    {
+        assert!(wb.contains(&format!("<sheet name=\"{name}\"")), "{name}");
+    }
+    // 标准制修订 (indicator 14) is 区市场监管局's alone.
+    assert!(!wb.contains("标准制修订"));
+    assert!(wb.contains("name=\"_zhiliang\"") && wb.contains("state=\"veryHidden\""));
+    assert!(wb.contains("zhiliang_catalogue_hash"));
+    let hash = zhiliang_workbook::layout::catalogue_hash(&setup.catalogue);
+    assert!(p["xl/sharedStrings.xml"].contains(&hash));
+}
+
+#[test]
+fn data_sheet_is_protected_frozen_and_keyed() {
+    let (_, p) = form("区住建局");
+    let s = sheet(&p, "数据填报");
+    assert!(s.contains("<sheetProtection"), "protected without password");
+    assert!(!s.contains("password="));
+    assert!(s.contains("state=\"frozen\"") && s.contains("ySplit=\"2\""));
+    // Key column A and key row 1 hidden.
+    assert!(s.contains("<col min=\"1\" max=\"1\"") && s.contains("hidden=\"1\""));
+    assert!(
+        s.contains("<row r=\"1\"")
+            && s.split("<row r=\"1\"")
+                .nth(1)
+                .unwrap()
+                .split('>')
+                .next()
+                .unwrap()
+                .contains("hidden=\"1\"")
+    );
+    // Validation with Chinese input messages: decimal for amounts, whole numbers for counts,
+    // a list for 是/否.
+    assert!(s.contains("type=\"decimal\""));
+    assert!(s.contains("type=\"whole\""));
+    assert!(s.contains("promptTitle=\"新开工建筑绿色节能设计标准执行率\""));
+    assert!(s.contains("prompt=\"") && s.contains("分子和分母"));
+}
+
+#[test]
+fn choice_and_bool_fields_have_drop_downs() {
+    let (_, p) = form("区住建局");
+    let s = sheet(&p, "表彰与报道");
+    assert!(s.contains("type=\"list\""));
+    assert!(s.contains("\"国家级,省级,市级\""), "level drop-down");
+    assert!(s.contains("\"是,否\""), "is_ad drop-down");
+    assert!(s.contains("type=\"date\""));
+    assert!(s.contains("state=\"frozen\""));
+    // Rows can be inserted in list sheets.
+    assert!(s.contains("insertRows=\"0\""));
+}
+
+#[test]
+fn the_form_marks_lead_and_support_indicators() {
+    let (_, p) = form("区统计局");
+    let strings = &p["xl/sharedStrings.xml"];
+    assert!(strings.contains(">牵头<") && strings.contains(">配合<"));
+    // Its 数据项 with the resolved statistics year (评价年度 2022 → 2021年).
+    assert!(strings.contains("上年度地区生产总值"));
+    assert!(strings.contains(">2021年<"));
+    // The cover names the unit in full.
+    assert!(strings.contains("区统计局"));
+}
+
+#[test]
+fn every_unit_gets_a_form_and_support_only_units_still_get_the_open_indicators() {
+    let setup = Setup::load();
+    let dir = tempfile::tempdir().unwrap();
+    let written = zhiliang_workbook::write_forms(
+        dir.path(),
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+    )
+    .unwrap();
+    assert_eq!(written.len(), 15);
+    for unit in &setup.roster.units {
+        let inds = zhiliang_workbook::unit_indicators(&setup.catalogue, &setup.roster, unit);
+        // 1 (其他成员单位) and 26 (各成员单位) are open to everybody.
+        assert!(inds.iter().any(|(i, _)| i.id == 1), "{}", unit.name);
+        assert!(inds.iter().any(|(i, _)| i.id == 26), "{}", unit.name);
+        assert!(dir.path().join(format!("{}.xlsx", unit.id)).is_file());
+    }
+}
