@@ -37,4 +37,55 @@ fn main() {
         );
     }
     println!("best of {runs}: {best:.1} ms");
+
+    // Cost per row: one unit's workbook with a growing 质量荣誉 list.
+    let unit = roster.by_name("区市场监管局").expect("unit");
+    for n in [250usize, 1000, 4000] {
+        let mut sub = zhiliang_core::facts::Submission {
+            unit: unit.name.clone(),
+            ..Default::default()
+        };
+        for i in 0..n {
+            let mut fields = std::collections::BTreeMap::new();
+            let text = |s: String| zhiliang_core::facts::Value::Text(s);
+            fields.insert("honor_name".to_string(), text(format!("荣誉{i}")));
+            fields.insert("level".to_string(), text("省级".into()));
+            fields.insert("recipient".to_string(), text(format!("企业{i}")));
+            fields.insert("matter".to_string(), text("质量管理".into()));
+            fields.insert(
+                "date".to_string(),
+                zhiliang_core::facts::Value::Date(
+                    chrono::NaiveDate::from_ymd_opt(2021, 5, 1).expect("date"),
+                ),
+            );
+            sub.records.push(zhiliang_core::facts::Record {
+                list: "quality_honors".into(),
+                fields,
+                evidence: Some("章政发〔2022〕11号".into()),
+                source: Default::default(),
+            });
+        }
+        let bytes =
+            zhiliang_workbook::fill_form(&catalogue, &roster, &campaign, unit, &sub).expect("fill");
+        let t = Instant::now();
+        let out = zhiliang_workbook::ingest_file("x.xlsx", &bytes, &catalogue, &roster);
+        let report = zhiliang_workbook::IngestReport {
+            submissions: out.submissions,
+            files: Vec::new(),
+            diagnostics: out.diagnostics,
+            rows: out.rows,
+        };
+        let _ = zhiliang_workbook::check(
+            &catalogue,
+            &roster,
+            &campaign,
+            &report,
+            &input.join("evidence"),
+        );
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        println!(
+            "{n} records: {ms:.1} ms ({:.1} µs per record)",
+            ms * 1e3 / n as f64
+        );
+    }
 }
