@@ -355,3 +355,30 @@ fn evidence_index_is_numbered_by_category_indicator_and_item() {
         last = Some((it.indicator, parts[2]));
     }
 }
+
+#[test]
+fn the_example_workbooks_score_exactly_like_the_example_facts() {
+    let setup = Setup::load();
+    let input = repo("input");
+    let report = ingest(&input, &setup.catalogue, &setup.roster);
+    let (from_workbooks, merge_diags) = zhiliang_core::merge::merge(
+        &setup.catalogue,
+        &setup.roster,
+        &report.accepted_submissions(),
+    );
+    assert!(
+        merge_diags.iter().all(|d| d.severity != Severity::Error),
+        "{merge_diags:#?}"
+    );
+    let facts = common::example_facts();
+    let (from_json, _) =
+        zhiliang_core::merge::merge(&setup.catalogue, &setup.roster, &facts.submissions);
+    let (a, _) = zhiliang_core::score::score(&setup.catalogue, &from_workbooks, &setup.campaign);
+    let (b, _) = zhiliang_core::score::score(&setup.catalogue, &from_json, &setup.campaign);
+    assert_eq!(a.total, b.total);
+    for (x, y) in a.indicators.iter().zip(&b.indicators) {
+        assert_eq!((x.id, x.score), (y.id, y.score));
+    }
+    // Realistic, not perfect.
+    assert!(a.total < a.max);
+}
