@@ -148,9 +148,10 @@ pub fn read_book(bytes: &[u8]) -> Result<Book, ReadError> {
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
-    let container = sniff(bytes)?;
+    // The zip inspection and calamine both parse untrusted bytes: a panic in either is
+    // this file's problem, not the run's.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_container(bytes, container)
+        read_container(bytes, sniff(bytes)?)
     })) {
         Ok(r) => r,
         Err(_) => Err(ReadError::Corrupt("读取时发生内部错误".to_string())),
