@@ -69,7 +69,11 @@ impl<'a> Inputs<'a> {
         Inputs {
             campaign,
             roster,
-            indicators: catalogue.indicators.iter().map(IndicatorMeta::from).collect(),
+            indicators: catalogue
+                .indicators
+                .iter()
+                .map(IndicatorMeta::from)
+                .collect(),
             facts,
             scores,
             evidence,
@@ -139,13 +143,19 @@ fn num(d: Decimal) -> String {
 
 /// 一 二 … 十二 for section numbers.
 pub fn cn_number(n: usize) -> String {
-    const DIGITS: [&str; 11] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    const DIGITS: [&str; 11] = [
+        "〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+    ];
     match n {
         0..=10 => DIGITS[n].to_string(),
         11..=19 => format!("十{}", DIGITS[n - 10]),
         _ => {
             let tens = DIGITS[n / 10];
-            let ones = if n % 10 == 0 { String::new() } else { DIGITS[n % 10].to_string() };
+            let ones = if n % 10 == 0 {
+                String::new()
+            } else {
+                DIGITS[n % 10].to_string()
+            };
             format!("{tens}十{ones}")
         }
     }
@@ -224,7 +234,10 @@ fn task_force(roster: &Roster) -> TaskForce {
     }
 }
 
-fn score_of<'a>(inputs: &Inputs<'a>, id: u32) -> Result<&'a zhiliang_core::score::IndicatorScore, DataError> {
+fn score_of<'a>(
+    inputs: &Inputs<'a>,
+    id: u32,
+) -> Result<&'a zhiliang_core::score::IndicatorScore, DataError> {
     inputs
         .scores
         .indicators
@@ -238,7 +251,11 @@ fn category_subtotals(inputs: &Inputs) -> Vec<Subtotal> {
         .scores
         .categories
         .iter()
-        .map(|c| Subtotal { name: c.name.clone(), points: num(c.points), score: display(c.score) })
+        .map(|c| Subtotal {
+            name: c.name.clone(),
+            points: num(c.points),
+            score: display(c.score),
+        })
         .collect()
 }
 
@@ -254,7 +271,10 @@ fn categories<'i>(inputs: &'i Inputs) -> Vec<(&'i str, Vec<&'i IndicatorMeta>)> 
     out
 }
 
-fn subtotal<'s>(list: &'s [zhiliang_core::score::Subtotal], name: &str) -> Option<&'s zhiliang_core::score::Subtotal> {
+fn subtotal<'s>(
+    list: &'s [zhiliang_core::score::Subtotal],
+    name: &str,
+) -> Option<&'s zhiliang_core::score::Subtotal> {
     list.iter().find(|s| s.name == name)
 }
 
@@ -308,15 +328,23 @@ pub struct Contact {
 
 /// The 质量精神口号 reported by the units (seed: 品立章丘，质载未来).
 fn slogan(facts: &Facts) -> String {
-    fact_text(facts, &["slogan", "quality_slogan", "quality_spirit_slogan", "quality_slogan_text"])
-        .or_else(|| {
-            facts
-                .scalars
-                .iter()
-                .find(|(k, f)| k.contains("slogan") && f.value.as_text().is_some_and(|t| !t.is_empty()))
-                .map(|(_, f)| f.value.to_string())
-        })
-        .unwrap_or_default()
+    fact_text(
+        facts,
+        &[
+            "slogan",
+            "quality_slogan",
+            "quality_spirit_slogan",
+            "quality_slogan_text",
+        ],
+    )
+    .or_else(|| {
+        facts
+            .scalars
+            .iter()
+            .find(|(k, f)| k.contains("slogan") && f.value.as_text().is_some_and(|t| !t.is_empty()))
+            .map(|(_, f)| f.value.to_string())
+    })
+    .unwrap_or_default()
 }
 
 pub fn application(inputs: &Inputs, wording: &Wording) -> Result<ApplicationData, DataError> {
@@ -330,14 +358,26 @@ pub fn application(inputs: &Inputs, wording: &Wording) -> Result<ApplicationData
         serde_json::json!({ "office": inputs.roster.office, "district": c.district }),
     )?;
     Ok(ApplicationData {
-        meta: meta(inputs, form_title.clone(), "质量强区申报", &["质量强区", "申请表", &c.district.short_name]),
+        meta: meta(
+            inputs,
+            form_title.clone(),
+            "质量强区申报",
+            &["质量强区", "申请表", &c.district.short_name],
+        ),
         form_title,
         applicant: c.district.name.clone(),
         city: c.district.city.clone(),
         fill_date: chinese_date(c.dates.document_date),
         population: num(a.resident_population_wan),
         area: num(a.area_km2),
-        gdp: a.gdp.iter().map(|(y, v)| YearValue { year: y.to_string(), value: num(*v) }).collect(),
+        gdp: a
+            .gdp
+            .iter()
+            .map(|(y, v)| YearValue {
+                year: y.to_string(),
+                value: num(*v),
+            })
+            .collect(),
         pillar_industries: a.pillar_industries.join("、"),
         coordination_body: a.coordination_body.clone(),
         convener: format!("{}（{}）", tf.convener.name, tf.convener.position),
@@ -416,9 +456,21 @@ pub enum TableRow {
         #[serde(skip_serializing_if = "Option::is_none")]
         src: Option<String>,
     },
-    Subtotal { label: String, points: String, score: String },
-    CategoryTotal { label: String, points: String, score: String },
-    Total { label: String, points: String, score: String },
+    Subtotal {
+        label: String,
+        points: String,
+        score: String,
+    },
+    CategoryTotal {
+        label: String,
+        points: String,
+        score: String,
+    },
+    Total {
+        label: String,
+        points: String,
+        score: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -430,6 +482,8 @@ pub struct Shortfall {
     pub lost: String,
     pub units: String,
     pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -443,11 +497,60 @@ pub struct EvidenceRow {
     pub src: String,
 }
 
+/// `1-3-1、1-3-2、1-3-3` → `1-3-1至1-3-3`: consecutive evidence numbers of one indicator
+/// as a range, so the narrow 证明材料编号 column stays short.
+pub fn compress_numbers(numbers: &[&str]) -> String {
+    let split = |n: &str| {
+        n.rsplit_once('-')
+            .and_then(|(p, k)| Some((p.to_string(), k.parse::<u32>().ok()?)))
+    };
+    let mut runs: Vec<(String, u32, u32, String, String)> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    for n in numbers {
+        match split(n) {
+            Some((prefix, k)) => {
+                if let Some(last) = runs.last_mut()
+                    && last.0 == prefix
+                    && last.2 + 1 == k
+                {
+                    last.2 = k;
+                    last.4 = n.to_string();
+                    continue;
+                }
+                runs.push((prefix, k, k, n.to_string(), n.to_string()));
+            }
+            None => runs.push((String::new(), 0, 0, n.to_string(), n.to_string())),
+        }
+    }
+    for (_, a, b, first, last) in runs {
+        out.push(if b > a + 1 {
+            format!("{first}至{last}")
+        } else if b == a + 1 {
+            format!("{first}、{last}")
+        } else {
+            first
+        });
+    }
+    out.join("、")
+}
+
+/// `base` with the keys of `extra` added (wording templates see one flat context).
+fn with(base: &serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+    let mut out = base.clone();
+    if let (Some(o), serde_json::Value::Object(e)) = (out.as_object_mut(), extra) {
+        o.extend(e);
+    }
+    out
+}
+
 fn units_text(ind: &IndicatorMeta) -> String {
     ind.responsible.join("、")
 }
 
-pub fn self_evaluation(inputs: &Inputs, wording: &Wording) -> Result<SelfEvaluationData, DataError> {
+pub fn self_evaluation(
+    inputs: &Inputs,
+    wording: &Wording,
+) -> Result<SelfEvaluationData, DataError> {
     let c = inputs.campaign;
     let tf = task_force(inputs.roster);
     let scores = inputs.scores;
@@ -481,17 +584,30 @@ pub fn self_evaluation(inputs: &Inputs, wording: &Wording) -> Result<SelfEvaluat
                 }
             }
         }
-        let ctx = serde_json::json!({
-            "common": common, "category": cat, "points": points, "score": score,
-            "indicators": inds.iter().map(|i| serde_json::json!({"id": i.id, "subcategory": i.subcategory})).collect::<Vec<_>>(),
-            "units": by_unit.iter().map(|(u, _)| u).collect::<Vec<_>>(),
-        });
+        let ctx = with(
+            &common,
+            serde_json::json!({
+                "category": cat, "points": points, "score": score,
+                "indicators": inds.iter().map(|i| serde_json::json!({"id": i.id, "subcategory": i.subcategory})).collect::<Vec<_>>(),
+                "units": by_unit.iter().map(|(u, _)| u).collect::<Vec<_>>(),
+            }),
+        );
         let mut paragraphs = paras(wording.paragraphs("self-evaluation/category.j2", &ctx)?);
         for (unit, items) in &by_unit {
-            let full = inputs.roster.by_name(unit).map(|u| u.full_name.clone()).unwrap_or(unit.clone());
-            let ctx = serde_json::json!({ "common": common, "category": cat, "unit": unit, "unit_full": full, "items": items });
+            let full = inputs
+                .roster
+                .by_name(unit)
+                .map(|u| u.full_name.clone())
+                .unwrap_or(unit.clone());
+            let ctx = with(
+                &common,
+                serde_json::json!({ "category": cat, "unit": unit, "unit_full": full, "items": items }),
+            );
             for text in wording.paragraphs("self-evaluation/unit.j2", &ctx)? {
-                paragraphs.push(Para { text, src: Some(unit.clone()) });
+                paragraphs.push(Para {
+                    text,
+                    src: Some(unit.clone()),
+                });
             }
         }
         sections.push(CategorySection {
@@ -508,12 +624,18 @@ pub fn self_evaluation(inputs: &Inputs, wording: &Wording) -> Result<SelfEvaluat
     for (cat, inds) in categories(inputs) {
         let csub = subtotal(&scores.categories, cat);
         table.push(TableRow::Category {
-            label: format!("{cat}（{}分）", csub.map(|s| num(s.points)).unwrap_or_default()),
+            label: format!(
+                "{cat}（{}分）",
+                csub.map(|s| num(s.points)).unwrap_or_default()
+            ),
         });
         let mut i = 0;
         while i < inds.len() {
             let subname = &inds[i].subcategory;
-            let run = inds[i..].iter().take_while(|x| &x.subcategory == subname).count();
+            let run = inds[i..]
+                .iter()
+                .take_while(|x| &x.subcategory == subname)
+                .count();
             for (k, ind) in inds[i..i + run].iter().enumerate() {
                 let s = score_of(inputs, ind.id)?;
                 let numbers: Vec<&str> = inputs
@@ -524,13 +646,17 @@ pub fn self_evaluation(inputs: &Inputs, wording: &Wording) -> Result<SelfEvaluat
                     .collect();
                 table.push(TableRow::Indicator {
                     id: ind.id,
-                    sub: if k == 0 { subname.clone() } else { String::new() },
+                    sub: if k == 0 {
+                        subname.clone()
+                    } else {
+                        String::new()
+                    },
                     sub_span: if k == 0 { run } else { 0 },
                     text: ind.text.clone(),
                     points: num(ind.points),
                     score: display(s.score),
                     basis: s.basis.clone(),
-                    evidence: numbers.join("、"),
+                    evidence: compress_numbers(&numbers),
                     units: units_text(ind),
                     lost: s.lost > Decimal::ZERO,
                     src: s.sources.first().map(src),
@@ -576,12 +702,14 @@ pub fn self_evaluation(inputs: &Inputs, wording: &Wording) -> Result<SelfEvaluat
             lost: display(s.lost),
             units: units_text(ind),
             text: wording.sentence("self-evaluation/shortfall.j2", &ctx)?,
+            src: s.sources.first().map(src),
         });
     }
     let lost_total = scores.max - scores.total;
-    let ctx = serde_json::json!({
-        "common": common, "count": shortfalls.len(), "lost": display(lost_total),
-    });
+    let ctx = with(
+        &common,
+        serde_json::json!({ "count": shortfalls.len(), "lost": display(lost_total) }),
+    );
     let shortfall_intro = paras(wording.paragraphs("self-evaluation/shortfalls-intro.j2", &ctx)?);
     let next_steps = paras(wording.paragraphs("self-evaluation/next-steps.j2", &ctx)?);
 
@@ -594,14 +722,23 @@ pub fn self_evaluation(inputs: &Inputs, wording: &Wording) -> Result<SelfEvaluat
             unit: e.unit.clone(),
             name: e.name.clone(),
             found: e.found,
-            status: if e.found { "已提供".into() } else { "缺失".into() },
+            status: if e.found {
+                "已提供".into()
+            } else {
+                "缺失".into()
+            },
             src: e.unit.clone(),
         })
         .collect();
     let evidence_found = evidence.iter().filter(|e| e.found).count();
 
     Ok(SelfEvaluationData {
-        meta: meta(inputs, doc_title.clone(), "质量强区创建自评", &["质量强区", "自评报告", &c.district.short_name]),
+        meta: meta(
+            inputs,
+            doc_title.clone(),
+            "质量强区创建自评",
+            &["质量强区", "自评报告", &c.district.short_name],
+        ),
         doc_title,
         basics: paras(wording.paragraphs("self-evaluation/basics.j2", &common)?),
         task_force: tf,
@@ -742,7 +879,15 @@ fn fmt_axis(x: f64) -> String {
 
 /// Scales values (and a target) into a chart. The axis does not start at zero when the
 /// values lie close together (合格率 95–99 %): the chart says where it starts.
-pub fn chart(kind: &str, title: &str, unit: &str, labels: Vec<String>, values: &[Option<Decimal>], target: Option<Decimal>, target_label: &str) -> Chart {
+pub fn chart(
+    kind: &str,
+    title: &str,
+    unit: &str,
+    labels: Vec<String>,
+    values: &[Option<Decimal>],
+    target: Option<Decimal>,
+    target_label: &str,
+) -> Chart {
     let mut all: Vec<f64> = values.iter().flatten().map(|d| f64_of(*d)).collect();
     if let Some(t) = target {
         all.push(f64_of(t));
@@ -767,7 +912,10 @@ pub fn chart(kind: &str, title: &str, unit: &str, labels: Vec<String>, values: &
         title: title.to_string(),
         unit: unit.to_string(),
         labels,
-        values: values.iter().map(|v| v.map(display).unwrap_or_else(|| "—".into())).collect(),
+        values: values
+            .iter()
+            .map(|v| v.map(display).unwrap_or_else(|| "—".into()))
+            .collect(),
         heights: values.iter().map(|v| v.map(|d| scale(f64_of(d)))).collect(),
         target: target.map(|t| scale(f64_of(t))),
         target_label: target_label.to_string(),
@@ -780,7 +928,9 @@ pub fn chart(kind: &str, title: &str, unit: &str, labels: Vec<String>, values: &
 fn reported(facts: &Facts, key: &str) -> Option<Decimal> {
     match facts.value(key)? {
         Value::Number(n) => Some(*n),
-        Value::Rate { num, den } if !den.is_zero() => Some((num / den * Decimal::ONE_HUNDRED).round_dp(2)),
+        Value::Rate { num, den } if !den.is_zero() => {
+            Some((num / den * Decimal::ONE_HUNDRED).round_dp(2))
+        }
         _ => None,
     }
 }
@@ -805,7 +955,9 @@ fn evaluate(values: &BTreeMap<i32, Decimal>, target: Option<&Target>) -> (String
 
 fn target_text(t: Option<&Target>) -> String {
     match t {
-        Some(Target::AtLeast { text, .. } | Target::Rising { text } | Target::Falling { text }) => text.clone(),
+        Some(Target::AtLeast { text, .. } | Target::Rising { text } | Target::Falling { text }) => {
+            text.clone()
+        }
         None => "—".into(),
     }
 }
@@ -817,7 +969,8 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
     let doc_title = wording.sentence("annual/title.j2", &ctx0)?;
 
     // Each series with the report year's reported value merged in.
-    let mut series_by_section: BTreeMap<&str, Vec<(SeriesData, Chart, BTreeMap<i32, Decimal>)>> = BTreeMap::new();
+    let mut series_by_section: BTreeMap<&str, Vec<(SeriesData, Chart, BTreeMap<i32, Decimal>)>> =
+        BTreeMap::new();
     let mut targets = Vec::new();
     for s in &c.annual_report.series {
         let mut values = s.values.clone();
@@ -836,9 +989,14 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
             &s.label,
             &s.unit,
             years.iter().map(|y| y.to_string()).collect(),
-            &years.iter().map(|y| values.get(y).copied()).collect::<Vec<_>>(),
+            &years
+                .iter()
+                .map(|y| values.get(y).copied())
+                .collect::<Vec<_>>(),
             tval,
-            &tval.map(|t| format!("目标 {}", display(t))).unwrap_or_default(),
+            &tval
+                .map(|t| format!("目标 {}", display(t)))
+                .unwrap_or_default(),
         );
         let data = SeriesData {
             key: s.key.clone(),
@@ -854,12 +1012,19 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
                 section: section_name(&s.section).to_string(),
                 label: s.label.clone(),
                 target: target_text(s.target.as_ref()),
-                latest: values.values().last().map(|v| format!("{}{}", display(*v), s.unit)).unwrap_or_else(|| "—".into()),
+                latest: values
+                    .values()
+                    .last()
+                    .map(|v| format!("{}{}", display(*v), s.unit))
+                    .unwrap_or_else(|| "—".into()),
                 status,
                 met,
             });
         }
-        series_by_section.entry(section_name(&s.section)).or_default().push((data, ch, values));
+        series_by_section
+            .entry(section_name(&s.section))
+            .or_default()
+            .push((data, ch, values));
     }
     let targets_met = targets.iter().filter(|t| t.met == Some(true)).count();
     let targets_total = targets.len();
@@ -880,11 +1045,22 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
     for (n, name) in SECTIONS.iter().enumerate() {
         let mut entries = series_by_section.remove(name).unwrap_or_default();
         let mut charts: Vec<Chart> = entries.iter().map(|(_, ch, _)| ch.clone()).collect();
-        let mut years: Vec<i32> = entries.iter().flat_map(|(_, _, v)| v.keys().copied()).collect();
+        let mut years: Vec<i32> = entries
+            .iter()
+            .flat_map(|(_, _, v)| v.keys().copied())
+            .collect();
         years.sort();
         years.dedup();
         for (data, _, values) in &mut entries {
-            data.values = years.iter().map(|y| values.get(y).map(|v| display(*v)).unwrap_or_else(|| "—".into())).collect();
+            data.values = years
+                .iter()
+                .map(|y| {
+                    values
+                        .get(y)
+                        .map(|v| display(*v))
+                        .unwrap_or_else(|| "—".into())
+                })
+                .collect();
         }
         let mut series: Vec<SeriesData> = entries.into_iter().map(|(d, _, _)| d).collect();
         match *name {
@@ -892,7 +1068,18 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
                 // 地区生产总值 from the 申请表 particulars, as the overall trend.
                 let gdp = &c.application.gdp;
                 let ys: Vec<i32> = gdp.keys().copied().collect();
-                charts.insert(0, chart("line", "地区生产总值", "亿元", ys.iter().map(|y| y.to_string()).collect(), &ys.iter().map(|y| gdp.get(y).copied()).collect::<Vec<_>>(), None, ""));
+                charts.insert(
+                    0,
+                    chart(
+                        "line",
+                        "地区生产总值",
+                        "亿元",
+                        ys.iter().map(|y| y.to_string()).collect(),
+                        &ys.iter().map(|y| gdp.get(y).copied()).collect::<Vec<_>>(),
+                        None,
+                        "",
+                    ),
+                );
                 if series.is_empty() {
                     years = ys.clone();
                     series.push(SeriesData {
@@ -911,9 +1098,20 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
                 let cats = &inputs.scores.categories;
                 let rates: Vec<Option<Decimal>> = cats
                     .iter()
-                    .map(|s| (!s.points.is_zero()).then(|| (s.score / s.points * Decimal::ONE_HUNDRED).round_dp(1)))
+                    .map(|s| {
+                        (!s.points.is_zero())
+                            .then(|| (s.score / s.points * Decimal::ONE_HUNDRED).round_dp(1))
+                    })
                     .collect();
-                charts.push(chart("bars", "自评得分率（按类别）", "%", cats.iter().map(|s| s.name.clone()).collect(), &rates, Some(Decimal::ONE_HUNDRED), "满分"));
+                charts.push(chart(
+                    "bars",
+                    "自评得分率（按类别）",
+                    "%",
+                    cats.iter().map(|s| s.name.clone()).collect(),
+                    &rates,
+                    Some(Decimal::ONE_HUNDRED),
+                    "满分",
+                ));
             }
             _ => {}
         }
@@ -943,7 +1141,12 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
     }
 
     Ok(AnnualReportData {
-        meta: meta(inputs, doc_title.clone(), "县域质量发展状况分析", &["质量发展", "年度分析报告", &c.district.short_name]),
+        meta: meta(
+            inputs,
+            doc_title.clone(),
+            "县域质量发展状况分析",
+            &["质量发展", "年度分析报告", &c.district.short_name],
+        ),
         doc_title,
         year,
         sections,

@@ -15,8 +15,26 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use typst::text::{Coverage, FontInfo, FontStretch, FontStyle, FontWeight};
-use typst_kit::fonts::{FontPath, FontStore};
+use typst::foundations::Bytes;
+use typst::text::{Coverage, Font, FontInfo, FontStretch, FontStyle, FontWeight};
+use typst_kit::fonts::{FontPath, FontSource, FontStore};
+
+/// Loads a face lazily, adding a format-12 cmap where ttf-parser needs one
+/// (see [`crate::cmapfix`]).
+struct FixedFont {
+    path: PathBuf,
+    index: u32,
+}
+
+impl FontSource for FixedFont {
+    fn load(&self) -> Option<Font> {
+        let data = std::fs::read(&self.path).ok()?;
+        match crate::cmapfix::patch(&data, self.index) {
+            Some(fixed) => Font::new(Bytes::new(fixed), 0),
+            None => Font::new(Bytes::new(data), self.index),
+        }
+    }
+}
 
 /// A font role of the official document layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -35,8 +53,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] =
-        [Role::Xiaobiaosong, Role::Fangsong, Role::Heiti, Role::Kaiti, Role::Songti];
+    pub const ALL: [Role; 5] = [
+        Role::Xiaobiaosong,
+        Role::Fangsong,
+        Role::Heiti,
+        Role::Kaiti,
+        Role::Songti,
+    ];
 
     /// Key under `data.fonts` in the templates.
     pub fn key(self) -> &'static str {
@@ -69,7 +92,13 @@ impl Role {
                 "FZXiaoBiaoSong-B05",
                 "方正小标宋_GBK",
             ],
-            Role::Fangsong => &["FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong"],
+            Role::Fangsong => &[
+                "FangSong_GB2312",
+                "仿宋_GB2312",
+                "FangSong",
+                "仿宋",
+                "STFangsong",
+            ],
             Role::Heiti => &["SimHei", "黑体"],
             Role::Kaiti => &["KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", "STKaiti"],
             Role::Songti => &["SimSun", "宋体", "NSimSun", "新宋体"],
@@ -125,7 +154,11 @@ impl std::fmt::Display for FontReport {
                 "{}：{}（{}，{}）",
                 r.role.label(),
                 r.family,
-                if r.official { "公文标准字体" } else { "开源替代字体" },
+                if r.official {
+                    "公文标准字体"
+                } else {
+                    "开源替代字体"
+                },
                 r.file.display()
             )?;
         }
@@ -137,8 +170,15 @@ impl std::fmt::Display for FontReport {
 pub enum FontError {
     #[error("字体目录 {0} 不存在或无法读取")]
     NoFontsDir(String),
-    #[error("字体角色“{role}”既没有公文标准字体（{official}），也没有开源替代字体“{open}”；请把字体文件放进 {dir}")]
-    RoleUnserved { role: &'static str, official: String, open: String, dir: String },
+    #[error(
+        "字体角色“{role}”既没有公文标准字体（{official}），也没有开源替代字体“{open}”；请把字体文件放进 {dir}"
+    )]
+    RoleUnserved {
+        role: &'static str,
+        official: String,
+        open: String,
+        dir: String,
+    },
 }
 
 struct Face {
@@ -193,8 +233,17 @@ impl FontSet {
         let mut store = FontStore::new();
         let mut faces = Vec::new();
         for (path, info, origin) in found {
-            faces.push(Face { info: info.clone(), origin });
-            store.push((path, info));
+            faces.push(Face {
+                info: info.clone(),
+                origin,
+            });
+            store.push((
+                FixedFont {
+                    path: path.path,
+                    index: path.index,
+                },
+                info,
+            ));
         }
 
         let mut set = FontSet {
@@ -234,9 +283,13 @@ impl FontSet {
                 Origin::System(p) => (p.clone(), true),
             };
             let has_bold = list.iter().any(|fam| {
-                set.family_faces(fam).any(|f| f.info.variant.weight >= FontWeight::from_number(600))
+                set.family_faces(fam)
+                    .any(|f| f.info.variant.weight >= FontWeight::from_number(600))
             });
-            let official = role.official().iter().any(|n| n.eq_ignore_ascii_case(&first));
+            let official = role
+                .official()
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(&first));
             set.report.roles.push(RoleReport {
                 role,
                 family: first,
@@ -253,7 +306,9 @@ impl FontSet {
 
     fn family_faces<'a>(&'a self, family: &str) -> impl Iterator<Item = &'a Face> + 'a {
         let wanted = family.to_lowercase();
-        self.faces.iter().filter(move |f| f.info.family.to_lowercase() == wanted)
+        self.faces
+            .iter()
+            .filter(move |f| f.info.family.to_lowercase() == wanted)
     }
 
     /// The fallback list of a role, as handed to the templates.
@@ -269,7 +324,10 @@ impl FontSet {
     pub fn families_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         for role in Role::ALL {
-            map.insert(role.key().to_string(), serde_json::json!(self.families(role)));
+            map.insert(
+                role.key().to_string(),
+                serde_json::json!(self.families(role)),
+            );
         }
         serde_json::Value::Object(map)
     }
@@ -287,7 +345,9 @@ impl FontSet {
             .filter(move |f| {
                 f.info.variant.style == FontStyle::Normal
                     && f.info.variant.stretch == FontStretch::NORMAL
-                    && list.iter().any(|fam| fam.eq_ignore_ascii_case(&f.info.family))
+                    && list
+                        .iter()
+                        .any(|fam| fam.eq_ignore_ascii_case(&f.info.family))
             })
             .map(|f| &f.info.coverage)
     }

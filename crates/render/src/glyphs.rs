@@ -49,9 +49,14 @@ fn walk(
             }
         }
         Value::Object(map) => {
-            let src = map.get("src").and_then(Value::as_str).filter(|s| !s.is_empty()).or(src);
+            let src = map
+                .get("src")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .or(src);
             for (key, item) in map {
-                let Some(role) = role_of_key(key).map(|r| if r == Role::Fangsong { role } else { r })
+                let Some(role) =
+                    role_of_key(key).map(|r| if r == Role::Fangsong { role } else { r })
                 else {
                     continue;
                 };
@@ -77,7 +82,9 @@ fn check_str(
         }
         if !fonts.covers(role, c) {
             seen.push(c);
-            let place = src.map(str::to_string).unwrap_or_else(|| format!("数据 {path}"));
+            let place = src
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("数据 {path}"));
             let mut location = Location::default();
             if let Some(src) = src {
                 // `unit › file › sheet › cell`, as written by `data::src`.

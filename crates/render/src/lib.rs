@@ -16,6 +16,7 @@
 //!
 //! Writing the files (atomically) is the caller's job: this crate returns bytes.
 
+mod cmapfix;
 pub mod data;
 pub mod fonts;
 pub mod glyphs;
@@ -35,7 +36,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use zhiliang_core::diagnostics::{Code, Diagnostic, Location};
 
-pub use data::{Inputs, IndicatorMeta};
+pub use data::{IndicatorMeta, Inputs};
 pub use fonts::{FontReport, FontSet, Role};
 use wording::Wording;
 use world::{DocWorld, Shared};
@@ -49,7 +50,11 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 3] = [DocKind::Application, DocKind::SelfEvaluation, DocKind::AnnualReport];
+    pub const ALL: [DocKind; 3] = [
+        DocKind::Application,
+        DocKind::SelfEvaluation,
+        DocKind::AnnualReport,
+    ];
 
     /// Main template, relative to the templates folder.
     pub fn template(self) -> &'static str {
@@ -99,7 +104,11 @@ pub struct RenderOptions {
 
 impl RenderOptions {
     pub fn new(document_date: NaiveDate) -> Self {
-        RenderOptions { draft: false, document_date, pdf_a: true }
+        RenderOptions {
+            draft: false,
+            document_date,
+            pdf_a: true,
+        }
     }
 }
 
@@ -141,7 +150,11 @@ impl std::fmt::Display for TemplateMessage {
         if self.file.is_empty() {
             write!(f, "{kind}：{}", self.message)?;
         } else {
-            write!(f, "templates{}:{}:{}：{kind}：{}", self.file, self.line, self.column, self.message)?;
+            write!(
+                f,
+                "templates{}:{}:{}：{kind}：{}",
+                self.file, self.line, self.column, self.message
+            )?;
         }
         for h in &self.hints {
             write!(f, "（提示：{h}）")?;
@@ -163,9 +176,15 @@ pub enum RenderError {
     #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
     MissingGlyphs(Vec<Diagnostic>),
     #[error("排版{kind}失败：\n{}", .messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("\n"))]
-    Template { kind: &'static str, messages: Vec<TemplateMessage> },
+    Template {
+        kind: &'static str,
+        messages: Vec<TemplateMessage>,
+    },
     #[error("导出{kind} PDF 失败：\n{}", .messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("\n"))]
-    Pdf { kind: &'static str, messages: Vec<TemplateMessage> },
+    Pdf {
+        kind: &'static str,
+        messages: Vec<TemplateMessage>,
+    },
 }
 
 impl RenderError {
@@ -188,7 +207,11 @@ impl RenderError {
                     Diagnostic::new(Code::TemplateError, loc, m.message.clone())
                 })
                 .collect(),
-            other => vec![Diagnostic::new(Code::TemplateError, Location::default(), other.to_string())],
+            other => vec![Diagnostic::new(
+                Code::TemplateError,
+                Location::default(),
+                other.to_string(),
+            )],
         }
     }
 }
@@ -233,7 +256,11 @@ impl Renderer {
             message: e.to_string(),
         })?;
         let wording = Wording::load(&templates_dir.join("wording"))?;
-        Ok(Renderer { shared, wording, templates: templates_dir.to_path_buf() })
+        Ok(Renderer {
+            shared,
+            wording,
+            templates: templates_dir.to_path_buf(),
+        })
     }
 
     pub fn fonts(&self) -> &Arc<FontSet> {
@@ -250,11 +277,21 @@ impl Renderer {
 
     /// Builds the data of the three documents (wording templates filled in).
     pub fn build_data(&self, inputs: &Inputs) -> Result<DocumentSet, RenderError> {
-        let to = |v: Result<serde_json::Value, serde_json::Error>| v.expect("document data serialises");
+        let to =
+            |v: Result<serde_json::Value, serde_json::Error>| v.expect("document data serialises");
         Ok(DocumentSet {
-            application: to(serde_json::to_value(data::application(inputs, &self.wording)?)),
-            self_evaluation: to(serde_json::to_value(data::self_evaluation(inputs, &self.wording)?)),
-            annual_report: to(serde_json::to_value(data::annual_report(inputs, &self.wording)?)),
+            application: to(serde_json::to_value(data::application(
+                inputs,
+                &self.wording,
+            )?)),
+            self_evaluation: to(serde_json::to_value(data::self_evaluation(
+                inputs,
+                &self.wording,
+            )?)),
+            annual_report: to(serde_json::to_value(data::annual_report(
+                inputs,
+                &self.wording,
+            )?)),
         })
     }
 
@@ -265,7 +302,12 @@ impl Renderer {
 
     /// Renders one document from its data (as built by [`Renderer::build_data`], or any
     /// JSON object the template understands).
-    pub fn render(&self, kind: DocKind, data: &serde_json::Value, options: &RenderOptions) -> Result<RenderedDocument, RenderError> {
+    pub fn render(
+        &self,
+        kind: DocKind,
+        data: &serde_json::Value,
+        options: &RenderOptions,
+    ) -> Result<RenderedDocument, RenderError> {
         let start = Instant::now();
         let missing = self.check_glyphs(data);
         if !missing.is_empty() {
@@ -286,10 +328,15 @@ impl Renderer {
         let world = DocWorld::new(&self.shared, kind.template(), bytes, options.document_date);
 
         let warned = typst::compile::<PagedDocument>(&world);
-        let warnings: Vec<TemplateMessage> = warned.warnings.iter().map(|d| message(&world, d)).collect();
+        let warnings: Vec<TemplateMessage> =
+            warned.warnings.iter().map(|d| message(&world, d)).collect();
         let doc = warned.output.map_err(|errors| RenderError::Template {
             kind: kind.label(),
-            messages: errors.iter().map(|d| message(&world, d)).chain(warnings.iter().cloned()).collect(),
+            messages: errors
+                .iter()
+                .map(|d| message(&world, d))
+                .chain(warnings.iter().cloned())
+                .collect(),
         })?;
 
         let d = options.document_date;
@@ -302,7 +349,10 @@ impl Renderer {
         };
         let pdf_options = PdfOptions {
             ident: Smart::Custom(kind.ident().to_string()),
-            creator: Smart::Custom(Some(format!("zhiliang {} (Typst 0.15)", env!("CARGO_PKG_VERSION")))),
+            creator: Smart::Custom(Some(format!(
+                "zhiliang {} (Typst 0.15)",
+                env!("CARGO_PKG_VERSION")
+            ))),
             timestamp: Some(Timestamp::new_utc(datetime)),
             standards,
             ..PdfOptions::default()
@@ -322,13 +372,20 @@ impl Renderer {
     }
 
     /// Renders the three documents in parallel threads sharing the font store.
-    pub fn render_all(&self, set: &DocumentSet, options: &RenderOptions) -> Vec<Result<RenderedDocument, RenderError>> {
+    pub fn render_all(
+        &self,
+        set: &DocumentSet,
+        options: &RenderOptions,
+    ) -> Vec<Result<RenderedDocument, RenderError>> {
         std::thread::scope(|s| {
             let handles: Vec<_> = DocKind::ALL
                 .iter()
                 .map(|&kind| s.spawn(move || self.render(kind, set.get(kind), options)))
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("render thread panicked")).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("render thread panicked"))
+                .collect()
         })
     }
 }
@@ -402,7 +459,12 @@ fn collect_runs(frame: &Frame, offset: Point, out: &mut Vec<(f64, f64, f64, Stri
                 collect_runs(&group.frame, origin, out);
             }
             FrameItem::Text(text) => {
-                out.push((p.y.to_pt(), p.x.to_pt(), text.width().to_pt(), text.text.to_string()));
+                out.push((
+                    p.y.to_pt(),
+                    p.x.to_pt(),
+                    text.width().to_pt(),
+                    text.text.to_string(),
+                ));
             }
             _ => {}
         }

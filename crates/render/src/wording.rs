@@ -31,8 +31,10 @@ impl Wording {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(false);
         let mut files = Vec::new();
-        collect(dir, &mut files)
-            .map_err(|e| WordingError::Io { path: dir.display().to_string(), message: e.to_string() })?;
+        collect(dir, &mut files).map_err(|e| WordingError::Io {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
         files.sort();
         for file in files {
             let name = file
@@ -45,7 +47,10 @@ impl Wording {
                 message: e.to_string(),
             })?;
             env.add_template_owned(name.clone(), text)
-                .map_err(|e| WordingError::Template { name, message: describe(&e) })?;
+                .map_err(|e| WordingError::Template {
+                    name,
+                    message: describe(&e),
+                })?;
         }
         Ok(Wording { env })
     }
@@ -65,9 +70,14 @@ impl Wording {
         let tmpl = self
             .env
             .get_template(name)
-            .map_err(|e| WordingError::Template { name: name.to_string(), message: describe(&e) })?;
-        tmpl.render(ctx)
-            .map_err(|e| WordingError::Template { name: name.to_string(), message: describe(&e) })
+            .map_err(|e| WordingError::Template {
+                name: name.to_string(),
+                message: describe(&e),
+            })?;
+        tmpl.render(ctx).map_err(|e| WordingError::Template {
+            name: name.to_string(),
+            message: describe(&e),
+        })
     }
 }
 

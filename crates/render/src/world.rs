@@ -60,8 +60,13 @@ impl Shared {
                 format!("模板不得引用软件包（{spec}）：排版不联网，只使用模板目录中的文件").into(),
             ))));
         }
-        let path = rooted.vpath().realize(&self.root).map_err(FileError::Realize)?;
-        let canonical = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
+        let path = rooted
+            .vpath()
+            .realize(&self.root)
+            .map_err(FileError::Realize)?;
+        let canonical = path
+            .canonicalize()
+            .map_err(|e| FileError::from_io(e, &path))?;
         if !canonical.starts_with(&self.canonical_root) {
             return Err(FileError::AccessDenied);
         }
@@ -91,7 +96,11 @@ impl Shared {
         } else {
             None
         };
-        let entry = Cached { modified, bytes: Bytes::new(data), source };
+        let entry = Cached {
+            modified,
+            bytes: Bytes::new(data),
+            source,
+        };
         cache.insert(id, entry.clone());
         Ok(entry)
     }
@@ -107,8 +116,11 @@ pub(crate) struct DocWorld<'a> {
 }
 
 pub(crate) fn file_id(path: &str) -> FileId {
-    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("valid virtual path"))
-        .intern()
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("valid virtual path"),
+    )
+    .intern()
 }
 
 impl<'a> DocWorld<'a> {
@@ -148,7 +160,10 @@ impl World for DocWorld<'_> {
         if id == self.data_id {
             return Err(FileError::NotSource);
         }
-        self.shared.load(id, true)?.source.ok_or(FileError::NotSource)
+        self.shared
+            .load(id, true)?
+            .source
+            .ok_or(FileError::NotSource)
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {

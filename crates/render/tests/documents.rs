@@ -1,0 +1,392 @@
+//! Acceptance tests of the three documents: rendered from the example campaign (the real
+//! catalogue, examples/zhangqiu/facts.json scored by zhiliang-core) and from a hand-made
+//! score sheet; assertions on the text of the laid-out pages and on the PDF bytes.
+
+mod common;
+
+use common::*;
+use zhiliang_core::diagnostics::Code;
+use zhiliang_core::facts::Facts;
+use zhiliang_core::score::display;
+use zhiliang_render::{DocKind, RenderError, RenderedDocument};
+
+fn render(kind: DocKind, set: &zhiliang_render::DocumentSet) -> RenderedDocument {
+    renderer()
+        .render(kind, set.get(kind), &options())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{c}')
+        .collect()
+}
+
+/// Every indicator has a line `序号 … 分值 自评得分 …` in the score table.
+fn assert_rows(text: &str, sheet: &zhiliang_core::score::ScoreSheet) {
+    for s in &sheet.indicators {
+        let (p, sc) = (display(s.points), display(s.score));
+        let found = text.lines().any(|l| {
+            l.starts_with(&format!("{} ", s.id))
+                && (l.contains(&format!(" {p} {sc} ")) || l.ends_with(&format!(" {p} {sc}")))
+        });
+        assert!(
+            found,
+            "row of indicator {} ({p} / {sc}) not found in the score table",
+            s.id
+        );
+    }
+}
+
+#[test]
+fn example_documents_carry_what_matters() {
+    let ex = example();
+    let set = example_set();
+    let docs: Vec<RenderedDocument> = renderer()
+        .render_all(set, &options())
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let total = display(ex.scores.total);
+    for doc in &docs {
+        eprintln!(
+            "{}: {} pages in {:?}",
+            doc.kind.label(),
+            doc.pages,
+            doc.elapsed
+        );
+        assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+        assert!(
+            doc.text.contains("章丘区"),
+            "{:?} lacks the district",
+            doc.kind
+        );
+        // page numbers “— N —” on every page
+        for (i, page) in doc.page_texts().iter().enumerate() {
+            assert!(
+                page.contains(&format!("— {} —", i + 1)),
+                "{:?} page {} has no page number",
+                doc.kind,
+                i + 1
+            );
+        }
+    }
+    let app = &docs[0];
+    assert_eq!(app.kind, DocKind::Application);
+    assert!(app.pages <= 2, "申请表 has {} pages", app.pages);
+    for needle in [
+        "济南市章丘区",
+        "李琦",
+        "高伟",
+        "品立章丘，质载未来",
+        "县级人民政府",
+        "省质量强省办",
+        "年",
+        "月",
+        "日",
+    ] {
+        assert!(app.text.contains(needle), "申请表 lacks {needle}");
+    }
+    assert!(
+        app.text.contains(&format!("{total} 分（满分 100 分）")),
+        "申请表 lacks the total {total}"
+    );
+    for c in &ex.scores.categories {
+        assert!(
+            app.text
+                .contains(&format!("{} / {}", display(c.score), display(c.points))),
+            "申请表 lacks {}",
+            c.name
+        );
+    }
+
+    let se = &docs[1];
+    for needle in [
+        "济南市章丘区创建山东省质量强区自评报告",
+        "一、基本情况",
+        "二、创建工作开展情况",
+        "三、自评得分情况",
+        "四、存在的不足及下一步打算",
+        "证明材料目录",
+        "张劼",
+        "李琦",
+        "刘韶山",
+    ] {
+        assert!(se.text.contains(needle), "自评报告 lacks {needle}");
+    }
+    assert_rows(&se.text, &ex.scores);
+    assert!(
+        se.text.contains(&format!("总计 100 {total}")),
+        "自评报告 lacks the total line"
+    );
+    // every evidence item is listed in the annex
+    let flat = squeeze(&se.text);
+    for e in &ex.evidence {
+        assert!(
+            flat.contains(&squeeze(&e.number)),
+            "evidence {} missing from the annex",
+            e.number
+        );
+    }
+
+    let ar = &docs[2];
+    for needle in [
+        "章丘区2021年度质量发展状况分析报告",
+        "一、总体情况",
+        "二、产品质量",
+        "五、环境质量",
+        "九、发展前景与对策建议",
+        "已达到",
+        "未达到",
+        "食品抽检合格率",
+    ] {
+        assert!(ar.text.contains(needle), "年度报告 lacks {needle}");
+    }
+}
+
+#[test]
+fn hand_made_sheet_prints_all_rows_and_lost_points() {
+    let sheet = hand_sheet();
+    let set = build(&Facts::default(), &sheet, &evidence_index(&sheet));
+    let se = render(DocKind::SelfEvaluation, &set);
+    assert_rows(&se.text, &sheet);
+    assert!(
+        se.text
+            .contains(&format!("总计 100 {}", display(sheet.total)))
+    );
+    for s in sheet.indicators.iter().filter(|s| !s.lost.is_zero()) {
+        assert!(
+            squeeze(&se.text).contains(&format!("补充指标{}的证明材料", s.id)),
+            "lost points of {} not discussed",
+            s.id
+        );
+    }
+}
+
+#[test]
+fn every_font_is_embedded() {
+    let set = example_set();
+    for kind in DocKind::ALL {
+        let doc = render(kind, set);
+        let pdf = lopdf::Document::load_mem(&doc.pdf).expect("pdf parses");
+        let mut fonts = 0;
+        for (_, obj) in pdf.objects.iter() {
+            let Ok(dict) = obj.as_dict() else { continue };
+            if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Font".as_slice()) {
+                continue;
+            }
+            let sub = dict.get(b"Subtype").and_then(|t| t.as_name()).unwrap();
+            if sub == b"Type0" {
+                continue; // checked through its descendant CIDFont
+            }
+            fonts += 1;
+            let desc = dict.get(b"FontDescriptor").expect("font descriptor");
+            let desc = pdf.dereference(desc).unwrap().1.as_dict().unwrap();
+            assert!(
+                [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+                    .iter()
+                    .any(|k| desc.has(k)),
+                "{:?}: font {:?} is not embedded",
+                kind,
+                String::from_utf8_lossy(
+                    dict.get(b"BaseFont")
+                        .and_then(|b| b.as_name())
+                        .unwrap_or(b"?")
+                )
+            );
+        }
+        assert!(fonts > 0, "{kind:?} has no fonts");
+    }
+}
+
+#[test]
+fn identical_inputs_give_identical_bytes() {
+    let set = example_set();
+    for kind in DocKind::ALL {
+        let a = render(kind, set);
+        let b = render(kind, set);
+        assert!(a.pdf == b.pdf, "{kind:?}: two renders differ");
+    }
+    // A second renderer with freshly loaded fonts gives the same bytes too.
+    let other = zhiliang_render::Renderer::new(&repo("templates"), &repo("fonts")).unwrap();
+    let a = render(DocKind::Application, set);
+    let b = other
+        .render(
+            DocKind::Application,
+            set.get(DocKind::Application),
+            &options(),
+        )
+        .unwrap();
+    assert!(a.pdf == b.pdf, "a fresh renderer gives other bytes");
+    assert!(a.pdf.starts_with(b"%PDF-1.7") || a.pdf.starts_with(b"%PDF-"));
+    let s = String::from_utf8_lossy(&a.pdf);
+    assert!(
+        s.contains("pdfaid:part") && s.contains("2</pdfaid:part>") || s.contains("<pdfaid:part>2"),
+        "not PDF/A-2"
+    );
+}
+
+#[test]
+fn markup_in_cells_prints_literally() {
+    let mut sheet = hand_sheet();
+    let payload = [
+        "#read(\"/etc/passwd\")",
+        "$x$",
+        "*bold*",
+        "]",
+        "<tag>",
+        "@ref",
+        "#set page(width: 1cm)",
+    ];
+    sheet.indicators[0].basis = payload.join(" ");
+    sheet.indicators[1].improve = "]#panic(\"boom\")[".into();
+    let mut facts = Facts::default();
+    facts.narratives.insert(
+        1,
+        vec![(
+            "区市场监管局".into(),
+            "`raw` _emph_ \\ #lorem(3) // 注释".into(),
+        )],
+    );
+    let set = build(&facts, &sheet, &[]);
+    let se = render(DocKind::SelfEvaluation, &set);
+    let flat = squeeze(&se.text);
+    for p in payload
+        .iter()
+        .chain(["]#panic(\"boom\")[", "`raw`_emph_\\#lorem(3)//注释"].iter())
+    {
+        assert!(flat.contains(&squeeze(p)), "{p} not printed literally");
+    }
+    assert!(!se.text.contains("root:"), "a template read /etc/passwd");
+}
+
+#[test]
+fn a_character_no_font_has_is_a_named_error() {
+    let mut sheet = hand_sheet();
+    sheet.indicators[6].basis = "计得\u{10FFFD}分".into();
+    let mut facts = Facts::default();
+    facts.narratives.insert(
+        3,
+        vec![("区文旅局".into(), "组织开展𠮷祥质量文化活动".into())],
+    );
+    let set = build(&facts, &sheet, &[]);
+    let err = renderer()
+        .render(
+            DocKind::SelfEvaluation,
+            set.get(DocKind::SelfEvaluation),
+            &options(),
+        )
+        .unwrap_err();
+    let RenderError::MissingGlyphs(diags) = &err else {
+        panic!("expected missing glyphs, got {err}")
+    };
+    assert!(diags.iter().all(|d| d.code == Code::MissingGlyph));
+    let private: Vec<_> = diags
+        .iter()
+        .filter(|d| d.message.contains("U+10FFFD"))
+        .collect();
+    assert!(!private.is_empty(), "U+10FFFD not named");
+    let private = private[0];
+    assert_eq!(private.location.cell.as_deref(), Some("D10"), "{private:?}");
+    assert_eq!(private.location.file.as_deref(), Some("test.xlsx"));
+    let ext_b = diags
+        .iter()
+        .find(|d| d.message.contains("U+20BB7"))
+        .expect("U+20BB7 named");
+    assert!(
+        ext_b.message.contains('𠮷') && ext_b.message.contains("区文旅局"),
+        "{}",
+        ext_b.message
+    );
+    assert_eq!(ext_b.location.unit.as_deref(), Some("区文旅局"));
+    // the common diagnostics model carries the code
+    assert!(
+        err.diagnostics()
+            .iter()
+            .all(|d| d.code == Code::MissingGlyph)
+    );
+    assert!(err.to_string().contains("U+10FFFD"));
+}
+
+#[test]
+fn draft_mode_marks_every_page() {
+    let set = example_set();
+    let mut o = options();
+    o.draft = true;
+    for kind in DocKind::ALL {
+        let doc = renderer().render(kind, set.get(kind), &o).unwrap();
+        for (i, page) in doc.page_texts().iter().enumerate() {
+            assert!(
+                page.contains("草稿"),
+                "{kind:?} page {} lacks the draft mark",
+                i + 1
+            );
+        }
+        let final_doc = render(kind, set);
+        assert!(!final_doc.text.contains("草稿"));
+    }
+}
+
+#[test]
+fn metadata_is_set() {
+    let set = example_set();
+    let doc = render(DocKind::SelfEvaluation, set);
+    let pdf = lopdf::Document::load_mem(&doc.pdf).unwrap();
+    let info = pdf
+        .trailer
+        .get(b"Info")
+        .and_then(|i| pdf.dereference(i))
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap()
+        .clone();
+    let text = |k: &[u8]| -> String {
+        match info.get(k).unwrap() {
+            lopdf::Object::String(bytes, _) => {
+                if bytes.starts_with(&[0xFE, 0xFF]) {
+                    let u: Vec<u16> = bytes[2..]
+                        .chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                        .collect();
+                    String::from_utf16_lossy(&u)
+                } else {
+                    String::from_utf8_lossy(bytes).into()
+                }
+            }
+            other => format!("{other:?}"),
+        }
+    };
+    assert_eq!(text(b"Title"), "济南市章丘区创建山东省质量强区自评报告");
+    assert_eq!(text(b"Author"), campaign().district.issuer);
+    assert!(text(b"Keywords").contains("自评报告"));
+    assert!(text(b"Subject").contains("自评"));
+    assert!(
+        text(b"CreationDate").starts_with("D:20220720"),
+        "{}",
+        text(b"CreationDate")
+    );
+}
+
+/// `ZL_DUMP=/tmp/out cargo test --release -p zhiliang-render --test documents dump -- --ignored`
+/// writes the example documents (and a draft) for looking at them.
+#[test]
+#[ignore]
+fn dump() {
+    let dir = std::path::PathBuf::from(std::env::var("ZL_DUMP").unwrap_or("/tmp/zl".into()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let set = example_set();
+    for kind in DocKind::ALL {
+        let doc = render(kind, set);
+        std::fs::write(dir.join(kind.file_name()), &doc.pdf).unwrap();
+        std::fs::write(dir.join(format!("{}.txt", kind.file_name())), &doc.text).unwrap();
+        eprintln!("{}: {} pages, {:?}", kind.label(), doc.pages, doc.elapsed);
+    }
+    let mut o = options();
+    o.draft = true;
+    let doc = renderer()
+        .render(DocKind::Application, set.get(DocKind::Application), &o)
+        .unwrap();
+    std::fs::write(dir.join("草稿-申请表.pdf"), &doc.pdf).unwrap();
+    eprintln!("{}", renderer().font_report());
+}

@@ -1,0 +1,131 @@
+//! The Typst world: templates folder only, no packages, fixed date, errors located in
+//! the template; the font roles.
+
+mod common;
+
+use common::*;
+use zhiliang_render::{DocKind, RenderError, Renderer, Role};
+
+/// A throw-away templates folder whose 申请表 template is `body`.
+fn templates_with(body: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("wording")).unwrap();
+    std::fs::write(dir.path().join("application.typ"), body).unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "模板目录内的文件").unwrap();
+    dir
+}
+
+fn render_template(body: &str) -> Result<zhiliang_render::RenderedDocument, RenderError> {
+    let dir = templates_with(body);
+    let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
+    let mut o = options();
+    o.pdf_a = false;
+    r.render(DocKind::Application, &serde_json::json!({"x": 1}), &o)
+}
+
+fn template_error(body: &str) -> zhiliang_render::TemplateMessage {
+    match render_template(body) {
+        Err(RenderError::Template { messages, .. }) => {
+            messages.into_iter().find(|m| m.error).unwrap()
+        }
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("template compiled"),
+    }
+}
+
+#[test]
+fn files_outside_the_templates_folder_are_refused() {
+    let e = template_error(
+        "#set text(font: \"Noto Serif CJK SC\")\n一\n#read(\"../../../../etc/passwd\")\n",
+    );
+    assert_eq!((e.file.as_str(), e.line), ("/application.typ", 3), "{e}");
+    let e = template_error("#read(\"/etc/passwd\")");
+    assert_eq!(e.file, "/application.typ", "{e}");
+}
+
+#[test]
+fn packages_are_refused() {
+    let e = template_error("\n#import \"@preview/cetz:0.3.0\": canvas\n");
+    assert_eq!(e.line, 2);
+    assert!(
+        e.message.contains("软件包") || e.message.contains("package"),
+        "{e}"
+    );
+}
+
+#[test]
+fn data_and_template_files_are_served_and_today_is_the_document_date() {
+    let doc = render_template(
+        "#set text(font: \"Noto Serif CJK SC\")\n#let d = json(\"/data.json\")\n#read(\"secret.txt\") #d.x #datetime.today().display() #d.render.date_text #d.fonts.fangsong.first()",
+    )
+    .unwrap();
+    assert!(doc.text.contains("模板目录内的文件"), "{}", doc.text);
+    assert!(doc.text.contains("2022-07-20"), "{}", doc.text);
+    assert!(doc.text.contains("2022年7月20日"), "{}", doc.text);
+    assert!(doc.text.contains("Noto Serif CJK SC"), "{}", doc.text);
+}
+
+#[test]
+fn errors_name_the_template_line_and_column() {
+    let e = template_error("第一行\n#let x = (1, 2\n");
+    assert_eq!(e.file, "/application.typ");
+    assert_eq!(e.line, 2, "{e}");
+    assert!(e.column >= 1);
+    assert!(
+        e.to_string().starts_with("templates/application.typ:2:"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_role_is_served_with_a_real_bold_where_needed() {
+    let report = fonts().report().clone();
+    assert_eq!(report.roles.len(), 5);
+    for r in &report.roles {
+        assert!(!r.family.is_empty());
+        assert!(r.file.exists(), "{r:?}");
+    }
+    let role = |x: Role| report.roles.iter().find(|r| r.role == x).unwrap();
+    assert!(
+        role(Role::Xiaobiaosong).has_bold,
+        "the title needs a real bold face"
+    );
+    assert!(
+        role(Role::Heiti).has_bold,
+        "table headers need a real bold face"
+    );
+    // without official fonts (this test loads fonts/ only) the open fonts serve
+    assert_eq!(role(Role::Fangsong).family, "Noto Serif CJK SC");
+    assert_eq!(role(Role::Kaiti).family, "LXGW WenKai");
+    // the open fonts cover the seed's rare characters and punctuation
+    for c in "劼·—•“”；（）〔〕".chars() {
+        for r in Role::ALL {
+            assert!(fonts().covers(r, c), "{} lacks {c}", r.label());
+        }
+    }
+    assert!(report.to_string().contains("仿宋"));
+}
+
+#[test]
+fn seed_characters_shape_to_real_glyphs() {
+    // Large CJK fonts whose only cmap is format 4 lose glyph ids ≥ 32768 in
+    // ttf-parser; the renderer adds a format-12 table. PDF/A export fails on any
+    // .notdef glyph, so a successful PDF/A render of these characters proves it.
+    let seed = std::fs::read_to_string("/work/shared/seed/000_fa22a23b0b99634d.txt")
+        .unwrap_or_else(|_| "质量要障邮“；”劼·—•".into());
+    let text: String = seed
+        .chars()
+        .filter(|c| !c.is_control() && *c != '\u{3000}')
+        .take(4000)
+        .collect();
+    let dir = templates_with(
+        "#let d = json(\"/data.json\")\n#set text(font: d.fonts.fangsong)\n#d.t\n#text(font: d.fonts.heiti, weight: \"bold\", d.t)\n#text(font: d.fonts.kaiti, d.t)\n#text(font: d.fonts.xiaobiaosong, weight: \"bold\", d.t)\n#set document(date: datetime.today())\n",
+    );
+    let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
+    let doc = r.render(
+        DocKind::Application,
+        &serde_json::json!({ "t": text }),
+        &options(),
+    );
+    assert!(doc.is_ok(), "{}", doc.unwrap_err());
+}
