@@ -144,14 +144,9 @@ impl Session {
         let ingest = zhiliang_workbook::ingest(&self.project.input, catalogue, roster);
         let t = timings.add("读取", t);
         let evidence_root = self.project.input.join("evidence");
-        let mut diagnostics = ingest.diagnostics.clone();
-        diagnostics.extend(zhiliang_workbook::check(
-            catalogue,
-            roster,
-            campaign,
-            &ingest,
-            &evidence_root,
-        ));
+        // `check` returns the whole run's problems, the ingest diagnostics included.
+        let mut diagnostics =
+            zhiliang_workbook::check(catalogue, roster, campaign, &ingest, &evidence_root);
         // A unit that sent two files has both reported and neither used.
         let submissions = ingest.accepted_submissions();
         let evidence =
@@ -162,7 +157,6 @@ impl Session {
         let (scores, score_diags) = zhiliang_core::score::score(catalogue, &facts, campaign);
         diagnostics.extend(score_diags);
         diagnostics::sort(&mut diagnostics);
-        diagnostics.dedup();
         timings.add("计分", t);
         Ok(Checked {
             ingest,

@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use zhiliang::project::Project;
+use zhiliang_core::facts::Value;
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -74,4 +77,35 @@ fn link_or_copy(from: &Path, to: &Path) {
         }
     }
     copy_dir(from, to);
+}
+
+/// Rewrites one unit's workbook with one scalar fact changed, the way a unit would send a
+/// corrected form.
+pub fn change_fact(c: &Campaign, file: &str, key: &str, value: Value) {
+    let project = Project::new(c.root(), None, None);
+    let setup = project.load().expect("setup");
+    let path = c.path(&format!("input/{file}"));
+    let bytes = std::fs::read(&path).unwrap();
+    let outcome = zhiliang_workbook::ingest_file(file, &bytes, &setup.catalogue, &setup.roster);
+    let mut submission = outcome
+        .submissions
+        .into_iter()
+        .next()
+        .expect("one submission");
+    let fact = submission
+        .scalars
+        .iter_mut()
+        .find(|f| f.key == key)
+        .expect("fact present");
+    fact.value = value;
+    let unit = setup.roster.by_name(&submission.unit).unwrap().clone();
+    let filled = zhiliang_workbook::fill_form(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        &unit,
+        &submission,
+    )
+    .unwrap();
+    std::fs::write(&path, filled).unwrap();
 }

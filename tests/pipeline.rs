@@ -1,0 +1,244 @@
+//! End-to-end tests of the `zhiliang` binary on a copy of the example campaign: build,
+//! rebuild, change report, draft mode, archive and verify, watch.
+
+mod common;
+
+use common::{Campaign, change_fact, stdout};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use zhiliang_core::facts::Value;
+
+const DOCS: [&str; 3] = ["申请表.pdf", "自评报告.pdf", "年度质量分析报告.pdf"];
+
+fn record(c: &Campaign) -> serde_json::Value {
+    let bytes = std::fs::read(c.path("output/生成记录.json")).expect("build record");
+    serde_json::from_slice(&bytes).expect("record is JSON")
+}
+
+fn score_of(record: &serde_json::Value, id: u32) -> Decimal {
+    let s = &record["scores"][id.to_string()]["score"];
+    Decimal::from_str(s.as_str().expect("score as string")).unwrap()
+}
+
+#[test]
+fn build_writes_three_pdfs_then_an_unchanged_rebuild_is_byte_identical() {
+    let c = Campaign::example();
+    let first = c.run(&["build", "--quiet"]);
+    assert!(
+        first.status.success(),
+        "{}\n{}",
+        stdout(&first),
+        common::stderr(&first)
+    );
+    let out = stdout(&first);
+    assert!(out.contains("首次生成"), "{out}");
+    assert!(out.contains("总分"), "{out}");
+    let before: Vec<Vec<u8>> = DOCS
+        .iter()
+        .map(|d| std::fs::read(c.path(&format!("output/{d}"))).unwrap())
+        .collect();
+    for (doc, bytes) in DOCS.iter().zip(&before) {
+        assert!(bytes.starts_with(b"%PDF-"), "{doc} is a PDF");
+    }
+
+    let second = c.run(&["build", "--quiet"]);
+    assert!(second.status.success());
+    let out = stdout(&second);
+    assert!(out.contains("与上次生成相比无变化"), "{out}");
+    for (doc, bytes) in DOCS.iter().zip(&before) {
+        assert_eq!(
+            &std::fs::read(c.path(&format!("output/{doc}"))).unwrap(),
+            bytes,
+            "{doc} changed"
+        );
+    }
+    assert!(
+        std::fs::read_to_string(c.path("output/变更报告.txt"))
+            .unwrap()
+            .contains("无变化")
+    );
+}
+
+#[test]
+fn editing_one_fact_changes_exactly_the_affected_score_and_the_report_names_it() {
+    let c = Campaign::example();
+    assert!(c.run(&["build", "--quiet"]).status.success());
+    let before = record(&c);
+    assert_eq!(score_of(&before, 32), Decimal::from(2));
+
+    // 区住建局 now reports 60 of 64 new buildings to the green standard: 32 loses its 2 points.
+    change_fact(
+        &c,
+        "zhujian.xlsx",
+        "green_design_standard_rate",
+        Value::Rate {
+            num: Decimal::from(60),
+            den: Decimal::from(64),
+        },
+    );
+    let rebuilt = c.run(&["build", "--quiet"]);
+    assert!(rebuilt.status.success(), "{}", stdout(&rebuilt));
+    let after = record(&c);
+    assert_eq!(score_of(&after, 32), Decimal::ZERO);
+    for id in (1..=43).filter(|id| *id != 32) {
+        assert_eq!(
+            score_of(&before, id),
+            score_of(&after, id),
+            "indicator {id} must not move"
+        );
+    }
+    let report = stdout(&rebuilt);
+    assert!(
+        report.contains("更新报送：input/zhujian.xlsx（区住建局）"),
+        "{report}"
+    );
+    assert!(report.contains("指标32得分下降：2 → 0"), "{report}");
+    assert!(!report.contains("指标33"), "{report}");
+}
+
+#[test]
+fn check_errors_refuse_the_build_unless_a_draft_is_asked_for() {
+    let c = Campaign::example();
+    // The same unit's workbook twice: a duplicate submission is an error.
+    std::fs::copy(
+        c.path("input/zhujian.xlsx"),
+        c.path("input/zhujian-副本.xlsx"),
+    )
+    .unwrap();
+    let refused = c.run(&["build", "--quiet"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let out = stdout(&refused);
+    assert!(out.contains("duplicate-submission"), "{out}");
+    assert!(out.contains("未生成文件"), "{out}");
+    for doc in DOCS {
+        assert!(
+            !c.path(&format!("output/{doc}")).exists(),
+            "{doc} must not be written"
+        );
+    }
+
+    let draft = c.run(&["build", "--quiet", "--draft"]);
+    assert_eq!(
+        draft.status.code(),
+        Some(1),
+        "errors still give a non-zero status"
+    );
+    for doc in DOCS {
+        assert!(
+            c.path(&format!("output/{doc}")).exists(),
+            "draft {doc} written"
+        );
+    }
+    assert_eq!(record(&c)["draft"], serde_json::Value::Bool(true));
+}
+
+#[test]
+fn archive_verifies_clean_and_verify_catches_a_modified_byte_and_a_missing_file() {
+    let c = Campaign::example();
+    assert!(c.run(&["build", "--quiet"]).status.success());
+    let archived = c.run(&["archive"]);
+    assert!(archived.status.success(), "{}", common::stderr(&archived));
+    let folders: Vec<_> = std::fs::read_dir(c.path("archive"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(folders.len(), 1);
+    let folder = &folders[0];
+    for doc in DOCS {
+        assert!(folder.join("output").join(doc).is_file());
+    }
+    assert!(folder.join("input/input/zhujian.xlsx").is_file());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["total"], record(&c)["total"]);
+
+    let ok = c.run(&["verify", folder.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("归档完好"));
+
+    // A second archive never overwrites the first.
+    assert!(c.run(&["archive"]).status.success());
+    assert_eq!(std::fs::read_dir(c.path("archive")).unwrap().count(), 2);
+
+    // Flip one byte of the archived 申请表 and delete an archived workbook.
+    let pdf = folder.join("output/申请表.pdf");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(&pdf, bytes).unwrap();
+    std::fs::remove_file(folder.join("input/input/zhujian.xlsx")).unwrap();
+    let bad = c.run(&["verify", folder.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let out = stdout(&bad);
+    assert!(out.contains("已被修改：output/申请表.pdf"), "{out}");
+    assert!(out.contains("已缺失：input/input/zhujian.xlsx"), "{out}");
+}
+
+#[test]
+fn archive_refuses_when_an_input_changed_after_the_build() {
+    let c = Campaign::example();
+    assert!(c.run(&["build", "--quiet"]).status.success());
+    change_fact(
+        &c,
+        "zhujian.xlsx",
+        "prefab_industry_bases",
+        Value::Number(Decimal::from(4)),
+    );
+    let refused = c.run(&["archive"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        common::stderr(&refused).contains("在生成之后已被修改"),
+        "{}",
+        common::stderr(&refused)
+    );
+    assert!(
+        !c.path("archive").exists() || std::fs::read_dir(c.path("archive")).unwrap().count() == 0
+    );
+}
+
+#[test]
+fn check_json_points_at_file_sheet_and_cell() {
+    let c = Campaign::example();
+    change_fact(
+        &c,
+        "zhujian.xlsx",
+        "green_design_standard_rate",
+        Value::Rate {
+            num: Decimal::from(70),
+            den: Decimal::from(64),
+        },
+    );
+    let out = c.run(&["check", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let hit = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "rate-above-100")
+        .expect("rate-above-100 reported");
+    assert_eq!(hit["severity"], "error");
+    assert_eq!(hit["location"]["unit"], "区住建局");
+    assert_eq!(hit["location"]["file"], "zhujian.xlsx");
+    assert_eq!(hit["location"]["sheet"], "数据填报");
+    // The 数据填报 sheet lists the unit's facts one per row in catalogue order; the
+    // numerator of this rate is in the input column H of its row.
+    assert_eq!(hit["location"]["cell"], "H17");
+    assert_eq!(hit["location"]["fact"], "green_design_standard_rate");
+    let message = hit["message"].as_str().unwrap();
+    assert!(
+        message.contains("新开工建筑绿色节能设计标准执行率"),
+        "{message}"
+    );
+}
+
+#[test]
+fn forms_writes_one_workbook_per_unit() {
+    let c = Campaign::example();
+    let out = c.run(&["forms", "--out", c.path("forms").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let count = std::fs::read_dir(c.path("forms")).unwrap().count();
+    assert_eq!(count, 15);
+    assert!(c.path("forms/zhujian-区住建局.xlsx").is_file());
+    assert!(stdout(&out).contains("已生成 15 份填报表"));
+}
