@@ -151,7 +151,7 @@ pub fn cn_number(n: usize) -> String {
         11..=19 => format!("十{}", DIGITS[n - 10]),
         _ => {
             let tens = DIGITS[n / 10];
-            let ones = if n % 10 == 0 {
+            let ones = if n.is_multiple_of(10) {
                 String::new()
             } else {
                 DIGITS[n % 10].to_string()
@@ -903,7 +903,11 @@ pub fn chart(
         if mn >= 0.0 && lo < 0.0 {
             lo = 0.0;
         }
-        let hi = ((mx + span * 0.2) / step).ceil() * step;
+        let mut hi = ((mx + span * 0.2) / step).ceil() * step;
+        // A rate axis ends at 100 %.
+        if unit == "%" && mx <= 100.0 && hi > 100.0 {
+            hi = 100.0;
+        }
         (lo, if hi > lo { hi } else { lo + step })
     };
     let scale = |x: f64| round4(((x - lo) / (hi - lo)).clamp(0.0, 1.0));
@@ -962,6 +966,9 @@ fn target_text(t: Option<&Target>) -> String {
     }
 }
 
+/// One series of a section: its table row, its chart and its values by year.
+type SeriesEntry = (SeriesData, Chart, BTreeMap<i32, Decimal>);
+
 pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportData, DataError> {
     let c = inputs.campaign;
     let year = c.annual_report.year.unwrap_or(c.dates.evaluation_year - 1);
@@ -969,8 +976,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
     let doc_title = wording.sentence("annual/title.j2", &ctx0)?;
 
     // Each series with the report year's reported value merged in.
-    let mut series_by_section: BTreeMap<&str, Vec<(SeriesData, Chart, BTreeMap<i32, Decimal>)>> =
-        BTreeMap::new();
+    let mut series_by_section: BTreeMap<&str, Vec<SeriesEntry>> = BTreeMap::new();
     let mut targets = Vec::new();
     for s in &c.annual_report.series {
         let mut values = s.values.clone();
@@ -995,7 +1001,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
                 .collect::<Vec<_>>(),
             tval,
             &tval
-                .map(|t| format!("目标 {}", display(t)))
+                .map(|t| format!("目标值{}{}", display(t), s.unit))
                 .unwrap_or_default(),
         );
         let data = SeriesData {
@@ -1110,7 +1116,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
                     cats.iter().map(|s| s.name.clone()).collect(),
                     &rates,
                     Some(Decimal::ONE_HUNDRED),
-                    "满分",
+                    "满分（100%）",
                 ));
             }
             _ => {}

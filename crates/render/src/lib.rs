@@ -410,6 +410,9 @@ fn message(world: &DocWorld, d: &SourceDiagnostic) -> TemplateMessage {
     }
 }
 
+/// A text run on a line: x, width, text.
+type Run = (f64, f64, String);
+
 /// Text of the laid-out document: per page, text runs grouped into lines by baseline
 /// and ordered left to right, so a table row reads as one line.
 pub fn extract_text(doc: &PagedDocument) -> String {
@@ -418,7 +421,7 @@ pub fn extract_text(doc: &PagedDocument) -> String {
         let mut runs: Vec<(f64, f64, f64, String)> = Vec::new();
         collect_runs(&page.frame, Point::zero(), &mut runs);
         runs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let mut lines: Vec<(f64, Vec<(f64, f64, String)>)> = Vec::new();
+        let mut lines: Vec<(f64, Vec<Run>)> = Vec::new();
         for (y, x, w, t) in runs {
             match lines.last_mut() {
                 Some((ly, items)) if (y - *ly).abs() < 2.0 => items.push((x, w, t)),
