@@ -236,7 +236,9 @@ impl DocumentSet {
 
 pub struct Renderer {
     shared: Shared,
-    wording: Wording,
+    /// Wording templates and the state of their files when loaded: a long-lived
+    /// renderer (`watch`) reloads them when the office edits one.
+    wording: std::sync::Mutex<(Vec<wording::FileStamp>, Arc<Wording>)>,
     templates: PathBuf,
 }
 
@@ -255,10 +257,12 @@ impl Renderer {
             path: templates_dir.display().to_string(),
             message: e.to_string(),
         })?;
-        let wording = Wording::load(&templates_dir.join("wording"))?;
+        let dir = templates_dir.join("wording");
+        let stamp = wording::stamp(&dir);
+        let wording = Wording::load(&dir)?;
         Ok(Renderer {
             shared,
-            wording,
+            wording: std::sync::Mutex::new((stamp, Arc::new(wording))),
             templates: templates_dir.to_path_buf(),
         })
     }
@@ -275,23 +279,28 @@ impl Renderer {
         &self.templates
     }
 
+    /// The wording templates, reloaded when a file changed since they were loaded.
+    fn wording(&self) -> Result<Arc<Wording>, RenderError> {
+        let dir = self.templates.join("wording");
+        let stamp = wording::stamp(&dir);
+        let mut guard = self.wording.lock().expect("wording lock poisoned");
+        if guard.0 != stamp {
+            *guard = (stamp, Arc::new(Wording::load(&dir)?));
+        }
+        Ok(guard.1.clone())
+    }
+
     /// Builds the data of the three documents (wording templates filled in).
     pub fn build_data(&self, inputs: &Inputs) -> Result<DocumentSet, RenderError> {
+        let wording = self.wording()?;
         let to =
             |v: Result<serde_json::Value, serde_json::Error>| v.expect("document data serialises");
         Ok(DocumentSet {
-            application: to(serde_json::to_value(data::application(
-                inputs,
-                &self.wording,
-            )?)),
+            application: to(serde_json::to_value(data::application(inputs, &wording)?)),
             self_evaluation: to(serde_json::to_value(data::self_evaluation(
-                inputs,
-                &self.wording,
+                inputs, &wording,
             )?)),
-            annual_report: to(serde_json::to_value(data::annual_report(
-                inputs,
-                &self.wording,
-            )?)),
+            annual_report: to(serde_json::to_value(data::annual_report(inputs, &wording)?)),
         })
     }
 

@@ -100,6 +100,25 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()>
     Ok(())
 }
 
+/// Path, modification time and size of one wording file.
+pub type FileStamp = (std::path::PathBuf, Option<std::time::SystemTime>, u64);
+
+/// The state of every `*.j2` under `dir`, to notice edits.
+pub fn stamp(dir: &Path) -> Vec<FileStamp> {
+    let mut files = Vec::new();
+    let _ = collect(dir, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let meta = std::fs::metadata(&f).ok();
+            let modified = meta.as_ref().and_then(|m| m.modified().ok());
+            let len = meta.map(|m| m.len()).unwrap_or(0);
+            (f, modified, len)
+        })
+        .collect()
+}
+
 /// Blank lines separate paragraphs; line breaks inside one are dropped.
 pub fn split_paragraphs(text: &str) -> Vec<String> {
     let mut paragraphs = Vec::new();

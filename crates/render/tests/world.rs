@@ -129,3 +129,77 @@ fn seed_characters_shape_to_real_glyphs() {
     );
     assert!(doc.is_ok(), "{}", doc.unwrap_err());
 }
+
+#[test]
+fn edited_wording_and_templates_are_picked_up_by_a_long_lived_renderer() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        for e in walk(from) {
+            let rel = e.strip_prefix(from).unwrap();
+            let dest = to.join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(&e, &dest).unwrap();
+        }
+    };
+    copy(&repo("templates"), dir.path());
+    let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
+    let ex = example();
+    let inputs = zhiliang_render::Inputs::new(
+        campaign(),
+        roster(),
+        catalogue(),
+        &ex.facts,
+        &ex.scores,
+        &ex.evidence,
+        &[],
+    );
+    let before = r.build_data(&inputs).unwrap();
+    assert!(
+        before.self_evaluation["doc_title"]
+            .as_str()
+            .unwrap()
+            .ends_with("自评报告")
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(
+        dir.path().join("wording/self-evaluation/title.j2"),
+        "{{ district.short_name }}质量强区创建自评报告（修订稿）\n",
+    )
+    .unwrap();
+    let after = r.build_data(&inputs).unwrap();
+    assert_eq!(
+        after.self_evaluation["doc_title"],
+        "章丘区质量强区创建自评报告（修订稿）"
+    );
+
+    let mut o = options();
+    o.pdf_a = false;
+    let first = r
+        .render(DocKind::Application, after.get(DocKind::Application), &o)
+        .unwrap();
+    assert!(!first.text.contains("办公室修改"));
+    let path = dir.path().join("application.typ");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&path, text + "\n#text(font: fonts.fangsong)[办公室修改]\n").unwrap();
+    let second = r
+        .render(DocKind::Application, after.get(DocKind::Application), &o)
+        .unwrap();
+    assert!(
+        second.text.contains("办公室修改"),
+        "template edit not picked up"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
