@@ -242,3 +242,59 @@ fn forms_writes_one_workbook_per_unit() {
     assert!(c.path("forms/zhujian-区住建局.xlsx").is_file());
     assert!(stdout(&out).contains("已生成 15 份填报表"));
 }
+
+#[test]
+fn score_from_the_facts_file_prints_all_43_rows_and_the_total() {
+    let c = Campaign::example();
+    let facts = common::repo().join("examples/zhangqiu/facts.json");
+    let json = c.path("得分.json");
+    let out = c.run(&[
+        "score",
+        "--facts",
+        facts.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let table = stdout(&out);
+    for id in 1..=43 {
+        let row = format!("\n{id:>4}  ");
+        assert!(table.contains(&row), "row {id} missing:\n{table}");
+    }
+    assert!(table.lines().last().unwrap().contains("87.07"), "{table}");
+    let sheet: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(sheet["indicators"].as_array().unwrap().len(), 43);
+    assert_eq!(
+        sheet["indicators"][8]["score"], "2.5",
+        "indicator 9 loses half a point"
+    );
+}
+
+#[test]
+fn check_feedback_writes_a_workbook_for_each_unit_with_problems() {
+    let c = Campaign::example();
+    change_fact(
+        &c,
+        "zhujian.xlsx",
+        "green_design_standard_rate",
+        Value::Rate {
+            num: Decimal::from(70),
+            den: Decimal::from(64),
+        },
+    );
+    let dir = c.path("反馈");
+    let out = c.run(&["check", "--feedback", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("【区住建局】"), "{text}");
+    assert!(text.contains("zhujian.xlsx › 数据填报 › H17"), "{text}");
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        vec!["zhujian-问题反馈.xlsx".to_string()],
+        "only the unit with problems"
+    );
+}

@@ -123,8 +123,9 @@ pub fn write_feedback(unit: &Unit, diagnostics: &[Diagnostic]) -> Result<Vec<u8>
     wb.save_to_buffer()
 }
 
-/// Writes `<unit.id>-问题反馈.xlsx` into `dir` for every unit that has at least one problem;
-/// returns the paths written.
+/// Writes `<unit.id>-问题反馈.xlsx` into `dir` for every unit that has at least one error or
+/// warning; returns the paths written. A unit whose only notes are informational (a blank
+/// it explained in 备注) has nothing to fix and gets no workbook.
 pub fn write_feedback_folder(
     dir: &Path,
     roster: &Roster,
@@ -136,10 +137,9 @@ pub fn write_feedback_folder(
     })?;
     let mut written = Vec::new();
     for unit in &roster.units {
-        if !diagnostics
-            .iter()
-            .any(|d| d.location.unit.as_deref() == Some(unit.name.as_str()))
-        {
+        if !diagnostics.iter().any(|d| {
+            d.location.unit.as_deref() == Some(unit.name.as_str()) && d.severity != Severity::Info
+        }) {
             continue;
         }
         let bytes = write_feedback(unit, diagnostics)?;
