@@ -172,6 +172,20 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
             s.errors
         );
     }
+    if built.documents.is_empty() {
+        let stale: Vec<String> = zhiliang_render::DocKind::ALL
+            .iter()
+            .map(|k| session.project.output.join(k.file_name()))
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string())
+            .collect();
+        if !stale.is_empty() {
+            println!(
+                "注意：{} 仍是此前生成的版本，未反映本次报送的数据。",
+                stale.join("、")
+            );
+        }
+    }
     for (kind, path, outcome) in &built.documents {
         let note = match outcome {
             crate::fsutil::WriteOutcome::Written => "已写出",

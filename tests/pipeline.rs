@@ -130,6 +130,15 @@ fn check_errors_refuse_the_build_unless_a_draft_is_asked_for() {
         );
     }
     assert_eq!(record(&c)["draft"], serde_json::Value::Bool(true));
+
+    // Refused again: the draft PDFs stay, and the summary says they are not current.
+    let again = c.run(&["build", "--quiet"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stdout(&again).contains("仍是此前生成的版本"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 #[test]
