@@ -341,33 +341,8 @@ impl Session {
                 unit: file.unit.clone(),
             });
         }
-        let evidence_root = self.project.input.join("evidence");
-        if evidence_root.is_dir() {
-            for entry in walkdir::WalkDir::new(&evidence_root).sort_by_file_name() {
-                let entry = entry?;
-                if entry.file_type().is_file() {
-                    let (sha256, size) = sha256_file(entry.path())?;
-                    inputs.push(FileEntry {
-                        path: relative(entry.path(), root),
-                        sha256,
-                        size,
-                        unit: None,
-                    });
-                }
-            }
-        }
-        for entry in walkdir::WalkDir::new(&self.project.templates).sort_by_file_name() {
-            let entry = entry?;
-            if entry.file_type().is_file() {
-                let (sha256, size) = sha256_file(entry.path())?;
-                inputs.push(FileEntry {
-                    path: relative(entry.path(), root),
-                    sha256,
-                    size,
-                    unit: None,
-                });
-            }
-        }
+        hash_files_under(&self.project.input.join("evidence"), root, &mut inputs)?;
+        hash_files_under(&self.project.templates, root, &mut inputs)?;
         inputs.sort();
         inputs.dedup_by(|a, b| a.path == b.path);
         Ok(BuildRecord {
@@ -397,6 +372,30 @@ impl Session {
             diagnostics: diagnostics.to_vec(),
         })
     }
+}
+
+/// Appends every file below `dir` (if it exists), hashed, with paths relative to `root`.
+fn hash_files_under(
+    dir: &std::path::Path,
+    root: &std::path::Path,
+    into: &mut Vec<FileEntry>,
+) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry?;
+        if entry.file_type().is_file() {
+            let (sha256, size) = sha256_file(entry.path())?;
+            into.push(FileEntry {
+                path: relative(entry.path(), root),
+                sha256,
+                size,
+                unit: None,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn template_error(message: String) -> Diagnostic {
