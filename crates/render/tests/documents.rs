@@ -388,5 +388,58 @@ fn dump() {
         .render(DocKind::Application, set.get(DocKind::Application), &o)
         .unwrap();
     std::fs::write(dir.join("草稿-申请表.pdf"), &doc.pdf).unwrap();
+    let ex = example();
+    let mut c = campaign().clone();
+    c.application.summary = "章丘区坚持质量第一、效益优先，健全大质量工作机制。"
+        .chars()
+        .cycle()
+        .take(1000)
+        .collect();
+    let inputs = zhiliang_render::Inputs::new(
+        &c,
+        roster(),
+        catalogue(),
+        &ex.facts,
+        &ex.scores,
+        &ex.evidence,
+        &[],
+    );
+    let set = renderer().build_data(&inputs).unwrap();
+    let long = render(DocKind::Application, &set);
+    std::fs::write(dir.join("长摘要-申请表.pdf"), &long.pdf).unwrap();
+    std::fs::write(dir.join("长摘要-申请表.txt"), &long.text).unwrap();
     eprintln!("{}", renderer().font_report());
+}
+
+#[test]
+fn application_stays_on_two_pages_with_a_1000_character_summary() {
+    let ex = example();
+    let mut c = campaign().clone();
+    let sentence = "章丘区坚持质量第一、效益优先，健全大质量工作机制，推进质量基础设施一站式服务，开展质量提升专项行动。";
+    c.application.summary = sentence.chars().cycle().take(1000).collect();
+    c.validate().expect("1000 characters are allowed");
+    let inputs = zhiliang_render::Inputs::new(
+        &c,
+        roster(),
+        catalogue(),
+        &ex.facts,
+        &ex.scores,
+        &ex.evidence,
+        &[],
+    );
+    let set = renderer().build_data(&inputs).unwrap();
+    let doc = render(DocKind::Application, &set);
+    assert_eq!(
+        doc.pages, 2,
+        "申请表 with a 1000-character summary has {} pages",
+        doc.pages
+    );
+    let normal = render(DocKind::Application, example_set());
+    assert_eq!(normal.pages, 2);
+    for needle in ["县级人民政府", "审核意见", "（盖章）", "电子邮箱"] {
+        assert!(
+            doc.text.contains(needle) && normal.text.contains(needle),
+            "{needle}"
+        );
+    }
 }
