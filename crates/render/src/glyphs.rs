@@ -17,7 +17,7 @@ use crate::fonts::{FontSet, Role};
 /// Keys whose strings are set in a role other than the body's 仿宋.
 fn role_of_key(key: &str) -> Option<Role> {
     match key {
-        "title" | "doc_title" => Some(Role::Xiaobiaosong),
+        "title" | "doc_title" | "form_title" => Some(Role::Xiaobiaosong),
         "heading" => Some(Role::Heiti),
         "subheading" => Some(Role::Kaiti),
         // Font names and provenance are not printed.

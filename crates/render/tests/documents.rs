@@ -409,6 +409,20 @@ fn dump() {
     std::fs::write(dir.join("长摘要-申请表.pdf"), &long.pdf).unwrap();
     std::fs::write(dir.join("长摘要-申请表.txt"), &long.text).unwrap();
     eprintln!("{}", renderer().font_report());
+    // warm timings: each document again, then the three in parallel
+    for kind in DocKind::ALL {
+        let doc = render(kind, example_set());
+        eprintln!(
+            "warm {}: {} pages, {:?}",
+            kind.label(),
+            doc.pages,
+            doc.elapsed
+        );
+    }
+    let t = std::time::Instant::now();
+    let all = renderer().render_all(example_set(), &options());
+    assert!(all.iter().all(|r| r.is_ok()));
+    eprintln!("render_all (3 threads): {:?}", t.elapsed());
 }
 
 #[test]
