@@ -1161,3 +1161,74 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
         targets_total,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_numbers_are_compressed_into_ranges() {
+        assert_eq!(
+            compress_numbers(&["1-3-1", "1-3-2", "1-3-3", "1-3-5"]),
+            "1-3-1至1-3-3、1-3-5"
+        );
+        assert_eq!(compress_numbers(&["1-3-1", "1-3-2"]), "1-3-1、1-3-2");
+        assert_eq!(
+            compress_numbers(&["2-6-1", "章政办字〔2021〕32号"]),
+            "2-6-1、章政办字〔2021〕32号"
+        );
+        assert_eq!(compress_numbers(&[]), "");
+    }
+
+    #[test]
+    fn chinese_section_numbers() {
+        let got: Vec<String> = [1, 9, 10, 11, 20, 23]
+            .iter()
+            .map(|n| cn_number(*n))
+            .collect();
+        assert_eq!(got, ["一", "九", "十", "十一", "二十", "二十三"]);
+    }
+
+    #[test]
+    fn charts_scale_values_and_target_into_the_plot() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let ch = chart(
+            "bars",
+            "合格率",
+            "%",
+            vec!["2020".into(), "2021".into()],
+            &[Some(d("96.4")), None],
+            Some(d("97")),
+            "目标值97%",
+        );
+        assert_eq!(ch.values, ["96.4", "—"]);
+        assert!(ch.heights[1].is_none());
+        let (h, t) = (ch.heights[0].unwrap(), ch.target.unwrap());
+        assert!(0.0 < h && h < t && t <= 1.0, "{h} {t}");
+        // a rate axis never goes beyond 100 %
+        assert!(ch.axis_max.parse::<f64>().unwrap() <= 100.0);
+    }
+
+    #[test]
+    fn targets_are_met_or_not() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let values: BTreeMap<i32, Decimal> = [(2020, d("80.2")), (2021, d("79.6"))].into();
+        let at_least = Target::AtLeast {
+            value: d("80"),
+            text: "80%以上".into(),
+        };
+        assert_eq!(
+            evaluate(&values, Some(&at_least)),
+            ("未达到".into(), Some(false))
+        );
+        let rising = Target::Rising {
+            text: "稳步提升".into(),
+        };
+        assert_eq!(evaluate(&values, Some(&rising)).1, Some(false));
+        let falling = Target::Falling {
+            text: "不断降低".into(),
+        };
+        assert_eq!(evaluate(&values, Some(&falling)).1, Some(true));
+        assert_eq!(evaluate(&values, None), ("—".into(), None));
+    }
+}
