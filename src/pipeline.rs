@@ -16,7 +16,7 @@ use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
 use zhiliang_core::facts::{EvidenceItem, Facts};
 use zhiliang_core::score::ScoreSheet;
 use zhiliang_render::{DocKind, RenderOptions, RenderedDocument, Renderer};
-use zhiliang_workbook::IngestReport;
+use zhiliang_workbook::{IngestCache, IngestReport};
 
 /// Name of the build record in the output folder.
 pub const RECORD_FILE: &str = "生成记录.json";
@@ -85,6 +85,8 @@ pub struct Session {
     renderer: Option<Renderer>,
     /// Rendered PDFs by document, keyed by the hash of their data + templates + options.
     render_cache: HashMap<DocKind, (String, RenderedDocument)>,
+    /// Parsed workbooks by content: a rebuild re-reads only the files that changed.
+    ingest_cache: IngestCache,
 }
 
 impl Session {
@@ -95,12 +97,15 @@ impl Session {
             setup,
             renderer: None,
             render_cache: HashMap::new(),
+            ingest_cache: IngestCache::default(),
         })
     }
 
     /// Re-reads catalogue, roster and campaign (after one of them changed).
     pub fn reload_setup(&mut self) -> Result<()> {
         self.setup = self.project.load()?;
+        // Parsed workbooks depend on the catalogue (which facts a form holds) and roster.
+        self.ingest_cache = IngestCache::default();
         Ok(())
     }
 
@@ -141,7 +146,12 @@ impl Session {
             campaign,
             ..
         } = &self.setup;
-        let ingest = zhiliang_workbook::ingest(&self.project.input, catalogue, roster);
+        let ingest = zhiliang_workbook::ingest_cached(
+            &self.project.input,
+            catalogue,
+            roster,
+            &mut self.ingest_cache,
+        );
         let t = timings.add("读取", t);
         let evidence_root = self.project.input.join("evidence");
         // `check` returns the whole run's problems, the ingest diagnostics included.

@@ -19,4 +19,6 @@ pub mod layout;
 pub use check::{check, evidence_index};
 pub use feedback::{write_feedback, write_feedback_folder};
 pub use forms::{FormError, Role, fill_form, unit_indicators, write_form, write_forms};
-pub use ingest::{FormRow, IngestReport, InputFile, ingest, ingest_file};
+pub use ingest::{
+    FormRow, IngestCache, IngestReport, InputFile, ingest, ingest_cached, ingest_file,
+};

@@ -109,7 +109,30 @@ fn skipped_name(name: &str) -> bool {
 /// Reads every workbook and facts import under `input` (sorted, so the result is the same on
 /// every machine); `input/evidence/` is the evidence folder and not read here.
 pub fn ingest(input: &Path, catalogue: &Catalogue, roster: &Roster) -> IngestReport {
+    ingest_cached(input, catalogue, roster, &mut IngestCache::default())
+}
+
+/// What each file contributed last time, with the exact bytes it had: a file whose bytes
+/// are unchanged is not parsed again. `watch` keeps one across rebuilds, so a corrected
+/// workbook re-reads that workbook only. Valid for one catalogue and roster: drop it when
+/// either changes.
+#[derive(Debug, Default)]
+pub struct IngestCache {
+    files: BTreeMap<String, (Vec<u8>, FileOutcome)>,
+    /// Files parsed (not served from the cache) by the last call.
+    pub parsed: Vec<String>,
+}
+
+/// [`ingest`] reusing the previous run's results for files whose bytes did not change.
+pub fn ingest_cached(
+    input: &Path,
+    catalogue: &Catalogue,
+    roster: &Roster,
+    cache: &mut IngestCache,
+) -> IngestReport {
     let mut report = IngestReport::default();
+    let mut seen = BTreeMap::new();
+    cache.parsed.clear();
     let walker = WalkDir::new(input)
         .min_depth(1)
         .sort_by_file_name()
@@ -173,7 +196,11 @@ pub fn ingest(input: &Path, catalogue: &Catalogue, roster: &Roster) -> IngestRep
                 continue;
             }
         };
-        let outcome = if is_facts {
+        let cached = cache.files.remove(&rel).filter(|(old, _)| *old == bytes);
+        let outcome = if let Some((_, outcome)) = cached {
+            outcome
+        } else if is_facts {
+            cache.parsed.push(rel.clone());
             ingest_facts_json(&rel, &bytes, roster)
         } else if FOREIGN_EXT.contains(&ext.as_str()) {
             FileOutcome::failed(Diagnostic::new(
@@ -184,17 +211,25 @@ pub fn ingest(input: &Path, catalogue: &Catalogue, roster: &Roster) -> IngestRep
                 ),
             ))
         } else {
+            cache.parsed.push(rel.clone());
             ingest_file(&rel, &bytes, catalogue, roster)
         };
         report.files.push(InputFile {
-            path: rel,
+            path: rel.clone(),
             size,
             unit: outcome.unit.clone(),
         });
-        report.submissions.extend(outcome.submissions);
-        report.diagnostics.extend(outcome.diagnostics);
-        report.rows.extend(outcome.rows);
+        report
+            .submissions
+            .extend(outcome.submissions.iter().cloned());
+        report
+            .diagnostics
+            .extend(outcome.diagnostics.iter().cloned());
+        report.rows.extend(outcome.rows.iter().cloned());
+        seen.insert(rel, (bytes, outcome));
     }
+    // Files that left the folder leave the cache too.
+    cache.files = seen;
     report
 }
 
