@@ -144,10 +144,7 @@ pub fn write_feedback_folder(
         }
         let bytes = write_feedback(unit, diagnostics)?;
         let path = dir.join(format!("{}-问题反馈.xlsx", unit.id));
-        std::fs::write(&path, bytes).map_err(|source| FormError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        crate::forms::write_file_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)

@@ -274,10 +274,7 @@ pub fn write_forms(
     for unit in &roster.units {
         let bytes = write_form(catalogue, roster, campaign, unit)?;
         let path = dir.join(format!("{}.xlsx", unit.id));
-        std::fs::write(&path, bytes).map_err(|source| FormError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        crate::forms::write_file_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)
@@ -1053,4 +1050,23 @@ fn write_narratives(
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
     ws.protect_with_options(&protection(false));
     Ok(())
+}
+
+/// Writes a workbook as a temporary file beside `path`, then renames it over `path`: a unit
+/// (or a printer) never sees half a file, and an interrupted run keeps the previous one.
+pub(crate) fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormError> {
+    let io = |source| FormError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
 }
