@@ -30,6 +30,9 @@ pub struct IndicatorMeta {
     /// 指标内容及评分方法, verbatim.
     pub text: String,
     pub responsible: Vec<String>,
+    /// How the project reads the rule where the seed is ambiguous (printed next to the
+    /// verbatim text when the template asks for it).
+    pub interpretation: String,
 }
 
 impl From<&Indicator> for IndicatorMeta {
@@ -41,6 +44,7 @@ impl From<&Indicator> for IndicatorMeta {
             points: i.points,
             text: i.text.clone(),
             responsible: i.responsible.clone(),
+            interpretation: i.interpretation.clone(),
         }
     }
 }
@@ -447,6 +451,8 @@ pub enum TableRow {
         /// Rows the 二级指标 cell spans (0: covered by the row above).
         sub_span: usize,
         text: String,
+        /// 计分口径 (the project's reading of an ambiguous rule), may be empty.
+        interpretation: String,
         points: String,
         score: String,
         basis: String,
@@ -653,6 +659,7 @@ pub fn self_evaluation(
                     },
                     sub_span: if k == 0 { run } else { 0 },
                     text: ind.text.clone(),
+                    interpretation: ind.interpretation.clone(),
                     points: num(ind.points),
                     score: display(s.score),
                     basis: s.basis.clone(),

@@ -380,13 +380,20 @@ impl Renderer {
         })
     }
 
+    /// Drops Typst's memoised results that were not used in the last `max_age` renders.
+    /// Call between builds in a long-running process (`watch`), as the Typst CLI does,
+    /// so the cache does not grow without bound. Not while renders are running.
+    pub fn evict_cache(max_age: usize) {
+        typst::comemo::evict(max_age);
+    }
+
     /// Renders the three documents in parallel threads sharing the font store.
     pub fn render_all(
         &self,
         set: &DocumentSet,
         options: &RenderOptions,
     ) -> Vec<Result<RenderedDocument, RenderError>> {
-        std::thread::scope(|s| {
+        let out = std::thread::scope(|s| {
             let handles: Vec<_> = DocKind::ALL
                 .iter()
                 .map(|&kind| s.spawn(move || self.render(kind, set.get(kind), options)))
@@ -395,7 +402,9 @@ impl Renderer {
                 .into_iter()
                 .map(|h| h.join().expect("render thread panicked"))
                 .collect()
-        })
+        });
+        Self::evict_cache(10);
+        out
     }
 }
 
