@@ -457,3 +457,29 @@ fn application_stays_on_two_pages_with_a_1000_character_summary() {
         );
     }
 }
+
+/// Two separate processes (fresh font loading, fresh Typst caches) write the same bytes.
+#[test]
+fn identical_bytes_across_processes() {
+    let exe = std::env::current_exe().unwrap();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    for dir in &dirs {
+        let status = std::process::Command::new(&exe)
+            .args(["--exact", "dump", "--ignored", "--quiet"])
+            .env("ZL_DUMP", dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    for kind in DocKind::ALL {
+        let a = std::fs::read(dirs[0].path().join(kind.file_name())).unwrap();
+        let b = std::fs::read(dirs[1].path().join(kind.file_name())).unwrap();
+        assert!(a == b, "{kind:?} differs between two processes");
+        assert!(
+            a == render(kind, example_set()).pdf,
+            "{kind:?} differs from this process"
+        );
+    }
+}
