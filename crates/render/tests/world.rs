@@ -203,3 +203,34 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_misspelt_wording_variable_names_the_template_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for e in walk(&repo("templates")) {
+        let dest = dir.path().join(e.strip_prefix(repo("templates")).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&e, &dest).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("wording/annual/title.j2"),
+        "{{ district.short_name }}\n{{ yaer }}年度质量发展状况分析报告\n",
+    )
+    .unwrap();
+    let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
+    let ex = example();
+    let inputs = zhiliang_render::Inputs::new(
+        campaign(),
+        roster(),
+        catalogue(),
+        &ex.facts,
+        &ex.scores,
+        &ex.evidence,
+        &[],
+    );
+    let err = r.build_data(&inputs).unwrap_err().to_string();
+    assert!(
+        err.contains("annual/title.j2") && err.contains("第2行"),
+        "{err}"
+    );
+}
