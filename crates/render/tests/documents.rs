@@ -161,6 +161,22 @@ fn hand_made_sheet_prints_all_rows_and_lost_points() {
             s.id
         );
     }
+    // The other two documents from the same hand-made sheet (no facts at all).
+    let app = render(DocKind::Application, &set);
+    assert_eq!(app.pages, 2);
+    assert!(
+        app.text
+            .contains(&format!("{} 分（满分 100 分）", display(sheet.total)))
+    );
+    for c in &sheet.categories {
+        assert!(
+            app.text
+                .contains(&format!("{} / {}", display(c.score), display(c.points)))
+        );
+    }
+    let ar = render(DocKind::AnnualReport, &set);
+    assert!(ar.text.contains("九、发展前景与对策建议"));
+    assert!(squeeze(&ar.text).contains(&format!("自评得分{}分", display(sheet.total))));
 }
 
 #[test]
