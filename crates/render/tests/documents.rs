@@ -499,3 +499,32 @@ fn identical_bytes_across_processes() {
         );
     }
 }
+
+#[test]
+fn the_report_year_value_reported_by_a_unit_overrides_the_configured_series() {
+    use zhiliang_core::facts::{MergedFact, Value};
+    let sheet = hand_sheet();
+    let mut facts = Facts::default();
+    facts.scalars.insert(
+        "service_enterprises".into(),
+        MergedFact {
+            value: Value::Number("999".parse().unwrap()),
+            evidence: vec![],
+            sources: vec![],
+        },
+    );
+    let set = build(&facts, &sheet, &[]);
+    let sections = set.annual_report["sections"].as_array().unwrap();
+    let service = sections
+        .iter()
+        .find(|s| s["heading"] == "服务质量")
+        .unwrap();
+    let row = service["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "service_enterprises")
+        .unwrap();
+    assert_eq!(row["values"].as_array().unwrap().last().unwrap(), "999");
+    assert_eq!(row["status"], "已达到");
+}
