@@ -305,6 +305,8 @@ impl Session {
                 .map(|h| h.join().expect("render thread"))
                 .collect()
         });
+        // A long-running `watch` would otherwise keep every memoised layout forever.
+        Renderer::evict_cache(10);
         let mut problems = Vec::new();
         for (kind, result) in fresh {
             match result {
