@@ -196,13 +196,19 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
     if let Some(report) = session.font_report() {
         println!("字体：{report}");
     }
+    let written = built
+        .documents
+        .iter()
+        .filter(|(_, _, o)| *o == crate::fsutil::WriteOutcome::Written)
+        .count();
     println!(
-        "总分 {} / {}；{} 个错误，{} 个警告；写出 {} 个文件；用时 {:.2} 秒（{}）。",
+        "总分 {} / {}；{} 个错误，{} 个警告；写出 {} 个文件（{} 个内容未变）；用时 {:.2} 秒（{}）。",
         display(built.record.total),
         display(built.checked.scores.max),
         s.errors,
         s.warnings,
-        built.documents.len(),
+        written,
+        built.documents.len() - written,
         elapsed.as_secs_f64(),
         built.timings.render()
     );

@@ -198,7 +198,7 @@ impl Session {
             let t = Instant::now();
             let draft = options.draft && has_errors;
             let rendered = self.render_documents(&checked, draft, &mut timings);
-            let mut t = timings.add("排版", t);
+            let t = timings.add("排版", t);
             match rendered {
                 Ok(docs) => {
                     for doc in docs {
@@ -212,11 +212,10 @@ impl Session {
                         });
                         documents.push((doc.kind, path, outcome));
                     }
-                    t = timings.add("写出", t);
+                    timings.add("写出", t);
                 }
                 Err(problems) => render_problems = problems,
             }
-            let _ = t;
         }
 
         let t = Instant::now();
