@@ -75,6 +75,19 @@ pub enum Command {
         /// The archive folder (the one holding manifest.json)
         folder: PathBuf,
     },
+    /// Multi-county run: score every county (one folder each, laid out like input/),
+    /// derive the efficacy benchmarks from the best and worst county, rank, render all
+    Province {
+        /// Folder holding one sub-folder per county (campaign.toml, workbooks, evidence/)
+        #[arg(long)]
+        counties: PathBuf,
+        /// Output folder (default: OUTPUT/多县比较)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core)
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -14,5 +14,6 @@ pub mod commands;
 pub mod fsutil;
 pub mod pipeline;
 pub mod project;
+pub mod province;
 pub mod record;
 pub mod watch;

@@ -24,6 +24,17 @@ fn main() -> ExitCode {
         Command::Watch(args) => zhiliang::watch::run(&project, args),
         Command::Archive { to } => commands::archive(&project, to.as_deref()),
         Command::Verify { folder } => commands::verify(folder),
+        Command::Province {
+            counties,
+            out,
+            jobs,
+        } => zhiliang::province::run(
+            &cli.paths.root,
+            counties,
+            &out.clone()
+                .unwrap_or_else(|| project.output.join("多县比较")),
+            *jobs,
+        ),
     };
     match result {
         Ok(code) => code,

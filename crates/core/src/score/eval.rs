@@ -832,6 +832,32 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The actual value x an efficacy part's `value` expression gives for these facts, as
+/// the scoring evaluates it; `None` when a fact is missing or unusable, a denominator is 0,
+/// or a growth rate has a zero base (scored by its special rule, not by a value).
+/// Diagnostics are dropped: the scoring run reports them.
+pub(crate) fn efficacy_value(
+    catalogue: &Catalogue,
+    facts: &Facts,
+    campaign: &Campaign,
+    indicator: u32,
+    value: &Expr,
+) -> Option<Decimal> {
+    let mut ctx = Ctx {
+        catalogue,
+        facts,
+        campaign,
+        indicator,
+        evidence: vec![],
+        sources: vec![],
+        diagnostics: vec![],
+    };
+    match ctx.expr(value) {
+        Val::Num(x) => Some(x),
+        Val::ZeroBase { .. } | Val::Missing(_) => None,
+    }
+}
+
 /// 是/否 as a boolean: `Bool`, or the text 是/否 (a workbook may keep the typed word);
 /// `None` for anything else.
 fn truthy(v: &Value) -> Option<bool> {

@@ -3,6 +3,7 @@
 //! The rule of every indicator is data (see [`rule`]); [`score`] evaluates the 43 rule
 //! trees against the merged facts, exactly (rust_decimal), and explains each result.
 
+pub mod benchmarks;
 mod eval;
 pub(crate) use eval::filter_fits;
 pub mod rule;
@@ -15,6 +16,7 @@ use crate::config::Campaign;
 use crate::diagnostics::Diagnostic;
 use crate::facts::{Facts, Source};
 
+pub use benchmarks::{DerivedBenchmarks, DerivedPart, benchmarks_from_counties, efficacy_values};
 pub use rule::{
     Condition, Counter, Dedupe, Exemption, Expr, Factor, Filter, LevelPoints, PointsRow, Rule,
     Term, Tier, TotalCheck,

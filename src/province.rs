@@ -1,0 +1,650 @@
+//! Multi-county mode (`zhiliang province`): every county of a province scored against the
+//! same 功效系数法 benchmarks, taken from the best and worst county, ranked, and its three
+//! documents rendered — all counties in parallel, with one font store.
+//!
+//! ```text
+//! COUNTIES/<县名>/campaign.toml      one folder per county, laid out like input/
+//! COUNTIES/<县名>/*.xlsx
+//! COUNTIES/<县名>/evidence/<unit>/
+//! OUT/<县名>/申请表.pdf …             the three documents (counties without check errors)
+//! OUT/<县名>/计分结果.json            the county's score sheet
+//! OUT/<县名>/校验结果.json            the county's diagnostics
+//! OUT/排名.txt, OUT/排名.json         ranking, derived benchmarks, counties not read
+//! ```
+//!
+//! Stages: read + check every county ([`Session::check`]), compute each county's efficacy
+//! values, derive the benchmarks from the counties whose check found no errors
+//! ([`zhiliang_core::score::benchmarks_from_counties`]), score every county again with
+//! them, rank, render, write. A county whose folder cannot be read
+//! (no campaign.toml, broken configuration) is reported and left out; the others still
+//! run. A county with check errors is ranked but its documents are not rendered (the rule
+//! of `build`).
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use crate::fsutil::write_atomic;
+use crate::pipeline::{Checked, DIAGNOSTICS_FILE, Session, Timings};
+use crate::project::Project;
+use zhiliang_core::config::{Benchmark, Campaign};
+use zhiliang_core::diagnostics::{Diagnostic, Summary};
+use zhiliang_core::score::{
+    DerivedBenchmarks, Subtotal, benchmarks_from_counties, display, efficacy_values, score,
+};
+use zhiliang_render::{DocKind, DocumentSet, RenderOptions, Renderer};
+
+/// Ranking table (people) and ranking data (programs) in the output folder.
+pub const RANKING_TEXT: &str = "排名.txt";
+pub const RANKING_JSON: &str = "排名.json";
+/// Each county's score sheet in its output folder.
+pub const SCORES_FILE: &str = "计分结果.json";
+
+/// What a province run needs.
+#[derive(Debug, Clone)]
+pub struct ProvinceOptions {
+    /// Project folder with catalogue/, templates/, fonts/ (shared by every county).
+    pub root: PathBuf,
+    /// One folder per county.
+    pub counties: PathBuf,
+    /// Output folder (one sub-folder per county, ranking files at the top).
+    pub out: PathBuf,
+    /// Worker threads (default: one per core).
+    pub jobs: Option<usize>,
+}
+
+/// One county after reading, checking and scoring.
+pub struct County {
+    /// The folder name, used in the ranking and as the output folder.
+    pub name: String,
+    pub session: Session,
+    pub checked: Checked,
+    /// The county's campaign with the province benchmarks (what it was scored with).
+    pub campaign: Campaign,
+    /// Errors found by the check (scoring's own diagnostics excluded): such a county
+    /// takes no part in deriving the benchmarks.
+    pub check_errors: usize,
+    pub values: BTreeMap<String, Option<Decimal>>,
+    /// The diagnostics the last scoring added to `checked.diagnostics` (replaced when
+    /// the county is scored again).
+    score_diagnostics: Vec<Diagnostic>,
+}
+
+/// A county folder that could not be read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub county: String,
+    pub message: String,
+}
+
+/// One line of the ranking.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranked {
+    pub rank: usize,
+    pub county: String,
+    /// The district named in the county's campaign.toml.
+    pub district: String,
+    pub total: Decimal,
+    pub categories: Vec<Subtotal>,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Whether the three documents were rendered and written.
+    pub rendered: bool,
+    /// Written files, relative to the output folder.
+    pub documents: Vec<String>,
+}
+
+/// The outcome of a province run.
+pub struct Province {
+    pub counties: Vec<County>,
+    pub failures: Vec<Failure>,
+    pub benchmarks: DerivedBenchmarks,
+    /// Counties whose values took part in the comparison.
+    pub compared: Vec<String>,
+    /// In rank order.
+    pub ranking: Vec<Ranked>,
+    /// Rendering or writing problems, per county.
+    pub render_problems: Vec<(String, Diagnostic)>,
+    pub timings: Timings,
+    /// Number of PDFs written.
+    pub pdfs: usize,
+    pub out: PathBuf,
+}
+
+#[derive(Serialize)]
+struct RankingFile<'a> {
+    counties: &'a [Ranked],
+    failed: &'a [Failure],
+    compared: &'a [String],
+    benchmarks: &'a DerivedBenchmarks,
+}
+
+/// The folders of `dir` that hold a county (every non-hidden folder), sorted by name.
+pub fn county_folders(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("无法读取县（区）目录 {}", dir.display()))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("无法读取县（区）目录 {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !entry.path().is_dir() {
+            continue;
+        }
+        out.push((name, entry.path()));
+    }
+    out.sort();
+    if out.is_empty() {
+        bail!(
+            "{} 中没有县（区）文件夹：每个县一个文件夹，内有 campaign.toml、填报表和 evidence/",
+            dir.display()
+        );
+    }
+    Ok(out)
+}
+
+/// Read, check and score one county with its own configuration.
+fn read_county(root: &Path, out: &Path, name: &str, dir: &Path) -> Result<County, Failure> {
+    let fail = |message: String| Failure {
+        county: name.to_string(),
+        message,
+    };
+    if !dir.join("campaign.toml").is_file() {
+        return Err(fail(format!(
+            "{} 中没有 campaign.toml（创建配置），该县未参加比较",
+            dir.display()
+        )));
+    }
+    let project = Project::new(root, Some(dir), Some(&out.join(name)));
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut session = Session::open(project)?;
+        let checked = session.check()?;
+        Ok::<_, anyhow::Error>((session, checked))
+    }));
+    let (session, checked) = match run {
+        Ok(Ok(pair)) => pair,
+        Ok(Err(e)) => return Err(fail(format!("{e:#}"))),
+        Err(_) => return Err(fail("读取时发生内部错误，该县未参加比较".to_string())),
+    };
+    let setup = &session.setup;
+    // Scoring is deterministic: scoring again tells which diagnostics `check` got from it.
+    let (_, score_diagnostics) = score(&setup.catalogue, &checked.facts, &setup.campaign);
+    let errors = |ds: &[Diagnostic]| ds.iter().filter(|d| d.is_error()).count();
+    let check_errors = errors(&checked.diagnostics).saturating_sub(errors(&score_diagnostics));
+    let values = efficacy_values(&setup.catalogue, &checked.facts, &setup.campaign);
+    let campaign = setup.campaign.clone();
+    Ok(County {
+        name: name.to_string(),
+        session,
+        checked,
+        campaign,
+        check_errors,
+        values,
+        score_diagnostics,
+    })
+}
+
+/// The whole province run: read, derive, rescore, rank, render, write.
+pub fn run_province(options: &ProvinceOptions) -> Result<Province> {
+    // Typst's layout recurses deeply; rayon's default 2 MiB worker stacks are too small.
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
+    if let Some(jobs) = options.jobs {
+        builder = builder.num_threads(jobs.max(1));
+    }
+    let pool = builder.build().context("无法创建并行线程池")?;
+    pool.install(|| province(options))
+}
+
+fn stage(timings: &mut Timings, name: &str, since: Instant) -> Instant {
+    let now = Instant::now();
+    timings.0.push((name.to_string(), now - since));
+    now
+}
+
+fn province(options: &ProvinceOptions) -> Result<Province> {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let folders = county_folders(&options.counties)?;
+    let results: Vec<Result<County, Failure>> = folders
+        .par_iter()
+        .map(|(name, dir)| read_county(&options.root, &options.out, name, dir))
+        .collect();
+    let mut counties = Vec::new();
+    let mut failures = Vec::new();
+    for r in results {
+        match r {
+            Ok(c) => counties.push(c),
+            Err(f) => failures.push(f),
+        }
+    }
+    let t = stage(&mut timings, "读取+校验", t);
+
+    // Benchmarks from the counties whose check found no errors. The configured benchmarks
+    // (first county by name that configures a key) give the direction and the fallback.
+    let mut configured: BTreeMap<String, Benchmark> = BTreeMap::new();
+    for c in &counties {
+        for (key, b) in &c.campaign.benchmarks {
+            configured.entry(key.clone()).or_insert_with(|| b.clone());
+        }
+    }
+    let compared: Vec<&County> = counties.iter().filter(|c| c.check_errors == 0).collect();
+    let values: Vec<(String, BTreeMap<String, Option<Decimal>>)> = compared
+        .iter()
+        .map(|c| (c.name.clone(), c.values.clone()))
+        .collect();
+    let compared: Vec<String> = compared.iter().map(|c| c.name.clone()).collect();
+    let derived = match counties.first() {
+        Some(c) => benchmarks_from_counties(&c.session.setup.catalogue, &configured, &values),
+        None => DerivedBenchmarks {
+            benchmarks: BTreeMap::new(),
+            parts: vec![],
+            diagnostics: vec![],
+        },
+    };
+    let t = stage(&mut timings, "计算基准", t);
+
+    counties.par_iter_mut().for_each(|c| {
+        c.campaign.benchmarks = derived.benchmarks.clone();
+        c.rescore();
+    });
+    let t = stage(&mut timings, "重新计分", t);
+
+    let mut ranking = rank(&counties);
+    let t = stage(&mut timings, "排名", t);
+
+    // Render every county without errors; one renderer (fonts, Typst library) for all.
+    let renderable: Vec<&County> = counties
+        .iter()
+        .filter(|c| !c.checked.diagnostics.iter().any(Diagnostic::is_error))
+        .collect();
+    let mut render_problems = Vec::new();
+    let mut rendered: Vec<(String, Pdfs)> = Vec::new();
+    let mut t = t;
+    if !renderable.is_empty() {
+        let templates = options.root.join("templates");
+        let fonts = options.root.join("fonts");
+        let renderer = Renderer::new(&templates, &fonts).context("无法加载模板或字体")?;
+        assert_sync(&renderer);
+        t = stage(&mut timings, "加载字体与模板", t);
+        // Document data per county, then every (county, document) pair as one flat
+        // parallel job: no nested parallel loops, so a worker never stacks one Typst
+        // compilation on top of another while it waits.
+        let sets: Vec<Result<DocumentSet, Vec<Diagnostic>>> = renderable
+            .par_iter()
+            .map(|c| document_data(&renderer, c))
+            .collect();
+        t = stage(&mut timings, "文件数据", t);
+        let jobs: Vec<(usize, DocKind, &DocumentSet)> = sets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, set)| set.as_ref().ok().map(|set| (i, set)))
+            .flat_map(|(i, set)| DocKind::ALL.into_iter().map(move |k| (i, k, set)))
+            .collect();
+        let mut docs: Vec<(usize, DocKind, Rendered)> = jobs
+            .par_iter()
+            .map(|&(i, kind, set)| {
+                let options = RenderOptions::new(renderable[i].campaign.dates.document_date);
+                let pdf = renderer
+                    .render(kind, set.get(kind), &options)
+                    .map(|doc| doc.pdf)
+                    .map_err(|e| e.diagnostics());
+                (i, kind, pdf)
+            })
+            .collect();
+        drop(jobs);
+        for (i, set) in sets.into_iter().enumerate() {
+            let name = renderable[i].name.clone();
+            if let Err(problems) = set {
+                render_problems.extend(problems.into_iter().map(|p| (name.clone(), p)));
+                continue;
+            }
+            let mut pdfs = Vec::new();
+            let mut failed = false;
+            for (_, kind, pdf) in docs.iter_mut().filter(|(j, ..)| *j == i) {
+                match pdf {
+                    Ok(bytes) => pdfs.push((*kind, std::mem::take(bytes))),
+                    Err(problems) => {
+                        failed = true;
+                        render_problems.extend(problems.drain(..).map(|p| (name.clone(), p)));
+                    }
+                }
+            }
+            if !failed {
+                rendered.push((name, pdfs));
+            }
+        }
+        t = stage(&mut timings, "排版", t);
+    }
+
+    // Write: PDFs, score sheets and diagnostics per county, then the ranking.
+    let writes: Vec<Result<(String, Vec<String>)>> = counties
+        .par_iter()
+        .map(|c| {
+            let dir = options.out.join(&c.name);
+            let mut sheet = serde_json::to_vec_pretty(&c.checked.scores)?;
+            sheet.push(b'\n');
+            write_atomic(&dir.join(SCORES_FILE), &sheet)?;
+            let mut diags = serde_json::to_vec_pretty(&c.checked.diagnostics)?;
+            diags.push(b'\n');
+            write_atomic(&dir.join(DIAGNOSTICS_FILE), &diags)?;
+            let mut written = Vec::new();
+            if let Some((_, docs)) = rendered.iter().find(|(n, _)| *n == c.name) {
+                for (kind, pdf) in docs {
+                    write_atomic(&dir.join(kind.file_name()), pdf)?;
+                    written.push(format!("{}/{}", c.name, kind.file_name()));
+                }
+            }
+            Ok((c.name.clone(), written))
+        })
+        .collect();
+    let mut pdfs = 0;
+    for w in writes {
+        let (name, written) = w?;
+        pdfs += written.len();
+        if let Some(r) = ranking.iter_mut().find(|r| r.county == name) {
+            r.rendered = !written.is_empty();
+            r.documents = written;
+        }
+    }
+    let file = RankingFile {
+        counties: &ranking,
+        failed: &failures,
+        compared: &compared,
+        benchmarks: &derived,
+    };
+    let mut json = serde_json::to_vec_pretty(&file)?;
+    json.push(b'\n');
+    write_atomic(&options.out.join(RANKING_JSON), &json)?;
+    let text = ranking_table(&ranking, &counties, &failures);
+    write_atomic(&options.out.join(RANKING_TEXT), text.as_bytes())?;
+    stage(&mut timings, "写出", t);
+
+    Ok(Province {
+        counties,
+        failures,
+        benchmarks: derived,
+        compared,
+        ranking,
+        render_problems,
+        timings,
+        pdfs,
+        out: options.out.clone(),
+    })
+}
+
+impl County {
+    /// Scores the checked facts again with `self.campaign` (the province benchmarks): the
+    /// scores and scoring diagnostics are replaced, the check's own diagnostics kept.
+    fn rescore(&mut self) {
+        let checked = &mut self.checked;
+        for old in std::mem::take(&mut self.score_diagnostics) {
+            if let Some(i) = checked.diagnostics.iter().position(|d| *d == old) {
+                checked.diagnostics.remove(i);
+            }
+        }
+        let (scores, fresh) = score(
+            &self.session.setup.catalogue,
+            &checked.facts,
+            &self.campaign,
+        );
+        checked.diagnostics.extend(fresh.iter().cloned());
+        zhiliang_core::diagnostics::sort(&mut checked.diagnostics);
+        checked.scores = scores;
+        self.score_diagnostics = fresh;
+    }
+}
+
+/// A county's three PDFs.
+type Pdfs = Vec<(DocKind, Vec<u8>)>;
+/// One rendered PDF, or what went wrong.
+type Rendered = std::result::Result<Vec<u8>, Vec<Diagnostic>>;
+
+/// Renderer is shared by reference across the worker threads.
+fn assert_sync<T: Sync>(_: &T) {}
+
+fn document_data(renderer: &Renderer, c: &County) -> Result<DocumentSet, Vec<Diagnostic>> {
+    let setup = &c.session.setup;
+    let inputs = zhiliang_render::data::Inputs::new(
+        &c.campaign,
+        &setup.roster,
+        &setup.catalogue,
+        &c.checked.facts,
+        &c.checked.scores,
+        &c.checked.evidence,
+        &c.checked.diagnostics,
+    );
+    renderer.build_data(&inputs).map_err(|e| e.diagnostics())
+}
+
+/// By total, highest first; equal totals share a rank (1, 1, 3) and are sorted by name.
+fn rank(counties: &[County]) -> Vec<Ranked> {
+    let mut rows: Vec<Ranked> = counties
+        .iter()
+        .map(|c| {
+            let s = Summary::of(&c.checked.diagnostics);
+            Ranked {
+                rank: 0,
+                county: c.name.clone(),
+                district: c.campaign.district.name.clone(),
+                total: c.checked.scores.total,
+                categories: c.checked.scores.categories.clone(),
+                errors: s.errors,
+                warnings: s.warnings,
+                rendered: false,
+                documents: vec![],
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.county.cmp(&b.county)));
+    for i in 0..rows.len() {
+        rows[i].rank = if i > 0 && rows[i].total == rows[i - 1].total {
+            rows[i - 1].rank
+        } else {
+            i + 1
+        };
+    }
+    rows
+}
+
+/// Display width, CJK characters counting two columns.
+fn width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+fn pad(text: &str, w: usize) -> String {
+    format!("{text}{}", " ".repeat(w.saturating_sub(width(text))))
+}
+
+fn ranking_table(ranking: &[Ranked], counties: &[County], failures: &[Failure]) -> String {
+    let names: Vec<String> = ranking
+        .first()
+        .map(|r| r.categories.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    let max = counties
+        .first()
+        .map(|c| c.checked.scores.max)
+        .unwrap_or_default();
+    let county_w = ranking
+        .iter()
+        .map(|r| width(&r.county))
+        .max()
+        .unwrap_or(0)
+        .max(width("县（区）"))
+        + 2;
+    let mut out = format!(
+        "多县比较排名（{}个县（区），满分{}）\n",
+        ranking.len(),
+        display(max)
+    );
+    out.push_str(&format!(
+        "{}{}{}",
+        pad("名次", 6),
+        pad("县（区）", county_w),
+        pad("总分", 8)
+    ));
+    for n in &names {
+        out.push_str(&pad(n, width(n) + 2));
+    }
+    out.push_str("错误  警告  文件\n");
+    for r in ranking {
+        out.push_str(&format!(
+            "{}{}{}",
+            pad(&r.rank.to_string(), 6),
+            pad(&r.county, county_w),
+            pad(&display(r.total), 8)
+        ));
+        for (i, n) in names.iter().enumerate() {
+            let v = r
+                .categories
+                .get(i)
+                .map(|c| display(c.score))
+                .unwrap_or_default();
+            out.push_str(&pad(&v, width(n) + 2));
+        }
+        let docs = if r.rendered {
+            "已生成".to_string()
+        } else if r.errors > 0 {
+            "有错误，未生成".to_string()
+        } else {
+            "排版失败".to_string()
+        };
+        out.push_str(&format!(
+            "{}{}{docs}\n",
+            pad(&r.errors.to_string(), 6),
+            pad(&r.warnings.to_string(), 6)
+        ));
+    }
+    for f in failures {
+        out.push_str(&format!("未参加排名：{}：{}\n", f.county, f.message));
+    }
+    out
+}
+
+/// `zhiliang province`: run, print the Chinese summary, return the exit status (1 when a
+/// county could not be read, has check errors or failed to render).
+pub fn run(root: &Path, counties: &Path, out: &Path, jobs: Option<usize>) -> Result<ExitCode> {
+    let start = Instant::now();
+    let options = ProvinceOptions {
+        root: root.to_path_buf(),
+        counties: counties.to_path_buf(),
+        out: out.to_path_buf(),
+        jobs,
+    };
+    let p = run_province(&options)?;
+    print!("{}", summary(&p, start.elapsed()));
+    let ok = p.failures.is_empty()
+        && p.render_problems.is_empty()
+        && p.ranking.iter().all(|r| r.errors == 0);
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The summary for people: counties read, benchmarks, ranking, time per stage.
+pub fn summary(p: &Province, elapsed: Duration) -> String {
+    let mut out = String::new();
+    let names: Vec<&str> = p.counties.iter().map(|c| c.name.as_str()).collect();
+    out.push_str(&format!(
+        "读取 {} 个县（区）：{}。\n",
+        names.len(),
+        names.join("、")
+    ));
+    for f in &p.failures {
+        out.push_str(&format!("无法读取 {}：{}\n", f.county, f.message));
+    }
+    let excluded: Vec<&str> = p
+        .counties
+        .iter()
+        .filter(|c| c.check_errors > 0)
+        .map(|c| c.name.as_str())
+        .collect();
+    if !excluded.is_empty() {
+        out.push_str(&format!(
+            "{} 校验有错误，其数值不参加满意值/不允许值的比较。\n",
+            excluded.join("、")
+        ));
+    }
+    out.push_str(&format!(
+        "功效系数法基准（{} 个县参加比较）：\n",
+        p.compared.len()
+    ));
+    for part in &p.benchmarks.parts {
+        let u = &part.unit;
+        let line = match (&part.benchmark, part.derived) {
+            (Some(b), true) => format!(
+                "满意值 {}{u}，不允许值 {}{u}；{}",
+                display(b.satisfactory),
+                display(b.unacceptable),
+                b.source
+            ),
+            (Some(b), false) => format!(
+                "沿用创建配置：满意值 {}{u}，不允许值 {}{u}",
+                display(b.satisfactory),
+                display(b.unacceptable)
+            ),
+            (None, _) => "无基准，本项各县按0分计".to_string(),
+        };
+        out.push_str(&format!(
+            "  指标{} {}〔{}〕：{line}\n",
+            part.indicator, part.label, part.key
+        ));
+    }
+    let kept = p.benchmarks.diagnostics.len();
+    if kept > 0 {
+        out.push_str(&format!(
+            "  其中 {kept} 项无法由多县比较得出（原因见 {RANKING_JSON}）。\n"
+        ));
+    }
+    out.push_str("排名：\n");
+    for r in &p.ranking {
+        let docs = if r.rendered {
+            "已生成三份文件".to_string()
+        } else if r.errors > 0 {
+            format!("{} 个错误，未生成文件", r.errors)
+        } else {
+            "排版失败".to_string()
+        };
+        out.push_str(&format!(
+            "  {:>3}  {}  {} 分  （{}；{} 个警告）\n",
+            r.rank,
+            pad(&r.county, 12),
+            display(r.total),
+            docs,
+            r.warnings
+        ));
+    }
+    for (county, d) in &p.render_problems {
+        out.push_str(&format!("{county}：{d}\n"));
+    }
+    let n = p.counties.len().max(1) as f64;
+    let stages: Vec<String> = p
+        .timings
+        .0
+        .iter()
+        .map(|(s, d)| {
+            format!(
+                "{s} {}（每县 {:.1} ms）",
+                ms(*d),
+                d.as_secs_f64() * 1000.0 / n
+            )
+        })
+        .collect();
+    out.push_str(&format!("用时：{}。\n", stages.join("，")));
+    out.push_str(&format!(
+        "共写出 {} 份PDF，排名见 {}；总用时 {:.2} 秒。\n",
+        p.pdfs,
+        p.out.join(RANKING_TEXT).display(),
+        elapsed.as_secs_f64()
+    ));
+    out
+}
