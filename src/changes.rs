@@ -67,13 +67,17 @@ impl ChangeReport {
                 .collect::<std::collections::BTreeMap<_, _>>()
         };
         let (old_others, new_others) = (others(prev), others(current));
+        // A workbook that became unreadable (or readable again) is already reported as a
+        // submission removed (or added).
+        let is_submission =
+            |p: &String| before.contains_key(p.as_str()) || after.contains_key(p.as_str());
         for (path, hash) in &new_others {
-            if old_others.get(path) != Some(hash) {
+            if old_others.get(path) != Some(hash) && !is_submission(path) {
                 report.other_inputs_changed.push(path.clone());
             }
         }
         for path in old_others.keys() {
-            if !new_others.contains_key(path) {
+            if !new_others.contains_key(path) && !is_submission(path) {
                 report.other_inputs_changed.push(path.clone());
             }
         }

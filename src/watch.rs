@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::cli::BuildArgs;
 use crate::commands::{Progress, report_build};
-use crate::pipeline::{BuildOptions, Built, Session};
+use crate::pipeline::{BuildOptions, Checked, Session};
 use crate::project::Project;
 use zhiliang_core::diagnostics::Code;
 
@@ -115,6 +115,7 @@ pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
                 .join("、")
         );
         build_once(&mut session, args, &changed);
+        println!("{WAITING}");
     }
 }
 
@@ -155,33 +156,33 @@ fn wait_until_stable(paths: &BTreeSet<PathBuf>) {
     }
 }
 
-/// Builds, retrying while a just-changed workbook is unreadable (still being written).
+/// Builds once, after waiting (a few times half a second) while a just-changed workbook is
+/// unreadable — most likely still being copied. Only the check runs while waiting, so the
+/// build record and the change report are written once, against the previous real build.
 fn build_once(session: &mut Session, args: &BuildArgs, changed: &BTreeSet<PathBuf>) {
-    let progress = Progress::new(args.quiet);
-    for attempt in 0..=RETRIES {
-        let start = Instant::now();
-        let result = session.build(BuildOptions { draft: args.draft }, &|s| progress.stage(s));
-        match result {
-            Ok(built) => {
-                if attempt < RETRIES && half_written(&built, session, changed) {
-                    std::thread::sleep(Duration::from_millis(500));
-                    continue;
-                }
-                progress.finish();
-                report_build(session, &built, start.elapsed());
-                return;
+    for _ in 0..RETRIES {
+        match session.check() {
+            Ok(checked) if half_written(&checked, session, changed) => {
+                std::thread::sleep(Duration::from_millis(500));
             }
-            Err(e) => {
-                progress.finish();
-                println!("生成失败：{e:#}");
-                return;
-            }
+            _ => break,
         }
+    }
+    let progress = Progress::new(args.quiet);
+    let start = Instant::now();
+    let result = session.build(BuildOptions { draft: args.draft }, &|s| progress.stage(s));
+    progress.finish();
+    match result {
+        Ok(built) => report_build(session, &built, start.elapsed()),
+        Err(e) => println!("生成失败：{e:#}"),
     }
 }
 
-fn half_written(built: &Built, session: &Session, changed: &BTreeSet<PathBuf>) -> bool {
-    built.checked.diagnostics.iter().any(|d| {
+/// Printed after every build: the office (and the tests) know the report is complete.
+pub const WAITING: &str = "继续监视中，等待下一次变更……";
+
+fn half_written(checked: &Checked, session: &Session, changed: &BTreeSet<PathBuf>) -> bool {
+    checked.diagnostics.iter().any(|d| {
         matches!(d.code, Code::UnreadableFile)
             && d.location
                 .file

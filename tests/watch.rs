@@ -1,36 +1,49 @@
-//! `watch` regenerates the PDFs after a workbook changes, without being restarted.
+//! `watch` regenerates the PDFs after a workbook changes, without being restarted, and
+//! survives a workbook caught half-written.
 
 mod common;
 
 use common::Campaign;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use zhiliang_core::facts::Value;
 
-#[test]
-fn watch_rebuilds_after_a_workbook_is_replaced() {
-    let c = Campaign::example();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhiliang"))
-        .arg("--root")
-        .arg(c.root())
-        .args(["watch", "--quiet"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start watch");
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let wait_for = |needle: &str, rx: &mpsc::Receiver<String>| -> Vec<String> {
+/// A running `zhiliang watch` whose standard output is read line by line.
+struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Watch {
+    fn start(c: &Campaign) -> Watch {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhiliang"))
+            .arg("--root")
+            .arg(c.root())
+            .args(["watch", "--quiet"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start watch");
+        let (tx, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let watch = Watch { child, lines };
+        watch.wait_for("正在监视");
+        watch
+    }
+
+    /// Every line printed until one contains `needle` (panics after two minutes).
+    fn wait_for(&self, needle: &str) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(120);
         let mut seen = Vec::new();
         while Instant::now() < deadline {
-            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
                 let hit = line.contains(needle);
                 seen.push(line);
                 if hit {
@@ -42,8 +55,20 @@ fn watch_rebuilds_after_a_workbook_is_replaced() {
             "watch never printed {needle:?}; printed:\n{}",
             seen.join("\n")
         );
-    };
-    wait_for("正在监视", &rx);
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+#[test]
+fn watch_rebuilds_after_a_workbook_is_replaced() {
+    let c = Campaign::example();
+    let watch = Watch::start(&c);
     let pdf = c.path("output/自评报告.pdf");
     let before = std::fs::read(&pdf).expect("first build wrote the report");
 
@@ -52,18 +77,56 @@ fn watch_rebuilds_after_a_workbook_is_replaced() {
         &c,
         "zhujian.xlsx",
         "prefab_industry_bases",
-        zhiliang_core::facts::Value::Number(1.into()),
+        Value::Number(1.into()),
     );
 
-    let lines = wait_for("指标33得分", &rx);
+    let lines = watch.wait_for("继续监视中");
     let after = std::fs::read(&pdf).unwrap();
-    child.kill().ok();
-    child.wait().ok();
     assert_ne!(before, after, "the self-evaluation report was regenerated");
     assert!(
         lines
             .iter()
             .any(|l| l.contains("更新报送：input/zhujian.xlsx")),
+        "{}",
+        lines.join("\n")
+    );
+}
+
+#[test]
+fn watch_survives_a_half_written_workbook_and_recovers_when_it_is_complete() {
+    let c = Campaign::example();
+    let watch = Watch::start(&c);
+    let corrected = common::changed_workbook(
+        &c,
+        "zhujian.xlsx",
+        "prefab_industry_bases",
+        Value::Number(1.into()),
+    );
+    let path = c.path("input/zhujian.xlsx");
+
+    // The copy stalls half-way: the build reads a truncated zip, reports it, keeps watching.
+    std::fs::write(&path, &corrected[..corrected.len() / 2]).unwrap();
+    let lines = watch.wait_for("继续监视中");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("unreadable-file") && l.contains("zhujian.xlsx")),
+        "{}",
+        lines.join("\n")
+    );
+
+    // The copy completes: the next build is clean and carries the new value.
+    std::fs::write(&path, &corrected).unwrap();
+    let lines = watch.wait_for("继续监视中");
+    assert!(
+        lines.iter().any(|l| l.contains("指标33得分")),
+        "{}",
+        lines.join("\n")
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("已解决") && l.contains("unreadable-file")),
         "{}",
         lines.join("\n")
     );

@@ -79,13 +79,11 @@ fn link_or_copy(from: &Path, to: &Path) {
     copy_dir(from, to);
 }
 
-/// Rewrites one unit's workbook with one scalar fact changed, the way a unit would send a
-/// corrected form.
-pub fn change_fact(c: &Campaign, file: &str, key: &str, value: Value) {
+/// One unit's workbook with one scalar fact changed, as the unit would send it back.
+pub fn changed_workbook(c: &Campaign, file: &str, key: &str, value: Value) -> Vec<u8> {
     let project = Project::new(c.root(), None, None);
     let setup = project.load().expect("setup");
-    let path = c.path(&format!("input/{file}"));
-    let bytes = std::fs::read(&path).unwrap();
+    let bytes = std::fs::read(c.path(&format!("input/{file}"))).unwrap();
     let outcome = zhiliang_workbook::ingest_file(file, &bytes, &setup.catalogue, &setup.roster);
     let mut submission = outcome
         .submissions
@@ -99,13 +97,19 @@ pub fn change_fact(c: &Campaign, file: &str, key: &str, value: Value) {
         .expect("fact present");
     fact.value = value;
     let unit = setup.roster.by_name(&submission.unit).unwrap().clone();
-    let filled = zhiliang_workbook::fill_form(
+    zhiliang_workbook::fill_form(
         &setup.catalogue,
         &setup.roster,
         &setup.campaign,
         &unit,
         &submission,
     )
-    .unwrap();
-    std::fs::write(&path, filled).unwrap();
+    .unwrap()
+}
+
+/// Rewrites one unit's workbook with one scalar fact changed, the way a unit would send a
+/// corrected form.
+pub fn change_fact(c: &Campaign, file: &str, key: &str, value: Value) {
+    let bytes = changed_workbook(c, file, key, value);
+    std::fs::write(c.path(&format!("input/{file}")), bytes).unwrap();
 }
