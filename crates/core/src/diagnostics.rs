@@ -65,11 +65,43 @@ pub enum Code {
     InconsistentTotals,
     // --- rendering ---
     MissingGlyph,
-    TextTooLong,
     TemplateError,
 }
 
 impl Code {
+    /// Every code, in catalogue order (for `zhiliang codes` and the docs).
+    pub const ALL: [Code; 29] = [
+        Code::CatalogueInvalid,
+        Code::ConfigInvalid,
+        Code::MissingBenchmark,
+        Code::UnreadableFile,
+        Code::EncryptedFile,
+        Code::NotASpreadsheet,
+        Code::FileTooLarge,
+        Code::OutdatedForm,
+        Code::UnknownUnit,
+        Code::MissingSubmission,
+        Code::DuplicateSubmission,
+        Code::MissingFact,
+        Code::WrongType,
+        Code::InvalidChoice,
+        Code::OutOfRange,
+        Code::RateAboveHundred,
+        Code::ZeroDenominator,
+        Code::InvalidDate,
+        Code::OutsideWindow,
+        Code::UnknownField,
+        Code::MissingEvidence,
+        Code::EvidenceNotFound,
+        Code::EvidenceUnreferenced,
+        Code::ConflictingValues,
+        Code::DuplicateRecord,
+        Code::NotResponsible,
+        Code::InconsistentTotals,
+        Code::MissingGlyph,
+        Code::TemplateError,
+    ];
+
     /// Kebab-case name, identical to the serialised form.
     pub fn as_str(self) -> &'static str {
         use Code::*;
@@ -102,7 +134,6 @@ impl Code {
             NotResponsible => "not-responsible",
             InconsistentTotals => "inconsistent-totals",
             MissingGlyph => "missing-glyph",
-            TextTooLong => "text-too-long",
             TemplateError => "template-error",
         }
     }
@@ -139,7 +170,6 @@ impl Code {
             NotResponsible => "非责任单位报送",
             InconsistentTotals => "合计数不一致",
             MissingGlyph => "字体缺字",
-            TextTooLong => "文字超长",
             TemplateError => "模板错误",
         }
     }
@@ -384,7 +414,7 @@ mod tests {
     fn codes_serialise_kebab_case() {
         let json = serde_json::to_string(&Code::RateAboveHundred).unwrap();
         assert_eq!(json, "\"rate-above-100\"");
-        for code in [Code::MissingFact, Code::OutsideWindow, Code::EvidenceNotFound] {
+        for code in Code::ALL {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
