@@ -98,7 +98,8 @@ pub struct RenderOptions {
     pub draft: bool,
     /// 成文日期: printed, returned by `datetime.today()`, and the PDF timestamp.
     pub document_date: NaiveDate,
-    /// PDF/A-2b (default). Off only for experiments.
+    /// PDF/A-3b (default), which allows the document's data to travel inside it as an
+    /// attachment. Off only for experiments.
     pub pdf_a: bool,
 }
 
@@ -352,7 +353,7 @@ impl Renderer {
         let datetime = Datetime::from_ymd_hms(d.year(), d.month() as u8, d.day() as u8, 0, 0, 0)
             .expect("valid date");
         let standards = if options.pdf_a {
-            PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b is a valid standard set")
+            PdfStandards::new(&[PdfStandard::A_3b]).expect("PDF/A-3b is a valid standard set")
         } else {
             PdfStandards::default()
         };

@@ -215,6 +215,48 @@ fn every_font_is_embedded() {
     }
 }
 
+/// Every document carries the data it was rendered from as a PDF/A-3 attachment (relationship
+/// Data), so an archived PDF can be checked by machine years later.
+#[test]
+fn each_pdf_carries_its_data_as_an_attachment() {
+    let ex = example();
+    let set = example_set();
+    for kind in DocKind::ALL {
+        let doc = render(kind, set);
+        let pdf = lopdf::Document::load_mem(&doc.pdf).expect("pdf parses");
+        let mut attached = Vec::new();
+        for (_, obj) in pdf.objects.iter() {
+            let Ok(spec) = obj.as_dict() else { continue };
+            if spec.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Filespec".as_slice()) {
+                continue;
+            }
+            assert_eq!(
+                spec.get(b"AFRelationship").unwrap().as_name().unwrap(),
+                b"Data"
+            );
+            let ef = spec.get(b"EF").unwrap().as_dict().unwrap();
+            let stream = pdf
+                .dereference(ef.get(b"F").unwrap())
+                .unwrap()
+                .1
+                .as_stream()
+                .unwrap();
+            let bytes = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            attached.push(serde_json::from_slice::<serde_json::Value>(&bytes).expect("JSON"));
+        }
+        assert_eq!(attached.len(), 1, "{kind:?}: one attachment");
+        let data = &attached[0];
+        assert_eq!(data["meta"]["district"], "济南市章丘区", "{kind:?}");
+        // The attachment is the data the pages were set from: the total printed is in it.
+        assert!(
+            data.to_string().contains(&display(ex.scores.total)),
+            "{kind:?}"
+        );
+    }
+}
+
 #[test]
 fn identical_inputs_give_identical_bytes() {
     let set = example_set();
@@ -237,8 +279,8 @@ fn identical_inputs_give_identical_bytes() {
     assert!(a.pdf.starts_with(b"%PDF-1.7") || a.pdf.starts_with(b"%PDF-"));
     let s = String::from_utf8_lossy(&a.pdf);
     assert!(
-        s.contains("pdfaid:part") && s.contains("2</pdfaid:part>") || s.contains("<pdfaid:part>2"),
-        "not PDF/A-2"
+        s.contains("pdfaid:part") && s.contains("3</pdfaid:part>") || s.contains("<pdfaid:part>3"),
+        "not PDF/A-3"
     );
 }
 
@@ -384,6 +426,8 @@ fn metadata_is_set() {
     );
 }
 
+/// Not a test of its own: `identical_bytes_across_processes` runs it in two child processes
+/// (`--ignored` keeps it out of normal runs). By hand,
 /// `ZL_DUMP=/tmp/out cargo test --release -p zhiliang-render --test documents dump -- --ignored`
 /// writes the example documents (and a draft) for looking at them.
 #[test]
