@@ -10,10 +10,8 @@ use std::path::Path;
 /// Writes `bytes` to `path` atomically. Skips the write when the file already holds
 /// exactly these bytes (keeps mtimes stable for watchers and printers), and says so.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
-    if let Ok(existing) = std::fs::read(path) {
-        if existing == bytes {
-            return Ok(WriteOutcome::Unchanged);
-        }
+    if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
+        return Ok(WriteOutcome::Unchanged);
     }
     let dir = path
         .parent()

@@ -97,11 +97,9 @@ pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
         let touches = |dir: &Path| changed.iter().any(|p| p.starts_with(dir));
         let config_changed = project.config_files().iter().any(|f| changed.contains(f))
             || project.catalogue_file.parent().is_some_and(touches);
-        if config_changed {
-            if let Err(e) = session.reload_setup() {
-                println!("配置文件有误，暂不重新生成：{e:#}");
-                continue;
-            }
+        if config_changed && let Err(e) = session.reload_setup() {
+            println!("配置文件有误，暂不重新生成：{e:#}");
+            continue;
         }
         if touches(&project.fonts) {
             session.reset_renderer();
