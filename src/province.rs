@@ -110,6 +110,8 @@ pub struct Province {
     pub ranking: Vec<Ranked>,
     /// Rendering or writing problems, per county.
     pub render_problems: Vec<(String, Diagnostic)>,
+    /// Counties not rendered now whose output folder still holds PDFs of an earlier run.
+    pub stale: Vec<String>,
     pub timings: Timings,
     /// Number of PDFs written.
     pub pdfs: usize,
@@ -256,72 +258,8 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
     let mut ranking = rank(&counties);
     let t = stage(&mut timings, "排名", t);
 
-    // Render every county without errors; one renderer (fonts, Typst library) for all.
-    let renderable: Vec<&County> = counties
-        .iter()
-        .filter(|c| !c.checked.diagnostics.iter().any(Diagnostic::is_error))
-        .collect();
-    let mut render_problems = Vec::new();
-    let mut rendered: Vec<(String, Pdfs)> = Vec::new();
-    let mut t = t;
-    if !renderable.is_empty() {
-        let templates = options.root.join("templates");
-        let fonts = options.root.join("fonts");
-        let renderer = Renderer::new(&templates, &fonts).context("无法加载模板或字体")?;
-        assert_sync(&renderer);
-        t = stage(&mut timings, "加载字体与模板", t);
-        // Document data per county, then every (county, document) pair as one flat
-        // parallel job: no nested parallel loops, so a worker never stacks one Typst
-        // compilation on top of another while it waits.
-        let sets: Vec<Result<DocumentSet, Vec<Diagnostic>>> = renderable
-            .par_iter()
-            .map(|c| document_data(&renderer, c))
-            .collect();
-        t = stage(&mut timings, "文件数据", t);
-        let jobs: Vec<(usize, DocKind, &DocumentSet)> = sets
-            .iter()
-            .enumerate()
-            .filter_map(|(i, set)| set.as_ref().ok().map(|set| (i, set)))
-            .flat_map(|(i, set)| DocKind::ALL.into_iter().map(move |k| (i, k, set)))
-            .collect();
-        let mut docs: Vec<(usize, DocKind, Rendered)> = jobs
-            .par_iter()
-            .map(|&(i, kind, set)| {
-                let options = RenderOptions::new(renderable[i].campaign.dates.document_date);
-                let pdf = renderer
-                    .render(kind, set.get(kind), &options)
-                    .map(|doc| doc.pdf)
-                    .map_err(|e| e.diagnostics());
-                (i, kind, pdf)
-            })
-            .collect();
-        drop(jobs);
-        for (i, set) in sets.into_iter().enumerate() {
-            let name = renderable[i].name.clone();
-            if let Err(problems) = set {
-                render_problems.extend(problems.into_iter().map(|p| (name.clone(), p)));
-                continue;
-            }
-            let mut pdfs = Vec::new();
-            let mut failed = false;
-            for (_, kind, pdf) in docs.iter_mut().filter(|(j, ..)| *j == i) {
-                match pdf {
-                    Ok(bytes) => pdfs.push((*kind, std::mem::take(bytes))),
-                    Err(problems) => {
-                        failed = true;
-                        render_problems.extend(problems.drain(..).map(|p| (name.clone(), p)));
-                    }
-                }
-            }
-            if !failed {
-                rendered.push((name, pdfs));
-            }
-        }
-        t = stage(&mut timings, "排版", t);
-    }
-
-    // Write: PDFs, score sheets and diagnostics per county, then the ranking.
-    let writes: Vec<Result<(String, Vec<String>)>> = counties
+    // Score sheets and diagnostics of every county (rendered or not).
+    let json_writes: Vec<Result<()>> = counties
         .par_iter()
         .map(|c| {
             let dir = options.out.join(&c.name);
@@ -331,25 +269,77 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
             let mut diags = serde_json::to_vec_pretty(&c.checked.diagnostics)?;
             diags.push(b'\n');
             write_atomic(&dir.join(DIAGNOSTICS_FILE), &diags)?;
-            let mut written = Vec::new();
-            if let Some((_, docs)) = rendered.iter().find(|(n, _)| *n == c.name) {
-                for (kind, pdf) in docs {
-                    write_atomic(&dir.join(kind.file_name()), pdf)?;
-                    written.push(format!("{}/{}", c.name, kind.file_name()));
-                }
-            }
-            Ok((c.name.clone(), written))
+            Ok(())
         })
         .collect();
+    json_writes.into_iter().collect::<Result<Vec<()>>>()?;
+    let mut writing = Instant::now() - t;
+    let mut t = Instant::now();
+
+    // Render every county without errors; one renderer (fonts, Typst library) for all.
+    let renderable: Vec<&County> = counties
+        .iter()
+        .filter(|c| !c.checked.diagnostics.iter().any(Diagnostic::is_error))
+        .collect();
+    let mut render_problems = Vec::new();
+    let mut written: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if !renderable.is_empty() {
+        let templates = options.root.join("templates");
+        let fonts = options.root.join("fonts");
+        let renderer = Renderer::new(&templates, &fonts).context("无法加载模板或字体")?;
+        assert_sync(&renderer);
+        stage(&mut timings, "加载字体与模板", t);
+        let (mut data_time, mut render_time) = (Duration::ZERO, Duration::ZERO);
+        // In batches, so that memory stays bounded at province scale: the batch's PDFs
+        // are written and Typst's memo cache is trimmed before the next batch starts.
+        let batch = rayon::current_num_threads().max(1) * 4;
+        for chunk in renderable.chunks(batch) {
+            let (pdfs, problems) = render_batch(&renderer, chunk, &mut data_time, &mut render_time);
+            render_problems.extend(problems);
+            let w = Instant::now();
+            let writes: Vec<Result<(String, Vec<String>)>> = pdfs
+                .par_iter()
+                .map(|(name, docs)| {
+                    let dir = options.out.join(name);
+                    let mut files = Vec::new();
+                    for (kind, pdf) in docs {
+                        write_atomic(&dir.join(kind.file_name()), pdf)?;
+                        files.push(format!("{name}/{}", kind.file_name()));
+                    }
+                    Ok((name.clone(), files))
+                })
+                .collect();
+            for w in writes {
+                let (name, files) = w?;
+                written.insert(name, files);
+            }
+            writing += w.elapsed();
+            Renderer::evict_cache(2);
+        }
+        timings.0.push(("文件数据".to_string(), data_time));
+        timings.0.push(("排版".to_string(), render_time));
+        t = Instant::now();
+    }
+
     let mut pdfs = 0;
-    for w in writes {
-        let (name, written) = w?;
-        pdfs += written.len();
-        if let Some(r) = ranking.iter_mut().find(|r| r.county == name) {
-            r.rendered = !written.is_empty();
-            r.documents = written;
+    for r in ranking.iter_mut() {
+        if let Some(files) = written.remove(&r.county) {
+            pdfs += files.len();
+            r.rendered = !files.is_empty();
+            r.documents = files;
         }
     }
+    // PDFs left from an earlier run in the folder of a county not rendered now.
+    let stale: Vec<String> = ranking
+        .iter()
+        .filter(|r| !r.rendered)
+        .filter(|r| {
+            DocKind::ALL
+                .iter()
+                .any(|k| options.out.join(&r.county).join(k.file_name()).exists())
+        })
+        .map(|r| r.county.clone())
+        .collect();
     let file = RankingFile {
         counties: &ranking,
         failed: &failures,
@@ -361,7 +351,8 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
     write_atomic(&options.out.join(RANKING_JSON), &json)?;
     let text = ranking_table(&ranking, &counties, &failures);
     write_atomic(&options.out.join(RANKING_TEXT), text.as_bytes())?;
-    stage(&mut timings, "写出", t);
+    writing += t.elapsed();
+    timings.0.push(("写出".to_string(), writing));
 
     Ok(Province {
         counties,
@@ -370,6 +361,7 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
         compared,
         ranking,
         render_problems,
+        stale,
         timings,
         pdfs,
         out: options.out.clone(),
@@ -400,11 +392,75 @@ impl County {
 
 /// A county's three PDFs.
 type Pdfs = Vec<(DocKind, Vec<u8>)>;
+/// Problems, each with the county it concerns.
+type Problems = Vec<(String, Diagnostic)>;
 /// One rendered PDF, or what went wrong.
 type Rendered = std::result::Result<Vec<u8>, Vec<Diagnostic>>;
 
 /// Renderer is shared by reference across the worker threads.
 fn assert_sync<T: Sync>(_: &T) {}
+
+/// Renders one batch of counties: their document data, then every (county, document)
+/// pair as one flat parallel job — no nested parallel loops, so a worker never stacks one
+/// Typst compilation on top of another while it waits. Returns the PDFs of the counties
+/// whose three documents all rendered, and the problems of the others.
+fn render_batch(
+    renderer: &Renderer,
+    counties: &[&County],
+    data_time: &mut Duration,
+    render_time: &mut Duration,
+) -> (Vec<(String, Pdfs)>, Problems) {
+    let t = Instant::now();
+    let sets: Vec<Result<DocumentSet, Vec<Diagnostic>>> = counties
+        .par_iter()
+        .map(|c| document_data(renderer, c))
+        .collect();
+    *data_time += t.elapsed();
+    let t = Instant::now();
+    let jobs: Vec<(usize, DocKind, &DocumentSet)> = sets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, set)| set.as_ref().ok().map(|set| (i, set)))
+        .flat_map(|(i, set)| DocKind::ALL.into_iter().map(move |k| (i, k, set)))
+        .collect();
+    let mut docs: Vec<(usize, DocKind, Rendered)> = jobs
+        .par_iter()
+        .map(|&(i, kind, set)| {
+            let options = RenderOptions::new(counties[i].campaign.dates.document_date);
+            let pdf = renderer
+                .render(kind, set.get(kind), &options)
+                .map(|doc| doc.pdf)
+                .map_err(|e| e.diagnostics());
+            (i, kind, pdf)
+        })
+        .collect();
+    drop(jobs);
+    *render_time += t.elapsed();
+    let mut rendered = Vec::new();
+    let mut problems = Vec::new();
+    for (i, set) in sets.into_iter().enumerate() {
+        let name = counties[i].name.clone();
+        if let Err(p) = set {
+            problems.extend(p.into_iter().map(|p| (name.clone(), p)));
+            continue;
+        }
+        let mut pdfs = Vec::new();
+        let mut failed = false;
+        for (_, kind, pdf) in docs.iter_mut().filter(|(j, ..)| *j == i) {
+            match pdf {
+                Ok(bytes) => pdfs.push((*kind, std::mem::take(bytes))),
+                Err(p) => {
+                    failed = true;
+                    problems.extend(p.drain(..).map(|p| (name.clone(), p)));
+                }
+            }
+        }
+        if !failed {
+            rendered.push((name, pdfs));
+        }
+    }
+    (rendered, problems)
+}
 
 fn document_data(renderer: &Renderer, c: &County) -> Result<DocumentSet, Vec<Diagnostic>> {
     let setup = &c.session.setup;
@@ -621,6 +677,12 @@ pub fn summary(p: &Province, elapsed: Duration) -> String {
             display(r.total),
             docs,
             r.warnings
+        ));
+    }
+    if !p.stale.is_empty() {
+        out.push_str(&format!(
+            "注意：{} 本次未生成文件，其输出文件夹中的PDF是此前生成的版本，未反映本次报送的数据。\n",
+            p.stale.join("、")
         ));
     }
     for (county, d) in &p.render_problems {
