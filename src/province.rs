@@ -210,7 +210,12 @@ fn stage(timings: &mut Timings, name: &str, since: Instant) -> Instant {
 fn province(options: &ProvinceOptions) -> Result<Province> {
     let mut timings = Timings::default();
     let t = Instant::now();
-    let folders = county_folders(&options.counties)?;
+    // The output folder may sit inside the counties folder: it is not a county.
+    let out = options.out.canonicalize().ok();
+    let folders: Vec<(String, PathBuf)> = county_folders(&options.counties)?
+        .into_iter()
+        .filter(|(_, dir)| out.is_none() || dir.canonicalize().ok() != out)
+        .collect();
     let results: Vec<Result<County, Failure>> = folders
         .par_iter()
         .map(|(name, dir)| read_county(&options.root, &options.out, name, dir))
