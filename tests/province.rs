@@ -128,6 +128,22 @@ fn counties_are_compared_ranked_and_rendered() {
     assert_eq!(indicator_score(&out, "丙县", 33), Decimal::from(2));
     assert_eq!(indicator_score(&out, "甲县", 33), "1.2".parse().unwrap());
     assert_eq!(indicator_score(&out, "乙县", 33), "1.6".parse().unwrap());
+    // The basis (printed in the 自评报告) names the derived benchmark.
+    let sheet = read_json(&out.join("甲县").join("计分结果.json"));
+    let basis = sheet["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == 33)
+        .unwrap()["basis"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(basis.contains("满意值5个、不允许值1个"), "{basis}");
+    assert!(
+        stdout.contains("排名：") && stdout.contains("用时："),
+        "{stdout}"
+    );
 
     // Ranking: total order, ranks follow the totals, every readable county ranked.
     let rows = ranking["counties"].as_array().unwrap();
