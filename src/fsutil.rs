@@ -73,6 +73,23 @@ pub fn relative(path: &Path, base: &Path) -> String {
         .join("/")
 }
 
+/// Copies the folder `from` (recursively) to `to`, creating folders as needed. Used to
+/// make throw-away copies of a campaign for benchmarks and tests.
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry?;
+        let dest = to.join(entry.path().strip_prefix(from)?);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest)
+                .with_context(|| format!("无法创建目录 {}", dest.display()))?;
+        } else {
+            std::fs::copy(entry.path(), &dest)
+                .with_context(|| format!("无法复制 {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

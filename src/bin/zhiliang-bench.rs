@@ -18,6 +18,7 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use zhiliang::fsutil::copy_tree;
 use zhiliang::pipeline::{BuildOptions, Session};
 use zhiliang::project::Project;
 use zhiliang_render::{DocKind, RenderOptions, Renderer};
@@ -125,7 +126,7 @@ fn main() -> Result<()> {
 
     if let Some(typst) = which("typst") {
         let dir = tempfile::tempdir()?;
-        zhiliang_copy(&project.templates, dir.path())?;
+        copy_tree(&project.templates, dir.path())?;
         let cli = median(runs.min(3), || {
             let t = Instant::now();
             for kind in DocKind::ALL {
@@ -188,25 +189,12 @@ fn which(name: &str) -> Option<PathBuf> {
 
 fn copy_campaign(from: &Path, to: &Path) -> Result<()> {
     for sub in ["catalogue", "templates", "input"] {
-        zhiliang_copy(&from.join(sub), &to.join(sub))?;
+        copy_tree(&from.join(sub), &to.join(sub))?;
     }
     #[cfg(unix)]
     std::os::unix::fs::symlink(from.join("fonts").canonicalize()?, to.join("fonts"))?;
     #[cfg(not(unix))]
-    zhiliang_copy(&from.join("fonts"), &to.join("fonts"))?;
-    Ok(())
-}
-
-fn zhiliang_copy(from: &Path, to: &Path) -> Result<()> {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry?;
-        let dest = to.join(entry.path().strip_prefix(from)?);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest)?;
-        } else {
-            std::fs::copy(entry.path(), &dest)?;
-        }
-    }
+    copy_tree(&from.join("fonts"), &to.join("fonts"))?;
     Ok(())
 }
 

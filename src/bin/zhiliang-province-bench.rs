@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use zhiliang::fsutil::copy_tree;
 use zhiliang::project::Project;
 use zhiliang::province::{ProvinceOptions, run_province};
 use zhiliang_core::facts::Value;
@@ -190,7 +191,7 @@ fn generate(root: &Path, counties: &Path, n: usize) -> Result<()> {
     }
     for i in 0..n {
         let dir = counties.join(format!("县{:03}", i + 1));
-        copy_dir(&input.join("evidence"), &dir.join("evidence"))?;
+        copy_tree(&input.join("evidence"), &dir.join("evidence"))?;
         std::fs::copy(input.join("campaign.toml"), dir.join("campaign.toml"))?;
         for (name, bytes, submission, options) in &workbooks {
             let varied = submission.as_ref().and_then(|s| {
@@ -240,17 +241,4 @@ fn vary(x: Decimal, county: usize, fact: usize) -> Decimal {
     } else {
         v.round_dp(2)
     }
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry?;
-        let dest = to.join(entry.path().strip_prefix(from)?);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest)?;
-        } else {
-            std::fs::copy(entry.path(), &dest)?;
-        }
-    }
-    Ok(())
 }

@@ -57,16 +57,7 @@ pub fn stderr(out: &Output) -> String {
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk");
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    zhiliang::fsutil::copy_tree(from, to).expect("copy");
 }
 
 fn link_or_copy(from: &Path, to: &Path) {
