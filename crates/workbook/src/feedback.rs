@@ -131,10 +131,6 @@ pub fn write_feedback_folder(
     roster: &Roster,
     diagnostics: &[Diagnostic],
 ) -> Result<Vec<PathBuf>, FormError> {
-    std::fs::create_dir_all(dir).map_err(|source| FormError::Io {
-        path: dir.display().to_string(),
-        source,
-    })?;
     let mut written = Vec::new();
     for unit in &roster.units {
         if !diagnostics.iter().any(|d| {

@@ -266,10 +266,6 @@ pub fn write_forms(
     roster: &Roster,
     campaign: &Campaign,
 ) -> Result<Vec<PathBuf>, FormError> {
-    std::fs::create_dir_all(dir).map_err(|source| FormError::Io {
-        path: dir.display().to_string(),
-        source,
-    })?;
     let mut written = Vec::new();
     for unit in &roster.units {
         let bytes = write_form(catalogue, roster, campaign, unit)?;
@@ -1052,7 +1048,8 @@ fn write_narratives(
     Ok(())
 }
 
-/// Writes a workbook as a temporary file beside `path`, then renames it over `path`: a unit
+/// Writes a workbook (creating its folder) as a temporary file beside `path`, then renames it
+/// over `path`: a unit
 /// (or a printer) never sees half a file, and an interrupted run keeps the previous one.
 pub(crate) fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormError> {
     let io = |source| FormError::Io {

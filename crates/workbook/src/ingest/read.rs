@@ -8,7 +8,7 @@
 //! `<dimension>` nor a far-away cell makes us allocate a dense range. calamine calls are
 //! wrapped in `catch_unwind` as a last resort.
 
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx, XlsxError};
+use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx, XlsxError};
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -433,8 +433,8 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
             };
             let (cell, style) = next;
             let (row, col) = cell.get_position();
-            let raw = from_data_ref(
-                cell.get_value(),
+            let raw = from_data(
+                &Data::from(cell.get_value().clone()),
                 percent.get(style).copied().unwrap_or(false),
             );
             let Some(raw) = raw else { continue };
@@ -457,41 +457,16 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
     Ok(book)
 }
 
-fn from_data_ref(v: &DataRef<'_>, percent: bool) -> Option<Raw> {
-    Some(match v {
-        DataRef::Empty => return None,
-        DataRef::Int(i) => Raw::Number {
-            value: *i as f64,
-            percent,
-        },
-        DataRef::Float(f) => Raw::Number { value: *f, percent },
-        DataRef::String(s) => text(s)?,
-        DataRef::SharedString(s) => text(s)?,
-        DataRef::Bool(b) => Raw::Bool(*b),
-        DataRef::DateTime(dt) => match dt.as_datetime() {
-            Some(d) if dt.is_datetime() => Raw::Date(d),
-            _ => Raw::Number {
-                value: dt.as_f64(),
-                percent: false,
-            },
-        },
-        DataRef::DateTimeIso(s) => iso(s),
-        DataRef::DurationIso(s) => text(s)?,
-        DataRef::Error(e) => Raw::Error(format!("{e}")),
-    })
-}
-
-fn from_data(v: &Data) -> Option<Raw> {
+/// One calamine cell as a [`Raw`] value; `percent` says the cell's number format is a
+/// percentage (only the streaming xlsx reader can tell).
+fn from_data(v: &Data, percent: bool) -> Option<Raw> {
     Some(match v {
         Data::Empty => return None,
         Data::Int(i) => Raw::Number {
             value: *i as f64,
-            percent: false,
+            percent,
         },
-        Data::Float(f) => Raw::Number {
-            value: *f,
-            percent: false,
-        },
+        Data::Float(f) => Raw::Number { value: *f, percent },
         Data::String(s) => text(s)?,
         Data::Bool(b) => Raw::Bool(*b),
         Data::DateTime(dt) => match dt.as_datetime() {
@@ -536,7 +511,9 @@ fn sheet_from_range(name: String, range: &calamine::Range<Data>, merges: &[Dimen
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, v) in range.used_cells() {
         let (row, col) = (r0 + r as u32, c0 + c as u32);
-        let Some(raw) = from_data(v) else { continue };
+        let Some(raw) = from_data(v, false) else {
+            continue;
+        };
         if row >= limits::MAX_ROWS || col >= limits::MAX_COLS {
             if sheet.beyond_limits.is_none() {
                 sheet.beyond_limits = Some((row, col));
