@@ -1056,6 +1056,9 @@ pub(crate) fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormErr
         path: path.display().to_string(),
         source,
     };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
