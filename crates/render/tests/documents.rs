@@ -448,22 +448,13 @@ fn dump() {
         .render(DocKind::Application, set.get(DocKind::Application), &o)
         .unwrap();
     std::fs::write(dir.join("草稿-申请表.pdf"), &doc.pdf).unwrap();
-    let ex = example();
     let mut c = campaign().clone();
     c.application.summary = "章丘区坚持质量第一、效益优先，健全大质量工作机制。"
         .chars()
         .cycle()
         .take(1000)
         .collect();
-    let inputs = zhiliang_render::Inputs::new(
-        &c,
-        roster(),
-        catalogue(),
-        &ex.facts,
-        &ex.scores,
-        &ex.evidence,
-        &[],
-    );
+    let inputs = example_inputs(&c);
     let set = renderer().build_data(&inputs).unwrap();
     let long = render(DocKind::Application, &set);
     std::fs::write(dir.join("长摘要-申请表.pdf"), &long.pdf).unwrap();
@@ -487,20 +478,11 @@ fn dump() {
 
 #[test]
 fn application_stays_on_two_pages_with_a_1000_character_summary() {
-    let ex = example();
     let mut c = campaign().clone();
     let sentence = "章丘区坚持质量第一、效益优先，健全大质量工作机制，推进质量基础设施一站式服务，开展质量提升专项行动。";
     c.application.summary = sentence.chars().cycle().take(1000).collect();
     c.validate().expect("1000 characters are allowed");
-    let inputs = zhiliang_render::Inputs::new(
-        &c,
-        roster(),
-        catalogue(),
-        &ex.facts,
-        &ex.scores,
-        &ex.evidence,
-        &[],
-    );
+    let inputs = example_inputs(&c);
     let set = renderer().build_data(&inputs).unwrap();
     let doc = render(DocKind::Application, &set);
     assert_eq!(

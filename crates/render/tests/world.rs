@@ -143,16 +143,7 @@ fn edited_wording_and_templates_are_picked_up_by_a_long_lived_renderer() {
     };
     copy(&repo("templates"), dir.path());
     let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
-    let ex = example();
-    let inputs = zhiliang_render::Inputs::new(
-        campaign(),
-        roster(),
-        catalogue(),
-        &ex.facts,
-        &ex.scores,
-        &ex.evidence,
-        &[],
-    );
+    let inputs = example_inputs(campaign());
     let before = r.build_data(&inputs).unwrap();
     assert!(
         before.self_evaluation["doc_title"]
@@ -218,16 +209,7 @@ fn a_misspelt_wording_variable_names_the_template_and_line() {
     )
     .unwrap();
     let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
-    let ex = example();
-    let inputs = zhiliang_render::Inputs::new(
-        campaign(),
-        roster(),
-        catalogue(),
-        &ex.facts,
-        &ex.scores,
-        &ex.evidence,
-        &[],
-    );
+    let inputs = example_inputs(campaign());
     let err = r.build_data(&inputs).unwrap_err().to_string();
     assert!(
         err.contains("annual/title.j2") && err.contains("第2行"),

@@ -155,6 +155,20 @@ pub fn build(facts: &Facts, scores: &ScoreSheet, evidence: &[EvidenceItem]) -> D
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The example campaign's inputs under another campaign configuration.
+pub fn example_inputs(campaign: &Campaign) -> Inputs<'_> {
+    let ex = example();
+    Inputs::new(
+        campaign,
+        roster(),
+        catalogue(),
+        &ex.facts,
+        &ex.scores,
+        &ex.evidence,
+        &[],
+    )
+}
+
 pub fn example_set() -> &'static DocumentSet {
     static S: OnceLock<DocumentSet> = OnceLock::new();
     S.get_or_init(|| {
