@@ -128,16 +128,8 @@ fn every_fact_of_every_indicator_round_trips() {
     let mut lists_seen = BTreeSet::new();
     for unit in &setup.roster.units {
         let written = full_submission(&setup, &unit.name);
-        let bytes = fill_form(
-            &setup.catalogue,
-            &setup.roster,
-            &setup.campaign,
-            unit,
-            &written,
-        )
-        .unwrap();
         let file = format!("{}.xlsx", unit.id);
-        let out = ingest_file(&file, &bytes, &setup.catalogue, &setup.roster);
+        let out = fill_and_read(&setup, unit, &written, &file);
         assert!(
             out.diagnostics.is_empty(),
             "{}: {:#?}",
@@ -190,15 +182,7 @@ fn example_facts_round_trip_through_the_forms() {
     let setup = Setup::load();
     for written in common::example_facts().submissions {
         let unit = setup.roster.resolve(&written.unit).unwrap();
-        let bytes = fill_form(
-            &setup.catalogue,
-            &setup.roster,
-            &setup.campaign,
-            unit,
-            &written,
-        )
-        .unwrap();
-        let out = ingest_file("x.xlsx", &bytes, &setup.catalogue, &setup.roster);
+        let out = fill_and_read(&setup, unit, &written, "x.xlsx");
         assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
         let mut expected = strip(&written);
         for f in &mut expected.scalars {
@@ -381,4 +365,22 @@ fn the_example_workbooks_score_exactly_like_the_example_facts() {
     }
     // Realistic, not perfect.
     assert!(a.total < a.max);
+}
+
+/// Fills the unit's form with `written` and reads it back as file `name`.
+fn fill_and_read(
+    setup: &Setup,
+    unit: &zhiliang_core::units::Unit,
+    written: &zhiliang_core::facts::Submission,
+    name: &str,
+) -> zhiliang_workbook::ingest::FileOutcome {
+    let bytes = fill_form(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        unit,
+        written,
+    )
+    .unwrap();
+    ingest_file(name, &bytes, &setup.catalogue, &setup.roster)
 }
