@@ -379,6 +379,11 @@ impl County {
     fn rescore(&mut self) {
         let checked = &mut self.checked;
         for old in std::mem::take(&mut self.score_diagnostics) {
+            // The county's own campaign.toml stating another value for an end the rule
+            // fixes stays reported: the rule's value is used in every mode.
+            if old.code == zhiliang_core::diagnostics::Code::BenchmarkFixedByRule {
+                continue;
+            }
             if let Some(i) = checked.diagnostics.iter().position(|d| *d == old) {
                 checked.diagnostics.remove(i);
             }

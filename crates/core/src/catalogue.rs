@@ -299,7 +299,81 @@ impl Catalogue {
         for indicator in &self.indicators {
             self.validate_indicator(indicator, &mut problems);
         }
+        self.validate_identities(&mut problems);
+        self.validate_fixed_ends(&mut problems);
         problems
+    }
+
+    /// Every field that scoring reads from a list's records (its date field, filters, levels,
+    /// points tables, de-duplication, total checks), in catalogue order.
+    pub fn scoring_fields(&self, list: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |f: &str| {
+            if !out.iter().any(|x| x == f) {
+                out.push(f.to_string());
+            }
+        };
+        if let Some(d) = self.list(list).and_then(|l| l.date_field.as_deref()) {
+            add(d);
+        }
+        for i in &self.indicators {
+            for (l, f) in i.rule.record_fields() {
+                if l == list {
+                    add(f);
+                }
+            }
+            if let Some(check) = i.total_check.as_ref().filter(|c| c.records.list == list) {
+                add(&check.field);
+                for f in check.records.field_refs() {
+                    add(f);
+                }
+            }
+        }
+        out
+    }
+
+    /// Two records are duplicates only when every field scoring reads is equal (scoring.md,
+    /// Merging): each list's `identity` must include them all, dates and levels included.
+    fn validate_identities(&self, problems: &mut Vec<String>) {
+        for l in &self.lists {
+            if l.identity.is_empty() {
+                continue; // all fields identify the record
+            }
+            for f in self.scoring_fields(&l.key) {
+                if !l.identity.contains(&f) {
+                    problems.push(format!(
+                        "清单“{}”：计分要读取的字段“{f}”未列入识别字段（identity），只在该字段上不同的两条记录会被误作重复而只计一条",
+                        l.key
+                    ));
+                }
+            }
+        }
+    }
+
+    /// A benchmark end fixed by the 评分方法 needs its words, and one benchmark key used
+    /// by several rules must be fixed the same way everywhere.
+    fn validate_fixed_ends(&self, problems: &mut Vec<String>) {
+        let mut seen: Vec<(&str, Option<&crate::score::FixedEnd>, u32)> = Vec::new();
+        for i in &self.indicators {
+            for (key, fixed) in i.rule.benchmark_parts() {
+                if let Some(f) = fixed
+                    && f.text.trim().is_empty()
+                {
+                    problems.push(format!(
+                        "指标{}：基准“{key}”由评分方法规定的一端缺少说明文字（fixed.text）",
+                        i.id
+                    ));
+                }
+                match seen.iter().find(|(k, ..)| *k == key) {
+                    Some((_, other, id)) if *other != fixed => problems.push(format!(
+                        "指标{}：基准“{key}”由评分方法规定的一端（fixed）与指标{id}中的写法不一致",
+                        i.id
+                    )),
+                    Some(_) => {}
+                    None => seen.push((key, fixed, i.id)),
+                }
+            }
+        }
     }
 
     fn validate_shape(&self, problems: &mut Vec<String>) {

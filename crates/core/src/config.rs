@@ -58,14 +58,12 @@ fn date_or_toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate
 }
 
 impl Dates {
-    /// The rolling window (reference_date − N years, reference_date].
+    /// The rolling window (reference_date − N years, reference_date]. "N years before"
+    /// keeps month and day; from 29 February it lands on 28 February (N years before
+    /// 2024-02-29 is 2023-02-28, so 2023-03-01 is inside 近一年 and 2023-02-28 is not).
     pub fn window_years(&self, years: u32) -> (NaiveDate, NaiveDate) {
         let end = self.reference_date;
-        let start = end
-            .with_year(end.year() - years as i32)
-            // 29 February → 28 February
-            .unwrap_or_else(|| end - chrono::Duration::days(365 * years as i64));
-        (start, end)
+        (years_before(end, years), end)
     }
 
     /// True when `date` lies in (reference_date − N years, reference_date].
@@ -73,6 +71,17 @@ impl Dates {
         let (start, end) = self.window_years(years);
         date > start && date <= end
     }
+}
+
+/// The same month and day N years earlier; 29 February becomes 28 February in a common
+/// year. (`checked_sub_months` keeps the day and clamps it to the month's last day.) An
+/// absurd N that leaves chrono's range gives the earliest date, so the window is unbounded
+/// instead of panicking.
+pub fn years_before(date: NaiveDate, years: u32) -> NaiveDate {
+    years
+        .checked_mul(12)
+        .and_then(|months| date.checked_sub_months(chrono::Months::new(months)))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 /// Particulars of the 申请表 that no unit reports.
@@ -206,6 +215,28 @@ mod tests {
         assert!(dates.in_window(d(2021, 7, 21), 1));
         assert!(dates.in_window(d(2019, 7, 21), 3));
         assert!(!dates.in_window(d(2019, 7, 20), 3));
+    }
+
+    #[test]
+    fn n_years_before_29_february_is_28_february() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(years_before(d(2024, 2, 29), 1), d(2023, 2, 28));
+        assert_eq!(years_before(d(2024, 2, 29), 2), d(2022, 2, 28));
+        assert_eq!(years_before(d(2024, 2, 29), 3), d(2021, 2, 28));
+        assert_eq!(years_before(d(2024, 2, 29), 4), d(2020, 2, 29));
+        assert_eq!(years_before(d(2022, 7, 20), 3), d(2019, 7, 20));
+        assert_eq!(years_before(d(2022, 7, 20), u32::MAX), NaiveDate::MIN);
+        let dates = Dates {
+            evaluation_year: 2024,
+            reference_date: d(2024, 2, 29),
+            document_date: d(2024, 2, 29),
+        };
+        assert!(!dates.in_window(d(2023, 2, 28), 1));
+        assert!(dates.in_window(d(2023, 3, 1), 1));
+        assert!(dates.in_window(d(2024, 2, 29), 1));
+        assert!(!dates.in_window(d(2024, 3, 1), 1));
+        assert!(!dates.in_window(d(2021, 2, 28), 3));
+        assert!(dates.in_window(d(2021, 3, 1), 3));
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub enum Code {
     CatalogueInvalid,
     ConfigInvalid,
     MissingBenchmark,
+    BenchmarkFixedByRule,
     // --- files ---
     UnreadableFile,
     EncryptedFile,
@@ -70,10 +71,11 @@ pub enum Code {
 
 impl Code {
     /// Every code, in catalogue order (for `zhiliang codes` and the docs).
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::CatalogueInvalid,
         Code::ConfigInvalid,
         Code::MissingBenchmark,
+        Code::BenchmarkFixedByRule,
         Code::UnreadableFile,
         Code::EncryptedFile,
         Code::NotASpreadsheet,
@@ -109,6 +111,7 @@ impl Code {
             CatalogueInvalid => "catalogue-invalid",
             ConfigInvalid => "config-invalid",
             MissingBenchmark => "missing-benchmark",
+            BenchmarkFixedByRule => "benchmark-fixed-by-rule",
             UnreadableFile => "unreadable-file",
             EncryptedFile => "encrypted-file",
             NotASpreadsheet => "not-a-spreadsheet",
@@ -145,6 +148,7 @@ impl Code {
             CatalogueInvalid => "任务分解表数据有误",
             ConfigInvalid => "创建配置有误",
             MissingBenchmark => "缺少功效系数法的满意值或不允许值",
+            BenchmarkFixedByRule => "配置的基准与评分方法规定值不一致",
             UnreadableFile => "文件无法读取",
             EncryptedFile => "文件已加密",
             NotASpreadsheet => "不是电子表格文件",
@@ -179,7 +183,7 @@ impl Code {
         use Code::*;
         match self {
             OutsideWindow | DuplicateRecord | NotResponsible | InconsistentTotals
-            | EvidenceUnreferenced | UnknownField => Severity::Warning,
+            | EvidenceUnreferenced | UnknownField | BenchmarkFixedByRule => Severity::Warning,
             _ => Severity::Error,
         }
     }

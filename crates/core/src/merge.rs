@@ -1,7 +1,9 @@
 //! Merging the submissions of several units into one set of facts (scoring.md, "Merging").
 //!
-//! - Lists are concatenated; a record equal to an earlier one in its identity fields is
-//!   dropped with a `duplicate-record` warning naming both sources.
+//! - Lists are concatenated; a record equal to an earlier one in its identity fields (every
+//!   field scoring reads, dates and levels included) is dropped with a `duplicate-record`
+//!   warning naming both sources. "Earlier" is a canonical order (roster, file, sheet, cell),
+//!   so the result never depends on the order units or rows arrive in.
 //! - `merge = "sum"` scalars (26's counts) are summed over units; rates add numerators and
 //!   denominators.
 //! - A single-valued scalar that arrives with two different values is a
@@ -10,10 +12,11 @@
 //! - Narratives are collected per indicator, in roster order.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
-use crate::catalogue::{Catalogue, MergePolicy};
-use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::facts::{Facts, MergedFact, Record, ScalarFact, Submission, Value};
+use crate::catalogue::{Catalogue, FieldKind, MergePolicy};
+use crate::diagnostics::{Code, Diagnostic, Location, cell_order};
+use crate::facts::{Facts, MergedFact, Record, ScalarFact, Source, Submission, Value};
 use crate::units::Roster;
 
 pub fn merge(
@@ -24,18 +27,44 @@ pub fn merge(
     let mut diagnostics = Vec::new();
     let mut facts = Facts::default();
 
-    // Roster order first, then any unit the roster does not know (kept, not dropped:
-    // `check` reports unknown units).
-    let mut ordered: Vec<&Submission> = submissions.iter().collect();
+    // One canonical order, whatever order the units and rows came in: roster order first,
+    // then any unit the roster does not know (kept, not dropped: `check` reports unknown
+    // units); within a unit by file, sheet and cell (row-major), then by content. The
+    // merged facts, the cell a duplicate is kept from and every warning therefore do not
+    // depend on the order of units or rows (scoring.md, Merging).
     let rank =
         |s: &Submission| roster.units.iter().position(|u| u.name == s.unit).unwrap_or(usize::MAX);
-    ordered.sort_by_key(|s| rank(s));
+    let mut ordered: Vec<&Submission> = submissions.iter().collect();
+    ordered.sort_by(|a, b| (rank(a), &a.unit, &a.file).cmp(&(rank(b), &b.unit, &b.file)));
+
+    let mut scalars: Vec<(usize, &Submission, &ScalarFact)> = Vec::new();
+    let mut records: Vec<(usize, &Submission, &Record)> = Vec::new();
+    for (i, sub) in ordered.iter().enumerate() {
+        scalars.extend(sub.scalars.iter().map(|f| (i, *sub, f)));
+        records.extend(sub.records.iter().map(|r| (i, *sub, r)));
+    }
+    scalars.sort_by(|(i, _, a), (j, _, b)| {
+        (i, cell_key(&a.source), &a.key, &a.value, &a.evidence).cmp(&(
+            j,
+            cell_key(&b.source),
+            &b.key,
+            &b.value,
+            &b.evidence,
+        ))
+    });
+    records.sort_by(|(i, _, a), (j, _, b)| {
+        (i, cell_key(&a.source), &a.list, &a.fields, &a.evidence).cmp(&(
+            j,
+            cell_key(&b.source),
+            &b.list,
+            &b.fields,
+            &b.evidence,
+        ))
+    });
 
     let mut by_key: BTreeMap<&str, Vec<&ScalarFact>> = BTreeMap::new();
-    for sub in &ordered {
-        for fact in &sub.scalars {
-            by_key.entry(fact.key.as_str()).or_default().push(fact);
-        }
+    for (_, _, fact) in &scalars {
+        by_key.entry(fact.key.as_str()).or_default().push(fact);
     }
     for (key, reports) in by_key {
         let policy = catalogue.fact(key).map(|f| f.merge).unwrap_or_default();
@@ -58,15 +87,19 @@ pub fn merge(
         }
     }
 
-    for sub in &ordered {
-        for record in &sub.records {
-            let list = facts.lists.entry(record.list.clone()).or_default();
-            let identity = identity_of(catalogue, record);
-            match list.iter().find(|r| identity_of(catalogue, r) == identity) {
-                Some(first) => diagnostics.push(duplicate(catalogue, first, record)),
-                None => list.push(record.clone()),
+    // (list, identity) → index of the kept record in its list.
+    let mut kept: BTreeMap<(&str, Identity), usize> = BTreeMap::new();
+    for (_, _, record) in &records {
+        let list = facts.lists.entry(record.list.clone()).or_default();
+        match kept.entry((record.list.as_str(), identity_of(catalogue, record))) {
+            Entry::Occupied(at) => diagnostics.push(duplicate(catalogue, &list[*at.get()], record)),
+            Entry::Vacant(slot) => {
+                slot.insert(list.len());
+                list.push((*record).clone());
             }
         }
+    }
+    for sub in &ordered {
         for (id, text) in &sub.narratives {
             if !text.trim().is_empty() {
                 facts.narratives.entry(*id).or_default().push((sub.unit.clone(), text.clone()));
@@ -76,21 +109,43 @@ pub fn merge(
     (facts, diagnostics)
 }
 
-/// The values of a record's identity fields (all fields when the list declares none).
-fn identity_of(catalogue: &Catalogue, record: &Record) -> (String, Vec<Option<Value>>) {
-    let fields: Vec<String> = match catalogue.list(&record.list) {
+/// Row-major position of a cell within its unit: file, sheet, (row, column), the text.
+fn cell_key(s: &Source) -> (&str, &str, (u32, u32), &str) {
+    (&s.file, &s.sheet, cell_order(&s.cell), &s.cell)
+}
+
+/// The values of every field that identifies a record: the list's identity fields, which
+/// the catalogue guarantees include every field scoring reads (all fields when the list
+/// declares none).
+type Identity = Vec<Option<Value>>;
+
+fn identity_of(catalogue: &Catalogue, record: &Record) -> Identity {
+    let def = catalogue.list(&record.list);
+    let fields: Vec<String> = match def {
         Some(l) if !l.identity.is_empty() => l.identity.clone(),
         _ => record.fields.keys().cloned().collect(),
     };
-    let values = fields.iter().map(|f| record.get(f).cloned().map(normalise)).collect();
-    (record.list.clone(), values)
+    fields
+        .iter()
+        .map(|f| {
+            let kind = def.and_then(|l| l.fields.iter().find(|d| &d.key == f)).map(|d| d.kind);
+            normalise(record.get(f).cloned(), kind)
+        })
+        .collect()
 }
 
-/// Texts compare without surrounding blanks.
-fn normalise(v: Value) -> Value {
-    match v {
-        Value::Text(t) => Value::Text(t.trim().to_string()),
-        other => other,
+/// Texts compare without surrounding blanks; a yes/no field compares as scoring reads it
+/// (是/否 typed as text, and a blank counts as 否).
+fn normalise(v: Option<Value>, kind: Option<FieldKind>) -> Option<Value> {
+    match (v, kind) {
+        (None, Some(FieldKind::Bool)) => Some(Value::Bool(false)),
+        (Some(Value::Text(t)), Some(FieldKind::Bool)) => match t.trim() {
+            "是" | "有" => Some(Value::Bool(true)),
+            "否" | "无" | "没有" => Some(Value::Bool(false)),
+            other => Some(Value::Text(other.to_string())),
+        },
+        (Some(Value::Text(t)), _) => Some(Value::Text(t.trim().to_string())),
+        (other, _) => other,
     }
 }
 
@@ -103,6 +158,7 @@ fn duplicate(catalogue: &Catalogue, first: &Record, again: &Record) -> Diagnosti
         .unwrap_or_default()
         .iter()
         .filter_map(|f| again.get(f))
+        .filter(|v| !matches!(v, Value::Bool(_)))
         .map(|v| v.to_string())
         .collect();
     Diagnostic::new(
@@ -150,9 +206,8 @@ fn single(
             format!("{key}：没有报送值"),
         )));
     };
-    if let Some(other) =
-        reports.iter().find(|r| normalise(r.value.clone()) != normalise(first.value.clone()))
-    {
+    let text = |v: &Value| normalise(Some(v.clone()), None);
+    if let Some(other) = reports.iter().find(|r| text(&r.value) != text(&first.value)) {
         let label = catalogue.fact(key).map(|f| f.label.clone()).unwrap_or_else(|| key.to_string());
         return Err(Box::new(Diagnostic::new(
             Code::ConflictingValues,

@@ -54,8 +54,15 @@ fn example_facts_merge_cleanly_and_score_to_the_expected_total() {
     assert!(i9.evidence.contains(&"2022年度部门预算批复-市场监管.pdf".to_string()));
     assert!(i9.sources.iter().any(|s| s.unit == "区发改局"));
     assert_eq!(sheet.indicators.len(), 43);
-    assert_eq!(sheet.total, dec("87.069"));
+    // The total is the sum of the official scores (each rounded half up to 0.01): 36's
+    // exact 2.565 (1.335 + 1.23) is officially 2.57. The exact values add up to 87.069.
+    assert_eq!(sheet.total, dec("87.07"));
     assert_eq!(sheet.total, sheet.indicators.iter().map(|s| s.score).sum::<Decimal>());
+    assert_eq!(sheet.indicators.iter().map(|s| s.exact).sum::<Decimal>(), dec("87.069"));
+    assert_eq!(
+        (sheet.indicators[35].score, sheet.indicators[35].exact),
+        (dec("2.57"), dec("2.565"))
+    );
     let categories: Vec<Decimal> = sheet.categories.iter().map(|c| c.score).collect();
-    assert_eq!(categories, [dec("11"), dec("13.18"), dec("24.27"), dec("38.619")]);
+    assert_eq!(categories, [dec("11"), dec("13.18"), dec("24.27"), dec("38.62")]);
 }

@@ -518,7 +518,9 @@ impl<'a> Checker<'a> {
 
     /// A fact a lead unit must report but left blank. A single-valued fact (gdp) needs one
     /// value: it is asked of the first lead unit the seed names, and only when nobody
-    /// reported it. A per-unit part (summed facts) is asked of every lead unit.
+    /// reported it. A per-unit part (summed facts) is asked of every lead unit, and of every
+    /// member unit when the indicator belongs to all of them (26); 0 is an answer, a blank
+    /// is an error even with a note.
     fn missing_facts(&mut self) {
         let subs = &self.report.submissions;
         for def in &self.catalogue.facts {
@@ -545,10 +547,18 @@ impl<'a> Checker<'a> {
                     let Some(first) = leads.first() else { continue };
                     subs.iter().filter(|s| s.unit == first.name).collect()
                 }
-                MergePolicy::Sum => subs
-                    .iter()
-                    .filter(|s| leads.iter().any(|u| u.name == s.unit) && !has(s))
-                    .collect(),
+                // Each unit's own part: every lead unit answers, and every member unit when
+                // the indicator is every member's (26). A blank is not a zero.
+                MergePolicy::Sum => {
+                    let everyone = inds.iter().any(|i| i.open_to_all());
+                    subs.iter()
+                        .filter(|s| {
+                            let member = self.roster.by_name(&s.unit).is_some();
+                            (leads.iter().any(|u| u.name == s.unit) || everyone && member)
+                                && !has(s)
+                        })
+                        .collect()
+                }
             };
             for s in targets {
                 if self.rejected(&s.file, &def.key, None) {
@@ -589,8 +599,26 @@ impl<'a> Checker<'a> {
                 let loc = loc
                     .with_indicator(inds.first().map(|i| i.id).unwrap_or(0))
                     .with_fact(&def.key);
+                let note = row.and_then(|r| r.note.as_deref());
+                // A per-unit count must be answered: 0 is an answer, a blank is not (26's
+                // counts are summed over units; a note does not replace the number).
+                if def.merge == MergePolicy::Sum {
+                    let noted = note
+                        .map(|n| format!("（本单位在备注中说明：“{n}”）"))
+                        .unwrap_or_default();
+                    self.out.push(Diagnostic::new(
+                        Code::MissingFact,
+                        loc,
+                        format!(
+                            "指标{}需要各单位分别填报的‘{}’未填写{noted}；请填写本单位{period}的数量后重新报送，没有的请填0，不能留空。",
+                            ids(&inds),
+                            def.label
+                        ),
+                    ));
+                    continue;
+                }
                 // A blank explained in 备注 (本年度无此项工作) is shown, not an error.
-                if let Some(note) = row.and_then(|r| r.note.as_deref()) {
+                if let Some(note) = note {
                     self.out.push(
                         Diagnostic::new(
                             Code::MissingFact,

@@ -186,6 +186,58 @@ fn a_blank_explained_in_the_note_is_only_shown() {
 }
 
 #[test]
+fn a_blank_count_of_26_is_missing_even_with_a_note_and_zero_is_an_answer() {
+    // 26 belongs to every member unit: each answers its own two counts.
+    let options = FillOptions {
+        notes: [(
+            "violations_handled".to_string(),
+            "本单位无此项工作".to_string(),
+        )]
+        .into(),
+        ..Default::default()
+    };
+    let r = run_owned(zhujian(
+        |s| s.scalars.retain(|f| f.key != "violations_handled"),
+        options,
+    ));
+    let d = only(&r, Code::MissingFact);
+    assert_eq!(
+        cell(d),
+        (
+            "数据填报",
+            format!("H{}", row("violations_handled")).as_str()
+        )
+    );
+    assert_eq!(d.location.fact.as_deref(), Some("violations_handled"));
+    assert_eq!(d.location.indicator, Some(26));
+    assert!(d.is_error(), "a note does not replace the number");
+    assert!(d.message.contains("没有的请填0，不能留空"), "{}", d.message);
+    assert!(d.message.contains("本单位无此项工作"), "{}", d.message);
+
+    // 0 and 0 is an answer: nothing missing.
+    let r = run_owned(zhujian(
+        |s| {
+            for key in ["violations_found", "violations_handled"] {
+                fact(s, key).value = Value::Number(Decimal::ZERO);
+            }
+        },
+        FillOptions::default(),
+    ));
+    assert!(of(&r.diags, Code::MissingFact).is_empty(), "{:#?}", r.diags);
+
+    // A unit that does not lead 26 (区统计局) is asked too: 26 is every member's.
+    let b = FormBuilder::new("区统计局").scalar("gdp", Cell::Number(1217.8));
+    let r = run(&[("tongji.xlsx", b.build())]);
+    let missing: Vec<&str> = of(&r.diags, Code::MissingFact)
+        .iter()
+        .filter(|d| d.location.unit.as_deref() == Some("区统计局"))
+        .filter_map(|d| d.location.fact.as_deref())
+        .filter(|f| f.starts_with("violations"))
+        .collect();
+    assert_eq!(missing, ["violations_found", "violations_handled"]);
+}
+
+#[test]
 fn wrong_type_points_at_the_cell_and_quotes_the_value() {
     let options = FillOptions {
         raw_values: [("prefab_industry_bases".to_string(), "约3个".to_string())].into(),

@@ -9,8 +9,10 @@
 //! - Direction: taken from the configured benchmark (satisfactory < unacceptable means
 //!   lower is better, and then the best county is the one with the smallest value);
 //!   higher is better when nothing is configured.
-//! - Ends fixed by the 评分方法 itself are never moved by the comparison: indicator 26's
-//!   不允许值 90% ("90%以下的不得分") and indicator 28's 满意值 1 元/人 (the 1:1 target).
+//! - Ends fixed by the 评分方法 itself (the catalogue's `fixed` on an efficacy rule) are
+//!   never moved by the comparison: indicator 26's 不允许值 90% ("90%以下的不得分") and
+//!   indicator 28's 满意值 1 元/人 (the 1:1 target). Single-district scoring applies the
+//!   same ends ([`with_fixed_end`]), so the rule's value is used in every mode.
 //! - When the comparison gives no usable pair — no county has a value, all counties are
 //!   equal (or only one county has a value), or a fixed end lies on the wrong side of the
 //!   compared values — the formula would divide by zero or invert the direction. The part
@@ -27,31 +29,31 @@ use serde::{Deserialize, Serialize};
 
 use super::display;
 use super::eval::efficacy_value;
-use super::rule::{Expr, Rule};
+use super::rule::{BenchmarkEnd, Expr, FixedEnd, Rule};
 use crate::catalogue::Catalogue;
 use crate::config::{Benchmark, Campaign};
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::facts::Facts;
 
-/// Which end of a benchmark the 评分方法 fixes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
-    Satisfactory,
-    Unacceptable,
-}
-
-/// Benchmark ends fixed by the rule text of 附件2 (scoring.md's rule table), with the words
-/// that fix them.
-const FIXED_BY_RULE: [(&str, End, i64, u32, &str); 2] = [
-    ("26.rate", End::Unacceptable, 90, 0, "评分方法规定的90%"),
-    ("28.per_capita", End::Satisfactory, 1, 0, "评分方法规定的1:1目标（1元/人）"),
-];
-
-fn fixed_end(key: &str) -> Option<(End, Decimal, &'static str)> {
-    FIXED_BY_RULE
-        .iter()
-        .find(|(k, ..)| *k == key)
-        .map(|(_, end, num, scale, words)| (*end, Decimal::new(*num, *scale), *words))
+/// The benchmark an efficacy part is scored with: the configured one, with the end its
+/// 评分方法 fixes (catalogue `fixed`) put in place. The second value is the configured
+/// value of that end when it differs from the rule's (the caller warns, naming both).
+pub fn with_fixed_end(
+    configured: &Benchmark,
+    fixed: Option<&FixedEnd>,
+) -> (Benchmark, Option<Decimal>) {
+    let mut b = configured.clone();
+    let Some(f) = fixed else { return (b, None) };
+    let end = match f.end {
+        BenchmarkEnd::Satisfactory => &mut b.satisfactory,
+        BenchmarkEnd::Unacceptable => &mut b.unacceptable,
+    };
+    if *end == f.value {
+        return (b, None);
+    }
+    let stated = *end;
+    *end = f.value;
+    (b, Some(stated))
 }
 
 /// One efficacy part of the catalogue.
@@ -61,16 +63,24 @@ struct Part<'c> {
     label: &'c str,
     unit: &'c str,
     value: &'c Expr,
+    fixed: Option<&'c FixedEnd>,
 }
 
 /// Every efficacy part, in catalogue order; a key used twice is listed once (its first use).
 fn parts(catalogue: &Catalogue) -> Vec<Part<'_>> {
     fn walk<'c>(indicator: u32, rule: &'c Rule, out: &mut Vec<Part<'c>>) {
         match rule {
-            Rule::Efficacy { label, value, benchmark, unit, .. }
+            Rule::Efficacy { label, value, benchmark, unit, fixed, .. }
                 if !out.iter().any(|p| p.key == benchmark) =>
             {
-                out.push(Part { indicator, key: benchmark, label, unit, value });
+                out.push(Part {
+                    indicator,
+                    key: benchmark,
+                    label,
+                    unit,
+                    value,
+                    fixed: fixed.as_ref(),
+                });
             }
             Rule::Sum { parts, .. } | Rule::Max { parts, .. } => {
                 for p in parts {
@@ -213,21 +223,20 @@ pub fn benchmarks_from_counties(
             format!("{n}个县")
         };
 
-        // The candidate pair from the comparison, with the fixed end applied.
-        let fixed = fixed_end(part.key);
+        // The candidate pair from the comparison, with the end the rule fixes applied.
         let derived = match (&best, &worst) {
             (Some(b), Some(w)) => {
                 let (mut sat, mut unacc) = (b.value, w.value);
                 let mut sat_from = format!("满意值取{}", b.name());
                 let mut unacc_from = format!("不允许值取{}", w.name());
-                match fixed {
-                    Some((End::Satisfactory, v, words)) => {
-                        sat = v;
-                        sat_from = format!("满意值为{words}");
+                match part.fixed {
+                    Some(f @ FixedEnd { end: BenchmarkEnd::Satisfactory, .. }) => {
+                        sat = f.value;
+                        sat_from = format!("满意值为{}", f.text);
                     }
-                    Some((End::Unacceptable, v, words)) => {
-                        unacc = v;
-                        unacc_from = format!("不允许值为{words}");
+                    Some(f @ FixedEnd { end: BenchmarkEnd::Unacceptable, .. }) => {
+                        unacc = f.value;
+                        unacc_from = format!("不允许值为{}", f.text);
                     }
                     None => {}
                 }
@@ -261,7 +270,10 @@ pub fn benchmarks_from_counties(
             Some(b) => Some(b),
             None => {
                 let location = Location::indicator(part.indicator).with_fact(part.key.to_string());
-                match config {
+                // The configured fallback keeps the rule's end too (scoring warns about a
+                // configuration that states another value).
+                let config = config.map(|c| with_fixed_end(c, part.fixed).0);
+                match config.as_ref() {
                     Some(c) => {
                         out.diagnostics.push(
                             Diagnostic::new(

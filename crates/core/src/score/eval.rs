@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use super::benchmarks::with_fixed_end;
 use super::display;
-use super::rule::{Condition, Counter, Expr, Filter, Rule, TotalCheck, window_name};
-use crate::catalogue::{Catalogue, FieldKind};
+use super::rule::{Condition, Counter, Expr, Filter, FixedEnd, Rule, TotalCheck, window_name};
+use crate::catalogue::{Catalogue, FieldKind, MergePolicy};
 use crate::config::Campaign;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::facts::{Facts, Record, Source, Value};
@@ -93,7 +94,32 @@ impl<'a> Ctx<'a> {
                 let units: Vec<&str> = cells.iter().map(|s| s.unit.as_str()).collect();
                 format!("{label}因{}填报不一致暂不采用", units.join("、"))
             }
+            None if self.summed(key) => format!("没有单位填报{label}"),
             None => format!("未填报{label}"),
+        }
+    }
+
+    /// A fact every unit reports its own part of (`merge = "sum"`, 26's counts).
+    fn summed(&self, key: &str) -> bool {
+        self.catalogue.fact(key).is_some_and(|f| f.merge == MergePolicy::Sum)
+    }
+
+    /// A blank is not a zero (scoring.md, Merging): when no unit reported a summed count at
+    /// all, the indicator scores 0 and the check says why (each unit that left it blank gets
+    /// its own `missing-fact` from the workbook check).
+    fn nobody_reported(&mut self, key: &str) {
+        let label = self.fact_label(key);
+        let unit = self.catalogue.fact(key).map(|f| f.unit.clone()).unwrap_or_default();
+        let d = Diagnostic::new(
+            Code::MissingFact,
+            Location::indicator(self.indicator).with_fact(key.to_string()),
+            format!(
+                "指标{}：没有任何单位填报“{label}”，本项按0分计；该数据须由各单位分别填报（没有的填0{unit}，不能留空），请各单位补填后重新报送",
+                self.indicator
+            ),
+        );
+        if !self.diagnostics.contains(&d) {
+            self.diagnostics.push(d);
         }
     }
 
@@ -101,6 +127,10 @@ impl<'a> Ctx<'a> {
     fn number(&mut self, key: &str) -> Result<Decimal, String> {
         let label = self.fact_label(key);
         match self.use_fact(key) {
+            None if self.summed(key) && !self.facts.conflicts.contains_key(key) => {
+                self.nobody_reported(key);
+                Err(self.absent(key))
+            }
             None => Err(self.absent(key)),
             Some(Value::Number(n)) => Ok(*n),
             Some(Value::Rate { num, den }) => {
@@ -301,8 +331,8 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
-            Rule::Efficacy { label, value, benchmark, points, unit, zero_below } => {
-                self.efficacy(label, value, benchmark, *points, unit, *zero_below)
+            Rule::Efficacy { label, value, benchmark, points, unit, zero_below, fixed } => {
+                self.efficacy(label, value, benchmark, *points, unit, *zero_below, fixed.as_ref())
             }
             Rule::Sum { label, cap, parts } => {
                 let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
@@ -617,7 +647,7 @@ impl<'a> Ctx<'a> {
         let parts: Vec<String> = fields
             .iter()
             .filter_map(|f| r.get(f))
-            .filter(|v| !matches!(v, Value::Date(_)))
+            .filter(|v| !matches!(v, Value::Date(_) | Value::Bool(_)))
             .map(|v| v.to_string())
             .collect();
         parts.join("·")
@@ -632,7 +662,16 @@ impl<'a> Ctx<'a> {
             Expr::Ratio { num, den, scale, zero_den } => {
                 let n = match self.number(num) {
                     Ok(n) => n,
-                    Err(why) => return Val::Missing(why),
+                    Err(why) => {
+                        // Both counts of 26 unreported: say so for both.
+                        if self.summed(den)
+                            && !self.facts.scalars.contains_key(den)
+                            && !self.facts.conflicts.contains_key(den)
+                        {
+                            self.nobody_reported(den);
+                        }
+                        return Val::Missing(why);
+                    }
                 };
                 let d = match self.number(den) {
                     Ok(d) => d,
@@ -724,6 +763,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn efficacy(
         &mut self,
         label: &str,
@@ -732,9 +772,10 @@ impl<'a> Ctx<'a> {
         points: Decimal,
         unit: &str,
         zero_below: bool,
+        fixed: Option<&FixedEnd>,
     ) -> Outcome {
         let value = self.expr(value);
-        let Some(bench) = self.campaign.benchmarks.get(key) else {
+        let Some(configured) = self.campaign.benchmarks.get(key) else {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::MissingBenchmark,
@@ -752,6 +793,47 @@ impl<'a> Ctx<'a> {
                 improve: vec![format!("在创建配置中补充“{key}”的满意值和不允许值")],
             };
         };
+        // The end the 评分方法 fixes wins over the configuration (scoring.md, 功效系数法).
+        let (bench, stated) = with_fixed_end(configured, fixed);
+        if let (Some(stated), Some(f)) = (stated, fixed) {
+            let name = f.end.name();
+            let d = Diagnostic::new(
+                Code::BenchmarkFixedByRule,
+                Location::indicator(self.indicator).with_fact(key.to_string()),
+                format!(
+                    "指标{}：创建配置中功效系数法基准“{key}”（{label}）的{name}为{}{unit}，与{}不一致；{name}由评分方法规定，按{}{unit}计分，请更正创建配置 [benchmarks]",
+                    self.indicator,
+                    display(stated),
+                    f.text,
+                    display(f.value)
+                ),
+            )
+            .with_value(stated.normalize().to_string());
+            if !self.diagnostics.contains(&d) {
+                self.diagnostics.push(d);
+            }
+            let configured_higher = configured.satisfactory > configured.unacceptable;
+            let higher = bench.satisfactory > bench.unacceptable;
+            if bench.satisfactory != bench.unacceptable && configured_higher != higher {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::ConfigInvalid,
+                    Location::indicator(self.indicator).with_fact(key.to_string()),
+                    format!(
+                        "指标{}：功效系数法基准“{key}”按评分方法规定的{name}{}{unit}计算后，满意值{}{unit}与不允许值{}{unit}的高低方向与创建配置相反，无法计算，本项按0分计；请更正创建配置 [benchmarks]",
+                        self.indicator,
+                        display(f.value),
+                        display(bench.satisfactory),
+                        display(bench.unacceptable)
+                    ),
+                ));
+                return Outcome {
+                    quiet: false,
+                    score: Decimal::ZERO,
+                    basis: format!("{label}的满意值与不允许值方向相反，无法计算，暂按0分计"),
+                    improve: vec![format!("更正“{key}”的满意值和不允许值")],
+                };
+            }
+        }
         let (xh, xs) = (bench.satisfactory, bench.unacceptable);
         let bench_text = format!("满意值{}{unit}、不允许值{}{unit}", display(xh), display(xs));
         let x = match value {

@@ -8,7 +8,7 @@ mod eval;
 pub(crate) use eval::filter_fits;
 pub mod rule;
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Catalogue;
@@ -18,8 +18,8 @@ use crate::facts::{Facts, Source};
 
 pub use benchmarks::{DerivedBenchmarks, DerivedPart, benchmarks_from_counties, efficacy_values};
 pub use rule::{
-    Condition, Counter, Dedupe, Exemption, Expr, Factor, Filter, LevelPoints, PointsRow, Rule,
-    Term, Tier, TotalCheck,
+    BenchmarkEnd, Condition, Counter, Dedupe, Exemption, Expr, Factor, Filter, FixedEnd,
+    LevelPoints, PointsRow, Rule, Term, Tier, TotalCheck,
 };
 
 /// The score of one indicator and how it came about.
@@ -28,9 +28,13 @@ pub struct IndicatorScore {
     pub id: u32,
     /// 分值 (maximum).
     pub points: Decimal,
-    /// 自评得分, exact (halves and quarters add up); round only for display.
+    /// 自评得分, the official score: `exact` rounded half up (四舍五入) to 0.01 point. Every
+    /// document, table, subtotal and total uses this figure, so printed tables add up.
     pub score: Decimal,
-    /// points − score
+    /// The unrounded score (kept to [`SCORE_DP`] decimals when the division does not
+    /// terminate); never printed as the score.
+    pub exact: Decimal,
+    /// points − score (official)
     pub lost: Decimal,
     /// 得分依据: one Chinese sentence saying how the facts produced the score.
     pub basis: String,
@@ -58,19 +62,35 @@ pub struct ScoreSheet {
     /// In catalogue order; `name` is the subcategory name.
     pub subcategories: Vec<Subtotal>,
     pub categories: Vec<Subtotal>,
-    /// Sum of the unrounded indicator scores.
+    /// Sum of the official indicator scores (the subtotals are sums of official scores too).
     pub total: Decimal,
     /// 100
     pub max: Decimal,
 }
 
-/// Display form of an exact score: at most two decimals, no trailing zeros (`1.5`, `0.25`, `3`).
-pub fn display(score: Decimal) -> String {
-    score.round_dp(2).normalize().to_string()
+/// Display form of a number: rounded half up (四舍五入, never banker's rounding) to at most
+/// two decimals, no trailing zeros (`1.5`, `0.25`, `3`, `2.565` → `2.57`).
+pub fn display(value: Decimal) -> String {
+    round_half_up(value).normalize().to_string()
 }
 
 /// Decimals kept of a non-terminating score (far beyond the 2 shown).
 pub const SCORE_DP: u32 = 10;
+
+/// Decimals of the official score (0.01 point).
+pub const OFFICIAL_DP: u32 = 2;
+
+/// 四舍五入 to [`OFFICIAL_DP`] decimals: a midpoint goes away from zero (2.565 → 2.57,
+/// 2.575 → 2.58), unlike rust_decimal's default banker's rounding (2.565 → 2.56).
+pub fn round_half_up(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(OFFICIAL_DP, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The official score of an exact score (scoring.md: "Each indicator's official score is
+/// that value rounded half up to 0.01 point").
+pub fn official(exact: Decimal) -> Decimal {
+    round_half_up(exact).normalize()
+}
 
 /// Score every indicator of the catalogue. Diagnostics: `outside-window` warnings for
 /// records dated outside their window, `missing-benchmark` errors (the part scores 0),
@@ -120,8 +140,11 @@ pub fn score_indicator(
     // from producing a score above the indicator's points.
     // Scores are exact whenever the division terminates (halves, quarters, 功效系数 of
     // round values). A non-terminating quotient (1/3) is kept to SCORE_DP decimals so that
-    // sums of scores are exact and do not depend on the order of addition.
-    let score = outcome.score.round_dp(SCORE_DP).clamp(Decimal::ZERO, indicator.points);
+    // sums of scores are exact and do not depend on the order of addition. (Keeping 10
+    // decimals also absorbs the last-digit error of a 28-digit quotient before the official
+    // rounding: a true 2.555 computed as 2.55499…9 is still 2.56.)
+    let exact = outcome.score.round_dp(SCORE_DP).clamp(Decimal::ZERO, indicator.points).normalize();
+    let score = official(exact);
     let lost = indicator.points - score;
     let basis = sentence(&outcome.basis, score);
     let improve = if lost.is_zero() || outcome.improve.is_empty() {
@@ -133,6 +156,7 @@ pub fn score_indicator(
         id,
         points: indicator.points,
         score,
+        exact,
         lost,
         basis,
         improve,
@@ -156,7 +180,8 @@ fn sentence(phrase: &str, score: Decimal) -> String {
     }
 }
 
-/// Subtotals per subcategory and category, in catalogue order.
+/// Subtotals per subcategory and category, in catalogue order: sums of the official
+/// indicator scores, so that every printed table adds up.
 pub fn assemble(catalogue: &Catalogue, indicators: Vec<IndicatorScore>) -> ScoreSheet {
     let mut subcategories = Vec::new();
     let mut categories = Vec::new();

@@ -77,6 +77,10 @@ pub enum Rule {
         /// Below the 不允许值 scores 0 instead of 60% (indicator 26).
         #[serde(default)]
         zero_below: bool,
+        /// The end of the benchmark the 评分方法 itself fixes (26: 不允许值 90%; 28: 满意值
+        /// 1 元/人). It wins over the configuration and the county comparison in every mode.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fixed: Option<FixedEnd>,
     },
     /// Sum of the parts, capped at `cap` (累计不超过).
     Sum {
@@ -92,6 +96,35 @@ pub enum Rule {
         label: String,
         parts: Vec<Rule>,
     },
+}
+
+/// One end of a 功效系数法 benchmark fixed by the rule text (scoring.md: "Where the rule
+/// itself fixes one end …, that end is the rule's, in every mode").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedEnd {
+    pub end: BenchmarkEnd,
+    pub value: Decimal,
+    /// The words of the 评分方法 that fix it, for sentences (评分方法规定的90%).
+    pub text: String,
+}
+
+/// 满意值 or 不允许值.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BenchmarkEnd {
+    Satisfactory,
+    Unacceptable,
+}
+
+impl BenchmarkEnd {
+    /// 满意值 / 不允许值
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchmarkEnd::Satisfactory => "满意值",
+            BenchmarkEnd::Unacceptable => "不允许值",
+        }
+    }
 }
 
 /// A consistency check between a reported total and the sum of a list field (10's
@@ -325,6 +358,35 @@ impl Rule {
         out
     }
 
+    /// Every (list, field) the rule reads from records: window-independent filters,
+    /// exemptions, distinct and de-duplication fields, levels, deductions, points tables.
+    /// (The list's date field is read by windows; the catalogue adds it.)
+    pub fn record_fields(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = Vec::new();
+        for c in self.counters() {
+            out.extend(c.field_refs().into_iter().map(|f| (c.list.as_str(), f)));
+        }
+        self.walk(&mut |node| match node {
+            Node::Rule(
+                Rule::MaxLevel { records, field, .. } | Rule::Deduct { records, field, .. },
+            ) => out.push((records.list.as_str(), field.as_str())),
+            Node::Rule(Rule::Efficacy { value, .. }) => value.record_fields(&mut out),
+            _ => {}
+        });
+        out
+    }
+
+    /// Every benchmark key the rule looks up with the end its 评分方法 fixes, if any.
+    pub fn benchmark_parts(&self) -> Vec<(&str, Option<&FixedEnd>)> {
+        let mut out = Vec::new();
+        self.walk(&mut |node| {
+            if let Node::Rule(Rule::Efficacy { benchmark, fixed, .. }) = node {
+                out.push((benchmark.as_str(), fixed.as_ref()));
+            }
+        });
+        out
+    }
+
     /// Every benchmark key the rule looks up.
     pub fn benchmark_keys(&self) -> Vec<&str> {
         let mut out = Vec::new();
@@ -377,6 +439,27 @@ impl Expr {
                 }
             }
             Expr::RecordPoints { .. } => {}
+        }
+    }
+
+    fn record_fields<'a>(&'a self, out: &mut Vec<(&'a str, &'a str)>) {
+        match self {
+            Expr::Linear { terms } => {
+                for t in terms {
+                    t.value.record_fields(out);
+                }
+            }
+            Expr::RecordPoints { records, table, factor } => {
+                for row in table {
+                    out.extend(
+                        row.filter.iter().map(|f| (records.list.as_str(), f.field.as_str())),
+                    );
+                }
+                if let Some(f) = factor {
+                    out.push((records.list.as_str(), f.unless.as_str()));
+                }
+            }
+            _ => {}
         }
     }
 

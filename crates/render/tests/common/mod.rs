@@ -116,6 +116,7 @@ pub fn hand_sheet() -> ScoreSheet {
                 id: i.id,
                 points: i.points,
                 score,
+                exact: score,
                 lost,
                 basis: format!(
                     "依据{}号：按报送数据计得{}分。",
