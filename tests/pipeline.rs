@@ -272,12 +272,102 @@ fn score_from_the_facts_file_prints_all_43_rows_and_the_total() {
         assert!(table.contains(&row), "row {id} missing:\n{table}");
     }
     assert!(table.lines().last().unwrap().contains("87.07"), "{table}");
+    assert_eq!(
+        printed_table_adds_up(&table),
+        Decimal::from_str("87.07").unwrap()
+    );
     let sheet: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(sheet["total"], "87.07");
     assert_eq!(sheet["indicators"].as_array().unwrap().len(), 43);
     assert_eq!(
         sheet["indicators"][8]["score"], "2.5",
         "indicator 9 loses half a point"
     );
+}
+
+/// Each printed subtotal is the sum of the printed rows above it, each category the sum of
+/// its subtotals, and the printed total the sum of the categories; returns the total.
+fn printed_table_adds_up(table: &str) -> Decimal {
+    let (mut rows, mut subs, mut total) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    for line in table.lines().skip(2) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let last = |i: usize| Decimal::from_str(cols[cols.len() - i]).expect(line);
+        if cols[0].parse::<u32>().is_ok() {
+            rows += last(2); // 得分, then 失分
+        } else if line.contains("小计") {
+            assert_eq!(last(1), rows, "{line}\n{table}");
+            subs += rows;
+            rows = Decimal::ZERO;
+        } else if line.contains("合计") {
+            assert_eq!(last(1), subs, "{line}\n{table}");
+            total += subs;
+            subs = Decimal::ZERO;
+        } else {
+            assert!(line.contains("总分"), "{line}");
+            assert_eq!(last(1), total, "{line}\n{table}");
+        }
+    }
+    total
+}
+
+#[test]
+fn score_prints_official_scores_half_up_and_the_table_adds_up() {
+    // 35: 509.375 / 1000 = 50.9375% with the example's 60/35 → d = 85.5 → exact 2.565;
+    // 36: 156 enterprises (1.335) and 96 亿元 (1.23) → exact 2.565. Both are officially
+    // 2.57 (banker's rounding would print 2.56), and with 42's floor 1.8 the total is
+    // 6.94 — the sum of the printed rows, not the rounded exact sum 6.93.
+    let c = Campaign::example();
+    let facts = serde_json::json!({ "submissions": [{
+        "unit": "区统计局",
+        "file": "tongji.xlsx",
+        "scalars": [
+            { "key": "gdp", "value": { "type": "number", "value": "1000" },
+              "source": { "unit": "区统计局", "cell": "D4" } },
+            { "key": "service_value_added", "value": { "type": "number", "value": "509.375" },
+              "source": { "unit": "区统计局", "cell": "D5" } },
+            { "key": "service_enterprises", "value": { "type": "number", "value": "156" },
+              "source": { "unit": "区统计局", "cell": "D6" } },
+            { "key": "service_revenue", "value": { "type": "number", "value": "96" },
+              "source": { "unit": "区统计局", "cell": "D7" } }
+        ]
+    }]});
+    let path = c.path("事实.json");
+    std::fs::write(&path, serde_json::to_vec(&facts).unwrap()).unwrap();
+    let json = c.path("得分.json");
+    let out = c.run(&[
+        "score",
+        "--facts",
+        path.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    // Most facts are missing (26's counts among them), hence errors and exit code 1.
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let table = stdout(&out);
+    for id in [35, 36] {
+        let row = table
+            .lines()
+            .find(|l| l.starts_with(&format!("{id:>4}  ")))
+            .unwrap();
+        assert!(row.ends_with("  2.57   0.43"), "{row}");
+    }
+    assert!(table.lines().last().unwrap().ends_with("6.94"), "{table}");
+    assert_eq!(printed_table_adds_up(&table), Decimal::from_str("6.94").unwrap());
+
+    let sheet: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    for i in [34, 35] {
+        assert_eq!(sheet["indicators"][i]["score"], "2.57");
+        assert_eq!(sheet["indicators"][i]["exact"], "2.565");
+        assert_eq!(sheet["indicators"][i]["lost"], "0.43");
+    }
+    assert_eq!(sheet["total"], "6.94");
+    let service = sheet["subcategories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "服务质量")
+        .unwrap();
+    assert_eq!(service["score"], "5.14");
 }
 
 #[test]
