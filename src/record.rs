@@ -21,6 +21,7 @@ pub struct FileEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorBrief {
+    /// The official score (rounded half up to 0.01), as every document prints it.
     pub score: Decimal,
     pub points: Decimal,
     pub basis: String,
@@ -32,6 +33,7 @@ pub struct BuildRecord {
     pub program_version: String,
     pub catalogue_sha256: String,
     pub draft: bool,
+    /// Sum of the official scores.
     pub total: Decimal,
     pub scores: BTreeMap<u32, IndicatorBrief>,
     pub summary: Summary,

@@ -352,7 +352,10 @@ fn score_prints_official_scores_half_up_and_the_table_adds_up() {
         assert!(row.ends_with("  2.57   0.43"), "{row}");
     }
     assert!(table.lines().last().unwrap().ends_with("6.94"), "{table}");
-    assert_eq!(printed_table_adds_up(&table), Decimal::from_str("6.94").unwrap());
+    assert_eq!(
+        printed_table_adds_up(&table),
+        Decimal::from_str("6.94").unwrap()
+    );
 
     let sheet: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     for i in [34, 35] {
