@@ -68,6 +68,12 @@ fn counties_are_compared_ranked_and_rendered() {
     let ding = counties.join("丁县");
     common::copy_dir(&c.path("input"), &ding);
     std::fs::copy(ding.join("zhujian.xlsx"), ding.join("zhujian-副本.xlsx")).unwrap();
+    // Its configuration also states 95% as 26's 不允许值, which the rule fixes at 90%.
+    let toml = std::fs::read_to_string(ding.join("campaign.toml")).unwrap();
+    let fixed = "[benchmarks.\"26.rate\"]\nsatisfactory = \"100\"\nunacceptable = \"90\"";
+    assert!(toml.contains(fixed));
+    let toml = toml.replace(fixed, &fixed.replace("\"90\"", "\"95\""));
+    std::fs::write(ding.join("campaign.toml"), toml).unwrap();
     // A folder without campaign.toml is reported; the others still run.
     let empty = counties.join("戊县");
     std::fs::create_dir_all(&empty).unwrap();
@@ -175,6 +181,30 @@ fn counties_are_compared_ranked_and_rendered() {
         assert_eq!(subtotal, dec(&row["total"]));
         assert_eq!(row["categories"].as_array().unwrap().len(), 4);
     }
+
+    // 26's 不允许值 stays the rule's 90% (丁县 configures 95% and is told so).
+    let rate = &ranking["benchmarks"]["benchmarks"]["26.rate"];
+    assert_eq!(dec(&rate["unacceptable"]), Decimal::from(90));
+    let diags = read_json(&out.join("丁县").join("校验结果.json"));
+    let fixed: Vec<&Json> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "benchmark-fixed-by-rule")
+        .collect();
+    assert_eq!(fixed.len(), 1, "{diags:#}");
+    let message = fixed[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("95%") && message.contains("90%"),
+        "{message}"
+    );
+    let yi = read_json(&out.join("乙县").join("校验结果.json"));
+    assert!(
+        yi.as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "benchmark-fixed-by-rule")
+    );
 
     // 丁县 is ranked but not rendered; 戊县 is listed as not read.
     let ding = rows.iter().find(|r| r["county"] == "丁县").unwrap();
