@@ -510,3 +510,30 @@ fn summed_counts_and_their_sources_do_not_depend_on_the_order_of_units() {
         ["区市场监管局", "区住建局", "区统计局", "区市场监管局", "区住建局", "区统计局"]
     );
 }
+
+#[test]
+fn the_same_honour_twice_at_one_level_is_two_honours_and_only_a_lower_level_is_dropped() {
+    // 43: "同一荣誉既获得国家级又获得省级的，仅按高级别统计一次" — across levels only.
+    let honour = |c: Case, level: &str, date: &str| {
+        c.rec(
+            "quality_honors",
+            &[
+                ("honor_name", t("质量标杆")),
+                ("level", t(level)),
+                ("recipient", t("甲企业")),
+                ("matter", t("精益管理")),
+                ("date", d(date)),
+            ],
+        )
+    };
+    // 省级 in 2020 and again in 2021: two honours, 2 + 2.
+    let twice = honour(honour(Case::new(), "省级", "2020-06-01"), "省级", "2021-06-01");
+    assert_score(43, &twice, "4");
+    // Plus 国家级 for the same matter: both 省级 give way to it, 3.
+    let s = assert_score(43, &honour(twice.clone(), "国家级", "2021-09-01"), "3");
+    assert!(s.basis.contains("重复2项"), "{}", s.basis);
+    // Whatever the order of the rows.
+    let mut reversed = honour(twice, "国家级", "2021-09-01");
+    reversed.facts.lists.get_mut("quality_honors").unwrap().reverse();
+    assert_score(43, &reversed, "3");
+}

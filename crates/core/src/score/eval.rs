@@ -963,7 +963,10 @@ fn too_large(what: &str) -> String {
     format!("{what}数值超出可计算范围")
 }
 
-/// Keep one record per group of equal `fields`, the one best ranked by `rank_field`.
+/// Records equal in `fields` at several ranks of `rank_field` count once, at the best rank
+/// (43: "同一荣誉既获得国家级又获得省级的，仅按高级别统计一次"): a record is dropped when a
+/// better-ranked record with the same fields exists. Records of the same rank are different
+/// records (each judged by its own date), so nothing depends on the order of the list.
 fn dedupe<'r>(records: Vec<&'r Record>, d: &super::rule::Dedupe) -> Vec<&'r Record> {
     let rank_of = |r: &Record| {
         r.get(&d.rank_field)
@@ -971,32 +974,24 @@ fn dedupe<'r>(records: Vec<&'r Record>, d: &super::rule::Dedupe) -> Vec<&'r Reco
             .and_then(|v| d.rank.iter().position(|x| *x == v))
             .unwrap_or(usize::MAX)
     };
+    let key_of = |r: &Record| -> Vec<String> {
+        d.fields.iter().map(|f| r.get(f).map(|v| v.to_string()).unwrap_or_default()).collect()
+    };
     let mut best: BTreeMap<Vec<String>, usize> = BTreeMap::new();
-    for (i, r) in records.iter().enumerate() {
-        let key: Vec<String> =
-            d.fields.iter().map(|f| r.get(f).map(|v| v.to_string()).unwrap_or_default()).collect();
+    for r in &records {
+        let key = key_of(r);
         if key.iter().all(String::is_empty) {
             continue;
         }
-        match best.get(&key) {
-            Some(&j) if rank_of(records[j]) <= rank_of(r) => {}
-            _ => {
-                best.insert(key, i);
-            }
-        }
+        let rank = rank_of(r);
+        best.entry(key).and_modify(|b| *b = (*b).min(rank)).or_insert(rank);
     }
     records
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| {
-            let key: Vec<String> = d
-                .fields
-                .iter()
-                .map(|f| r.get(f).map(|v| v.to_string()).unwrap_or_default())
-                .collect();
-            key.iter().all(String::is_empty) || best.get(&key) == Some(i)
+        .into_iter()
+        .filter(|r| {
+            let key = key_of(r);
+            key.iter().all(String::is_empty) || best.get(&key) == Some(&rank_of(r))
         })
-        .map(|(_, r)| *r)
         .collect()
 }
 

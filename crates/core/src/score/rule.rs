@@ -187,7 +187,7 @@ pub struct Counter {
     /// Count distinct values of this field instead of records ("多种途径").
     #[serde(default)]
     pub distinct: Option<String>,
-    /// Records equal in these fields count once, at the best rank (43).
+    /// Records equal in these fields at several ranks count at the best rank only (43).
     #[serde(default)]
     pub dedupe: Option<Dedupe>,
 }
@@ -229,7 +229,8 @@ pub struct Exemption {
 #[serde(deny_unknown_fields)]
 pub struct Dedupe {
     pub fields: Vec<String>,
-    /// Field whose value ranks duplicates; the first of `rank` is kept.
+    /// Field whose value ranks duplicates: records of the best rank present are kept, those
+    /// of lower ranks dropped; records of one rank are all kept.
     pub rank_field: String,
     pub rank: Vec<String>,
 }
