@@ -174,6 +174,8 @@ pub enum RenderError {
     Wording(#[from] wording::WordingError),
     #[error("{0}")]
     Data(#[from] data::DataError),
+    #[error("成文日期 {0} 超出 PDF 所能记录的范围，请核对创建配置中的 dates.document_date")]
+    Date(String),
     #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
     MissingGlyphs(Vec<Diagnostic>),
     #[error("排版{kind}失败：\n{}", .messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("\n"))]
@@ -259,8 +261,8 @@ impl Renderer {
             message: e.to_string(),
         })?;
         let dir = templates_dir.join("wording");
-        let stamp = wording::stamp(&dir);
-        let wording = Wording::load(&dir)?;
+        let stamp = wording::stamp(&dir, templates_dir);
+        let wording = Wording::load_within(&dir, templates_dir)?;
         Ok(Renderer {
             shared,
             wording: std::sync::Mutex::new((stamp, Arc::new(wording))),
@@ -283,10 +285,13 @@ impl Renderer {
     /// The wording templates, reloaded when a file changed since they were loaded.
     fn wording(&self) -> Result<Arc<Wording>, RenderError> {
         let dir = self.templates.join("wording");
-        let stamp = wording::stamp(&dir);
+        let stamp = wording::stamp(&dir, &self.templates);
         let mut guard = self.wording.lock().expect("wording lock poisoned");
         if guard.0 != stamp {
-            *guard = (stamp, Arc::new(Wording::load(&dir)?));
+            *guard = (
+                stamp,
+                Arc::new(Wording::load_within(&dir, &self.templates)?),
+            );
         }
         Ok(guard.1.clone())
     }
@@ -351,7 +356,7 @@ impl Renderer {
 
         let d = options.document_date;
         let datetime = Datetime::from_ymd_hms(d.year(), d.month() as u8, d.day() as u8, 0, 0, 0)
-            .expect("valid date");
+            .ok_or_else(|| RenderError::Date(zhiliang_core::config::chinese_date(d)))?;
         let standards = if options.pdf_a {
             PdfStandards::new(&[PdfStandard::A_3b]).expect("PDF/A-3b is a valid standard set")
         } else {
