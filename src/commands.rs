@@ -158,12 +158,15 @@ pub fn build_ok(built: &Built) -> bool {
 
 /// The summary printed after every build (and by `watch`).
 pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Duration) {
+    for line in built.recovered.messages() {
+        println!("{line}");
+    }
     let diags = &built.checked.diagnostics;
     let s = Summary::of(diags);
     if s.errors + s.warnings > 0 {
         print!("{}", render_for_people(diags));
     }
-    for d in &built.render_problems {
+    for d in built.render_problems.iter().chain(&built.output_problems) {
         println!("{d}");
     }
     if built.refused {
@@ -172,6 +175,16 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
             s.errors
         );
     }
+    let render = Summary::of(&built.render_problems);
+    if render.errors > 0 {
+        println!(
+            "排版发现 {} 个错误，未写出文件。请按上列提示修改模板、字体或所报数据后重新生成。",
+            render.errors
+        );
+    }
+    // Everything this build found: check, rendering (missing glyphs, template errors) and
+    // the output folder — the same count the build record keeps.
+    let s = built.record.summary;
     if built.documents.is_empty() {
         let stale: Vec<String> = zhiliang_render::DocKind::ALL
             .iter()
@@ -217,6 +230,12 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
 
 /// `archive`: copy the current set into a new dated folder.
 pub fn archive(project: &Project, to: Option<&Path>) -> Result<ExitCode> {
+    // Read the output folder as one generation: finish a build that was interrupted
+    // while writing, and keep builds out while copying.
+    let _lock = crate::output_set::lock(&project.output)?;
+    for line in crate::output_set::recover(&project.output)?.messages() {
+        println!("{line}");
+    }
     let record_path = project.output.join(crate::pipeline::RECORD_FILE);
     let bytes = std::fs::read(&record_path).with_context(|| {
         format!(

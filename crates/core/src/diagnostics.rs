@@ -66,11 +66,13 @@ pub enum Code {
     // --- rendering ---
     MissingGlyph,
     TemplateError,
+    // --- output ---
+    OutputMismatch,
 }
 
 impl Code {
     /// Every code, in catalogue order (for `zhiliang codes` and the docs).
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::CatalogueInvalid,
         Code::ConfigInvalid,
         Code::MissingBenchmark,
@@ -100,6 +102,7 @@ impl Code {
         Code::InconsistentTotals,
         Code::MissingGlyph,
         Code::TemplateError,
+        Code::OutputMismatch,
     ];
 
     /// Kebab-case name, identical to the serialised form.
@@ -135,6 +138,7 @@ impl Code {
             InconsistentTotals => "inconsistent-totals",
             MissingGlyph => "missing-glyph",
             TemplateError => "template-error",
+            OutputMismatch => "output-mismatch",
         }
     }
 
@@ -171,6 +175,7 @@ impl Code {
             InconsistentTotals => "合计数不一致",
             MissingGlyph => "字体缺字",
             TemplateError => "模板错误",
+            OutputMismatch => "输出文件与生成记录不符",
         }
     }
 
@@ -179,7 +184,7 @@ impl Code {
         use Code::*;
         match self {
             OutsideWindow | DuplicateRecord | NotResponsible | InconsistentTotals
-            | EvidenceUnreferenced | UnknownField => Severity::Warning,
+            | EvidenceUnreferenced | UnknownField | OutputMismatch => Severity::Warning,
             _ => Severity::Error,
         }
     }
