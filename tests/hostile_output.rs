@@ -273,3 +273,196 @@ fn a_pdf_edited_by_hand_is_reported_and_replaced() {
         "{text}"
     );
 }
+
+// ---- point 9: the archive's manifest is anchored in the register and on paper ----
+
+/// Builds and archives the example; returns the archive folder and the manifest hash the
+/// paper form shows.
+fn archived(c: &Campaign) -> (std::path::PathBuf, String) {
+    assert!(c.run(&["build", "--quiet"]).status.success());
+    let out = c.run(&["archive"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let folder = std::fs::read_dir(c.path("archive"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .expect("archive folder");
+    let manifest = std::fs::read(folder.join("manifest.json")).unwrap();
+    let hash = zhiliang::fsutil::sha256_hex(&manifest);
+    assert!(stdout(&out).contains(&hash), "{}", stdout(&out));
+    (folder, hash)
+}
+
+fn verify(c: &Campaign, folder: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["verify", folder.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = c.run(&args);
+    (out.status.code(), stdout(&out) + &stderr(&out))
+}
+
+fn edit_manifest(folder: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let path = folder.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut m);
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+}
+
+#[test]
+fn archive_writes_a_one_page_register_form_and_a_chained_register() {
+    let c = Campaign::example();
+    let (folder, hash) = archived(&c);
+    let form = std::fs::read(folder.join("归档登记表.pdf")).unwrap();
+    assert!(form.starts_with(b"%PDF-"));
+    let doc = lopdf::Document::load_mem(&form).expect("a valid PDF");
+    assert_eq!(doc.get_pages().len(), 1, "one page to sign");
+    let text = {
+        let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+        doc.extract_text(&pages).unwrap_or_default()
+    };
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        compact.contains(&hash),
+        "the manifest hash is printed:\n{text}"
+    );
+    assert!(compact.contains("申请表.pdf"), "{text}");
+    let register = std::fs::read_to_string(c.path("archive/登记簿")).unwrap();
+    assert!(register.contains(&hash), "{register}");
+
+    let (code, out) = verify(&c, &folder, &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("与登记簿第 1 条一致"), "{out}");
+    // The hash typed from the paper copy, with its spaces.
+    let typed: Vec<String> = hash
+        .as_bytes()
+        .chunks(8)
+        .map(|c| String::from_utf8_lossy(c).to_uppercase())
+        .collect();
+    let (code, out) = verify(&c, &folder, &["--expect", &typed.join(" ")]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("与纸质归档登记表一致"), "{out}");
+    let wrong = format!("{}0", &hash[..63]);
+    let (code, out) = verify(&c, &folder, &["--expect", &wrong]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("纸质归档登记表上的是"), "{out}");
+    let (code, out) = verify(&c, &folder, &["--expect", "12345"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("64 位十六进制"), "{out}");
+
+    // A second archive is entry 2, chained to the first.
+    assert!(c.run(&["archive"]).status.success());
+    let register = std::fs::read_to_string(c.path("archive/登记簿")).unwrap();
+    let entries: Vec<&str> = register.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(entries.len(), 2);
+    let first_hash = entries[0].split('\t').last().unwrap();
+    assert_eq!(entries[1].split('\t').nth(5), Some(first_hash));
+}
+
+#[test]
+fn a_tampered_pdf_with_its_hash_updated_in_the_manifest_is_caught() {
+    let c = Campaign::example();
+    let (folder, hash) = archived(&c);
+    let pdf = folder.join("output/申请表.pdf");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(&pdf, &bytes).unwrap();
+    let (sha, size) = zhiliang::fsutil::sha256_file(&pdf).unwrap();
+    edit_manifest(&folder, |m| {
+        for f in m["files"].as_array_mut().unwrap() {
+            if f["path"] == "output/申请表.pdf" {
+                f["sha256"] = sha.clone().into();
+                f["size"] = size.into();
+            }
+        }
+    });
+    let (code, out) = verify(&c, &folder, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("清单已被改动") && out.contains("登记簿第 1 条"),
+        "{out}"
+    );
+    let (code, out) = verify(&c, &folder, &["--expect", &hash]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("纸质归档登记表上的是"), "{out}");
+
+    // Rewriting the register line too breaks its chain.
+    let register = c.path("archive/登记簿");
+    let text = std::fs::read_to_string(&register).unwrap();
+    let forged =
+        zhiliang::fsutil::sha256_hex(&std::fs::read(folder.join("manifest.json")).unwrap());
+    std::fs::write(&register, text.replace(&hash, &forged)).unwrap();
+    let (code, out) = verify(&c, &folder, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("登记簿已被改动"), "{out}");
+    // And the paper copy still tells.
+    let (code, out) = verify(&c, &folder, &["--expect", &hash]);
+    assert_eq!(code, Some(1), "{out}");
+}
+
+#[test]
+fn a_manifest_whose_total_was_edited_is_caught() {
+    let c = Campaign::example();
+    let (folder, _) = archived(&c);
+    edit_manifest(&folder, |m| m["total"] = "100".into());
+    let (code, out) = verify(&c, &folder, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("清单已被改动"), "{out}");
+    assert!(!out.contains("归档完好"), "{out}");
+}
+
+#[test]
+fn an_empty_file_list_is_refused() {
+    let c = Campaign::example();
+    let (folder, _) = archived(&c);
+    edit_manifest(&folder, |m| m["files"] = serde_json::json!([]));
+    for dir in ["output", "input"] {
+        std::fs::remove_dir_all(folder.join(dir)).unwrap();
+    }
+    // Even with the register out of the way (moved to a USB stick without it).
+    std::fs::remove_file(c.path("archive/登记簿")).unwrap();
+    let (code, out) = verify(&c, &folder, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("清单中没有任何文件"), "{out}");
+    assert!(out.contains("找不到登记簿"), "{out}");
+}
+
+#[test]
+fn manifest_entries_outside_the_archive_are_refused_without_being_opened() {
+    let c = Campaign::example();
+    let (folder, _) = archived(&c);
+    // A file that exists outside the archive, listed with its true hash and size: if it
+    // were hashed, it would pass; whether it exists must not show either.
+    let outside = c.path("outside.txt");
+    std::fs::write(&outside, "不应被读取").unwrap();
+    let (sha, size) = zhiliang::fsutil::sha256_file(&outside).unwrap();
+    let existing = "../../outside.txt".to_string();
+    let absolute = outside.to_str().unwrap().to_string();
+    edit_manifest(&folder, |m| {
+        let files = m["files"].as_array_mut().unwrap();
+        for path in [
+            &existing,
+            &absolute,
+            &"../../no-such-file".to_string(),
+            &"/etc/passwd".to_string(),
+        ] {
+            files.push(serde_json::json!({"path": path, "sha256": sha, "size": size}));
+        }
+    });
+    let (code, out) = verify(&c, &folder, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    for path in [
+        existing.as_str(),
+        absolute.as_str(),
+        "../../no-such-file",
+        "/etc/passwd",
+    ] {
+        assert!(
+            out.contains(&format!(
+                "清单条目指向归档目录之外，已拒绝核对（未读取该文件）：{path}"
+            )),
+            "{path}: {out}"
+        );
+    }
+    assert!(!out.contains("已缺失：../../no-such-file"), "{out}");
+    assert!(!out.contains("已缺失：/etc/passwd"), "{out}");
+}
