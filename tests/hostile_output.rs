@@ -353,7 +353,7 @@ fn archive_writes_a_one_page_register_form_and_a_chained_register() {
     let register = std::fs::read_to_string(c.path("archive/登记簿")).unwrap();
     let entries: Vec<&str> = register.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(entries.len(), 2);
-    let first_hash = entries[0].split('\t').last().unwrap();
+    let first_hash = entries[0].split('\t').next_back().unwrap();
     assert_eq!(entries[1].split('\t').nth(5), Some(first_hash));
 }
 
