@@ -295,12 +295,12 @@ fn form_data(
         })
         .collect();
     let seq = register.len() + 1;
-    let register_text = match register.last() {
-        Some(prev) => format!(
-            "第 {seq} 条；上一条（第 {} 条）的 SHA-256 为 {}",
-            prev.seq, prev.entry_sha256
+    let (register_text, previous_groups) = match register.last() {
+        Some(prev) => (
+            format!("第 {seq} 条；上一条（第 {} 条）的 SHA-256：", prev.seq),
+            groups(&prev.entry_sha256),
         ),
-        None => format!("第 {seq} 条（登记簿的第一条）"),
+        None => (format!("第 {seq} 条（登记簿的第一条）"), Vec::new()),
     };
     let check_text = format!(
         "{} 个错误，{} 个警告；{}",
@@ -333,7 +333,7 @@ fn form_data(
         "program": format!("{} {}", manifest.program, manifest.program_version),
         "total": zhiliang_core::score::display(manifest.total),
         "check_text": check_text,
-        "register": { "seq": seq, "text": register_text },
+        "register": { "seq": seq, "text": register_text, "previous_groups": previous_groups },
         "documents": documents,
         "groups": groups_json,
         "file_count": manifest.files.len(),

@@ -355,6 +355,14 @@ fn archive_writes_a_one_page_register_form_and_a_chained_register() {
     assert_eq!(entries.len(), 2);
     let first_hash = entries[0].split('\t').next_back().unwrap();
     assert_eq!(entries[1].split('\t').nth(5), Some(first_hash));
+    let second = entries[1].split('\t').nth(1).unwrap();
+    let form = std::fs::read(c.path(&format!("archive/{second}/归档登记表.pdf"))).unwrap();
+    let doc = lopdf::Document::load_mem(&form).unwrap();
+    assert_eq!(
+        doc.get_pages().len(),
+        1,
+        "still one page with the previous entry's hash"
+    );
 }
 
 #[test]
