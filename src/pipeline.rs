@@ -242,6 +242,7 @@ impl Session {
         diag_json.push(b'\n');
         let changes_text = changes.render();
         let record_json = record.to_json();
+        let t = timings.add("记录", t);
         let mut files: Vec<(&str, &[u8])> = rendered_docs
             .iter()
             .map(|doc| (doc.kind.file_name(), doc.pdf.as_slice()))
