@@ -70,10 +70,14 @@ pub enum Command {
         #[arg(long)]
         to: Option<PathBuf>,
     },
-    /// Re-hash an archive folder and report every changed or missing file
+    /// Re-hash an archive folder and report every changed or missing file; check the
+    /// manifest against the archive register and the signed paper form
     Verify {
         /// The archive folder (the one holding manifest.json)
         folder: PathBuf,
+        /// The manifest SHA-256 printed on the signed 归档登记表 (spaces allowed)
+        #[arg(long)]
+        expect: Option<String>,
     },
     /// Multi-county run: score every county (one folder each, laid out like input/),
     /// derive the efficacy benchmarks from the best and worst county, rank, render all

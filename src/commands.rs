@@ -158,12 +158,15 @@ pub fn build_ok(built: &Built) -> bool {
 
 /// The summary printed after every build (and by `watch`).
 pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Duration) {
+    for line in built.recovered.messages() {
+        println!("{line}");
+    }
     let diags = &built.checked.diagnostics;
     let s = Summary::of(diags);
     if s.errors + s.warnings > 0 {
         print!("{}", render_for_people(diags));
     }
-    for d in &built.render_problems {
+    for d in built.render_problems.iter().chain(&built.output_problems) {
         println!("{d}");
     }
     if built.refused {
@@ -172,6 +175,16 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
             s.errors
         );
     }
+    let render = Summary::of(&built.render_problems);
+    if render.errors > 0 {
+        println!(
+            "排版发现 {} 个错误，未写出文件。请按上列提示修改模板、字体或所报数据后重新生成。",
+            render.errors
+        );
+    }
+    // Everything this build found: check, rendering (missing glyphs, template errors) and
+    // the output folder — the same count the build record keeps.
+    let s = built.record.summary;
     if built.documents.is_empty() {
         let stale: Vec<String> = zhiliang_render::DocKind::ALL
             .iter()
@@ -217,6 +230,12 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
 
 /// `archive`: copy the current set into a new dated folder.
 pub fn archive(project: &Project, to: Option<&Path>) -> Result<ExitCode> {
+    // Read the output folder as one generation: finish a build that was interrupted
+    // while writing, and keep builds out while copying.
+    let _lock = crate::output_set::lock(&project.output)?;
+    for line in crate::output_set::recover(&project.output)?.messages() {
+        println!("{line}");
+    }
     let record_path = project.output.join(crate::pipeline::RECORD_FILE);
     let bytes = std::fs::read(&record_path).with_context(|| {
         format!(
@@ -236,41 +255,89 @@ pub fn archive(project: &Project, to: Option<&Path>) -> Result<ExitCode> {
     let root = to
         .map(Path::to_path_buf)
         .unwrap_or_else(|| project.archive.clone());
+    let campaign = zhiliang_core::config::Campaign::load(&project.campaign_file)?;
     let now = chrono::Local::now();
-    let folder = crate::archive::create(
+    let occasion = crate::archive::Occasion {
+        date: now.date_naive(),
+        archived_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        district: campaign.district.name.clone(),
+        issuer: campaign.district.issuer.clone(),
+    };
+    let renderer = std::cell::OnceCell::new();
+    let render_form = |data: &serde_json::Value, date: chrono::NaiveDate| -> Result<Vec<u8>> {
+        if renderer.get().is_none() {
+            let r = zhiliang_render::Renderer::new(&project.templates, &project.fonts)
+                .context("无法加载模板或字体")?;
+            let _ = renderer.set(r);
+        }
+        let renderer = renderer.get().expect("set above");
+        let pdf = renderer
+            .render_template(
+                crate::archive::FORM_TEMPLATE,
+                "zhiliang/archive-register",
+                "归档登记表",
+                data,
+                &zhiliang_render::RenderOptions::new(date),
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(pdf.pdf)
+    };
+    let archived = crate::archive::create(
         &record,
         &project.root,
         &project.output,
         &root,
-        &now.format("%Y-%m-%d").to_string(),
-        &now.to_rfc3339(),
+        &occasion,
+        &render_form,
     )?;
     println!(
         "已归档到 {}：{} 个输出文件、{} 个输入文件，总分 {}。",
-        folder.display(),
+        archived.folder.display(),
         record.outputs.len(),
         record.inputs.len(),
         display(record.total)
     );
+    println!(
+        "请打印 {} 并签字，与所归档的文件一并保存；清单 SHA-256：{}（已记入登记簿第 {} 条）。",
+        archived.folder.join(crate::archive::FORM).display(),
+        archived.manifest_sha256,
+        archived.entry.seq
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-/// `verify`: re-hash an archive.
-pub fn verify(folder: &Path) -> Result<ExitCode> {
-    let (manifest, problems) = crate::archive::verify(folder)?;
-    if problems.is_empty() {
+/// `verify`: re-hash an archive; check its manifest against the register and, with
+/// `--expect`, against the hash on the signed paper form.
+pub fn verify(folder: &Path, expect: Option<&str>) -> Result<ExitCode> {
+    let expect = match expect {
+        Some(text) => Some(crate::archive::parse_expected(text).with_context(|| {
+            format!("--expect 应为 64 位十六进制的清单 SHA-256（可含空格），所给的“{text}”不是")
+        })?),
+        None => None,
+    };
+    let v = crate::archive::verify(folder, expect.as_deref())?;
+    if v.problems.is_empty() {
+        let mut anchors = Vec::new();
+        if let Some(e) = &v.entry {
+            anchors.push(format!("与登记簿第 {} 条一致", e.seq));
+        }
+        if v.matches_paper {
+            anchors.push("与纸质归档登记表一致".to_string());
+        }
         println!(
-            "归档完好：{} 个文件与清单一致（归档于 {}，总分 {}）。",
-            manifest.files.len(),
-            manifest.archived_at,
-            display(manifest.total)
+            "归档完好：{} 个文件与清单一致；清单 SHA-256 {}，{}（归档于 {}，总分 {}）。",
+            v.manifest.files.len(),
+            v.manifest_sha256,
+            anchors.join("，"),
+            v.manifest.archived_at,
+            display(v.manifest.total)
         );
         return Ok(ExitCode::SUCCESS);
     }
-    for p in &problems {
+    for p in &v.problems {
         println!("{p}");
     }
-    println!("归档校验未通过：{} 处问题。", problems.len());
+    println!("归档校验未通过：{} 处问题。", v.problems.len());
     Ok(ExitCode::from(1))
 }
 

@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically. Skips the write when the file already holds
 /// exactly these bytes (keeps mtimes stable for watchers and printers), and says so.
@@ -73,6 +73,56 @@ pub fn relative(path: &Path, base: &Path) -> String {
         .join("/")
 }
 
+/// `path` made absolute, lexically normalised (no `.`, `..` resolved) and, as far as it
+/// exists, with symbolic links resolved: the one spelling under which `watch` compares
+/// the paths it watches with the paths of file events (`./input/campaign.toml`,
+/// `/tmp/x/./input/campaign.toml` and `/tmp/x/input/campaign.toml` are one file). Works
+/// for paths that no longer exist (a deleted file): the missing tail is kept as written.
+pub fn normalise(path: &Path) -> PathBuf {
+    let lexical = lexical_absolute(path);
+    // Resolve links on the longest existing prefix.
+    let mut tail = Vec::new();
+    let mut head = lexical.as_path();
+    loop {
+        if let Ok(real) = head.canonicalize() {
+            let mut out = real;
+            out.extend(tail.iter().rev());
+            return out;
+        }
+        match (head.parent(), head.file_name()) {
+            (Some(parent), Some(name)) => {
+                tail.push(name.to_os_string());
+                head = parent;
+            }
+            _ => return lexical,
+        }
+    }
+}
+
+/// `path` made absolute (against the current folder) with `.` dropped and `..` applied
+/// to the text, without touching the file system.
+pub fn lexical_absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut lexical = PathBuf::new();
+    for c in absolute.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    lexical
+}
+
 /// Copies the folder `from` (recursively) to `to`, creating folders as needed. Used to
 /// make throw-away copies of a campaign for benchmarks and tests.
 pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
@@ -117,6 +167,34 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, vec!["x.pdf".to_string()]);
+    }
+
+    #[test]
+    fn normalise_gives_one_spelling_per_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("input")).unwrap();
+        std::fs::write(root.join("input/campaign.toml"), "").unwrap();
+        let want = root.join("input/campaign.toml");
+        assert_eq!(normalise(&root.join("./input/campaign.toml")), want);
+        assert_eq!(
+            normalise(&root.join("input/../input/./campaign.toml")),
+            want
+        );
+        // a file that does not exist (yet, or any more)
+        assert_eq!(
+            normalise(&root.join("./input/gone/../new.xlsx")),
+            root.join("input/new.xlsx")
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&root, root.join("link")).unwrap();
+            assert_eq!(normalise(&root.join("link/./input/campaign.toml")), want);
+            assert_eq!(
+                normalise(&root.join("link/input/deleted")),
+                root.join("input/deleted")
+            );
+        }
     }
 
     #[test]

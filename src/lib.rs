@@ -12,6 +12,7 @@ pub mod changes;
 pub mod cli;
 pub mod commands;
 pub mod fsutil;
+pub mod output_set;
 pub mod pipeline;
 pub mod project;
 pub mod province;

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Command::Build(args) => commands::build(&project, args),
         Command::Watch(args) => zhiliang::watch::run(&project, args),
         Command::Archive { to } => commands::archive(&project, to.as_deref()),
-        Command::Verify { folder } => commands::verify(folder),
+        Command::Verify { folder, expect } => commands::verify(folder, expect.as_deref()),
         Command::Province {
             counties,
             out,

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::changes::ChangeReport;
-use crate::fsutil::{WriteOutcome, relative, sha256_file, sha256_hex, write_atomic};
+use crate::fsutil::{WriteOutcome, relative, sha256_file, sha256_hex};
+use crate::output_set;
 use crate::project::{Project, Setup};
 use crate::record::{BuildRecord, FileEntry, IndicatorBrief};
 use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
@@ -73,6 +74,10 @@ pub struct Built {
     pub refused: bool,
     /// Rendering or writing problems (missing glyphs, template errors).
     pub render_problems: Vec<Diagnostic>,
+    /// `output-mismatch`: files of the previous set that no longer match its build record.
+    pub output_problems: Vec<Diagnostic>,
+    /// What was left of an interrupted build and has been finished or removed.
+    pub recovered: output_set::Recovery,
     pub record: BuildRecord,
     pub changes: ChangeReport,
     pub timings: Timings,
@@ -190,53 +195,76 @@ impl Session {
         std::fs::create_dir_all(&output)
             .with_context(|| format!("无法创建输出目录 {}", output.display()))?;
 
-        let mut documents = Vec::new();
+        let mut rendered_docs = Vec::new();
         let mut render_problems = Vec::new();
-        let mut outputs = Vec::new();
         if !refused {
             on_stage("排版三份文件…");
             let t = Instant::now();
             let draft = options.draft && has_errors;
             let rendered = self.render_documents(&checked, draft, &mut timings);
-            let t = timings.add("排版", t);
+            timings.add("排版", t);
             match rendered {
-                Ok(docs) => {
-                    for doc in docs {
-                        let path = output.join(doc.kind.file_name());
-                        let outcome = write_atomic(&path, &doc.pdf)?;
-                        outputs.push(FileEntry {
-                            path: doc.kind.file_name().to_string(),
-                            sha256: sha256_hex(&doc.pdf),
-                            size: doc.pdf.len() as u64,
-                            unit: None,
-                        });
-                        documents.push((doc.kind, path, outcome));
-                    }
-                    timings.add("写出", t);
-                }
+                Ok(docs) => rendered_docs = docs,
                 Err(problems) => render_problems = problems,
             }
         }
 
+        // Write phase: the whole set (PDFs, diagnostics, change report, build record) is
+        // replaced as one, under the output folder's lock, after finishing or undoing
+        // whatever an interrupted build left there.
+        on_stage("写出…");
         let t = Instant::now();
+        let _lock = output_set::lock(&output)?;
+        let recovered = output_set::recover(&output)?;
+        let previous_bytes = std::fs::read(output.join(RECORD_FILE)).ok();
+        let previous = previous_bytes.as_deref().and_then(BuildRecord::from_json);
+        let output_problems = check_output_set(
+            &output,
+            previous_bytes.is_some(),
+            previous.as_ref(),
+            !rendered_docs.is_empty(),
+        );
+        let outputs: Vec<FileEntry> = rendered_docs
+            .iter()
+            .map(|doc| FileEntry {
+                path: doc.kind.file_name().to_string(),
+                sha256: sha256_hex(&doc.pdf),
+                size: doc.pdf.len() as u64,
+                unit: None,
+            })
+            .collect();
         let mut all_diags = checked.diagnostics.clone();
         all_diags.extend(render_problems.iter().cloned());
+        all_diags.extend(output_problems.iter().cloned());
         let record = self.record(&checked, &all_diags, outputs, options.draft && has_errors)?;
-        let previous = std::fs::read(output.join(RECORD_FILE))
-            .ok()
-            .and_then(|b| BuildRecord::from_json(&b));
         let changes = ChangeReport::between(previous.as_ref(), &record);
-        write_atomic(&output.join(RECORD_FILE), &record.to_json())?;
         let mut diag_json = serde_json::to_vec_pretty(&all_diags)?;
         diag_json.push(b'\n');
-        write_atomic(&output.join(DIAGNOSTICS_FILE), &diag_json)?;
-        write_atomic(&output.join(CHANGES_FILE), changes.render().as_bytes())?;
-        timings.add("记录", t);
+        let changes_text = changes.render();
+        let record_json = record.to_json();
+        let t = timings.add("记录", t);
+        let mut files: Vec<(&str, &[u8])> = rendered_docs
+            .iter()
+            .map(|doc| (doc.kind.file_name(), doc.pdf.as_slice()))
+            .collect();
+        files.push((DIAGNOSTICS_FILE, &diag_json));
+        files.push((CHANGES_FILE, changes_text.as_bytes()));
+        // The record last: it vouches for the files before it.
+        files.push((RECORD_FILE, &record_json));
+        let outcomes = output_set::commit(&output, &files)?;
+        let documents = rendered_docs
+            .iter()
+            .zip(outcomes)
+            .map(|(doc, outcome)| (doc.kind, output.join(doc.kind.file_name()), outcome))
+            .collect();
+        timings.add("写出", t);
         Ok(Built {
             checked,
             documents,
             refused,
             render_problems,
+            output_problems,
+            recovered,
             record,
             changes,
             timings,
@@ -407,6 +435,74 @@ fn hash_files_under(
         }
     }
     Ok(())
+}
+
+/// Compares the PDFs on disk with the build record that vouches for them: a PDF edited,
+/// replaced or deleted by hand since the last build is an `output-mismatch` warning, so
+/// nobody prints or archives a file the program did not produce.
+fn check_output_set(
+    output: &std::path::Path,
+    record_exists: bool,
+    previous: Option<&BuildRecord>,
+    rewriting: bool,
+) -> Vec<Diagnostic> {
+    use zhiliang_core::diagnostics::{Code, Location};
+    let then = if rewriting {
+        "本次生成已重新写出该文件。"
+    } else {
+        "本次未生成新文件，该文件不是程序生成的版本，请勿打印或归档，修正问题后重新生成。"
+    };
+    let problem = |name: &str, what: String| {
+        Diagnostic::new(
+            Code::OutputMismatch,
+            Location {
+                file: Some(format!("output/{name}")),
+                ..Default::default()
+            },
+            format!("{what}{then}"),
+        )
+    };
+    let mut out = Vec::new();
+    match previous {
+        Some(record) => {
+            for entry in &record.outputs {
+                let path = output.join(&entry.path);
+                match sha256_file(&path) {
+                    Ok((hash, _)) if hash == entry.sha256 => {}
+                    Ok(_) => out.push(problem(
+                        &entry.path,
+                        format!(
+                            "输出目录中的 {} 与生成记录不符（内容已变，可能被手工修改或替换）。",
+                            entry.path
+                        ),
+                    )),
+                    Err(_) => out.push(problem(
+                        &entry.path,
+                        format!("生成记录中的 {} 已不在输出目录中。", entry.path),
+                    )),
+                }
+            }
+        }
+        None => {
+            let why = if record_exists {
+                format!("生成记录 {RECORD_FILE} 已损坏")
+            } else {
+                format!("没有生成记录 {RECORD_FILE}")
+            };
+            for kind in DocKind::ALL {
+                if output.join(kind.file_name()).exists() {
+                    out.push(problem(
+                        kind.file_name(),
+                        format!(
+                            "输出目录中有 {}，但{why}，无法核对它是哪一次生成的。",
+                            kind.file_name()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn template_error(message: String) -> Diagnostic {

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::cli::BuildArgs;
 use crate::commands::{Progress, report_build};
+use crate::fsutil::normalise;
 use crate::pipeline::{BuildOptions, Checked, Session};
 use crate::project::Project;
 use zhiliang_core::diagnostics::Code;
@@ -41,6 +42,47 @@ fn is_noise(path: &Path) -> bool {
         || name == "4913"
 }
 
+/// The watched paths, each spelt once the way [`normalise`] spells event paths: with the
+/// default `--root .` the project says `./input/campaign.toml` while events say
+/// `/home/…/./input/campaign.toml` or `/home/…/input/campaign.toml`.
+struct Watched {
+    input: PathBuf,
+    output: PathBuf,
+    templates: PathBuf,
+    fonts: PathBuf,
+    catalogue: Option<PathBuf>,
+    config_files: Vec<PathBuf>,
+}
+
+impl Watched {
+    fn of(project: &Project) -> Watched {
+        Watched {
+            input: normalise(&project.input),
+            output: normalise(&project.output),
+            templates: normalise(&project.templates),
+            fonts: normalise(&project.fonts),
+            catalogue: project.catalogue_file.parent().map(normalise),
+            config_files: project
+                .config_files()
+                .iter()
+                .map(|f| normalise(f))
+                .collect(),
+        }
+    }
+
+    /// The folders to watch (recursively).
+    fn folders(&self) -> Vec<PathBuf> {
+        let mut folders = vec![
+            self.input.clone(),
+            self.templates.clone(),
+            self.fonts.clone(),
+        ];
+        folders.extend(self.catalogue.clone());
+        folders.dedup();
+        folders
+    }
+}
+
 pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
     let mut session = Session::open(project.clone())?;
     build_once(&mut session, args, &BTreeSet::new());
@@ -50,13 +92,8 @@ pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
         let _ = tx.send(event);
     })
     .context("无法启动文件监视")?;
-    let catalogue_dir = project.catalogue_file.parent().map(Path::to_path_buf);
-    let mut watched = vec![
-        project.input.clone(),
-        project.templates.clone(),
-        project.fonts.clone(),
-    ];
-    watched.extend(catalogue_dir);
+    let paths = Watched::of(project);
+    let watched = paths.folders();
     for dir in &watched {
         if dir.exists() {
             watcher
@@ -73,19 +110,15 @@ pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
             .join("、")
     );
 
-    let output = project
-        .output
-        .canonicalize()
-        .unwrap_or_else(|_| project.output.clone());
     loop {
         let Ok(first) = rx.recv() else {
             return Ok(ExitCode::SUCCESS);
         };
         let mut changed = BTreeSet::new();
-        collect(first, &output, &mut changed);
+        collect(first, &paths.output, &mut changed);
         loop {
             match rx.recv_timeout(DEBOUNCE) {
-                Ok(event) => collect(event, &output, &mut changed),
+                Ok(event) => collect(event, &paths.output, &mut changed),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return Ok(ExitCode::SUCCESS),
             }
@@ -95,13 +128,13 @@ pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
         }
         wait_until_stable(&changed);
         let touches = |dir: &Path| changed.iter().any(|p| p.starts_with(dir));
-        let config_changed = project.config_files().iter().any(|f| changed.contains(f))
-            || project.catalogue_file.parent().is_some_and(touches);
+        let config_changed = paths.config_files.iter().any(|f| changed.contains(f))
+            || paths.catalogue.as_deref().is_some_and(touches);
         if config_changed && let Err(e) = session.reload_setup() {
             println!("配置文件有误，暂不重新生成：{e:#}");
             continue;
         }
-        if touches(&project.fonts) {
+        if touches(&paths.fonts) {
             session.reset_renderer();
         }
         println!(
@@ -117,14 +150,15 @@ pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
     }
 }
 
+/// Adds the event's paths, normalised, except noise and the output folder's own files.
 fn collect(event: notify::Result<notify::Event>, output: &Path, into: &mut BTreeSet<PathBuf>) {
     let Ok(event) = event else { return };
     if event.kind.is_access() {
         return;
     }
     for path in event.paths {
-        let inside_output = path.starts_with(output);
-        if !inside_output && !is_noise(&path) {
+        let path = normalise(&path);
+        if !path.starts_with(output) && !is_noise(&path) {
             into.insert(path);
         }
     }
@@ -185,6 +219,6 @@ fn half_written(checked: &Checked, session: &Session, changed: &BTreeSet<PathBuf
             && d.location
                 .file
                 .as_ref()
-                .is_some_and(|f| changed.contains(&session.project.input.join(f)))
+                .is_some_and(|f| changed.contains(&normalise(&session.project.input.join(f))))
     })
 }

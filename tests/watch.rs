@@ -18,9 +18,21 @@ struct Watch {
 
 impl Watch {
     fn start(c: &Campaign) -> Watch {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zhiliang"))
-            .arg("--root")
-            .arg(c.root())
+        let mut command = Command::new(env!("CARGO_BIN_EXE_zhiliang"));
+        command.arg("--root").arg(c.root());
+        Watch::spawn(command)
+    }
+
+    /// Started the way the office starts it: in the project folder, with the default
+    /// `--root .`.
+    fn start_in_project_folder(c: &Campaign) -> Watch {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_zhiliang"));
+        command.current_dir(c.root()).args(["--root", "."]);
+        Watch::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Watch {
+        let mut child = command
             .args(["watch", "--quiet"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -130,4 +142,45 @@ fn watch_survives_a_half_written_workbook_and_recovers_when_it_is_complete() {
         "{}",
         lines.join("\n")
     );
+}
+
+#[test]
+fn watch_from_a_relative_root_rebuilds_after_the_configuration_changes() {
+    let c = Campaign::example();
+    let watch = Watch::start_in_project_folder(&c);
+    let pdf = c.path("output/申请表.pdf");
+    let before = std::fs::read(&pdf).expect("first build wrote the application form");
+
+    // The office corrects the 成文日期 in campaign.toml: printed on the form and its date.
+    let campaign = c.path("input/campaign.toml");
+    let text = std::fs::read_to_string(&campaign).unwrap();
+    assert!(text.contains("document_date = 2022-07-20"));
+    std::fs::write(
+        &campaign,
+        text.replacen(
+            "document_date = 2022-07-20",
+            "document_date = 2022-07-25",
+            1,
+        ),
+    )
+    .unwrap();
+
+    let lines = watch.wait_for("继续监视中");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("检测到变更") && l.contains("campaign.toml")),
+        "{}",
+        lines.join("\n")
+    );
+    let after = std::fs::read(&pdf).unwrap();
+    assert_ne!(
+        before, after,
+        "the application form was rebuilt with the new date"
+    );
+    // The build record now lists the edited configuration.
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(c.path("output/生成记录.json")).unwrap()).unwrap();
+    let (hash, _) = zhiliang::fsutil::sha256_file(&campaign).unwrap();
+    assert!(record["inputs"].to_string().contains(&hash));
 }

@@ -174,6 +174,7 @@ impl Campaign {
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.validate_dates()?;
         for (key, b) in &self.benchmarks {
             if b.satisfactory == b.unacceptable {
                 return Err(ConfigError::Invalid(format!(
@@ -187,6 +188,50 @@ impl Campaign {
             return Err(ConfigError::Invalid(format!(
                 "申请表“主要做法及成效”限1000字以内，现为{chars}字"
             )));
+        }
+        Ok(())
+    }
+}
+
+/// The earliest and latest year a date or year of the configuration may name. Anything
+/// outside is a typing error (`20222`, `+12345-01-01`), and would otherwise reach date
+/// arithmetic, Typst's `datetime` and the PDF timestamp, which only know a narrower range.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
+
+impl Campaign {
+    /// Every date and year of the configuration lies in [`YEARS`]; the error names the key.
+    fn validate_dates(&self) -> Result<(), ConfigError> {
+        let out_of_range = |key: String, shown: String| {
+            ConfigError::Invalid(format!(
+                "{key} 为“{shown}”，超出可接受的范围（{}年至{}年），请核对后重新填写",
+                YEARS.start(),
+                YEARS.end()
+            ))
+        };
+        let d = &self.dates;
+        for (key, date) in
+            [("dates.reference_date", d.reference_date), ("dates.document_date", d.document_date)]
+        {
+            if !YEARS.contains(&date.year()) {
+                return Err(out_of_range(key.to_string(), date.to_string()));
+            }
+        }
+        let mut years = vec![("dates.evaluation_year".to_string(), d.evaluation_year)];
+        if let Some(y) = self.annual_report.year {
+            years.push(("annual_report.year".to_string(), y));
+        }
+        for y in self.application.gdp.keys() {
+            years.push((format!("application.gdp 中的年份 {y}"), *y));
+        }
+        for s in &self.annual_report.series {
+            for y in s.values.keys() {
+                years.push((format!("annual_report.series “{}” 中的年份 {y}", s.key), *y));
+            }
+        }
+        for (key, year) in years {
+            if !YEARS.contains(&year) {
+                return Err(out_of_range(key, year.to_string()));
+            }
         }
         Ok(())
     }
@@ -237,6 +282,34 @@ mod tests {
         assert!(!dates.in_window(d(2024, 3, 1), 1));
         assert!(!dates.in_window(d(2021, 2, 28), 3));
         assert!(dates.in_window(d(2021, 3, 1), 3));
+    }
+
+    #[test]
+    fn dates_and_years_outside_1949_to_2100_are_refused_naming_the_key() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../input/campaign.toml"
+        ))
+        .expect("example campaign");
+        assert!(Campaign::parse(&text, "campaign.toml").is_ok());
+        let cases = [
+            (
+                "document_date = 2022-07-20",
+                "document_date = \"+12345-01-01\"",
+                "dates.document_date",
+            ),
+            ("document_date = 2022-07-20", "document_date = 1900-01-01", "dates.document_date"),
+            ("reference_date = 2022-07-20", "reference_date = 2101-01-01", "dates.reference_date"),
+            ("evaluation_year = 2022", "evaluation_year = 20222", "dates.evaluation_year"),
+            ("2019 = 1064.5", "-2147483648 = 1064.5", "application.gdp"),
+        ];
+        for (from, to, key) in cases {
+            assert!(text.contains(from), "{from}");
+            let err = Campaign::parse(&text.replacen(from, to, 1), "campaign.toml")
+                .expect_err(to)
+                .to_string();
+            assert!(err.contains(key) && err.contains("超出可接受的范围"), "{to}: {err}");
+        }
     }
 
     #[test]

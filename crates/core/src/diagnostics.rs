@@ -67,11 +67,13 @@ pub enum Code {
     // --- rendering ---
     MissingGlyph,
     TemplateError,
+    // --- output ---
+    OutputMismatch,
 }
 
 impl Code {
     /// Every code, in catalogue order (for `zhiliang codes` and the docs).
-    pub const ALL: [Code; 30] = [
+    pub const ALL: [Code; 31] = [
         Code::CatalogueInvalid,
         Code::ConfigInvalid,
         Code::MissingBenchmark,
@@ -102,6 +104,7 @@ impl Code {
         Code::InconsistentTotals,
         Code::MissingGlyph,
         Code::TemplateError,
+        Code::OutputMismatch,
     ];
 
     /// Kebab-case name, identical to the serialised form.
@@ -138,6 +141,7 @@ impl Code {
             InconsistentTotals => "inconsistent-totals",
             MissingGlyph => "missing-glyph",
             TemplateError => "template-error",
+            OutputMismatch => "output-mismatch",
         }
     }
 
@@ -175,6 +179,7 @@ impl Code {
             InconsistentTotals => "合计数不一致",
             MissingGlyph => "字体缺字",
             TemplateError => "模板错误",
+            OutputMismatch => "输出文件与生成记录不符",
         }
     }
 
@@ -183,7 +188,9 @@ impl Code {
         use Code::*;
         match self {
             OutsideWindow | DuplicateRecord | NotResponsible | InconsistentTotals
-            | EvidenceUnreferenced | UnknownField | BenchmarkFixedByRule => Severity::Warning,
+            | EvidenceUnreferenced | UnknownField | BenchmarkFixedByRule | OutputMismatch => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }

@@ -132,6 +132,15 @@ impl RenderedDocument {
     }
 }
 
+/// A PDF rendered from a template other than the three documents.
+#[derive(Debug, Clone)]
+pub struct StandalonePdf {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// Text of the laid-out pages, as in [`RenderedDocument::text`].
+    pub text: String,
+}
+
 /// A Typst error or warning, located in a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateMessage {
@@ -174,6 +183,8 @@ pub enum RenderError {
     Wording(#[from] wording::WordingError),
     #[error("{0}")]
     Data(#[from] data::DataError),
+    #[error("成文日期 {0} 超出 PDF 所能记录的范围，请核对创建配置中的 dates.document_date")]
+    Date(String),
     #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
     MissingGlyphs(Vec<Diagnostic>),
     #[error("排版{kind}失败：\n{}", .messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("\n"))]
@@ -259,8 +270,8 @@ impl Renderer {
             message: e.to_string(),
         })?;
         let dir = templates_dir.join("wording");
-        let stamp = wording::stamp(&dir);
-        let wording = Wording::load(&dir)?;
+        let stamp = wording::stamp(&dir, templates_dir);
+        let wording = Wording::load_within(&dir, templates_dir)?;
         Ok(Renderer {
             shared,
             wording: std::sync::Mutex::new((stamp, Arc::new(wording))),
@@ -283,10 +294,13 @@ impl Renderer {
     /// The wording templates, reloaded when a file changed since they were loaded.
     fn wording(&self) -> Result<Arc<Wording>, RenderError> {
         let dir = self.templates.join("wording");
-        let stamp = wording::stamp(&dir);
+        let stamp = wording::stamp(&dir, &self.templates);
         let mut guard = self.wording.lock().expect("wording lock poisoned");
         if guard.0 != stamp {
-            *guard = (stamp, Arc::new(Wording::load(&dir)?));
+            *guard = (
+                stamp,
+                Arc::new(Wording::load_within(&dir, &self.templates)?),
+            );
         }
         Ok(guard.1.clone())
     }
@@ -319,6 +333,46 @@ impl Renderer {
         options: &RenderOptions,
     ) -> Result<RenderedDocument, RenderError> {
         let start = Instant::now();
+        let (doc, pdf, warnings) =
+            self.compile(kind.template(), kind.ident(), kind.label(), data, options)?;
+        Ok(RenderedDocument {
+            kind,
+            pages: doc.pages().len(),
+            text: extract_text(&doc),
+            pdf,
+            warnings,
+            elapsed: start.elapsed(),
+        })
+    }
+
+    /// Renders a template that is not one of the three documents — the 归档登记表 that
+    /// `archive` prints (`/archive-register.typ`) — in the same confined world, with the
+    /// same glyph check and PDF/A export. `ident` makes the PDF identifier stable.
+    pub fn render_template(
+        &self,
+        template: &str,
+        ident: &str,
+        label: &'static str,
+        data: &serde_json::Value,
+        options: &RenderOptions,
+    ) -> Result<StandalonePdf, RenderError> {
+        let (doc, pdf, _) = self.compile(template, ident, label, data, options)?;
+        Ok(StandalonePdf {
+            pages: doc.pages().len(),
+            text: extract_text(&doc),
+            pdf,
+        })
+    }
+
+    /// Glyph check, compile and PDF export of `template` with `data` as `/data.json`.
+    fn compile(
+        &self,
+        template: &str,
+        ident: &str,
+        label: &'static str,
+        data: &serde_json::Value,
+        options: &RenderOptions,
+    ) -> Result<(PagedDocument, Vec<u8>, Vec<TemplateMessage>), RenderError> {
         let missing = self.check_glyphs(data);
         if !missing.is_empty() {
             return Err(RenderError::MissingGlyphs(missing));
@@ -335,13 +389,13 @@ impl Renderer {
             );
         }
         let bytes = serde_json::to_vec(&full).expect("json serialises");
-        let world = DocWorld::new(&self.shared, kind.template(), bytes, options.document_date);
+        let world = DocWorld::new(&self.shared, template, bytes, options.document_date);
 
         let warned = typst::compile::<PagedDocument>(&world);
         let warnings: Vec<TemplateMessage> =
             warned.warnings.iter().map(|d| message(&world, d)).collect();
         let doc = warned.output.map_err(|errors| RenderError::Template {
-            kind: kind.label(),
+            kind: label,
             messages: errors
                 .iter()
                 .map(|d| message(&world, d))
@@ -351,14 +405,14 @@ impl Renderer {
 
         let d = options.document_date;
         let datetime = Datetime::from_ymd_hms(d.year(), d.month() as u8, d.day() as u8, 0, 0, 0)
-            .expect("valid date");
+            .ok_or_else(|| RenderError::Date(zhiliang_core::config::chinese_date(d)))?;
         let standards = if options.pdf_a {
             PdfStandards::new(&[PdfStandard::A_3b]).expect("PDF/A-3b is a valid standard set")
         } else {
             PdfStandards::default()
         };
         let pdf_options = PdfOptions {
-            ident: Smart::Custom(kind.ident().to_string()),
+            ident: Smart::Custom(ident.to_string()),
             creator: Smart::Custom(Some(format!(
                 "zhiliang {} (Typst 0.15)",
                 env!("CARGO_PKG_VERSION")
@@ -368,17 +422,10 @@ impl Renderer {
             ..PdfOptions::default()
         };
         let pdf = typst_pdf::pdf(&doc, &pdf_options).map_err(|errors| RenderError::Pdf {
-            kind: kind.label(),
+            kind: label,
             messages: errors.iter().map(|d| message(&world, d)).collect(),
         })?;
-        Ok(RenderedDocument {
-            kind,
-            pages: doc.pages().len(),
-            text: extract_text(&doc),
-            pdf,
-            warnings,
-            elapsed: start.elapsed(),
-        })
+        Ok((doc, pdf, warnings))
     }
 
     /// Drops Typst's memoised results that were not used in the last `max_age` renders.

@@ -5,7 +5,8 @@
 //! line breaks inside a paragraph are dropped (Chinese needs no space between wrapped
 //! lines). The result reaches Typst as strings in the data, never as markup.
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
@@ -16,6 +17,10 @@ pub enum WordingError {
     Io { path: String, message: String },
     #[error("措辞模板 {name} 有误：{message}")]
     Template { name: String, message: String },
+    #[error(
+        "措辞模板 {name} 实际指向模板目录之外的 {target}，已拒绝读取。措辞模板只能是 templates/ 目录中的文件，请删除该符号链接，把措辞直接写进模板文件"
+    )]
+    Escapes { name: String, target: String },
 }
 
 pub struct Wording {
@@ -24,26 +29,25 @@ pub struct Wording {
 
 impl Wording {
     /// Loads every `*.j2` below `dir`, named by its path relative to `dir`
-    /// (`self-evaluation/category.j2`).
+    /// (`self-evaluation/category.j2`), reading nothing outside `dir`.
     pub fn load(dir: &Path) -> Result<Wording, WordingError> {
+        Self::load_within(dir, dir)
+    }
+
+    /// Loads every `*.j2` below `dir`, reading only files whose real path (symbolic links
+    /// resolved) lies inside `root`, the templates folder, as the Typst world does: a link
+    /// in `templates/wording/` to `/etc/passwd` is refused, not printed in a report.
+    ///
+    /// Templates reach each other only by these names (`{% include %}` has no file
+    /// loader behind it), so a name with `..` cannot read a file either.
+    pub fn load_within(dir: &Path, root: &Path) -> Result<Wording, WordingError> {
         let mut env = Environment::new();
         // A misspelt variable in a wording template must fail loudly, not print blank.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(false);
-        let mut files = Vec::new();
-        collect(dir, &mut files).map_err(|e| WordingError::Io {
-            path: dir.display().to_string(),
-            message: e.to_string(),
-        })?;
-        files.sort();
-        for file in files {
-            let name = file
-                .strip_prefix(dir)
-                .unwrap_or(&file)
-                .to_string_lossy()
-                .replace('\\', "/");
-            let text = std::fs::read_to_string(&file).map_err(|e| WordingError::Io {
-                path: file.display().to_string(),
+        for (name, real) in collect(dir, root)? {
+            let text = std::fs::read_to_string(&real).map_err(|e| WordingError::Io {
+                path: dir.join(&name).display().to_string(),
                 message: e.to_string(),
             })?;
             env.add_template_owned(name.clone(), text)
@@ -88,29 +92,77 @@ fn describe(e: &minijinja::Error) -> String {
     }
 }
 
-fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "j2") {
-            out.push(path);
+/// Every `*.j2` below `dir`: its name (path relative to `dir`, with `/`) and its real
+/// path. A file or folder whose real path leaves `root` is an error; a folder reached
+/// twice through links is entered once.
+fn collect(dir: &Path, root: &Path) -> Result<Vec<(String, PathBuf)>, WordingError> {
+    let io = |path: &Path, e: std::io::Error| WordingError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let root = root.canonicalize().map_err(|e| io(root, e))?;
+    let confine = |name: &str, real: &Path| {
+        if real.starts_with(&root) {
+            Ok(())
+        } else {
+            Err(WordingError::Escapes {
+                name: if name.is_empty() {
+                    "目录".into()
+                } else {
+                    name.to_string()
+                },
+                target: real.display().to_string(),
+            })
+        }
+    };
+    let mut out = Vec::new();
+    let mut entered = HashSet::new();
+    let mut folders = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = folders.pop() {
+        let real = folder.canonicalize().map_err(|e| io(&folder, e))?;
+        confine(&prefix, &real)?;
+        if !entered.insert(real.clone()) {
+            continue;
+        }
+        for entry in std::fs::read_dir(&real).map_err(|e| io(&folder, e))? {
+            let entry = entry.map_err(|e| io(&folder, e))?;
+            let path = entry.path();
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let name = if prefix.is_empty() {
+                file_name
+            } else {
+                format!("{prefix}/{file_name}")
+            };
+            let is_template = path.extension().is_some_and(|e| e == "j2");
+            // `metadata` follows links: a link to a folder is a folder.
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => folders.push((path, name)),
+                Ok(_) if is_template => {
+                    let real = path.canonicalize().map_err(|e| io(&path, e))?;
+                    confine(&name, &real)?;
+                    out.push((name, real));
+                }
+                Ok(_) => {}
+                // A dangling link named like a template is a broken template.
+                Err(e) if is_template => return Err(io(&path, e)),
+                Err(_) => {}
+            }
         }
     }
-    Ok(())
+    out.sort();
+    Ok(out)
 }
 
 /// Path, modification time and size of one wording file.
 pub type FileStamp = (std::path::PathBuf, Option<std::time::SystemTime>, u64);
 
-/// The state of every `*.j2` under `dir`, to notice edits.
-pub fn stamp(dir: &Path) -> Vec<FileStamp> {
-    let mut files = Vec::new();
-    let _ = collect(dir, &mut files);
-    files.sort();
-    files
+/// The state of every `*.j2` under `dir` (real paths), to notice edits. Empty when the
+/// folder cannot be listed or leaves `root`: loading then reports why.
+pub fn stamp(dir: &Path, root: &Path) -> Vec<FileStamp> {
+    collect(dir, root)
+        .unwrap_or_default()
         .into_iter()
-        .map(|f| {
+        .map(|(_, f)| {
             let meta = std::fs::metadata(&f).ok();
             let modified = meta.as_ref().and_then(|m| m.modified().ok());
             let len = meta.map(|m| m.len()).unwrap_or(0);

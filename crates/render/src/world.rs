@@ -112,7 +112,9 @@ pub(crate) struct DocWorld<'a> {
     main: FileId,
     data_id: FileId,
     data: Bytes,
-    today: Datetime,
+    /// `None` when the date is outside what Typst's `datetime` can hold (years beyond
+    /// ±9999): `datetime.today()` then fails in the template, the program does not panic.
+    today: Option<Datetime>,
 }
 
 pub(crate) fn file_id(path: &str) -> FileId {
@@ -130,8 +132,7 @@ impl<'a> DocWorld<'a> {
             main: file_id(main),
             data_id: file_id(DATA_PATH),
             data: Bytes::new(data),
-            today: Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8)
-                .expect("valid date"),
+            today: typst_date(today),
         }
     }
 
@@ -180,6 +181,13 @@ impl World for DocWorld<'_> {
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
         // The configured document date, never the wall clock: identical inputs give
         // identical PDFs.
-        Some(self.today)
+        self.today
     }
+}
+
+/// The date as Typst's `datetime`, or `None` when Typst cannot represent it.
+pub(crate) fn typst_date(d: NaiveDate) -> Option<Datetime> {
+    let month = u8::try_from(d.month()).ok()?;
+    let day = u8::try_from(d.day()).ok()?;
+    Datetime::from_ymd(d.year(), month, day)
 }

@@ -216,3 +216,133 @@ fn a_misspelt_wording_variable_names_the_template_and_line() {
         "{err}"
     );
 }
+
+/// A copy of the project's templates folder, to plant links in.
+#[cfg(unix)]
+fn templates_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in walk(&repo("templates")) {
+        let dest = dir.path().join(e.strip_prefix(repo("templates")).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&e, &dest).unwrap();
+    }
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn a_wording_template_linked_outside_the_templates_folder_is_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("passwd");
+    std::fs::write(&secret, "root:x:0:0:机密内容:/root:/bin/bash\n").unwrap();
+
+    // A file link, replacing a real wording template.
+    let dir = templates_copy();
+    let title = dir.path().join("wording/annual/title.j2");
+    std::fs::remove_file(&title).unwrap();
+    symlink(&secret, &title).unwrap();
+    let err = match Renderer::with_fonts(dir.path(), fonts()) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("a link leaving the templates folder was followed"),
+    };
+    assert!(
+        err.contains("annual/title.j2") && err.contains("已拒绝读取"),
+        "{err}"
+    );
+    assert!(!err.contains("机密内容"), "{err}");
+
+    // A folder link to the outside, and a relative `..` link, are refused the same way.
+    let dir = templates_copy();
+    std::fs::write(outside.path().join("x.j2"), "机密内容").unwrap();
+    symlink(outside.path(), dir.path().join("wording/extra")).unwrap();
+    let err = Renderer::with_fonts(dir.path(), fonts())
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.contains("已拒绝读取"), "{err}");
+    let dir = templates_copy();
+    symlink(
+        "../../../../../../../../..".to_string() + secret.to_str().unwrap(),
+        dir.path().join("wording/annual/extra.j2"),
+    )
+    .unwrap();
+    let err = Renderer::with_fonts(dir.path(), fonts())
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.contains("annual/extra.j2"), "{err}");
+
+    // A long-lived renderer notices a link planted after it was loaded.
+    let dir = templates_copy();
+    let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
+    let inputs = example_inputs(campaign());
+    assert!(r.build_data(&inputs).is_ok());
+    let title = dir.path().join("wording/annual/title.j2");
+    std::fs::remove_file(&title).unwrap();
+    symlink(&secret, &title).unwrap();
+    let err = r.build_data(&inputs).unwrap_err().to_string();
+    assert!(
+        err.contains("已拒绝读取") && !err.contains("机密内容"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_inside_the_templates_folder_still_work_and_loops_end() {
+    use std::os::unix::fs::symlink;
+    let dir = templates_copy();
+    // A shared wording file linked from another folder of the templates, and a link
+    // from a folder to its own parent (a cycle).
+    std::fs::write(dir.path().join("shared.j2"), "共用措辞").unwrap();
+    symlink(
+        dir.path().join("shared.j2"),
+        dir.path().join("wording/annual/shared.j2"),
+    )
+    .unwrap();
+    symlink(
+        dir.path().join("wording"),
+        dir.path().join("wording/annual/loop"),
+    )
+    .unwrap();
+    let r = Renderer::with_fonts(dir.path(), fonts()).expect("links inside are fine");
+    assert!(r.build_data(&example_inputs(campaign())).is_ok());
+    let w = zhiliang_render::wording::Wording::load_within(&dir.path().join("wording"), dir.path())
+        .unwrap();
+    assert_eq!(w.sentence("annual/shared.j2", ()).unwrap(), "共用措辞");
+
+    // A name with `..` cannot reach a file: templates only include each other by name.
+    std::fs::write(
+        dir.path().join("wording/annual/include.j2"),
+        "{% include \"../../../../../../etc/passwd\" %}",
+    )
+    .unwrap();
+    let w = zhiliang_render::wording::Wording::load_within(&dir.path().join("wording"), dir.path())
+        .unwrap();
+    let err = w.sentence("annual/include.j2", ()).unwrap_err().to_string();
+    assert!(err.contains("annual/include.j2"), "{err}");
+    assert!(!err.contains("root:"), "{err}");
+}
+
+#[test]
+fn a_date_typst_cannot_hold_is_an_error_not_a_panic() {
+    let dir =
+        templates_with("#set text(font: \"Noto Serif CJK SC\")\n#datetime.today().display()\n");
+    let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
+    let mut o = options();
+    o.document_date = chrono::NaiveDate::from_ymd_opt(12345, 1, 1).unwrap();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        r.render(DocKind::Application, &serde_json::json!({}), &o)
+    }))
+    .expect("rendering must not panic on any date");
+    assert!(result.is_err(), "a date beyond Typst's range cannot render");
+    // Without `datetime.today()` in the template, the PDF timestamp is what fails.
+    let dir = templates_with("#set text(font: \"Noto Serif CJK SC\")\n一\n");
+    let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
+    let err = r
+        .render(DocKind::Application, &serde_json::json!({}), &o)
+        .unwrap_err();
+    assert!(matches!(err, RenderError::Date(_)), "{err}");
+    assert!(err.to_string().contains("dates.document_date"), "{err}");
+}
