@@ -36,6 +36,7 @@ pub enum Code {
     MissingBenchmark,
     // --- files ---
     UnreadableFile,
+    UnreadableWorkbook,
     EncryptedFile,
     NotASpreadsheet,
     FileTooLarge,
@@ -54,6 +55,7 @@ pub enum Code {
     InvalidDate,
     OutsideWindow,
     UnknownField,
+    ControlCharacters,
     // --- evidence ---
     MissingEvidence,
     EvidenceNotFound,
@@ -70,11 +72,12 @@ pub enum Code {
 
 impl Code {
     /// Every code, in catalogue order (for `zhiliang codes` and the docs).
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 31] = [
         Code::CatalogueInvalid,
         Code::ConfigInvalid,
         Code::MissingBenchmark,
         Code::UnreadableFile,
+        Code::UnreadableWorkbook,
         Code::EncryptedFile,
         Code::NotASpreadsheet,
         Code::FileTooLarge,
@@ -91,6 +94,7 @@ impl Code {
         Code::InvalidDate,
         Code::OutsideWindow,
         Code::UnknownField,
+        Code::ControlCharacters,
         Code::MissingEvidence,
         Code::EvidenceNotFound,
         Code::EvidenceUnreferenced,
@@ -110,6 +114,7 @@ impl Code {
             ConfigInvalid => "config-invalid",
             MissingBenchmark => "missing-benchmark",
             UnreadableFile => "unreadable-file",
+            UnreadableWorkbook => "unreadable-workbook",
             EncryptedFile => "encrypted-file",
             NotASpreadsheet => "not-a-spreadsheet",
             FileTooLarge => "file-too-large",
@@ -126,6 +131,7 @@ impl Code {
             InvalidDate => "invalid-date",
             OutsideWindow => "outside-window",
             UnknownField => "unknown-field",
+            ControlCharacters => "control-characters",
             MissingEvidence => "missing-evidence",
             EvidenceNotFound => "evidence-not-found",
             EvidenceUnreferenced => "evidence-unreferenced",
@@ -146,6 +152,7 @@ impl Code {
             ConfigInvalid => "创建配置有误",
             MissingBenchmark => "缺少功效系数法的满意值或不允许值",
             UnreadableFile => "文件无法读取",
+            UnreadableWorkbook => "工作簿读取失败",
             EncryptedFile => "文件已加密",
             NotASpreadsheet => "不是电子表格文件",
             FileTooLarge => "文件过大",
@@ -162,6 +169,7 @@ impl Code {
             InvalidDate => "日期无法识别",
             OutsideWindow => "不在统计期内",
             UnknownField => "无法识别的栏目",
+            ControlCharacters => "单元格含控制字符",
             MissingEvidence => "缺少证明材料",
             EvidenceNotFound => "证明材料文件不存在",
             EvidenceUnreferenced => "证明材料未被引用",
@@ -179,7 +187,7 @@ impl Code {
         use Code::*;
         match self {
             OutsideWindow | DuplicateRecord | NotResponsible | InconsistentTotals
-            | EvidenceUnreferenced | UnknownField => Severity::Warning,
+            | EvidenceUnreferenced | UnknownField | ControlCharacters => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -300,18 +308,40 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// One line for people. Control characters from cells or file names are shown escaped
+    /// (`\u{1b}`), so no value can move the cursor, clear the screen or forge a line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{}] {}", self.severity.label(), self.code)?;
         let loc = self.location.to_string();
         if !loc.is_empty() {
-            write!(f, " {loc}")?;
+            write!(f, " {}", escape_controls(&loc))?;
         }
-        write!(f, "：{}", self.message)?;
+        write!(f, "：{}", escape_controls(&self.message))?;
         if let Some(v) = &self.value {
-            write!(f, "（所填值：{v}）")?;
+            write!(f, "（所填值：{}）", escape_controls(v))?;
         }
         Ok(())
     }
+}
+
+/// Text safe to print on a terminal or in a plain-text report: every control character
+/// (C0 such as NUL, BEL, ESC; DEL; C1) becomes a visible escape such as `\u{1b}`. Line
+/// breaks become `\n` too, so one diagnostic stays one line. Everything else is kept.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Counts per severity, as printed in summaries and recorded in manifests.
@@ -387,7 +417,7 @@ pub fn render_for_people(diags: &[Diagnostic]) -> String {
     for d in diags {
         if current.as_ref() != Some(&d.location.unit) {
             let head = d.location.unit.clone().unwrap_or_else(|| "（全局）".to_string());
-            out.push_str(&format!("【{head}】\n"));
+            out.push_str(&format!("【{}】\n", escape_controls(&head)));
             current = Some(d.location.unit.clone());
         }
         out.push_str(&format!("  {d}\n"));

@@ -58,13 +58,21 @@ pub fn merge(
         }
     }
 
+    // Identity → position in its list: one lookup per record, so merging stays linear in
+    // the number of records (thousands of rows must not take seconds).
+    let mut seen: std::collections::HashMap<(String, Vec<Option<Value>>), usize> =
+        std::collections::HashMap::new();
     for sub in &ordered {
         for record in &sub.records {
             let list = facts.lists.entry(record.list.clone()).or_default();
-            let identity = identity_of(catalogue, record);
-            match list.iter().find(|r| identity_of(catalogue, r) == identity) {
-                Some(first) => diagnostics.push(duplicate(catalogue, first, record)),
-                None => list.push(record.clone()),
+            match seen.entry(identity_of(catalogue, record)) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    diagnostics.push(duplicate(catalogue, &list[*first.get()], record))
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(list.len());
+                    list.push(record.clone());
+                }
             }
         }
         for (id, text) in &sub.narratives {
