@@ -15,12 +15,9 @@ fn main() -> ExitCode {
     // Every workbook is read in an isolated child process of this binary (hard memory,
     // CPU and time limits), so that no file can crash or exhaust the run.
     if let Ok(exe) = std::env::current_exe() {
-        zhiliang_workbook::ingest::isolate::set_process_default(
-            zhiliang_workbook::Reader::Worker(zhiliang_workbook::Worker::subcommand(
-                exe,
-                zhiliang_workbook::WorkerLimits::default(),
-            )),
-        );
+        zhiliang_workbook::ingest::isolate::set_process_default(zhiliang_workbook::Reader::Worker(
+            zhiliang_workbook::Worker::subcommand(exe, zhiliang_workbook::WorkerLimits::default()),
+        ));
     }
     let project = Project::new(
         &cli.paths.root,

@@ -294,8 +294,7 @@ fn with_texts(c: &Campaign, file: &str, narrative: &str) {
 }
 
 #[test]
-fn control_characters_in_a_cell_are_a_warning_at_the_cell_and_never_reach_typst_or_the_terminal()
-{
+fn control_characters_in_a_cell_are_a_warning_at_the_cell_and_never_reach_typst_or_the_terminal() {
     let c = Campaign::example();
     with_texts(
         &c,
@@ -312,7 +311,12 @@ fn control_characters_in_a_cell_are_a_warning_at_the_cell_and_never_reach_typst_
     assert_eq!(ctl.len(), 1, "{ctl:#?}");
     assert_eq!(ctl[0]["location"]["file"], "zhujian.xlsx");
     assert_eq!(ctl[0]["severity"], "warning");
-    assert!(ctl[0]["location"]["cell"].as_str().unwrap().starts_with('E'));
+    assert!(
+        ctl[0]["location"]["cell"]
+            .as_str()
+            .unwrap()
+            .starts_with('E')
+    );
     let msg = ctl[0]["message"].as_str().unwrap();
     assert!(msg.contains("U+0007") && msg.contains("U+001B"), "{msg}");
     assert_eq!(ctl[0]["value"], "我局开展质量提升行动[2J[H校验通过");

@@ -136,11 +136,26 @@ pub fn write_feedback(unit: &Unit, diagnostics: &[Diagnostic]) -> Result<Vec<u8>
         ws.write_number_with_format(r, 0, (i + 1) as f64, &text)?;
         ws.write_string_with_format(r, 1, d.severity.label(), f)?;
         ws.write_string_with_format(r, 2, d.code.title(), &text)?;
-        ws.write_string_with_format(r, 3, fit_cell(d.location.file.as_deref().unwrap_or("")).as_ref(), &text)?;
-        ws.write_string_with_format(r, 4, fit_cell(d.location.sheet.as_deref().unwrap_or("")).as_ref(), &text)?;
+        ws.write_string_with_format(
+            r,
+            3,
+            fit_cell(d.location.file.as_deref().unwrap_or("")).as_ref(),
+            &text,
+        )?;
+        ws.write_string_with_format(
+            r,
+            4,
+            fit_cell(d.location.sheet.as_deref().unwrap_or("")).as_ref(),
+            &text,
+        )?;
         ws.write_string_with_format(r, 5, d.location.cell.as_deref().unwrap_or(""), &text)?;
         ws.write_string_with_format(r, 6, fit_cell(&d.message).as_ref(), &text)?;
-        ws.write_string_with_format(r, 7, fit_cell(d.value.as_deref().unwrap_or("")).as_ref(), &text)?;
+        ws.write_string_with_format(
+            r,
+            7,
+            fit_cell(d.value.as_deref().unwrap_or("")).as_ref(),
+            &text,
+        )?;
         ws.write_string_with_format(r, 8, remedy(d.code), &text)?;
         ws.write_string_with_format(r, 9, d.code.as_str(), &text)?;
     }

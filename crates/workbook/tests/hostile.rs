@@ -38,8 +38,7 @@ fn rewrite(xlsx: &[u8], entry: &str, edit: impl Fn(String) -> String) -> Vec<u8>
 }
 
 fn list_form(rows: Vec<(u32, Vec<Option<Cell>>)>) -> FormBuilder {
-    let mut b =
-        FormBuilder::new("区市场监管局").scalar("prefab_industry_bases", Cell::Number(1.0));
+    let mut b = FormBuilder::new("区市场监管局").scalar("prefab_industry_bases", Cell::Number(1.0));
     b.lists.push(ListSheet {
         key: "culture_activities",
         name: "质量文化活动",
@@ -120,7 +119,11 @@ fn sheets_beyond_the_cap_are_reported() {
     assert_eq!(w[0].severity, Severity::Warning);
     // Cover + 数据填报 + 70 copies = 72 sheets, 60 read.
     assert!(w[0].message.contains("有72个工作表"), "{}", w[0].message);
-    assert!(w[0].message.contains("后12个工作表未读取"), "{}", w[0].message);
+    assert!(
+        w[0].message.contains("后12个工作表未读取"),
+        "{}",
+        w[0].message
+    );
     assert_eq!(out.submissions[0].scalars.len(), 1);
 }
 

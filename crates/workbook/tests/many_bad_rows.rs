@@ -25,18 +25,30 @@ fn leak(s: String) -> &'static str {
 }
 
 const SHEETS: [Sheet; 4] = [
-    ("culture_activities", "质量文化活动", ["name", "type", "date"], |i| {
-        [leak(format!("活动{i}")), "庙会", "去年春天"]
-    }),
-    ("publicity", "质量宣传", ["channel", "content", "date"], |i| {
-        ["广播", leak(format!("宣传{i}")), "某日"]
-    }),
-    ("quality_meetings", "质量工作会议", ["name", "date", "top_leader"], |i| {
-        [leak(format!("会议{i}")), "上月", "处长"]
-    }),
-    ("exchanges", "交流与培训", ["type", "name", "date"], |i| {
-        ["座谈", leak(format!("培训{i}")), "近日"]
-    }),
+    (
+        "culture_activities",
+        "质量文化活动",
+        ["name", "type", "date"],
+        |i| [leak(format!("活动{i}")), "庙会", "去年春天"],
+    ),
+    (
+        "publicity",
+        "质量宣传",
+        ["channel", "content", "date"],
+        |i| ["广播", leak(format!("宣传{i}")), "某日"],
+    ),
+    (
+        "quality_meetings",
+        "质量工作会议",
+        ["name", "date", "top_leader"],
+        |i| [leak(format!("会议{i}")), "上月", "处长"],
+    ),
+    (
+        "exchanges",
+        "交流与培训",
+        ["type", "name", "date"],
+        |i| ["座谈", leak(format!("培训{i}")), "近日"],
+    ),
 ];
 
 /// 区市场监管局's form with ROWS bad rows in each of four list sheets.
@@ -90,7 +102,11 @@ fn five_thousand_bad_rows_in_four_sheets_are_checked_and_summarised() {
     assert!(shown.len() < 400, "{} of {total}", shown.len());
     for (_, sheet, _, _) in SHEETS {
         for code in [Code::InvalidChoice, Code::InvalidDate] {
-            assert_eq!(count(&shown, sheet, code), REPEATS_SHOWN + 1, "{sheet} {code}");
+            assert_eq!(
+                count(&shown, sheet, code),
+                REPEATS_SHOWN + 1,
+                "{sheet} {code}"
+            );
             let rest: Vec<&Diagnostic> = shown
                 .iter()
                 .filter(|d| {
@@ -102,10 +118,9 @@ fn five_thousand_bad_rows_in_four_sheets_are_checked_and_summarised() {
             assert_eq!(rest.len(), 1);
             assert!(rest[0].is_error());
             assert!(
-                rest[0].message.contains(&format!(
-                    "另有{}行同类问题",
-                    ROWS as usize - REPEATS_SHOWN
-                )),
+                rest[0]
+                    .message
+                    .contains(&format!("另有{}行同类问题", ROWS as usize - REPEATS_SHOWN)),
                 "{}",
                 rest[0].message
             );

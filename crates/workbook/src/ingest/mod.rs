@@ -241,7 +241,10 @@ pub fn ingest_with(
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         if size > limits::MAX_FILE_BYTES {
-            let mut f = fail(size, read_error_diagnostic(&rel, &ReadError::TooLarge(size)));
+            let mut f = fail(
+                size,
+                read_error_diagnostic(&rel, &ReadError::TooLarge(size)),
+            );
             f.sha256 = hash_file(entry.path());
             found.push(f);
             continue;
@@ -288,18 +291,20 @@ pub fn ingest_with(
     // Parse what needs parsing, in parallel; results keep the sorted order.
     let parsed: Vec<(Option<Vec<u8>>, FileOutcome, bool)> = found
         .par_iter_mut()
-        .map(|f| match std::mem::replace(&mut f.work, Work::Done(FileOutcome::default())) {
-            Work::Done(outcome) => (None, outcome, false),
-            Work::Cached(bytes, outcome) => (Some(bytes), outcome, false),
-            Work::Facts(bytes) => {
-                let outcome = ingest_facts_json(&f.rel, &bytes, roster);
-                (Some(bytes), outcome, true)
-            }
-            Work::Workbook(bytes) => {
-                let outcome = ingest_file_with(&f.rel, &bytes, catalogue, roster, reader);
-                (Some(bytes), outcome, true)
-            }
-        })
+        .map(
+            |f| match std::mem::replace(&mut f.work, Work::Done(FileOutcome::default())) {
+                Work::Done(outcome) => (None, outcome, false),
+                Work::Cached(bytes, outcome) => (Some(bytes), outcome, false),
+                Work::Facts(bytes) => {
+                    let outcome = ingest_facts_json(&f.rel, &bytes, roster);
+                    (Some(bytes), outcome, true)
+                }
+                Work::Workbook(bytes) => {
+                    let outcome = ingest_file_with(&f.rel, &bytes, catalogue, roster, reader);
+                    (Some(bytes), outcome, true)
+                }
+            },
+        )
         .collect();
 
     let mut report = IngestReport::default();

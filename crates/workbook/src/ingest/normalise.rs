@@ -103,8 +103,7 @@ pub fn number(raw: &Raw, label: &str, unit: &str) -> Result<Option<Num>, Problem
             value,
             percent: true,
         } => {
-            let v =
-                Decimal::from_str(&fmt_f64(value * 100.0)).map_err(|_| huge(&raw.display()))?;
+            let v = Decimal::from_str(&fmt_f64(value * 100.0)).map_err(|_| huge(&raw.display()))?;
             Ok(Some(Num {
                 value: v,
                 percent: true,
@@ -115,8 +114,13 @@ pub fn number(raw: &Raw, label: &str, unit: &str) -> Result<Option<Num>, Problem
                 return Ok(None);
             }
             parse_number_text(s, unit).map(Some).ok_or_else(|| {
-                let t: String = fold_width(s).chars().filter(|c| !c.is_whitespace()).collect();
-                if t.parse::<f64>().is_ok_and(|v| v.abs() >= 1e28 || !v.is_finite()) {
+                let t: String = fold_width(s)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                if t.parse::<f64>()
+                    .is_ok_and(|v| v.abs() >= 1e28 || !v.is_finite())
+                {
                     huge(s.trim())
                 } else {
                     wrong(s.trim())

@@ -121,7 +121,12 @@ impl Raw {
 /// scientific notation as Excel shows them (1e308, not "inf" nor 309 digits).
 pub fn fmt_f64(v: f64) -> String {
     if !v.is_finite() {
-        return if v.is_nan() { "#NUM!" } else { "#NUM!（溢出）" }.to_string();
+        return if v.is_nan() {
+            "#NUM!"
+        } else {
+            "#NUM!（溢出）"
+        }
+        .to_string();
     }
     if v.abs() >= 1e15 {
         return format!("{v:e}");
