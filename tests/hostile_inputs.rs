@@ -198,24 +198,35 @@ fn the_worker_subcommand_is_hidden_and_refuses_to_write_files() {
     let c = Campaign::example();
     let help = c.run(&["--help"]);
     assert!(!stdout(&help).contains("read-worker"), "{}", stdout(&help));
-    // The worker answers on stdout: a readable workbook comes back as JSON.
+    // The worker answers on stdout: each workbook (length-prefixed) comes back as one
+    // JSON line.
     let bytes = std::fs::read(c.path("input/zhujian.xlsx")).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zhiliang"))
+    let mut framed = Vec::new();
+    for _ in 0..2 {
+        framed.extend((bytes.len() as u64).to_le_bytes());
+        framed.extend(&bytes);
+    }
+    std::fs::write(c.path("framed.bin"), &framed).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhiliang"))
         .args(["read-worker", "--memory", "268435456", "--cpu", "5"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
+        .stdin(std::fs::File::open(c.path("framed.bin")).unwrap())
+        .output()
         .unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(&bytes).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<&[u8]> = out
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let answer: serde_json::Value = serde_json::from_slice(lines[0]).unwrap();
     assert!(answer["Ok"]["sheets"].as_array().unwrap().len() > 3);
-    // With its limits set, the worker cannot create a file of any size.
+    // With its limits set, the worker cannot create a file of any size: told to answer
+    // into a file, it is stopped at its first byte.
     let sh = format!(
-        "exec {} read-worker --memory 268435456 --cpu 5 < /dev/null > {}",
+        "exec {} read-worker --memory 268435456 --cpu 5 < {} > {}",
         env!("CARGO_BIN_EXE_zhiliang"),
+        c.path("framed.bin").display(),
         c.path("leak.json").display()
     );
     let status = std::process::Command::new("sh")

@@ -8,6 +8,12 @@
 //! The parent kills it when the wall-clock limit passes. A worker that runs out of memory,
 //! out of time or dies becomes a [`ReadError`], hence a diagnostic for that file only.
 //!
+//! One worker reads several workbooks one after another (a length-prefixed file in, one
+//! JSON line out, flushed, per workbook), so a run pays for a few process starts, not
+//! one per file. Because answers arrive in order, a worker that dies or stalls is always
+//! on the file after its last answer: that file gets the diagnostic, and a fresh worker
+//! takes over the files after it. The wall-clock limit counts from the last answer.
+//!
 //! In-process reading ([`Reader::InProcess`]) stays available for library users and
 //! tests, which have no worker binary.
 
@@ -96,28 +102,54 @@ impl Reader {
 
     /// Reads one workbook's bytes into sparse cells.
     pub fn read(&self, bytes: &[u8]) -> Result<Book, ReadError> {
+        self.read_all(&[bytes]).pop().expect("one answer per file")
+    }
+
+    /// Reads several workbooks, one answer per file in order: in parallel (rayon), and
+    /// with workers, one worker per rayon thread reading its share one file at a time.
+    pub fn read_all(&self, files: &[&[u8]]) -> Vec<Result<Book, ReadError>> {
+        use rayon::prelude::*;
         match self {
-            Reader::InProcess => read::read_book(bytes),
-            Reader::Worker(w) => read_isolated(w, bytes),
+            Reader::InProcess => files.par_iter().map(|b| read::read_book(b)).collect(),
+            Reader::Worker(w) => {
+                let share = files.len().div_ceil(rayon::current_num_threads().max(1));
+                files
+                    .par_chunks(share.max(1))
+                    .flat_map_iter(|chunk| read_isolated(w, chunk))
+                    .collect()
+            }
         }
     }
 }
 
-/// What the worker prints: the book or why it could not be read.
+/// What the worker prints for each file: the book or why it could not be read.
 #[derive(Serialize, Deserialize)]
 struct Answer(Result<Book, ReadError>);
 
-/// Runs the worker once: waits for the whole file on `input`, reads it, prints the answer.
-/// Called by the `read-worker` subcommand after [`apply_limits`].
+/// Runs the worker: for each file on `input` (its length as 8 bytes little-endian, then
+/// its bytes) reads it and prints the answer as one JSON line, flushed, until `input`
+/// ends. Called by the `read-worker` subcommand after [`apply_limits`].
 pub fn worker_main(input: &mut dyn Read, output: &mut dyn Write) -> std::io::Result<()> {
-    let mut bytes = Vec::new();
-    input
-        .take(limits::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    let answer = Answer(read::read_book(&bytes));
-    drop(bytes);
-    serde_json::to_writer(&mut *output, &answer).map_err(std::io::Error::other)?;
-    output.flush()
+    loop {
+        let mut len = [0u8; 8];
+        match input.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        let len = u64::from_le_bytes(len);
+        let answer = if len > limits::MAX_FILE_BYTES {
+            std::io::copy(&mut input.take(len), &mut std::io::sink())?;
+            Answer(Err(ReadError::TooLarge(len)))
+        } else {
+            let mut bytes = vec![0u8; len as usize];
+            input.read_exact(&mut bytes)?;
+            Answer(read::read_book(&bytes))
+        };
+        serde_json::to_writer(&mut *output, &answer).map_err(std::io::Error::other)?;
+        output.write_all(b"\n")?;
+        output.flush()?;
+    }
 }
 
 /// Limits the current process: address space, CPU seconds, no file may be written (a
@@ -142,10 +174,32 @@ pub fn apply_limits(memory_bytes: u64, cpu_seconds: u64) -> std::io::Result<()> 
 /// The message Rust's default allocation-error handler prints before aborting.
 const OOM_MARK: &str = "memory allocation of";
 
-fn read_isolated(worker: &Worker, bytes: &[u8]) -> Result<Book, ReadError> {
+/// Reads `files` in workers, starting a fresh worker after each failure; one answer per
+/// file, in order.
+fn read_isolated(worker: &Worker, files: &[&[u8]]) -> Vec<Result<Book, ReadError>> {
+    let mut results = Vec::with_capacity(files.len());
+    while results.len() < files.len() {
+        let (answers, failure) = run_worker(worker, &files[results.len()..]);
+        results.extend(answers);
+        if results.len() < files.len() {
+            // The worker stopped on the file after its last answer.
+            results.push(Err(failure.unwrap_or_else(|| {
+                ReadError::Crashed("读取进程提前退出".to_string())
+            })));
+        }
+    }
+    results
+}
+
+/// One worker over `files`: the answers it gave, in order, and why it stopped early.
+fn run_worker(
+    worker: &Worker,
+    files: &[&[u8]],
+) -> (Vec<Result<Book, ReadError>>, Option<ReadError>) {
+    use std::sync::mpsc;
     use wait_timeout::ChildExt;
     let crashed = |what: String| ReadError::Crashed(what);
-    let mut child = Command::new(&worker.program)
+    let mut child = match Command::new(&worker.program)
         .args(&worker.args)
         .env_clear()
         .env("LANG", "C.UTF-8")
@@ -153,24 +207,54 @@ fn read_isolated(worker: &Worker, bytes: &[u8]) -> Result<Book, ReadError> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| crashed(format!("无法启动读取进程（{e}）")))?;
+    {
+        Ok(c) => c,
+        Err(e) => {
+            return (
+                Vec::new(),
+                Some(crashed(format!("无法启动读取进程（{e}）"))),
+            );
+        }
+    };
     let mut stdin = child.stdin.take().expect("piped stdin");
-    let mut stdout = child.stdout.take().expect("piped stdout");
+    let stdout = child.stdout.take().expect("piped stdout");
     let mut stderr = child.stderr.take().expect("piped stderr");
-    let outcome = std::thread::scope(|s| {
+    let mut answers = Vec::new();
+    let mut failure = None;
+    let err = std::thread::scope(|s| {
         // Feed, drain and wait at once, so that no pipe fills up and blocks the other side.
         s.spawn(move || {
-            // A worker that dies early closes its end: the write error does not matter.
-            let _ = stdin.write_all(bytes);
+            for bytes in files {
+                let len = (bytes.len() as u64).to_le_bytes();
+                // A worker that dies closes its end: the write error does not matter.
+                if stdin.write_all(&len).is_err() || stdin.write_all(bytes).is_err() {
+                    break;
+                }
+            }
         });
-        let out = s.spawn(move || {
-            let mut buf = Vec::new();
-            let _ = (&mut stdout)
-                .take(limits::WORKER_OUTPUT_BYTES)
-                .read_to_end(&mut buf);
-            // Keep draining past the cap so the worker never blocks on a full pipe.
-            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
-            buf
+        let (tx, rx) = mpsc::channel::<Option<Answer>>();
+        s.spawn(move || {
+            let mut lines = std::io::BufReader::new(stdout);
+            loop {
+                let mut line = Vec::new();
+                let n = std::io::BufRead::read_until(
+                    &mut (&mut lines).take(limits::WORKER_OUTPUT_BYTES),
+                    b'\n',
+                    &mut line,
+                );
+                match n {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        let answer = serde_json::from_slice::<Answer>(&line).ok();
+                        let bad = answer.is_none();
+                        if tx.send(answer).is_err() || bad {
+                            break;
+                        }
+                    }
+                }
+            }
+            // Keep draining so the worker never blocks on a full pipe.
+            let _ = std::io::copy(&mut lines, &mut std::io::sink());
         });
         let err = s.spawn(move || {
             let mut buf = Vec::new();
@@ -178,47 +262,65 @@ fn read_isolated(worker: &Worker, bytes: &[u8]) -> Result<Book, ReadError> {
             let _ = std::io::copy(&mut stderr, &mut std::io::sink());
             buf
         });
-        let status = match child.wait_timeout(worker.limits.wall) {
-            Ok(Some(status)) => Ok(status),
-            Ok(None) => {
+        // The wall clock restarts with every answer.
+        while answers.len() < files.len() {
+            match rx.recv_timeout(worker.limits.wall) {
+                Ok(Some(Answer(a))) => answers.push(a),
+                Ok(None) => {
+                    failure = Some(crashed("读取进程的输出无法解析".to_string()));
+                    let _ = child.kill();
+                    break;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    failure = Some(ReadError::Timeout);
+                    let _ = child.kill();
+                    break;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        // Every answer is in (or the worker is gone): its end of stdin is closed, so it
+        // exits; a worker that does not is killed.
+        match child.wait_timeout(worker.limits.wall) {
+            Ok(Some(status)) => {
+                if failure.is_none() && answers.len() < files.len() {
+                    failure = Some(status_failure(status));
+                }
+            }
+            _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                Err(ReadError::Timeout)
+                if failure.is_none() && answers.len() < files.len() {
+                    failure = Some(ReadError::Timeout);
+                }
             }
-            Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                Err(crashed(format!("等待读取进程失败（{e}）")))
-            }
-        };
-        let out = out.join().unwrap_or_default();
-        let err = err.join().unwrap_or_default();
-        (status, out, err)
+        }
+        err.join().unwrap_or_default()
     });
-    let (status, out, err) = outcome;
-    let status = status?;
-    let err = String::from_utf8_lossy(&err);
-    if status.success() {
-        return match serde_json::from_slice::<Answer>(&out) {
-            Ok(Answer(result)) => result,
-            Err(e) => Err(crashed(format!("读取进程的输出无法解析（{e}）"))),
-        };
+    // Out of memory shows in the worker's last words, whatever the signal.
+    if answers.len() < files.len()
+        && !matches!(failure, Some(ReadError::Timeout))
+        && String::from_utf8_lossy(&err).contains(OOM_MARK)
+    {
+        failure = Some(ReadError::OutOfMemory);
     }
-    if err.contains(OOM_MARK) {
-        return Err(ReadError::OutOfMemory);
-    }
+    (answers, failure)
+}
+
+/// Why a worker that exited before answering for every file stopped.
+fn status_failure(status: std::process::ExitStatus) -> ReadError {
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
         match status.signal() {
             // SIGXCPU (CPU limit) and SIGKILL after it.
-            Some(24) | Some(9) => return Err(ReadError::Timeout),
-            Some(sig) => return Err(crashed(format!("信号 {sig}"))),
+            Some(24) | Some(9) => return ReadError::Timeout,
+            Some(sig) => return ReadError::Crashed(format!("信号 {sig}")),
             None => {}
         }
     }
-    Err(crashed(format!(
+    ReadError::Crashed(format!(
         "退出码 {}",
         status.code().map(|c| c.to_string()).unwrap_or_default()
-    )))
+    ))
 }

@@ -288,28 +288,51 @@ pub fn ingest_with(
         });
     }
 
-    // Parse what needs parsing, in parallel; results keep the sorted order.
-    let parsed: Vec<(Option<Vec<u8>>, FileOutcome, bool)> = found
-        .par_iter_mut()
-        .map(
-            |f| match std::mem::replace(&mut f.work, Work::Done(FileOutcome::default())) {
-                Work::Done(outcome) => (None, outcome, false),
-                Work::Cached(bytes, outcome) => (Some(bytes), outcome, false),
+    // Parse what needs parsing, in parallel; results keep the sorted order. Workbooks are
+    // read all at once (with workers: a few worker processes for the whole folder).
+    let pending: Vec<&[u8]> = found
+        .iter()
+        .filter_map(|f| match &f.work {
+            Work::Workbook(bytes) => Some(bytes.as_slice()),
+            _ => None,
+        })
+        .collect();
+    let mut books = reader.read_all(&pending).into_iter();
+    let jobs: Vec<(Found, Option<Result<Book, ReadError>>)> = found
+        .into_iter()
+        .map(|f| {
+            let book = matches!(f.work, Work::Workbook(_)).then(|| {
+                books
+                    .next()
+                    .unwrap_or_else(|| Err(ReadError::Corrupt("读取结果缺失".to_string())))
+            });
+            (f, book)
+        })
+        .collect();
+    let parsed: Vec<(Found, Option<Vec<u8>>, FileOutcome, bool)> = jobs
+        .into_par_iter()
+        .map(|(mut f, book)| {
+            match std::mem::replace(&mut f.work, Work::Done(FileOutcome::default())) {
+                Work::Done(outcome) => (f, None, outcome, false),
+                Work::Cached(bytes, outcome) => (f, Some(bytes), outcome, false),
                 Work::Facts(bytes) => {
                     let outcome = ingest_facts_json(&f.rel, &bytes, roster);
-                    (Some(bytes), outcome, true)
+                    (f, Some(bytes), outcome, true)
                 }
                 Work::Workbook(bytes) => {
-                    let outcome = ingest_file_with(&f.rel, &bytes, catalogue, roster, reader);
-                    (Some(bytes), outcome, true)
+                    let outcome = match book.expect("a book for every workbook") {
+                        Ok(book) => read_form(&f.rel, &book, catalogue, roster),
+                        Err(e) => FileOutcome::failed(read_error_diagnostic(&f.rel, &e)),
+                    };
+                    (f, Some(bytes), outcome, true)
                 }
-            },
-        )
+            }
+        })
         .collect();
 
     let mut report = IngestReport::default();
     let mut seen = BTreeMap::new();
-    for (f, (bytes, outcome, fresh)) in found.into_iter().zip(parsed) {
+    for (f, bytes, outcome, fresh) in parsed {
         if fresh {
             cache.parsed.push(f.rel.clone());
         }
@@ -487,13 +510,17 @@ pub fn ingest_file_with(
     roster: &Roster,
     reader: &Reader,
 ) -> FileOutcome {
-    let book = match reader.read(bytes) {
-        Ok(b) => b,
-        Err(e) => return FileOutcome::failed(read_error_diagnostic(rel, &e)),
-    };
+    match reader.read(bytes) {
+        Ok(book) => read_form(rel, &book, catalogue, roster),
+        Err(e) => FileOutcome::failed(read_error_diagnostic(rel, &e)),
+    }
+}
+
+/// The form's contents from a workbook's cells.
+fn read_form(rel: &str, book: &Book, catalogue: &Catalogue, roster: &Roster) -> FileOutcome {
     FormReader {
         rel,
-        book: &book,
+        book,
         catalogue,
         roster,
         out: FileOutcome::default(),
