@@ -302,3 +302,31 @@ fn a_worker_that_hangs_runs_out_of_memory_or_crashes_is_a_diagnostic_with_the_re
         assert!(report.submissions.is_empty());
     }
 }
+
+#[test]
+fn control_characters_in_a_facts_import_are_removed_with_a_warning() {
+    let setup = Setup::load();
+    let mut facts = common::example_facts();
+    let sub = facts
+        .submissions
+        .iter_mut()
+        .find(|s| !s.narratives.is_empty())
+        .unwrap();
+    let id = *sub.narratives.keys().next().unwrap();
+    sub.narratives
+        .insert(id, "开展了\u{7}\u{1b}[2J活动".to_string());
+    let unit = sub.unit.clone();
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "all.facts.json",
+        &serde_json::to_vec(&facts).unwrap(),
+    );
+    let report = zhiliang_workbook::ingest(dir.path(), &setup.catalogue, &setup.roster);
+    let ctl = of(&report.diagnostics, Code::ControlCharacters);
+    assert_eq!(ctl.len(), 1, "{:#?}", report.diagnostics);
+    assert_eq!(ctl[0].location.unit.as_deref(), Some(unit.as_str()));
+    assert_eq!(ctl[0].severity, Severity::Warning);
+    let read = report.submissions.iter().find(|s| s.unit == unit).unwrap();
+    assert_eq!(read.narratives[&id], "开展了[2J活动");
+}

@@ -1166,14 +1166,55 @@ fn ingest_facts_json(rel: &str, bytes: &[u8], roster: &Roster) -> FileOutcome {
                 format!("records[{j}]"),
             );
         }
-        // Numbers normalised as workbook values are (1.50 and 1.5 are one value).
+        // Numbers normalised as workbook values are (1.50 and 1.5 are one value); control
+        // characters removed from every text, as from workbook cells.
+        let mut stripped = 0usize;
+        let mut strip = |t: &mut String| {
+            if t.chars().any(read::is_stray_control) {
+                t.retain(|c| !read::is_stray_control(c));
+                stripped += 1;
+            }
+        };
         for f in &mut sub.scalars {
             normalise_value(&mut f.value);
+            if let Value::Text(t) = &mut f.value {
+                strip(t);
+            }
+            if let Some(e) = &mut f.evidence {
+                strip(e);
+            }
+            if let Some(n) = &mut f.note {
+                strip(n);
+            }
         }
         for r in &mut sub.records {
             for v in r.fields.values_mut() {
                 normalise_value(v);
+                if let Value::Text(t) = v {
+                    strip(t);
+                }
             }
+            if let Some(e) = &mut r.evidence {
+                strip(e);
+            }
+        }
+        for t in sub.narratives.values_mut() {
+            strip(t);
+        }
+        if stripped > 0 {
+            out.diagnostics.push(Diagnostic::new(
+                Code::ControlCharacters,
+                Location {
+                    unit: Some(unit.name.clone()),
+                    file: Some(rel.to_string()),
+                    sheet: Some(format!("submissions[{i}]")),
+                    ..Default::default()
+                },
+                format!(
+                    "导入文件“{rel}”第{}份报送中有{stripped}处文字含有不可见的控制字符，已自动删除；请核对这些内容。",
+                    i + 1
+                ),
+            ));
         }
         if !units.contains(&unit.name) {
             units.push(unit.name.clone());
