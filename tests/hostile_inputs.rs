@@ -345,3 +345,67 @@ fn control_characters_in_a_cell_are_a_warning_at_the_cell_and_never_reach_typst_
     let changes = std::fs::read_to_string(c.path("output/变更报告.txt")).unwrap();
     assert!(!changes.contains('\u{1b}'));
 }
+
+#[test]
+fn check_json_summarises_repeated_problems_of_a_sheet_after_twenty() {
+    use zhiliang_core::facts::{Record, Value};
+    let c = Campaign::example();
+    let project = Project::new(c.root(), None, None);
+    let setup = project.load().unwrap();
+    let bytes = std::fs::read(c.path("input/shichangjianguan.xlsx")).unwrap();
+    let outcome = zhiliang_workbook::ingest_file(
+        "shichangjianguan.xlsx",
+        &bytes,
+        &setup.catalogue,
+        &setup.roster,
+    );
+    let mut sub = outcome.submissions.into_iter().next().unwrap();
+    sub.records.retain(|r| r.list != "culture_activities");
+    for i in 0..500 {
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("name".to_string(), Value::Text(format!("活动{i}")));
+        fields.insert("type".to_string(), Value::Text("庙会".to_string()));
+        fields.insert("date".to_string(), Value::Text("去年春天".to_string()));
+        sub.records.push(Record {
+            list: "culture_activities".to_string(),
+            fields,
+            evidence: None,
+            source: Default::default(),
+        });
+    }
+    let unit = setup.roster.by_name(&sub.unit).unwrap().clone();
+    let filled = zhiliang_workbook::fill_form(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        &unit,
+        &sub,
+    )
+    .unwrap();
+    std::fs::write(c.path("input/shichangjianguan.xlsx"), filled).unwrap();
+    let (out, diags) = check_json(&c);
+    assert_eq!(out.status.code(), Some(1));
+    // Every row: a choice not on the list, a date that is not a date, no evidence.
+    for code in ["invalid-choice", "invalid-date", "missing-evidence"] {
+        let mine: Vec<_> = diags
+            .iter()
+            .filter(|d| d["code"] == code && d["location"]["sheet"] == "质量文化活动")
+            .collect();
+        assert_eq!(mine.len(), 21, "{code}: {mine:#?}");
+        let rest: Vec<_> = mine
+            .iter()
+            .filter(|d| d["location"]["cell"].is_null())
+            .collect();
+        assert_eq!(rest.len(), 1);
+        assert!(
+            rest[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("另有480行同类问题"),
+            "{rest:#?}"
+        );
+    }
+    // The text output says the same, once per code.
+    let text = stdout(&c.run(&["check"]));
+    assert_eq!(text.matches("另有480行同类问题").count(), 3, "{text}");
+}
