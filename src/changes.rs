@@ -124,6 +124,7 @@ impl ChangeReport {
 
     /// The Chinese text printed after a build and kept as 变更报告.txt.
     pub fn render(&self) -> String {
+        use zhiliang_core::diagnostics::escape_controls as esc;
         if self.first_build {
             return format!(
                 "首次生成（无上次生成记录可比较），总分 {}。\n",
@@ -137,18 +138,19 @@ impl ChangeReport {
             );
         }
         let mut out = String::from("与上次生成相比：\n");
-        let unit = |f: &FileEntry| f.unit.clone().unwrap_or_default();
+        // File names and cell texts may hold control characters: shown escaped.
+        let unit = |f: &FileEntry| esc(f.unit.as_deref().unwrap_or_default()).into_owned();
         for f in &self.added {
-            out.push_str(&format!("  新增报送：{}（{}）\n", f.path, unit(f)));
+            out.push_str(&format!("  新增报送：{}（{}）\n", esc(&f.path), unit(f)));
         }
         for f in &self.changed {
-            out.push_str(&format!("  更新报送：{}（{}）\n", f.path, unit(f)));
+            out.push_str(&format!("  更新报送：{}（{}）\n", esc(&f.path), unit(f)));
         }
         for f in &self.removed {
-            out.push_str(&format!("  撤回报送：{}（{}）\n", f.path, unit(f)));
+            out.push_str(&format!("  撤回报送：{}（{}）\n", esc(&f.path), unit(f)));
         }
         for path in &self.other_inputs_changed {
-            out.push_str(&format!("  其他输入已变更：{path}\n"));
+            out.push_str(&format!("  其他输入已变更：{}\n", esc(path)));
         }
         for c in &self.scores {
             let arrow = if c.after > c.before {
@@ -162,7 +164,7 @@ impl ChangeReport {
                 arrow,
                 display(c.before),
                 display(c.after),
-                c.basis
+                esc(&c.basis)
             ));
         }
         if self.total_before != self.total_after {

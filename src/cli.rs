@@ -92,6 +92,17 @@ pub enum Command {
         #[arg(long)]
         jobs: Option<usize>,
     },
+    /// Internal: read one workbook from standard input under hard limits and print it as
+    /// JSON (the isolated reader the other subcommands start for every workbook)
+    #[command(hide = true)]
+    ReadWorker {
+        /// Address space limit, bytes
+        #[arg(long)]
+        memory: u64,
+        /// CPU time limit, seconds
+        #[arg(long)]
+        cpu: u64,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -341,6 +341,25 @@ pub fn verify(folder: &Path, expect: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::from(1))
 }
 
+/// `read-worker` (hidden): limit this process, read one workbook from standard input,
+/// print the result as JSON on standard output. Exit 0 whenever an answer was printed
+/// (including "this file cannot be read"); the parent treats anything else as a crash.
+pub fn read_worker(memory: u64, cpu: u64) -> ExitCode {
+    if let Err(e) = zhiliang_workbook::ingest::isolate::apply_limits(memory, cpu) {
+        eprintln!("错误：无法设置读取进程的资源限制（{e}）");
+        return ExitCode::from(2);
+    }
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    match zhiliang_workbook::ingest::isolate::worker_main(&mut stdin.lock(), &mut stdout.lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// A spinner with the current stage, on standard error; silent with `--quiet` or when
 /// standard error is not a terminal.
 pub struct Progress(Option<indicatif::ProgressBar>);

@@ -17,7 +17,7 @@ use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
 use zhiliang_core::facts::{EvidenceItem, Facts};
 use zhiliang_core::score::ScoreSheet;
 use zhiliang_render::{DocKind, RenderOptions, RenderedDocument, Renderer};
-use zhiliang_workbook::{IngestCache, IngestReport};
+use zhiliang_workbook::{IngestCache, IngestReport, Reader};
 
 /// Name of the build record in the output folder.
 pub const RECORD_FILE: &str = "生成记录.json";
@@ -92,6 +92,9 @@ pub struct Session {
     render_cache: HashMap<DocKind, (String, RenderedDocument)>,
     /// Parsed workbooks by content: a rebuild re-reads only the files that changed.
     ingest_cache: IngestCache,
+    /// How workbooks are read: the `zhiliang` binary reads each one in an isolated worker
+    /// process (see `zhiliang_workbook::ingest::isolate`); library users read in-process.
+    pub reader: Reader,
 }
 
 impl Session {
@@ -103,6 +106,7 @@ impl Session {
             renderer: None,
             render_cache: HashMap::new(),
             ingest_cache: IngestCache::default(),
+            reader: Reader::process_default(),
         })
     }
 
@@ -151,11 +155,12 @@ impl Session {
             campaign,
             ..
         } = &self.setup;
-        let ingest = zhiliang_workbook::ingest_cached(
+        let ingest = zhiliang_workbook::ingest_with(
             &self.project.input,
             catalogue,
             roster,
             &mut self.ingest_cache,
+            &self.reader,
         );
         let t = timings.add("读取", t);
         let evidence_root = self.project.input.join("evidence");
@@ -172,6 +177,11 @@ impl Session {
         let (scores, score_diags) = zhiliang_core::score::score(catalogue, &facts, campaign);
         diagnostics.extend(score_diags);
         diagnostics::sort(&mut diagnostics);
+        // Thousands of rows with the same problem: the first few, then one summary.
+        let diagnostics = zhiliang_workbook::check::summarise_repeats(
+            diagnostics,
+            zhiliang_workbook::layout::limits::REPEATS_SHOWN,
+        );
         timings.add("计分", t);
         Ok(Checked {
             ingest,
@@ -370,13 +380,15 @@ impl Session {
                 unit: None,
             });
         }
+        // The hash of the bytes ingest read: the file is not opened again (its name may
+        // not be UTF-8, it may have become unreadable), so build judges exactly the files
+        // check judged. A file that could not be read has an empty hash.
         for file in &checked.ingest.files {
             let path = self.project.input.join(&file.path);
-            let (sha256, size) = sha256_file(&path)?;
             inputs.push(FileEntry {
                 path: relative(&path, root),
-                sha256,
-                size,
+                sha256: file.sha256.clone().unwrap_or_default(),
+                size: file.size,
                 unit: file.unit.clone(),
             });
         }
@@ -414,6 +426,8 @@ impl Session {
 }
 
 /// Appends every file below `dir` (if it exists), hashed, with paths relative to `root`.
+/// A file that cannot be read is recorded with an empty hash rather than failing the
+/// build: `check` reports it (an unreadable evidence file is a warning there).
 fn hash_files_under(
     dir: &std::path::Path,
     root: &std::path::Path,
@@ -423,9 +437,14 @@ fn hash_files_under(
         return Ok(());
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry?;
+        let Ok(entry) = entry else { continue };
         if entry.file_type().is_file() {
-            let (sha256, size) = sha256_file(entry.path())?;
+            let (sha256, size) = sha256_file(entry.path()).unwrap_or_else(|_| {
+                (
+                    String::new(),
+                    entry.metadata().map(|m| m.len()).unwrap_or(0),
+                )
+            });
             into.push(FileEntry {
                 path: relative(entry.path(), root),
                 sha256,

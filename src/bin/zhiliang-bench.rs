@@ -10,6 +10,9 @@
 //! - cold `build` (fresh session: fonts, templates, everything) — target < 1 s;
 //! - incremental rebuild after one workbook changed, in a warm session (what `watch`
 //!   does) — target < 200 ms;
+//! - reading the 15 workbooks in isolated worker processes (what the `zhiliang` binary
+//!   does) against reading them in this process — the cost of isolation;
+//! - checking a workbook with 5 000 bad rows in each of four list sheets (linear time);
 //! - three cold single-document renders, each with its own freshly loaded fonts and
 //!   library: what three separate runs of a Typst command-line compiler do. When a
 //!   `typst` executable is on PATH, three real `typst compile` runs are timed as well.
@@ -22,6 +25,7 @@ use zhiliang::fsutil::copy_tree;
 use zhiliang::pipeline::{BuildOptions, Session};
 use zhiliang::project::Project;
 use zhiliang_render::{DocKind, RenderOptions, Renderer};
+use zhiliang_workbook::{Reader, Worker, WorkerLimits};
 
 fn main() -> Result<()> {
     let mut root = PathBuf::from(".");
@@ -44,6 +48,33 @@ fn main() -> Result<()> {
         runs,
         num_cpus()
     );
+
+    // Read workbooks the way the `zhiliang` binary does: in isolated worker processes of
+    // the `zhiliang` executable built beside this one.
+    let exe = std::env::current_exe()?.with_file_name("zhiliang");
+    let isolated = exe
+        .is_file()
+        .then(|| Reader::Worker(Worker::subcommand(exe.clone(), WorkerLimits::default())));
+    match &isolated {
+        Some(r) => zhiliang_workbook::ingest::isolate::set_process_default(r.clone()),
+        None => println!("（找不到 {}，以下都在进程内读取）", exe.display()),
+    }
+
+    // 0. the cost of isolation: the read stage alone, in-process and in workers.
+    for (label, reader) in [
+        ("读取（进程内）", Some(Reader::InProcess)),
+        ("读取（隔离进程）", isolated.clone()),
+    ] {
+        let Some(reader) = reader else { continue };
+        let read = median(runs, || {
+            let mut session = Session::open(project.clone()).expect("open");
+            session.reader = reader.clone();
+            let c = session.check().expect("check");
+            let stage = c.timings.0[0].1;
+            (stage, format!("{} 个文件", c.ingest.files.len()))
+        });
+        println!("{label}：{}（{}）", ms(read.0), read.1);
+    }
 
     // 1. ingest + check + score
     // A fresh session each run, so every workbook is parsed (no ingest cache).
@@ -93,6 +124,32 @@ fn main() -> Result<()> {
         "改动一份填报表后增量生成：{}（{}）",
         ms(incremental.0),
         incremental.1
+    );
+
+    // 3b. 5 000 bad rows in each of four list sheets (check time must grow linearly).
+    let bad = tempfile::tempdir()?;
+    copy_campaign(&root, bad.path())?;
+    let bad_project = Project::new(bad.path(), None, None);
+    {
+        let session = Session::open(bad_project.clone())?;
+        std::fs::write(
+            bad_project.input.join("shichangjianguan.xlsx"),
+            bad_rows_workbook(&session, 5_000)?,
+        )?;
+    }
+    let many = median(runs.min(3), || {
+        let mut session = Session::open(bad_project.clone()).expect("open");
+        let t = Instant::now();
+        let c = session.check().expect("check");
+        (
+            t.elapsed(),
+            format!("{} 条问题，{}", c.diagnostics.len(), c.timings.render()),
+        )
+    });
+    println!(
+        "4 张清单表各 5 000 行错误的读取+校验+计分：{}（{}）",
+        ms(many.0),
+        many.1
     );
 
     // 4. three separate cold renders
@@ -221,5 +278,58 @@ fn with_fact(session: &Session, original: &[u8], key: &str, value: i64) -> Resul
         &setup.campaign,
         unit,
         &submission,
+    )?)
+}
+
+/// 区市场监管局's workbook with `rows` records in each of four list sheets, every record
+/// wrong the same ways (a choice not on the list, a date that is not a date, no evidence).
+fn bad_rows_workbook(session: &Session, rows: usize) -> Result<Vec<u8>> {
+    use zhiliang_core::facts::{Record, Submission, Value};
+    let setup = &session.setup;
+    let unit = setup.roster.by_name("区市场监管局").context("单位")?;
+    let mut sub = Submission {
+        unit: unit.name.clone(),
+        ..Default::default()
+    };
+    let lists: [(&str, [(&str, &str); 3]); 4] = [
+        (
+            "culture_activities",
+            [("name", "活动"), ("type", "庙会"), ("date", "去年春天")],
+        ),
+        (
+            "publicity",
+            [("channel", "广播"), ("content", "宣传"), ("date", "某日")],
+        ),
+        (
+            "quality_meetings",
+            [("name", "会议"), ("date", "上月"), ("top_leader", "处长")],
+        ),
+        (
+            "exchanges",
+            [("type", "座谈"), ("name", "培训"), ("date", "近日")],
+        ),
+    ];
+    for (list, fields) in lists {
+        for i in 0..rows {
+            let mut record = Record {
+                list: list.to_string(),
+                fields: Default::default(),
+                evidence: None,
+                source: Default::default(),
+            };
+            for (k, v) in fields {
+                record
+                    .fields
+                    .insert(k.to_string(), Value::Text(format!("{v}{i}")));
+            }
+            sub.records.push(record);
+        }
+    }
+    Ok(zhiliang_workbook::fill_form(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        unit,
+        &sub,
     )?)
 }

@@ -37,6 +37,7 @@ pub enum Code {
     BenchmarkFixedByRule,
     // --- files ---
     UnreadableFile,
+    UnreadableWorkbook,
     EncryptedFile,
     NotASpreadsheet,
     FileTooLarge,
@@ -55,6 +56,7 @@ pub enum Code {
     InvalidDate,
     OutsideWindow,
     UnknownField,
+    ControlCharacters,
     // --- evidence ---
     MissingEvidence,
     EvidenceNotFound,
@@ -73,12 +75,13 @@ pub enum Code {
 
 impl Code {
     /// Every code, in catalogue order (for `zhiliang codes` and the docs).
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 33] = [
         Code::CatalogueInvalid,
         Code::ConfigInvalid,
         Code::MissingBenchmark,
         Code::BenchmarkFixedByRule,
         Code::UnreadableFile,
+        Code::UnreadableWorkbook,
         Code::EncryptedFile,
         Code::NotASpreadsheet,
         Code::FileTooLarge,
@@ -95,6 +98,7 @@ impl Code {
         Code::InvalidDate,
         Code::OutsideWindow,
         Code::UnknownField,
+        Code::ControlCharacters,
         Code::MissingEvidence,
         Code::EvidenceNotFound,
         Code::EvidenceUnreferenced,
@@ -116,6 +120,7 @@ impl Code {
             MissingBenchmark => "missing-benchmark",
             BenchmarkFixedByRule => "benchmark-fixed-by-rule",
             UnreadableFile => "unreadable-file",
+            UnreadableWorkbook => "unreadable-workbook",
             EncryptedFile => "encrypted-file",
             NotASpreadsheet => "not-a-spreadsheet",
             FileTooLarge => "file-too-large",
@@ -132,6 +137,7 @@ impl Code {
             InvalidDate => "invalid-date",
             OutsideWindow => "outside-window",
             UnknownField => "unknown-field",
+            ControlCharacters => "control-characters",
             MissingEvidence => "missing-evidence",
             EvidenceNotFound => "evidence-not-found",
             EvidenceUnreferenced => "evidence-unreferenced",
@@ -154,6 +160,7 @@ impl Code {
             MissingBenchmark => "缺少功效系数法的满意值或不允许值",
             BenchmarkFixedByRule => "配置的基准与评分方法规定值不一致",
             UnreadableFile => "文件无法读取",
+            UnreadableWorkbook => "工作簿读取失败",
             EncryptedFile => "文件已加密",
             NotASpreadsheet => "不是电子表格文件",
             FileTooLarge => "文件过大",
@@ -170,6 +177,7 @@ impl Code {
             InvalidDate => "日期无法识别",
             OutsideWindow => "不在统计期内",
             UnknownField => "无法识别的栏目",
+            ControlCharacters => "单元格含控制字符",
             MissingEvidence => "缺少证明材料",
             EvidenceNotFound => "证明材料文件不存在",
             EvidenceUnreferenced => "证明材料未被引用",
@@ -188,9 +196,11 @@ impl Code {
         use Code::*;
         match self {
             OutsideWindow | DuplicateRecord | NotResponsible | InconsistentTotals
-            | EvidenceUnreferenced | UnknownField | BenchmarkFixedByRule | OutputMismatch => {
-                Severity::Warning
-            }
+            | EvidenceUnreferenced
+            | UnknownField
+            | BenchmarkFixedByRule
+            | OutputMismatch
+            | ControlCharacters => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -311,18 +321,40 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// One line for people. Control characters from cells or file names are shown escaped
+    /// (`\u{1b}`), so no value can move the cursor, clear the screen or forge a line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{}] {}", self.severity.label(), self.code)?;
         let loc = self.location.to_string();
         if !loc.is_empty() {
-            write!(f, " {loc}")?;
+            write!(f, " {}", escape_controls(&loc))?;
         }
-        write!(f, "：{}", self.message)?;
+        write!(f, "：{}", escape_controls(&self.message))?;
         if let Some(v) = &self.value {
-            write!(f, "（所填值：{v}）")?;
+            write!(f, "（所填值：{}）", escape_controls(v))?;
         }
         Ok(())
     }
+}
+
+/// Text safe to print on a terminal or in a plain-text report: every control character
+/// (C0 such as NUL, BEL, ESC; DEL; C1) becomes a visible escape such as `\u{1b}`. Line
+/// breaks become `\n` too, so one diagnostic stays one line. Everything else is kept.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Counts per severity, as printed in summaries and recorded in manifests.
@@ -398,7 +430,7 @@ pub fn render_for_people(diags: &[Diagnostic]) -> String {
     for d in diags {
         if current.as_ref() != Some(&d.location.unit) {
             let head = d.location.unit.clone().unwrap_or_else(|| "（全局）".to_string());
-            out.push_str(&format!("【{head}】\n"));
+            out.push_str(&format!("【{}】\n", escape_controls(&head)));
             current = Some(d.location.unit.clone());
         }
         out.push_str(&format!("  {d}\n"));

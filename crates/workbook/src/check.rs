@@ -106,6 +106,71 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Repeated problems collapsed: within one sheet, the first `shown` diagnostics of a code
+/// (and severity) are kept as they are, the rest become one diagnostic of the same code
+/// saying how many more rows have the same problem ("另有 N 行同类问题"), placed where the
+/// first of them was. `diags` must be sorted ([`diagnostics::sort`]); the order is kept.
+/// Linear in the number of diagnostics. Problems without a sheet are never collapsed.
+pub fn summarise_repeats(diags: Vec<Diagnostic>, shown: usize) -> Vec<Diagnostic> {
+    type Key = (Option<String>, Option<String>, String, Code, Severity);
+    let key = |d: &Diagnostic| -> Option<Key> {
+        Some((
+            d.location.unit.clone(),
+            d.location.file.clone(),
+            d.location.sheet.clone()?,
+            d.code,
+            d.severity,
+        ))
+    };
+    // Per group: how many seen, the index of its summary in `out`, the rows it covers.
+    let mut groups: HashMap<Key, (usize, Option<usize>, BTreeSet<u32>)> = HashMap::new();
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len().min(4096));
+    let mut summaries: Vec<(usize, Key)> = Vec::new();
+    for d in diags {
+        let Some(k) = key(&d) else {
+            out.push(d);
+            continue;
+        };
+        let g = groups.entry(k.clone()).or_default();
+        g.0 += 1;
+        if g.0 <= shown {
+            out.push(d);
+            continue;
+        }
+        if let Some(cell) = d.location.cell.as_deref() {
+            g.2.insert(diagnostics::cell_order(cell).0);
+        }
+        if g.1.is_none() {
+            g.1 = Some(out.len());
+            summaries.push((out.len(), k.clone()));
+            // A placeholder, written below once the count is known.
+            out.push(d);
+        }
+    }
+    for (at, k) in summaries {
+        let (seen, _, rows) = &groups[&k];
+        let more = seen - shown;
+        let (unit, file, sheet, code, severity) = k;
+        let rows = if rows.is_empty() { more } else { rows.len() };
+        out[at] = Diagnostic::new(
+            code,
+            Location {
+                unit,
+                file,
+                sheet: Some(sheet.clone()),
+                ..Default::default()
+            },
+            format!(
+                "工作表“{sheet}”另有{rows}行同类问题（{}，共{more}处）未逐条列出；请参照上列同类问题的说明，将该工作表中同样的问题一并修改。",
+                code.title()
+            ),
+        )
+        .with_severity(severity)
+        .with_value(format!("另有{more}处"));
+    }
+    out
+}
+
 /// The indicators that read a fact or list key.
 fn readers<'c>(catalogue: &'c Catalogue, key: &str) -> Vec<&'c Indicator> {
     catalogue
@@ -665,8 +730,26 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Files in a submitting unit's evidence folder that no 证明材料 cell names.
+    /// Files in a submitting unit's evidence folder that no 证明材料 cell names, and files
+    /// there that cannot be opened (the build record and the archive need their bytes).
     fn evidence_files(&mut self) {
+        for (id, rel, why) in &self.evidence.unreadable {
+            let unit = self.roster.by_id(id).map(|u| u.name.clone());
+            self.out.push(
+                Diagnostic::new(
+                    Code::UnreadableFile,
+                    Location {
+                        unit,
+                        file: Some(format!("evidence/{id}/{rel}")),
+                        ..Default::default()
+                    },
+                    format!(
+                        "证明材料“evidence/{id}/{rel}”无法打开（{why}），生成记录中无法记录其内容，归档时也无法复制；请检查该文件的读取权限，或重新放入该文件。"
+                    ),
+                )
+                .with_severity(Severity::Warning),
+            );
+        }
         for (id, folder) in &self.evidence.units {
             let Some(unit) = self.roster.by_id(id) else {
                 continue;
@@ -714,6 +797,8 @@ struct EvFile {
 #[derive(Debug, Default)]
 struct EvidenceFolders {
     units: BTreeMap<String, Folder>,
+    /// Files (or folders) that cannot be opened: (unit id, relative path, why).
+    unreadable: Vec<(String, String, String)>,
 }
 
 fn fold_name(s: &str) -> String {
@@ -727,6 +812,7 @@ fn fold_name(s: &str) -> String {
 impl EvidenceFolders {
     fn scan(roster: &Roster, root: &Path) -> Self {
         let mut units = BTreeMap::new();
+        let mut unreadable = Vec::new();
         for unit in &roster.units {
             let dir = root.join(&unit.id);
             if !dir.is_dir() {
@@ -741,9 +827,30 @@ impl EvidenceFolders {
                     let n = e.file_name().to_string_lossy();
                     !(n.starts_with('.') || n.starts_with("~$"))
                 });
-            for e in walker.flatten() {
+            for e in walker {
+                let e = match e {
+                    Ok(e) => e,
+                    Err(err) => {
+                        let rel = err
+                            .path()
+                            .and_then(|p| p.strip_prefix(&dir).ok())
+                            .map(|p| p.to_string_lossy().replace('\\', "/"))
+                            .unwrap_or_default();
+                        unreadable.push((unit.id.clone(), rel, err.to_string()));
+                        continue;
+                    }
+                };
                 if !e.file_type().is_file() {
                     continue;
+                }
+                if let Err(err) = std::fs::File::open(e.path()) {
+                    let rel = e
+                        .path()
+                        .strip_prefix(&dir)
+                        .unwrap_or(e.path())
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    unreadable.push((unit.id.clone(), rel, err.to_string()));
                 }
                 let rel = e
                     .path()
@@ -766,7 +873,7 @@ impl EvidenceFolders {
             }
             units.insert(unit.id.clone(), folder);
         }
-        EvidenceFolders { units }
+        EvidenceFolders { units, unreadable }
     }
 
     /// The file an evidence item names: by relative path, file name, or name without

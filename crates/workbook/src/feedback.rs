@@ -30,6 +30,32 @@ pub fn remedy(code: Code) -> &'static str {
     }
 }
 
+/// Excel's limit on the characters of one cell.
+pub const CELL_CHARS: usize = 32_767;
+
+/// A text that fits one Excel cell: a longer one (a pasted report in a 备注, an echoed
+/// value) is cut with a visible note saying how much was left out, instead of failing the
+/// whole workbook.
+pub fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    // Excel counts UTF-16 code units; leave room for the note.
+    if text.encode_utf16().count() <= CELL_CHARS {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let total = text.chars().count();
+    let mut kept = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        units += c.len_utf16();
+        if units > CELL_CHARS - 40 {
+            break;
+        }
+        kept.push(c);
+    }
+    let omitted = total - kept.chars().count();
+    kept.push_str(&format!("……（以下省略{omitted}字）"));
+    std::borrow::Cow::Owned(kept)
+}
+
 /// The feedback workbook of one unit: its diagnostics only (by `location.unit`).
 pub fn write_feedback(unit: &Unit, diagnostics: &[Diagnostic]) -> Result<Vec<u8>, XlsxError> {
     let mut mine: Vec<Diagnostic> = diagnostics
@@ -110,11 +136,26 @@ pub fn write_feedback(unit: &Unit, diagnostics: &[Diagnostic]) -> Result<Vec<u8>
         ws.write_number_with_format(r, 0, (i + 1) as f64, &text)?;
         ws.write_string_with_format(r, 1, d.severity.label(), f)?;
         ws.write_string_with_format(r, 2, d.code.title(), &text)?;
-        ws.write_string_with_format(r, 3, d.location.file.as_deref().unwrap_or(""), &text)?;
-        ws.write_string_with_format(r, 4, d.location.sheet.as_deref().unwrap_or(""), &text)?;
+        ws.write_string_with_format(
+            r,
+            3,
+            fit_cell(d.location.file.as_deref().unwrap_or("")).as_ref(),
+            &text,
+        )?;
+        ws.write_string_with_format(
+            r,
+            4,
+            fit_cell(d.location.sheet.as_deref().unwrap_or("")).as_ref(),
+            &text,
+        )?;
         ws.write_string_with_format(r, 5, d.location.cell.as_deref().unwrap_or(""), &text)?;
-        ws.write_string_with_format(r, 6, &d.message, &text)?;
-        ws.write_string_with_format(r, 7, d.value.as_deref().unwrap_or(""), &text)?;
+        ws.write_string_with_format(r, 6, fit_cell(&d.message).as_ref(), &text)?;
+        ws.write_string_with_format(
+            r,
+            7,
+            fit_cell(d.value.as_deref().unwrap_or("")).as_ref(),
+            &text,
+        )?;
         ws.write_string_with_format(r, 8, remedy(d.code), &text)?;
         ws.write_string_with_format(r, 9, d.code.as_str(), &text)?;
     }

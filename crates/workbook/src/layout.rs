@@ -73,7 +73,7 @@ pub mod limits {
     /// Files above this size are not opened at all.
     pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
     /// Rows and columns read per sheet; cells beyond are ignored (and reported if not blank).
-    pub const MAX_ROWS: u32 = 5_000;
+    pub const MAX_ROWS: u32 = 10_000;
     pub const MAX_COLS: u32 = 60;
     /// Zip container guards, checked on the central directory before calamine opens it.
     pub const MAX_ZIP_ENTRIES: usize = 5_000;
@@ -84,8 +84,26 @@ pub mod limits {
     /// Entries at least this large (compressed) are inflated once to verify their declared
     /// size before calamine reads them.
     pub const VERIFY_COMPRESSED_BYTES: u64 = 16 * 1024;
-    /// Sheets read per workbook.
-    pub const MAX_SHEETS: usize = 200;
+    /// Sheets read per workbook (a form has about twenty; the rest are reported, not read).
+    pub const MAX_SHEETS: usize = 60;
+    /// Cells kept for the whole workbook (a full form holds a few thousand; 5 000 rows in
+    /// each of 20 list sheets of 6 columns fit); a workbook holding more is refused whole.
+    pub const MAX_BOOK_CELLS: u64 = 600_000;
+    /// Merged ranges applied per sheet, and the cells they may fill in total; merges
+    /// beyond are reported and not applied.
+    pub const MAX_MERGES: usize = 2_000;
+    pub const MAX_MERGED_CELLS: u64 = 20_000;
+    /// Hard limits of the isolated reader process (one per workbook): address space,
+    /// CPU time, and the wall-clock time after which the parent kills it. Workers run at
+    /// most one per core at a time.
+    pub const WORKER_MEMORY_BYTES: u64 = 512 * 1024 * 1024;
+    pub const WORKER_CPU_SECONDS: u64 = 20;
+    pub const WORKER_WALL_SECONDS: u64 = 30;
+    /// Problems of one code in one sheet listed one by one; the rest are summed up in one
+    /// diagnostic ("另有 N 行同类问题").
+    pub const REPEATS_SHOWN: usize = 20;
+    /// Bytes of JSON a worker may answer with (far above what MAX_BOOK_CELLS produces).
+    pub const WORKER_OUTPUT_BYTES: u64 = 256 * 1024 * 1024;
 }
 
 /// A structural fingerprint of the catalogue (keys, kinds, options of facts and lists, and

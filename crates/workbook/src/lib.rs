@@ -20,5 +20,6 @@ pub use check::{check, evidence_index};
 pub use feedback::{write_feedback, write_feedback_folder};
 pub use forms::{FormError, Role, fill_form, unit_indicators, write_form, write_forms};
 pub use ingest::{
-    FormRow, IngestCache, IngestReport, InputFile, ingest, ingest_cached, ingest_file,
+    FormRow, IngestCache, IngestReport, InputFile, Reader, Worker, WorkerLimits, ingest,
+    ingest_cached, ingest_file, ingest_file_with, ingest_with,
 };

@@ -444,3 +444,20 @@ fn ods_with_a_value_repeated_over_the_whole_sheet_is_refused() {
     assert!(t.elapsed() < Duration::from_secs(5));
     assert_eq!(only_code(&out), Code::FileTooLarge);
 }
+
+#[test]
+fn ods_with_content_past_a_huge_run_of_repeated_empty_rows_is_refused_before_expansion() {
+    // 20 000 repeated empty rows, then a value 200 columns to the right: calamine would
+    // expand every empty row to the full width (millions of cells) before anyone looks.
+    let tail = r#"<table:table-row table:number-rows-repeated="20000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="200"/><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#;
+    let bytes = ods_with(10, tail);
+    let t = Instant::now();
+    let out = read("zhujian.ods", &bytes);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert_eq!(only_code(&out), Code::FileTooLarge);
+    let d = &out.diagnostics[0];
+    assert_eq!(d.location.sheet.as_deref(), Some("数据填报"));
+    // Row 4 (three rows, the 10 repeated) + 20 000 → the 20 014th row, column 201.
+    assert_eq!(d.location.cell.as_deref(), Some("GS20014"));
+    assert!(d.message.contains("远超填报表的范围"), "{}", d.message);
+}

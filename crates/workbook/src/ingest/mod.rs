@@ -7,8 +7,11 @@
 //! encrypted, not a spreadsheet, old form, unknown unit, wrong type, invalid date or
 //! choice) are diagnostics in the report; nothing here panics or stops the run.
 
+pub mod isolate;
 pub mod normalise;
 pub mod read;
+
+pub use isolate::{Reader, Worker, WorkerLimits};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -32,6 +35,11 @@ pub struct InputFile {
     pub size: u64,
     /// Canonical unit name the file was attributed to (from its cover sheet).
     pub unit: Option<String>,
+    /// SHA-256 of the bytes that were read (hex); `None` when the file could not be read.
+    /// The build record takes it from here, so a file is never opened twice (and never
+    /// by a lossily converted name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// One data row of a form as found in a file: where its cells are, so that the checker can
@@ -124,15 +132,52 @@ pub struct IngestCache {
 }
 
 /// [`ingest`] reusing the previous run's results for files whose bytes did not change.
+/// Workbooks are read by [`Reader::process_default`].
 pub fn ingest_cached(
     input: &Path,
     catalogue: &Catalogue,
     roster: &Roster,
     cache: &mut IngestCache,
 ) -> IngestReport {
-    let mut report = IngestReport::default();
-    let mut seen = BTreeMap::new();
+    ingest_with(input, catalogue, roster, cache, &Reader::process_default())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One file found under `input/`, before it is parsed.
+struct Found {
+    rel: String,
+    size: u64,
+    sha256: Option<String>,
+    /// Bytes read, or the outcome decided without parsing.
+    work: Work,
+}
+
+enum Work {
+    Done(FileOutcome),
+    Cached(Vec<u8>, FileOutcome),
+    Facts(Vec<u8>),
+    Workbook(Vec<u8>),
+}
+
+/// [`ingest_cached`] with an explicit [`Reader`]. Workbooks that need parsing are parsed
+/// in parallel (at most one per rayon thread, so at most that many workers at a time).
+pub fn ingest_with(
+    input: &Path,
+    catalogue: &Catalogue,
+    roster: &Roster,
+    cache: &mut IngestCache,
+    reader: &Reader,
+) -> IngestReport {
+    use rayon::prelude::*;
     cache.parsed.clear();
+    let mut found: Vec<Found> = Vec::new();
     let walker = WalkDir::new(input)
         .min_depth(1)
         .sort_by_file_name()
@@ -144,7 +189,8 @@ pub fn ingest_cached(
         });
     for entry in walker {
         let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() {
+        let link = entry.path_is_symlink();
+        if !(entry.file_type().is_file() || link) {
             continue;
         }
         let name = entry.file_name().to_string_lossy().to_string();
@@ -168,56 +214,133 @@ pub fn ingest_cached(
             .map(|c| c.as_os_str().to_string_lossy().to_string())
             .collect::<Vec<_>>()
             .join("/");
+        let fail = |size: u64, d: Diagnostic| Found {
+            rel: rel.clone(),
+            size,
+            sha256: None,
+            work: Work::Done(FileOutcome::failed(d)),
+        };
+        if link {
+            // Not followed: a link may point anywhere on the machine. Said, not skipped,
+            // so the unit is not merely listed as "not submitted".
+            let target = std::fs::read_link(entry.path())
+                .map(|t| t.to_string_lossy().to_string())
+                .unwrap_or_default();
+            found.push(fail(
+                0,
+                Diagnostic::new(
+                    Code::UnreadableFile,
+                    Location::file(&rel),
+                    format!(
+                        "文件“{rel}”是指向“{target}”的符号链接（快捷方式），为防止读取输入文件夹以外的文件，系统不读取符号链接，该单位的填报表因此未被读取；请把工作簿文件本身（而非链接）放入输入文件夹。"
+                    ),
+                )
+                .with_value(target.clone()),
+            ));
+            continue;
+        }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         if size > limits::MAX_FILE_BYTES {
-            report.files.push(InputFile {
-                path: rel.clone(),
+            let mut f = fail(
                 size,
-                unit: None,
-            });
-            report
-                .diagnostics
-                .push(read_error_diagnostic(&rel, &ReadError::TooLarge(size)));
+                read_error_diagnostic(&rel, &ReadError::TooLarge(size)),
+            );
+            f.sha256 = hash_file(entry.path());
+            found.push(f);
             continue;
         }
         let bytes = match std::fs::read(entry.path()) {
             Ok(b) => b,
             Err(e) => {
-                report.files.push(InputFile {
-                    path: rel.clone(),
+                found.push(fail(
                     size,
-                    unit: None,
-                });
-                report.diagnostics.push(Diagnostic::new(
-                    Code::UnreadableFile,
-                    Location::file(&rel),
-                    format!("文件“{rel}”无法打开（{e}），请检查文件后重新报送。"),
+                    Diagnostic::new(
+                        Code::UnreadableFile,
+                        Location::file(&rel),
+                        format!("文件“{rel}”无法打开（{e}），请检查文件后重新报送。"),
+                    ),
                 ));
                 continue;
             }
         };
+        let sha256 = Some(sha256_hex(&bytes));
         let cached = cache.files.remove(&rel).filter(|(old, _)| *old == bytes);
-        let outcome = if let Some((_, outcome)) = cached {
-            outcome
+        let work = if let Some((_, outcome)) = cached {
+            Work::Cached(bytes, outcome)
         } else if is_facts {
-            cache.parsed.push(rel.clone());
-            ingest_facts_json(&rel, &bytes, roster)
+            Work::Facts(bytes)
         } else if FOREIGN_EXT.contains(&ext.as_str()) {
-            FileOutcome::failed(Diagnostic::new(
+            Work::Done(FileOutcome::failed(Diagnostic::new(
                 Code::NotASpreadsheet,
                 Location::file(&rel),
                 format!(
                     "文件“{rel}”是 .{ext} 格式，系统无法读取；请在 Excel 或 WPS 中打开下发的填报表，填写后“另存为”Excel 工作簿（.xlsx）重新报送。"
                 ),
-            ))
+            )))
         } else {
-            cache.parsed.push(rel.clone());
-            ingest_file(&rel, &bytes, catalogue, roster)
+            Work::Workbook(bytes)
         };
-        report.files.push(InputFile {
-            path: rel.clone(),
+        found.push(Found {
+            rel,
             size,
+            sha256,
+            work,
+        });
+    }
+
+    // Parse what needs parsing, in parallel; results keep the sorted order. Workbooks are
+    // read all at once (with workers: a few worker processes for the whole folder).
+    let pending: Vec<&[u8]> = found
+        .iter()
+        .filter_map(|f| match &f.work {
+            Work::Workbook(bytes) => Some(bytes.as_slice()),
+            _ => None,
+        })
+        .collect();
+    let mut books = reader.read_all(&pending).into_iter();
+    let jobs: Vec<(Found, Option<Result<Book, ReadError>>)> = found
+        .into_iter()
+        .map(|f| {
+            let book = matches!(f.work, Work::Workbook(_)).then(|| {
+                books
+                    .next()
+                    .unwrap_or_else(|| Err(ReadError::Corrupt("读取结果缺失".to_string())))
+            });
+            (f, book)
+        })
+        .collect();
+    let parsed: Vec<(Found, Option<Vec<u8>>, FileOutcome, bool)> = jobs
+        .into_par_iter()
+        .map(|(mut f, book)| {
+            match std::mem::replace(&mut f.work, Work::Done(FileOutcome::default())) {
+                Work::Done(outcome) => (f, None, outcome, false),
+                Work::Cached(bytes, outcome) => (f, Some(bytes), outcome, false),
+                Work::Facts(bytes) => {
+                    let outcome = ingest_facts_json(&f.rel, &bytes, roster);
+                    (f, Some(bytes), outcome, true)
+                }
+                Work::Workbook(bytes) => {
+                    let outcome = match book.expect("a book for every workbook") {
+                        Ok(book) => read_form(&f.rel, &book, catalogue, roster),
+                        Err(e) => FileOutcome::failed(read_error_diagnostic(&f.rel, &e)),
+                    };
+                    (f, Some(bytes), outcome, true)
+                }
+            }
+        })
+        .collect();
+
+    let mut report = IngestReport::default();
+    let mut seen = BTreeMap::new();
+    for (f, bytes, outcome, fresh) in parsed {
+        if fresh {
+            cache.parsed.push(f.rel.clone());
+        }
+        report.files.push(InputFile {
+            path: f.rel.clone(),
+            size: f.size,
             unit: outcome.unit.clone(),
+            sha256: f.sha256,
         });
         report
             .submissions
@@ -226,11 +349,22 @@ pub fn ingest_cached(
             .diagnostics
             .extend(outcome.diagnostics.iter().cloned());
         report.rows.extend(outcome.rows.iter().cloned());
-        seen.insert(rel, (bytes, outcome));
+        if let Some(bytes) = bytes {
+            seen.insert(f.rel, (bytes, outcome));
+        }
     }
     // Files that left the folder leave the cache too.
     cache.files = seen;
     report
+}
+
+/// SHA-256 of a file read in pieces (for files too large to read whole).
+fn hash_file(path: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).ok()?;
+    Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// What one file contributed.
@@ -248,6 +382,27 @@ impl FileOutcome {
             diagnostics: vec![d],
             ..Default::default()
         }
+    }
+
+    fn push_merges_skipped(&mut self, rel: &str, unit: &str, sheet: &Sheet) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::FileTooLarge,
+                Location {
+                    unit: Some(unit.to_string()),
+                    sheet: Some(sheet.name.clone()),
+                    ..Location::file(rel)
+                },
+                format!(
+                    "工作表“{}”的合并单元格过多（超过{}处或合计超过{}个单元格），其余{}处合并单元格未展开，被合并的行可能缺少数据；请取消不必要的合并单元格后重新报送。",
+                    sheet.name,
+                    limits::MAX_MERGES,
+                    limits::MAX_MERGED_CELLS,
+                    sheet.merges_skipped
+                ),
+            )
+            .with_severity(Severity::Warning),
+        );
     }
 }
 
@@ -296,18 +451,76 @@ fn read_error_diagnostic(rel: &str, e: &ReadError) -> Diagnostic {
                 "文件“{rel}”已损坏，无法读取（{detail}）；请用 Excel 或 WPS 重新保存，或在下发的填报表中重新填写后报送。"
             ),
         ),
+        ReadError::BeyondLayout(sheet, row, col) => Diagnostic::new(
+            Code::FileTooLarge,
+            Location {
+                sheet: Some(sheet.clone()),
+                cell: u32::try_from(*row)
+                    .ok()
+                    .zip(u32::try_from(*col).ok())
+                    .map(|(r, c)| a1(r, c)),
+                ..loc
+            },
+            format!(
+                "文件“{rel}”的工作表“{sheet}”在第{}行第{}列还有内容，远超填报表的范围（前{}行、前{}列），为防止耗尽内存，整个文件未读取；请删除多余内容后重新保存报送。",
+                row.saturating_add(1),
+                col.saturating_add(1),
+                limits::MAX_ROWS,
+                limits::MAX_COLS
+            ),
+        ),
+        ReadError::TooManyCells(n) => Diagnostic::new(
+            Code::FileTooLarge,
+            loc,
+            format!(
+                "文件“{rel}”中有内容的单元格超过{}个（已读到{n}个），远多于填报表所需，整个文件未读取；请删除多余的工作表和内容后重新报送。",
+                limits::MAX_BOOK_CELLS
+            ),
+        ),
+        ReadError::OutOfMemory => unreadable_workbook(rel, loc, "读取时超出内存限制"),
+        ReadError::Timeout => unreadable_workbook(rel, loc, "读取超时"),
+        ReadError::Crashed(how) => {
+            unreadable_workbook(rel, loc, &format!("读取时程序异常终止（{how}）"))
+        }
     }
+}
+
+/// A workbook whose isolated reader failed: the reason, and what the unit can do.
+fn unreadable_workbook(rel: &str, loc: Location, reason: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnreadableWorkbook,
+        loc,
+        format!(
+            "文件“{rel}”{reason}，未读取（其他文件照常校验）；文件可能已损坏或含有异常内容，请用 Excel 或 WPS 打开后“另存为”新的 .xlsx 文件，或在下发的填报表中重新填写后报送。"
+        ),
+    )
+    .with_value(reason.to_string())
 }
 
 /// Reads one workbook held in memory; `rel` is the name used in sources and messages.
 pub fn ingest_file(rel: &str, bytes: &[u8], catalogue: &Catalogue, roster: &Roster) -> FileOutcome {
-    let book = match read::read_book(bytes) {
-        Ok(b) => b,
-        Err(e) => return FileOutcome::failed(read_error_diagnostic(rel, &e)),
-    };
+    ingest_file_with(rel, bytes, catalogue, roster, &Reader::InProcess)
+}
+
+/// [`ingest_file`] with the workbook read by `reader` (in this process or a worker).
+pub fn ingest_file_with(
+    rel: &str,
+    bytes: &[u8],
+    catalogue: &Catalogue,
+    roster: &Roster,
+    reader: &Reader,
+) -> FileOutcome {
+    match reader.read(bytes) {
+        Ok(book) => read_form(rel, &book, catalogue, roster),
+        Err(e) => FileOutcome::failed(read_error_diagnostic(rel, &e)),
+    }
+}
+
+/// The form's contents from a workbook's cells.
+fn read_form(rel: &str, book: &Book, catalogue: &Catalogue, roster: &Roster) -> FileOutcome {
     FormReader {
         rel,
-        book: &book,
+        book,
         catalogue,
         roster,
         out: FileOutcome::default(),
@@ -452,6 +665,41 @@ impl<'a> FormReader<'a> {
                     .with_severity(Severity::Warning),
                 );
             }
+            if sheet.merges_skipped > 0 {
+                self.out.push_merges_skipped(rel, &unit.name, sheet);
+            }
+            for (r, c, chars) in &sheet.control_chars {
+                self.out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::ControlCharacters,
+                        self.loc(Some(&unit.name), &sheet.name, *r, *c),
+                        format!(
+                            "工作表“{}”单元格{}中含有不可见的控制字符（{chars}），可能是从其他系统复制时带入的，已自动删除；请核对该单元格的内容。",
+                            sheet.name,
+                            a1(*r, *c)
+                        ),
+                    )
+                    .with_value(sheet.text(*r, *c)),
+                );
+            }
+        }
+        if self.book.sheets_skipped > 0 {
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::FileTooLarge,
+                    Location {
+                        unit: Some(unit.name.clone()),
+                        ..Location::file(rel)
+                    },
+                    format!(
+                        "文件“{rel}”有{}个工作表，超过读取上限{}个，后{}个工作表未读取；请删除多余的工作表后重新报送。",
+                        self.book.sheets.len() + self.book.sheets_skipped,
+                        limits::MAX_SHEETS,
+                        self.book.sheets_skipped
+                    ),
+                )
+                .with_severity(Severity::Warning),
+            );
         }
         if !seen_scalars && !plan.scalars.is_empty() {
             outdated
@@ -918,14 +1166,55 @@ fn ingest_facts_json(rel: &str, bytes: &[u8], roster: &Roster) -> FileOutcome {
                 format!("records[{j}]"),
             );
         }
-        // Numbers normalised as workbook values are (1.50 and 1.5 are one value).
+        // Numbers normalised as workbook values are (1.50 and 1.5 are one value); control
+        // characters removed from every text, as from workbook cells.
+        let mut stripped = 0usize;
+        let mut strip = |t: &mut String| {
+            if t.chars().any(read::is_stray_control) {
+                t.retain(|c| !read::is_stray_control(c));
+                stripped += 1;
+            }
+        };
         for f in &mut sub.scalars {
             normalise_value(&mut f.value);
+            if let Value::Text(t) = &mut f.value {
+                strip(t);
+            }
+            if let Some(e) = &mut f.evidence {
+                strip(e);
+            }
+            if let Some(n) = &mut f.note {
+                strip(n);
+            }
         }
         for r in &mut sub.records {
             for v in r.fields.values_mut() {
                 normalise_value(v);
+                if let Value::Text(t) = v {
+                    strip(t);
+                }
             }
+            if let Some(e) = &mut r.evidence {
+                strip(e);
+            }
+        }
+        for t in sub.narratives.values_mut() {
+            strip(t);
+        }
+        if stripped > 0 {
+            out.diagnostics.push(Diagnostic::new(
+                Code::ControlCharacters,
+                Location {
+                    unit: Some(unit.name.clone()),
+                    file: Some(rel.to_string()),
+                    sheet: Some(format!("submissions[{i}]")),
+                    ..Default::default()
+                },
+                format!(
+                    "导入文件“{rel}”第{}份报送中有{stripped}处文字含有不可见的控制字符，已自动删除；请核对这些内容。",
+                    i + 1
+                ),
+            ));
         }
         if !units.contains(&unit.name) {
             units.push(unit.name.clone());

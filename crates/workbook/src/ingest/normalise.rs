@@ -81,20 +81,29 @@ pub fn number(raw: &Raw, label: &str, unit: &str) -> Result<Option<Num>, Problem
             ),
         )
     };
+    // A number no report can hold (1e308): echoed as written and refused as out of range,
+    // not as "not a number".
+    let huge = |seen: &str| {
+        problem(
+            Code::OutOfRange,
+            format!(
+                "‘{label}’所填“{seen}”数值过大，超出合理范围，系统无法处理，请核实后重新填写。"
+            ),
+        )
+    };
     match raw {
         Raw::Number {
             value,
             percent: false,
         } => Ok(Some(Num {
-            value: decimal_from_f64(*value).ok_or_else(|| wrong(&raw.display()))?,
+            value: decimal_from_f64(*value).ok_or_else(|| huge(&raw.display()))?,
             percent: false,
         })),
         Raw::Number {
             value,
             percent: true,
         } => {
-            let v =
-                Decimal::from_str(&fmt_f64(value * 100.0)).map_err(|_| wrong(&raw.display()))?;
+            let v = Decimal::from_str(&fmt_f64(value * 100.0)).map_err(|_| huge(&raw.display()))?;
             Ok(Some(Num {
                 value: v,
                 percent: true,
@@ -104,9 +113,19 @@ pub fn number(raw: &Raw, label: &str, unit: &str) -> Result<Option<Num>, Problem
             if is_blank_word(s) {
                 return Ok(None);
             }
-            parse_number_text(s, unit)
-                .map(Some)
-                .ok_or_else(|| wrong(s.trim()))
+            parse_number_text(s, unit).map(Some).ok_or_else(|| {
+                let t: String = fold_width(s)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                if t.parse::<f64>()
+                    .is_ok_and(|v| v.abs() >= 1e28 || !v.is_finite())
+                {
+                    huge(s.trim())
+                } else {
+                    wrong(s.trim())
+                }
+            })
         }
         Raw::Bool(_) | Raw::Date(_) => Err(wrong(&raw.display())),
         Raw::Error(e) => Err(error_cell(label, e)),
@@ -221,10 +240,19 @@ pub fn date(raw: &Raw, label: &str) -> Result<Option<NaiveDate>, Problem> {
             ),
         )
     };
+    // A real date, but not one a report can mean (9999-12-31, 1066-10-14).
+    let in_range = |d: NaiveDate, seen: &str| -> Result<Option<NaiveDate>, Problem> {
+        plausible(d).map(Some).ok_or_else(|| {
+            problem(
+                Code::OutOfRange,
+                format!(
+                    "‘{label}’所填日期“{seen}”超出合理范围（1900年至2100年），请核实后按“2022-07-20”的格式重新填写。"
+                ),
+            )
+        })
+    };
     match raw {
-        Raw::Date(d) => plausible(d.date())
-            .map(Some)
-            .ok_or_else(|| invalid(&raw.display())),
+        Raw::Date(d) => in_range(d.date(), &raw.display()),
         Raw::Number { value, .. } => {
             // 20220720 typed as a number, or a serial in a cell without date format.
             let v = *value;
@@ -233,19 +261,30 @@ pub fn date(raw: &Raw, label: &str) -> Result<Option<NaiveDate>, Problem> {
                     .map(Some)
                     .ok_or_else(|| invalid(&raw.display()));
             }
-            date_from_serial(v)
-                .and_then(plausible)
-                .map(Some)
-                .ok_or_else(|| invalid(&raw.display()))
+            if (60.0..61.0).contains(&v) {
+                // Serial 60 is 1900-02-29, a day Excel counts but the calendar never had
+                // (whether the cell is date-formatted or not).
+                return Err(problem(
+                    Code::InvalidDate,
+                    format!(
+                        "‘{label}’所填“{}”在 Excel 中对应1900年2月29日，这一天并不存在（Excel 沿用的历史错误），无法作为日期；请按“2022-07-20”的格式填写正确的年月日。",
+                        raw.display()
+                    ),
+                ));
+            }
+            match date_from_serial(v) {
+                Some(d) => in_range(d, &format!("{}（{}）", raw.display(), d.format("%Y-%m-%d"))),
+                None => Err(invalid(&raw.display())),
+            }
         }
         Raw::Text(s) => {
             if is_blank_word(s) {
                 return Ok(None);
             }
-            parse_date_text(s)
-                .and_then(plausible)
-                .map(Some)
-                .ok_or_else(|| invalid(s.trim()))
+            match parse_date_text(s) {
+                Some(d) => in_range(d, s.trim()),
+                None => Err(invalid(s.trim())),
+            }
         }
         Raw::Bool(_) => Err(invalid(&raw.display())),
         Raw::Error(e) => Err(error_cell(label, e)),

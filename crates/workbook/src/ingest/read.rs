@@ -10,13 +10,14 @@
 
 use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx, XlsxError};
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use crate::layout::limits;
 
 /// A cell value as read, before it is interpreted against a field kind.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Raw {
     Text(String),
     /// A number cell; `percent` when its number format shows a percentage (97.5% is stored
@@ -33,12 +34,42 @@ pub enum Raw {
 }
 
 /// One sheet's non-empty cells, keyed by zero-based (row, column).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Sheet {
     pub name: String,
+    #[serde(with = "cell_list")]
     pub cells: BTreeMap<(u32, u32), Raw>,
     /// The first non-blank cell found beyond the row/column cap, if any.
     pub beyond_limits: Option<(u32, u32)>,
+    /// Merged ranges not applied because the sheet has more than the cap allows.
+    #[serde(default)]
+    pub merges_skipped: usize,
+    /// Cells whose text held control characters (BEL, NUL, ESC …), which were removed:
+    /// (row, column, the characters as `U+0007` names).
+    #[serde(default)]
+    pub control_chars: Vec<(u32, u32, String)>,
+}
+
+/// The cells of a sheet as a list of (row, column, value): JSON has no tuple keys.
+mod cell_list {
+    use super::Raw;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(
+        cells: &BTreeMap<(u32, u32), Raw>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let list: Vec<(u32, u32, &Raw)> = cells.iter().map(|((r, c), v)| (*r, *c, v)).collect();
+        list.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<(u32, u32), Raw>, D::Error> {
+        let list: Vec<(u32, u32, Raw)> = Vec::deserialize(d)?;
+        Ok(list.into_iter().map(|(r, c, v)| ((r, c), v)).collect())
+    }
 }
 
 impl Sheet {
@@ -86,16 +117,31 @@ impl Raw {
 }
 
 /// Shortest decimal representation that round-trips (so 1217.8 stays 1217.8, and
-/// 0.975 × 100 prints as 97.5, not 97.49999999999999).
+/// 0.975 × 100 prints as 97.5, not 97.49999999999999). Huge numbers are shown in
+/// scientific notation as Excel shows them (1e308, not "inf" nor 309 digits).
 pub fn fmt_f64(v: f64) -> String {
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "#NUM!"
+        } else {
+            "#NUM!（溢出）"
+        }
+        .to_string();
+    }
+    if v.abs() >= 1e15 {
+        return format!("{v:e}");
+    }
     let rounded = (v * 1e9).round() / 1e9;
     let s = format!("{rounded}");
     if s == "-0" { "0".to_string() } else { s }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Book {
     pub sheets: Vec<Sheet>,
+    /// Sheets beyond [`limits::MAX_SHEETS`], not read.
+    #[serde(default)]
+    pub sheets_skipped: usize,
 }
 
 impl Book {
@@ -105,7 +151,7 @@ impl Book {
 }
 
 /// Why a file could not be read; mapped to diagnostics by the caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReadError {
     Empty,
     TooLarge(u64),
@@ -115,6 +161,17 @@ pub enum ReadError {
     /// A zip whose entries would decompress to an absurd size.
     Bomb(String),
     Corrupt(String),
+    /// A cell with content (or a repeat of one) far beyond the form's layout, found before
+    /// anything was allocated for it: (sheet, zero-based row, zero-based column).
+    BeyondLayout(String, u64, u64),
+    /// More cells in the whole workbook than [`limits::MAX_BOOK_CELLS`].
+    TooManyCells(u64),
+    /// The isolated reader ran out of its memory limit.
+    OutOfMemory,
+    /// The isolated reader ran past its time limit and was stopped.
+    Timeout,
+    /// The isolated reader died (a signal, a crash); the text says how.
+    Crashed(String),
 }
 
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -279,18 +336,24 @@ fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError>
     match container {
         Container::Xlsx => read_xlsx(bytes),
         Container::Xls => {
+            // calamine parses every sheet of an .xls up front and reserves what the sheet's
+            // DIMENSIONS record declares: an absurd declaration aborts on allocation, which
+            // no Rust code can catch. The isolated reader (see `isolate`) is what contains
+            // that; in-process reading trusts the file as far as calamine does.
             let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => ReadError::Encrypted,
                 e => ReadError::Corrupt(e.to_string()),
             })?;
             let names = wb.sheet_names();
             let mut book = Book::default();
-            for name in names.into_iter().take(limits::MAX_SHEETS) {
+            let mut budget = Budget::default();
+            for name in limit_sheets(names, &mut book) {
                 let Ok(range) = wb.worksheet_range(&name) else {
                     continue;
                 };
                 let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                book.sheets.push(sheet_from_range(name, &range, &merges));
+                book.sheets
+                    .push(sheet_from_range(name, &range, &merges, &mut budget)?);
             }
             Ok(book)
         }
@@ -299,11 +362,13 @@ fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError>
                 Xlsb::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(e.to_string()))?;
             let names = wb.sheet_names();
             let mut book = Book::default();
-            for name in names.into_iter().take(limits::MAX_SHEETS) {
+            let mut budget = Budget::default();
+            for name in limit_sheets(names, &mut book) {
                 let Ok(range) = wb.worksheet_range(&name) else {
                     continue;
                 };
-                book.sheets.push(sheet_from_range(name, &range, &[]));
+                book.sheets
+                    .push(sheet_from_range(name, &range, &[], &mut budget)?);
             }
             Ok(book)
         }
@@ -315,21 +380,49 @@ fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError>
             })?;
             let names = wb.sheet_names();
             let mut book = Book::default();
-            for name in names.into_iter().take(limits::MAX_SHEETS) {
+            let mut budget = Budget::default();
+            for name in limit_sheets(names, &mut book) {
                 let Ok(range) = wb.worksheet_range(&name) else {
                     continue;
                 };
-                book.sheets.push(sheet_from_range(name, &range, &[]));
+                book.sheets
+                    .push(sheet_from_range(name, &range, &[], &mut budget)?);
             }
             Ok(book)
         }
     }
 }
 
-/// ODS compresses runs of equal cells as `number-rows-repeated` / `number-columns-repeated`,
-/// and calamine expands the ones holding a value. LibreOffice writes huge repeats for empty
-/// trailing rows and columns (harmless); a repeat of a cell *with a value* beyond the read
-/// limits would expand into billions of cells, so it is refused here.
+/// The first [`limits::MAX_SHEETS`] sheet names; the count of the others is noted.
+fn limit_sheets(mut names: Vec<String>, book: &mut Book) -> Vec<String> {
+    if names.len() > limits::MAX_SHEETS {
+        book.sheets_skipped = names.len() - limits::MAX_SHEETS;
+        names.truncate(limits::MAX_SHEETS);
+    }
+    names
+}
+
+/// Cells kept so far in the whole workbook, against [`limits::MAX_BOOK_CELLS`].
+#[derive(Default)]
+struct Budget(u64);
+
+impl Budget {
+    fn take(&mut self, n: u64) -> Result<(), ReadError> {
+        self.0 = self.0.saturating_add(n);
+        if self.0 > limits::MAX_BOOK_CELLS {
+            return Err(ReadError::TooManyCells(self.0));
+        }
+        Ok(())
+    }
+}
+
+/// ODS compresses runs of equal rows and cells as `number-rows-repeated` /
+/// `number-columns-repeated`, and calamine expands them into a dense range reaching the
+/// last cell with a value. LibreOffice writes huge repeats for the empty rest of a sheet
+/// (harmless: nothing follows them). A cell *with a value* placed, or repeated, beyond the
+/// form's layout would make calamine allocate up to its own limit of 100 million cells (gigabytes),
+/// so it is refused here, from the XML alone, before calamine allocates anything; so is a
+/// workbook whose repeated cells add up to more than the whole-workbook cell budget.
 fn ods_guard(bytes: &[u8]) -> Result<(), ReadError> {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
@@ -340,32 +433,62 @@ fn ods_guard(bytes: &[u8]) -> Result<(), ReadError> {
         .take(limits::MAX_ENTRY_BYTES)
         .read_to_string(&mut xml)
         .map_err(|e| ReadError::Corrupt(e.to_string()))?;
-    let repeat = |tag: &str, attr: &str| -> u64 {
-        tag.find(attr)
-            .and_then(|i| tag[i + attr.len()..].split('"').nth(1))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(1)
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        // The attribute must start after a blank (so `rows-repeated` never matches
+        // `number-rows-repeated` of another name).
+        let i = tag.find(&format!(" {name}="))?;
+        tag[i + name.len() + 2..]
+            .split(['"', '\''])
+            .nth(1)
+            .map(str::to_string)
     };
-    let mut rows_repeated = 1u64;
+    let repeat = |tag: &str, name: &str| -> u64 {
+        attr(tag, name)
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let mut sheet = String::new();
+    // Zero-based index of the current row (first of its repeats) and column.
+    let (mut row, mut rows_repeated, mut col) = (0u64, 1u64, 0u64);
+    let mut cells: u64 = 0;
     let mut rest = xml.as_str();
     while let Some(i) = rest.find('<') {
         rest = &rest[i..];
         let end = rest.find('>').unwrap_or(rest.len());
         let tag = &rest[..end];
-        if tag.starts_with("<table:table-row") {
-            rows_repeated = repeat(tag, "number-rows-repeated=");
-        } else if tag.starts_with("<table:table-cell")
-            || tag.starts_with("<table:covered-table-cell")
+        if is_element(tag, "<table:table") {
+            sheet = attr(tag, "table:name").unwrap_or_default();
+            (row, rows_repeated, col) = (0, 0, 0);
+        } else if is_element(tag, "<table:table-row") {
+            row = row.saturating_add(rows_repeated);
+            rows_repeated = repeat(tag, "table:number-rows-repeated");
+            col = 0;
+        } else if is_element(tag, "<table:table-cell")
+            || is_element(tag, "<table:covered-table-cell")
         {
-            let cols = repeat(tag, "number-columns-repeated=");
-            if tag.contains("value-type=")
-                && (cols > limits::MAX_COLS as u64 || rows_repeated > limits::MAX_ROWS as u64)
-            {
-                return Err(ReadError::Bomb(format!(
-                    "一个有内容的单元格被重复 {} 行 × {} 列",
-                    rows_repeated, cols
-                )));
+            let cols = repeat(tag, "table:number-columns-repeated");
+            let has_value = tag.contains("value-type=")
+                || tag.contains("table:formula=")
+                || !tag.ends_with('/');
+            if has_value {
+                let last_row = row.saturating_add(rows_repeated - 1);
+                let last_col = col.saturating_add(cols - 1);
+                if last_row >= limits::MAX_ROWS as u64 || last_col >= limits::MAX_COLS as u64 {
+                    let (r, c) = if row >= limits::MAX_ROWS as u64 || col >= limits::MAX_COLS as u64
+                    {
+                        (row, col)
+                    } else {
+                        (last_row, last_col)
+                    };
+                    return Err(ReadError::BeyondLayout(sheet, r, c));
+                }
+                cells = cells.saturating_add(cols.saturating_mul(rows_repeated));
+                if cells > limits::MAX_BOOK_CELLS {
+                    return Err(ReadError::TooManyCells(cells));
+                }
             }
+            col = col.saturating_add(cols);
         }
         rest = &rest[end.min(rest.len())..];
         if rest.len() <= 1 {
@@ -374,6 +497,13 @@ fn ods_guard(bytes: &[u8]) -> Result<(), ReadError> {
         rest = &rest[1..];
     }
     Ok(())
+}
+
+/// Whether `tag` (an XML start tag without its `>`) is the element `name` itself, not
+/// another one whose name starts the same (`table:table-row` vs `table:table-row-group`).
+fn is_element(tag: &str, name: &str) -> bool {
+    tag.strip_prefix(name)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r', '/']))
 }
 
 /// Whether an Excel number format code shows a percentage (a `%` outside quotes).
@@ -402,7 +532,8 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
     })?;
     let names = wb.sheet_names();
     let mut book = Book::default();
-    for name in names.into_iter().take(limits::MAX_SHEETS) {
+    let mut budget = Budget::default();
+    for name in limit_sheets(names, &mut book) {
         // A second, cheap pass over the sheet XML (bounded by the zip guard's size caps).
         let merges: Vec<Dimensions> = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let mut sheet = Sheet {
@@ -448,13 +579,46 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
                 }
                 continue;
             }
-            sheet.cells.insert((row, col), raw);
+            sheet.put(row, col, raw);
+            budget.take(1)?;
         }
         drop(reader);
-        apply_merges(&mut sheet, &merges);
+        apply_merges(&mut sheet, &merges, &mut budget)?;
         book.sheets.push(sheet);
     }
     Ok(book)
+}
+
+impl Sheet {
+    /// Stores a cell; control characters in a text are removed here (and remembered for a
+    /// diagnostic), so they never reach a message, a terminal or a document.
+    fn put(&mut self, row: u32, col: u32, raw: Raw) {
+        let raw = match raw {
+            Raw::Text(s) if s.chars().any(is_stray_control) => {
+                let mut names: Vec<String> = Vec::new();
+                for c in s.chars().filter(|c| is_stray_control(*c)) {
+                    let n = format!("U+{:04X}", c as u32);
+                    if !names.contains(&n) {
+                        names.push(n);
+                    }
+                }
+                self.control_chars.push((row, col, names.join("、")));
+                let clean: String = s.chars().filter(|c| !is_stray_control(*c)).collect();
+                match text(&clean) {
+                    Some(r) => r,
+                    None => return,
+                }
+            }
+            other => other,
+        };
+        self.cells.insert((row, col), raw);
+    }
+}
+
+/// A control character that has no place in a cell: everything Unicode calls a control
+/// (C0, DEL, C1) except the tab and line breaks people type with Alt+Enter.
+pub fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// One calamine cell as a [`Raw`] value; `percent` says the cell's number format is a
@@ -466,11 +630,15 @@ fn from_data(v: &Data, percent: bool) -> Option<Raw> {
             value: *i as f64,
             percent,
         },
+        Data::Float(f) if !f.is_finite() => Raw::Error("#NUM!".to_string()),
         Data::Float(f) => Raw::Number { value: *f, percent },
         Data::String(s) => text(s)?,
         Data::Bool(b) => Raw::Bool(*b),
         Data::DateTime(dt) => match dt.as_datetime() {
-            Some(d) if dt.is_datetime() => Raw::Date(d),
+            // Excel's fictitious 1900-02-29 (serial 60) has no date: calamine turns it into
+            // 1900-02-28. Kept as the number it is, so it is rejected like an unformatted 60.
+            Some(d) if dt.is_datetime() && !(60.0..61.0).contains(&dt.as_f64()) => Raw::Date(d),
+            _ if !dt.as_f64().is_finite() => Raw::Error("#NUM!".to_string()),
             _ => Raw::Number {
                 value: dt.as_f64(),
                 percent: false,
@@ -503,7 +671,12 @@ fn iso(s: &str) -> Raw {
     Raw::Text(s.to_string())
 }
 
-fn sheet_from_range(name: String, range: &calamine::Range<Data>, merges: &[Dimensions]) -> Sheet {
+fn sheet_from_range(
+    name: String,
+    range: &calamine::Range<Data>,
+    merges: &[Dimensions],
+    budget: &mut Budget,
+) -> Result<Sheet, ReadError> {
     let mut sheet = Sheet {
         name,
         ..Default::default()
@@ -520,30 +693,53 @@ fn sheet_from_range(name: String, range: &calamine::Range<Data>, merges: &[Dimen
             }
             continue;
         }
-        sheet.cells.insert((row, col), raw);
+        sheet.put(row, col, raw);
+        budget.take(1)?;
     }
-    apply_merges(&mut sheet, merges);
-    sheet
+    apply_merges(&mut sheet, merges, budget)?;
+    Ok(sheet)
 }
 
 /// A vertically merged cell holds its value in the top-left cell only; every row the merge
 /// covers gets that value in the merge's first column (a 级别 merged over three records
 /// belongs to all three). Horizontal spans are not copied (a merged 填报单位 B3:D3 is one
 /// value, not three).
-fn apply_merges(sheet: &mut Sheet, merges: &[Dimensions]) {
-    for m in merges {
+///
+/// Bounded work whatever the file declares: only merges whose top-left cell holds a value
+/// inside the read range count, each is clipped to the sheet's last used row, and at most
+/// [`limits::MAX_MERGES`] merges filling at most [`limits::MAX_MERGED_CELLS`] cells are
+/// applied; the others are counted in `merges_skipped` (and reported).
+fn apply_merges(
+    sheet: &mut Sheet,
+    merges: &[Dimensions],
+    budget: &mut Budget,
+) -> Result<(), ReadError> {
+    let last_row = sheet.cells.keys().map(|(r, _)| *r).max().unwrap_or(0);
+    let (mut applied, mut filled) = (0usize, 0u64);
+    for (i, m) in merges.iter().enumerate() {
         let (top, left) = m.start;
-        let bottom = m.end.0.min(limits::MAX_ROWS - 1);
-        if bottom <= top {
+        let bottom = m.end.0.min(last_row);
+        if bottom <= top || top >= limits::MAX_ROWS || left >= limits::MAX_COLS {
             continue;
         }
         let Some(v) = sheet.cells.get(&(top, left)).cloned() else {
             continue;
         };
+        let span = (bottom - top) as u64;
+        if applied >= limits::MAX_MERGES || filled + span > limits::MAX_MERGED_CELLS {
+            sheet.merges_skipped = merges.len() - i;
+            break;
+        }
+        applied += 1;
+        filled += span;
         for r in top + 1..=bottom {
-            sheet.cells.entry((r, left)).or_insert_with(|| v.clone());
+            if let std::collections::btree_map::Entry::Vacant(e) = sheet.cells.entry((r, left)) {
+                e.insert(v.clone());
+                budget.take(1)?;
+            }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
