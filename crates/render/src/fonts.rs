@@ -105,12 +105,17 @@ impl Role {
         }
     }
 
-    /// The open font shipped in `fonts/` that stands in for the role.
-    pub fn open(self) -> &'static str {
+    /// The open fonts shipped in `fonts/` that stand in for the role, in fallback
+    /// order. 朱雀仿宋 is a real 仿宋 design but covers only about half of GBK's hanzi
+    /// (all of GB 2312 and the seed); Noto Serif CJK SC after it draws the rest, so every
+    /// GBK character still has a glyph in the role. Like 仿宋_GB2312, 朱雀仿宋 has a
+    /// single weight: the templates embolden 仿宋 with a thin outline stroke.
+    pub fn open(self) -> &'static [&'static str] {
         match self {
-            Role::Xiaobiaosong | Role::Fangsong | Role::Songti => "Noto Serif CJK SC",
-            Role::Heiti => "Noto Sans CJK SC",
-            Role::Kaiti => "LXGW WenKai",
+            Role::Fangsong => &["Zhuque Fangsong", "Noto Serif CJK SC"],
+            Role::Xiaobiaosong | Role::Songti => &["Noto Serif CJK SC"],
+            Role::Heiti => &["Noto Sans CJK SC"],
+            Role::Kaiti => &["LXGW WenKai"],
         }
     }
 }
@@ -262,15 +267,16 @@ impl FontSet {
                     }
                 }
             }
-            let open_present = set.family_faces(role.open()).next().is_some();
-            if open_present {
-                list.push(role.open().to_string());
+            for name in role.open() {
+                if set.family_faces(name).next().is_some() && !list.iter().any(|f| f == name) {
+                    list.push(name.to_string());
+                }
             }
             let Some(first) = list.first().cloned() else {
                 return Err(FontError::RoleUnserved {
                     role: role.label(),
                     official: role.official().join("、"),
-                    open: role.open().to_string(),
+                    open: role.open().join("、"),
                     dir: fonts_dir.display().to_string(),
                 });
             };
