@@ -196,16 +196,21 @@ impl Session {
         if !refused {
             on_stage("排版三份文件…");
             let t = Instant::now();
-            let draft = options.draft && has_errors;
+            // `--draft` always gives drafts: 草稿 on every page, in the title and the file name.
+            let draft = options.draft;
             let rendered = self.render_documents(&checked, draft, &mut timings);
             let t = timings.add("排版", t);
             match rendered {
                 Ok(docs) => {
                     for doc in docs {
-                        let path = output.join(doc.kind.file_name());
+                        let name = doc.kind.file_name_for(draft);
+                        let path = output.join(name);
                         let outcome = write_atomic(&path, &doc.pdf)?;
+                        // The other variant of this document is now stale: a final left
+                        // beside newer drafts would pass for current, and vice versa.
+                        remove_stale(&output.join(doc.kind.file_name_for(!draft)))?;
                         outputs.push(FileEntry {
-                            path: doc.kind.file_name().to_string(),
+                            path: name.to_string(),
                             sha256: sha256_hex(&doc.pdf),
                             size: doc.pdf.len() as u64,
                             unit: None,
@@ -221,7 +226,7 @@ impl Session {
         let t = Instant::now();
         let mut all_diags = checked.diagnostics.clone();
         all_diags.extend(render_problems.iter().cloned());
-        let record = self.record(&checked, &all_diags, outputs, options.draft && has_errors)?;
+        let record = self.record(&checked, &all_diags, outputs, options.draft)?;
         let previous = std::fs::read(output.join(RECORD_FILE))
             .ok()
             .and_then(|b| BuildRecord::from_json(&b));
@@ -382,6 +387,15 @@ impl Session {
             outputs,
             diagnostics: diagnostics.to_vec(),
         })
+    }
+}
+
+/// Removes a document left over from an earlier build of the other kind (draft/final).
+fn remove_stale(path: &std::path::Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("无法删除过时的文件 {}", path.display())),
     }
 }
 
