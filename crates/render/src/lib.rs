@@ -511,12 +511,15 @@ pub fn extract_text(doc: &PagedDocument) -> String {
     text_of(&layout_of(doc))
 }
 
+/// A run on a line: position along the line, width, text.
+type Run<'a> = (f64, f64, &'a str);
+
 fn text_of(pages: &[PageLayout]) -> String {
     let mut out = Vec::new();
     for page in pages {
         // Group by direction, then by the baseline's distance from the origin measured
         // across the direction; read along the direction.
-        let mut runs: Vec<(i64, i64, f64, f64, f64, &str)> = page
+        let mut runs: Vec<(i64, f64, f64, f64, &str)> = page
             .runs
             .iter()
             .map(|r| {
@@ -524,21 +527,23 @@ fn text_of(pages: &[PageLayout]) -> String {
                 let along = r.x * dx + r.y * dy;
                 let across = -r.x * dy + r.y * dx;
                 let dir = ((dx * 8.0).round() as i64, (dy * 8.0).round() as i64);
+                // ordinary text first, then each other direction
                 let key = if dir == (8, 0) {
                     0
                 } else {
-                    1 + dir.0 * 100 + dir.1
+                    1 + (dir.0 + 8) * 17 + (dir.1 + 8)
                 };
-                (key, 0, across, along, r.width, r.text.as_str())
+                (key, across, along, r.width, r.text.as_str())
             })
             .collect();
         runs.sort_by(|a, b| {
             a.0.cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
                 .then(a.2.total_cmp(&b.2))
-                .then(a.3.total_cmp(&b.3))
         });
-        let mut lines: Vec<(i64, f64, Vec<(f64, f64, &str)>)> = Vec::new();
-        for (key, _, across, along, w, t) in runs {
+        // (direction key, position across, runs: position along, width, text)
+        let mut lines: Vec<(i64, f64, Vec<Run>)> = Vec::new();
+        for (key, across, along, w, t) in runs {
             match lines.last_mut() {
                 Some((k, la, items)) if *k == key && (across - *la).abs() < 2.0 => {
                     items.push((along, w, t))

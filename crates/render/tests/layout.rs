@@ -181,6 +181,27 @@ fn body_text_is_set_in_an_open_fangsong_and_embedded() {
     }
 }
 
+/// GBK characters 朱雀仿宋 lacks are drawn by the next face of the 仿宋 role (Noto Serif
+/// CJK SC), not refused and not left blank; the text around them stays in 朱雀仿宋.
+#[test]
+fn gbk_characters_zhuque_lacks_fall_back_to_the_next_fangsong_face() {
+    let mut sheet = hand_sheet();
+    sheet.indicators[0].basis = "丂丆丒丠为罕用字示例".into();
+    let set = build(&Facts::default(), &sheet, &evidence_index(&sheet));
+    let se = render(DocKind::SelfEvaluation, &set);
+    let runs: Vec<&TextRun> = se.layout.iter().flat_map(|p| &p.runs).collect();
+    let rare = runs
+        .iter()
+        .find(|r| r.text.contains("丂丆丒丠"))
+        .expect("the rare characters are printed");
+    assert_eq!(rare.family, "Noto Serif CJK SC");
+    let common = runs
+        .iter()
+        .find(|r| r.text.contains("罕用字示例"))
+        .expect("the rest is printed");
+    assert_eq!(common.family, "Zhuque Fangsong");
+}
+
 /// The text of one page as a PDF reader extracts it from the content stream (lopdf
 /// inserts a space wherever the layout shifts a glyph by more than 0.1 em).
 fn pdf_page_text(pdf: &[u8], page: u32) -> String {
