@@ -107,7 +107,7 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct BuildArgs {
-    /// Render even when the check finds errors; every page is then marked 草稿
+    /// Render drafts, even when the check finds errors: 草稿 on every page, in the PDF title and in the file name (申请表（草稿）.pdf)
     #[arg(long)]
     pub draft: bool,
     /// No progress display (summary and change report are still printed)

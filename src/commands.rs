@@ -188,7 +188,8 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
     if built.documents.is_empty() {
         let stale: Vec<String> = zhiliang_render::DocKind::ALL
             .iter()
-            .map(|k| session.project.output.join(k.file_name()))
+            .flat_map(|k| [k.file_name_for(false), k.file_name_for(true)])
+            .map(|name| session.project.output.join(name))
             .filter(|p| p.exists())
             .map(|p| p.display().to_string())
             .collect();

@@ -207,10 +207,11 @@ impl Session {
 
         let mut rendered_docs = Vec::new();
         let mut render_problems = Vec::new();
+        // `--draft` always gives drafts: 草稿 on every page, in the title and the file name.
+        let draft = options.draft;
         if !refused {
             on_stage("排版三份文件…");
             let t = Instant::now();
-            let draft = options.draft && has_errors;
             let rendered = self.render_documents(&checked, draft, &mut timings);
             timings.add("排版", t);
             match rendered {
@@ -237,7 +238,7 @@ impl Session {
         let outputs: Vec<FileEntry> = rendered_docs
             .iter()
             .map(|doc| FileEntry {
-                path: doc.kind.file_name().to_string(),
+                path: doc.kind.file_name_for(draft).to_string(),
                 sha256: sha256_hex(&doc.pdf),
                 size: doc.pdf.len() as u64,
                 unit: None,
@@ -246,7 +247,7 @@ impl Session {
         let mut all_diags = checked.diagnostics.clone();
         all_diags.extend(render_problems.iter().cloned());
         all_diags.extend(output_problems.iter().cloned());
-        let record = self.record(&checked, &all_diags, outputs, options.draft && has_errors)?;
+        let record = self.record(&checked, &all_diags, outputs, draft)?;
         let changes = ChangeReport::between(previous.as_ref(), &record);
         let mut diag_json = serde_json::to_vec_pretty(&all_diags)?;
         diag_json.push(b'\n');
@@ -255,17 +256,22 @@ impl Session {
         let t = timings.add("记录", t);
         let mut files: Vec<(&str, &[u8])> = rendered_docs
             .iter()
-            .map(|doc| (doc.kind.file_name(), doc.pdf.as_slice()))
+            .map(|doc| (doc.kind.file_name_for(draft), doc.pdf.as_slice()))
             .collect();
         files.push((DIAGNOSTICS_FILE, &diag_json));
         files.push((CHANGES_FILE, changes_text.as_bytes()));
         // The record last: it vouches for the files before it.
         files.push((RECORD_FILE, &record_json));
         let outcomes = output_set::commit(&output, &files)?;
+        // The other variant of each document is now stale: a final left beside newer
+        // drafts would pass for current, and vice versa.
+        for doc in &rendered_docs {
+            remove_stale(&output.join(doc.kind.file_name_for(!draft)))?;
+        }
         let documents = rendered_docs
             .iter()
             .zip(outcomes)
-            .map(|(doc, outcome)| (doc.kind, output.join(doc.kind.file_name()), outcome))
+            .map(|(doc, outcome)| (doc.kind, output.join(doc.kind.file_name_for(draft)), outcome))
             .collect();
         timings.add("写出", t);
         Ok(Built {
@@ -425,6 +431,15 @@ impl Session {
     }
 }
 
+/// Removes a document left over from an earlier build of the other kind (draft/final).
+fn remove_stale(path: &std::path::Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("无法删除过时的文件 {}", path.display())),
+    }
+}
+
 /// Appends every file below `dir` (if it exists), hashed, with paths relative to `root`.
 /// A file that cannot be read is recorded with an empty hash rather than failing the
 /// build: `check` reports it (an unreadable evidence file is a warning there).
@@ -509,14 +524,13 @@ fn check_output_set(
                 format!("没有生成记录 {RECORD_FILE}")
             };
             for kind in DocKind::ALL {
-                if output.join(kind.file_name()).exists() {
-                    out.push(problem(
-                        kind.file_name(),
-                        format!(
-                            "输出目录中有 {}，但{why}，无法核对它是哪一次生成的。",
-                            kind.file_name()
-                        ),
-                    ));
+                for name in [kind.file_name_for(false), kind.file_name_for(true)] {
+                    if output.join(name).exists() {
+                        out.push(problem(
+                            name,
+                            format!("输出目录中有 {name}，但{why}，无法核对它是哪一次生成的。"),
+                        ));
+                    }
                 }
             }
         }

@@ -9,6 +9,11 @@ use std::str::FromStr;
 use zhiliang_core::facts::Value;
 
 const DOCS: [&str; 3] = ["申请表.pdf", "自评报告.pdf", "年度质量分析报告.pdf"];
+const DRAFTS: [&str; 3] = [
+    "申请表（草稿）.pdf",
+    "自评报告（草稿）.pdf",
+    "年度质量分析报告（草稿）.pdf",
+];
 
 fn record(c: &Campaign) -> serde_json::Value {
     let bytes = std::fs::read(c.path("output/生成记录.json")).expect("build record");
@@ -123,13 +128,28 @@ fn check_errors_refuse_the_build_unless_a_draft_is_asked_for() {
         Some(1),
         "errors still give a non-zero status"
     );
-    for doc in DOCS {
+    // Drafts are named as drafts, never with the final names.
+    for (doc, draft) in DOCS.iter().zip(DRAFTS) {
         assert!(
-            c.path(&format!("output/{doc}")).exists(),
-            "draft {doc} written"
+            c.path(&format!("output/{draft}")).exists(),
+            "{draft} written"
+        );
+        assert!(
+            !c.path(&format!("output/{doc}")).exists(),
+            "a draft build must not write {doc}"
         );
     }
     assert_eq!(record(&c)["draft"], serde_json::Value::Bool(true));
+    let outputs: Vec<String> = record(&c)["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["path"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        DRAFTS.iter().all(|d| outputs.iter().any(|o| o == d)),
+        "{outputs:?}"
+    );
 
     // Refused again: the draft PDFs stay, and the summary says they are not current.
     let again = c.run(&["build", "--quiet"]);
@@ -139,6 +159,40 @@ fn check_errors_refuse_the_build_unless_a_draft_is_asked_for() {
         "{}",
         stdout(&again)
     );
+}
+
+/// output/ never holds a final beside newer drafts (it would pass for the current
+/// document), nor drafts beside a newer final.
+#[test]
+fn a_draft_build_and_a_final_build_replace_each_other() {
+    let c = Campaign::example();
+    let exists = |name: &str| c.path(&format!("output/{name}")).exists();
+    assert!(c.run(&["build", "--quiet"]).status.success());
+    assert!(DOCS.iter().all(|d| exists(d)) && !DRAFTS.iter().any(|d| exists(d)));
+
+    let draft = c.run(&["build", "--quiet", "--draft"]);
+    assert!(draft.status.success(), "{}", stdout(&draft));
+    assert!(
+        DRAFTS.iter().all(|d| exists(d)),
+        "--draft writes drafts even without errors"
+    );
+    assert!(
+        !DOCS.iter().any(|d| exists(d)),
+        "the earlier finals are removed by a draft build"
+    );
+    assert!(
+        stdout(&draft).contains("申请表（草稿）.pdf"),
+        "{}",
+        stdout(&draft)
+    );
+
+    assert!(c.run(&["build", "--quiet"]).status.success());
+    assert!(DOCS.iter().all(|d| exists(d)));
+    assert!(
+        !DRAFTS.iter().any(|d| exists(d)),
+        "the earlier drafts are removed by a final build"
+    );
+    assert_eq!(record(&c)["draft"], serde_json::Value::Bool(false));
 }
 
 #[test]

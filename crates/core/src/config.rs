@@ -97,6 +97,13 @@ pub struct Application {
     /// 主要做法及成效 (≤ 1 000 characters, checked)
     pub summary: String,
     pub contact: ContactPerson,
+    /// 申报单位（盖章）: the body whose seal the form carries — the district government.
+    /// Default: the district's name + 人民政府 (济南市章丘区人民政府).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant: Option<String>,
+    /// 填表人. Default: the contact person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filled_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,6 +244,24 @@ impl Campaign {
     }
 }
 
+impl Campaign {
+    /// 申报单位 printed on the 申请表 (the configured one, or 「区名」人民政府).
+    pub fn applicant(&self) -> String {
+        match &self.application.applicant {
+            Some(a) if !a.trim().is_empty() => a.trim().to_string(),
+            _ => format!("{}人民政府", self.district.name),
+        }
+    }
+
+    /// 填表人 printed on the 申请表 (the configured one, or the contact person).
+    pub fn filled_by(&self) -> String {
+        match &self.application.filled_by {
+            Some(f) if !f.trim().is_empty() => f.trim().to_string(),
+            _ => self.application.contact.name.clone(),
+        }
+    }
+}
+
 /// 2022年7月20日 — Arabic numerals, no zero padding, as GB/T 9704 asks for 成文日期.
 pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
@@ -310,6 +335,22 @@ mod tests {
                 .to_string();
             assert!(err.contains(key) && err.contains("超出可接受的范围"), "{to}: {err}");
         }
+    }
+
+    #[test]
+    fn applicant_is_the_district_government_unless_configured() {
+        let mut c = Campaign::parse(include_str!("../../../input/campaign.toml"), "campaign.toml")
+            .expect("example configuration parses");
+        assert_eq!(c.applicant(), "济南市章丘区人民政府");
+        c.application.applicant = None;
+        c.district.name = "济南市莱芜区".into();
+        assert_eq!(c.applicant(), "济南市莱芜区人民政府");
+        c.application.applicant = Some(" 济南市莱芜区人民政府办公室 ".into());
+        assert_eq!(c.applicant(), "济南市莱芜区人民政府办公室");
+        c.application.filled_by = None;
+        assert_eq!(c.filled_by(), c.application.contact.name);
+        c.application.filled_by = Some("李四".into());
+        assert_eq!(c.filled_by(), "李四");
     }
 
     #[test]

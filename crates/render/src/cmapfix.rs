@@ -194,3 +194,35 @@ fn decode_format4(t: &[u8]) -> Option<Vec<(u32, u32)>> {
     }
     needed.then_some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped 朱雀仿宋 subset carries its own format 12 (3,10) subtable, so it is
+    /// loaded as is.
+    #[test]
+    fn the_shipped_fangsong_has_a_32_bit_cmap_and_needs_no_patch() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fonts/ZhuqueFangsong-Regular.ttf"
+        );
+        let data = std::fs::read(path).expect("fonts/ZhuqueFangsong-Regular.ttf");
+        let num_tables = u16_at(&data, 4).unwrap() as usize;
+        let cmap = (0..num_tables)
+            .map(|i| 12 + 16 * i)
+            .find(|&rec| &data[rec..rec + 4] == b"cmap")
+            .map(|rec| u32_at(&data, rec + 8).unwrap() as usize)
+            .expect("cmap table");
+        let subtables = u16_at(&data, cmap + 2).unwrap() as usize;
+        let has_format12 = (0..subtables).any(|i| {
+            let rec = cmap + 4 + 8 * i;
+            let (platform, encoding) =
+                (u16_at(&data, rec).unwrap(), u16_at(&data, rec + 2).unwrap());
+            let offset = u32_at(&data, rec + 4).unwrap() as usize;
+            platform == 3 && encoding == 10 && u16_at(&data, cmap + offset) == Some(12)
+        });
+        assert!(has_format12, "no format 12 (3,10) cmap subtable");
+        assert!(patch(&data, 0).is_none(), "the font should need no patch");
+    }
+}

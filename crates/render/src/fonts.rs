@@ -105,12 +105,17 @@ impl Role {
         }
     }
 
-    /// The open font shipped in `fonts/` that stands in for the role.
-    pub fn open(self) -> &'static str {
+    /// The open fonts shipped in `fonts/` that stand in for the role, in fallback
+    /// order. 朱雀仿宋 is a real 仿宋 design but covers only about half of GBK's hanzi
+    /// (all of GB 2312 and the seed); Noto Serif CJK SC after it draws the rest, so every
+    /// GBK character still has a glyph in the role. Like 仿宋_GB2312, 朱雀仿宋 has a
+    /// single weight: the templates embolden 仿宋 with a thin outline stroke.
+    pub fn open(self) -> &'static [&'static str] {
         match self {
-            Role::Xiaobiaosong | Role::Fangsong | Role::Songti => "Noto Serif CJK SC",
-            Role::Heiti => "Noto Sans CJK SC",
-            Role::Kaiti => "LXGW WenKai",
+            Role::Fangsong => &["Zhuque Fangsong", "Noto Serif CJK SC"],
+            Role::Xiaobiaosong | Role::Songti => &["Noto Serif CJK SC"],
+            Role::Heiti => &["Noto Sans CJK SC"],
+            Role::Kaiti => &["LXGW WenKai"],
         }
     }
 }
@@ -262,15 +267,16 @@ impl FontSet {
                     }
                 }
             }
-            let open_present = set.family_faces(role.open()).next().is_some();
-            if open_present {
-                list.push(role.open().to_string());
+            for name in role.open() {
+                if set.family_faces(name).next().is_some() && !list.iter().any(|f| f == name) {
+                    list.push(name.to_string());
+                }
             }
             let Some(first) = list.first().cloned() else {
                 return Err(FontError::RoleUnserved {
                     role: role.label(),
                     official: role.official().join("、"),
-                    open: role.open().to_string(),
+                    open: role.open().join("、"),
                     dir: fonts_dir.display().to_string(),
                 });
             };
@@ -336,6 +342,34 @@ impl FontSet {
     /// draw `c`. (Typst would otherwise draw a blank box.)
     pub fn covers(&self, role: Role, c: char) -> bool {
         self.coverages(role).any(|cov| cov.contains(c as u32))
+    }
+
+    /// Vertical extent of the ink of `c` (bottom, top; in em, upwards from the
+    /// baseline) in the regular face that draws it for the role. The page numbers use
+    /// it to put the 一字线 exactly 7 mm below the type area: Typst's own `bounds`
+    /// edges stop at the baseline and cannot tell where a dash's ink ends.
+    pub fn ink_extent(&self, role: Role, c: char) -> Option<(f64, f64)> {
+        for family in self.families(role) {
+            let found = self.faces.iter().enumerate().find(|(_, f)| {
+                f.info.family.eq_ignore_ascii_case(family)
+                    && f.info.variant.style == FontStyle::Normal
+                    && f.info.variant.weight == FontWeight::REGULAR
+                    && f.info.coverage.contains(c as u32)
+            });
+            let Some((index, _)) = found else { continue };
+            let font = self.store.font(index)?;
+            let variant = font.info().variant;
+            let font = font.instantiate(
+                variant,
+                typst::layout::Abs::pt(10.0),
+                &typst::text::FontVariations::default(),
+            );
+            let face = font.ttf();
+            let rect = face.glyph_bounding_box(face.glyph_index(c)?)?;
+            let em = font.units_per_em();
+            return Some((f64::from(rect.y_min) / em, f64::from(rect.y_max) / em));
+        }
+        None
     }
 
     fn coverages(&self, role: Role) -> impl Iterator<Item = &Coverage> + '_ {

@@ -30,8 +30,9 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate};
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
-use typst::layout::{Frame, FrameItem, Point};
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst::syntax::DiagSpanKind;
+use typst::text::TextItem;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use zhiliang_core::diagnostics::{Code, Diagnostic, Location};
@@ -65,12 +66,21 @@ impl DocKind {
         }
     }
 
-    /// Output file name.
+    /// Output file name of the final document.
     pub fn file_name(self) -> &'static str {
-        match self {
-            DocKind::Application => "申请表.pdf",
-            DocKind::SelfEvaluation => "自评报告.pdf",
-            DocKind::AnnualReport => "年度质量分析报告.pdf",
+        self.file_name_for(false)
+    }
+
+    /// Output file name: a draft says so in its name (自评报告（草稿）.pdf), so a draft
+    /// lying in `output/` is never taken for the document to sign.
+    pub fn file_name_for(self, draft: bool) -> &'static str {
+        match (self, draft) {
+            (DocKind::Application, false) => "申请表.pdf",
+            (DocKind::SelfEvaluation, false) => "自评报告.pdf",
+            (DocKind::AnnualReport, false) => "年度质量分析报告.pdf",
+            (DocKind::Application, true) => "申请表（草稿）.pdf",
+            (DocKind::SelfEvaluation, true) => "自评报告（草稿）.pdf",
+            (DocKind::AnnualReport, true) => "年度质量分析报告（草稿）.pdf",
         }
     }
 
@@ -93,8 +103,9 @@ impl DocKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// Put a visible 草稿 mark on every page (the only way to render when the check
-    /// found errors — the caller decides that).
+    /// A draft: 草稿 on every page and in the PDF title (the caller also names the file
+    /// with [`DocKind::file_name_for`]); the only way to render when the check found
+    /// errors — the caller decides that.
     pub draft: bool,
     /// 成文日期: printed, returned by `datetime.today()`, and the PDF timestamp.
     pub document_date: NaiveDate,
@@ -122,6 +133,9 @@ pub struct RenderedDocument {
     pub text: String,
     /// Typst warnings (template file, line and column).
     pub warnings: Vec<TemplateMessage>,
+    /// Where each text run sits on its page (tests check positions: page numbers, text
+    /// inside the page).
+    pub layout: Vec<PageLayout>,
     /// Compile + export time.
     pub elapsed: Duration,
 }
@@ -338,6 +352,7 @@ impl Renderer {
         Ok(RenderedDocument {
             kind,
             pages: doc.pages().len(),
+            layout: layout_of(&doc),
             text: extract_text(&doc),
             pdf,
             warnings,
@@ -385,6 +400,8 @@ impl Renderer {
                 serde_json::json!({
                     "draft": options.draft,
                     "date_text": zhiliang_core::config::chinese_date(options.document_date),
+                    // ink of the page number's 一字线 (bottom, top; em above the baseline)
+                    "page_dash": self.shared.fonts.ink_extent(Role::Songti, '—'),
                 }),
             );
         }
@@ -476,27 +493,114 @@ fn message(world: &DocWorld, d: &SourceDiagnostic) -> TemplateMessage {
     }
 }
 
-/// A text run on a line: x, width, text.
-type Run = (f64, f64, String);
+/// A run of text as laid out on a page (points, origin at the page's top-left corner,
+/// y downwards).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRun {
+    pub text: String,
+    /// Start of the baseline.
+    pub x: f64,
+    pub y: f64,
+    /// Advance width along the baseline.
+    pub width: f64,
+    /// Reading direction as a unit vector: (1, 0) for ordinary text, (0, 1) for text
+    /// turned 90° clockwise (read top to bottom).
+    pub direction: (f64, f64),
+    /// Family of the face that drew it.
+    pub family: String,
+    pub size: f64,
+    /// Bounding box of the glyphs' ink: x0, y0, x1, y1.
+    pub ink: [f64; 4],
+}
+
+impl TextRun {
+    /// Whether the run reads left to right on the page (not turned).
+    pub fn is_horizontal(&self) -> bool {
+        (self.direction.0 - 1.0).abs() < 1e-6 && self.direction.1.abs() < 1e-6
+    }
+}
+
+/// One laid-out page: its size (points) and text runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLayout {
+    pub width: f64,
+    pub height: f64,
+    pub runs: Vec<TextRun>,
+}
+
+impl PageLayout {
+    pub fn is_landscape(&self) -> bool {
+        self.width > self.height
+    }
+}
+
+/// The text runs of every page of a laid-out document.
+pub fn layout_of(doc: &PagedDocument) -> Vec<PageLayout> {
+    doc.pages()
+        .iter()
+        .map(|page| {
+            let mut runs = Vec::new();
+            collect_runs(&page.frame, Transform::identity(), &mut runs);
+            let size = page.frame.size();
+            PageLayout {
+                width: size.x.to_pt(),
+                height: size.y.to_pt(),
+                runs,
+            }
+        })
+        .collect()
+}
 
 /// Text of the laid-out document: per page, text runs grouped into lines by baseline
-/// and ordered left to right, so a table row reads as one line.
+/// and ordered left to right, so a table row reads as one line. Turned text (the page
+/// number of a landscape page) follows as lines of its own, read in its direction.
 pub fn extract_text(doc: &PagedDocument) -> String {
-    let mut pages = Vec::new();
-    for page in doc.pages() {
-        let mut runs: Vec<(f64, f64, f64, String)> = Vec::new();
-        collect_runs(&page.frame, Point::zero(), &mut runs);
-        runs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let mut lines: Vec<(f64, Vec<Run>)> = Vec::new();
-        for (y, x, w, t) in runs {
+    text_of(&layout_of(doc))
+}
+
+/// A run on a line: position along the line, width, text.
+type Run<'a> = (f64, f64, &'a str);
+
+fn text_of(pages: &[PageLayout]) -> String {
+    let mut out = Vec::new();
+    for page in pages {
+        // Group by direction, then by the baseline's distance from the origin measured
+        // across the direction; read along the direction.
+        let mut runs: Vec<(i64, f64, f64, f64, &str)> = page
+            .runs
+            .iter()
+            .map(|r| {
+                let (dx, dy) = r.direction;
+                let along = r.x * dx + r.y * dy;
+                let across = -r.x * dy + r.y * dx;
+                let dir = ((dx * 8.0).round() as i64, (dy * 8.0).round() as i64);
+                // ordinary text first, then each other direction
+                let key = if dir == (8, 0) {
+                    0
+                } else {
+                    1 + (dir.0 + 8) * 17 + (dir.1 + 8)
+                };
+                (key, across, along, r.width, r.text.as_str())
+            })
+            .collect();
+        runs.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.total_cmp(&b.2))
+        });
+        // (direction key, position across, runs: position along, width, text)
+        let mut lines: Vec<(i64, f64, Vec<Run>)> = Vec::new();
+        for (key, across, along, w, t) in runs {
             match lines.last_mut() {
-                Some((ly, items)) if (y - *ly).abs() < 2.0 => items.push((x, w, t)),
-                _ => lines.push((y, vec![(x, w, t)])),
+                Some((k, la, items)) if *k == key && (across - *la).abs() < 2.0 => {
+                    items.push((along, w, t))
+                }
+                _ => lines.push((key, across, vec![(along, w, t)])),
             }
         }
         let text: Vec<String> = lines
             .into_iter()
-            .map(|(_, mut items)| {
+            .map(|(_, _, mut items)| {
                 items.sort_by(|a, b| a.0.total_cmp(&b.0));
                 let mut line = String::new();
                 let mut last_end: Option<f64> = None;
@@ -507,35 +611,67 @@ pub fn extract_text(doc: &PagedDocument) -> String {
                     {
                         line.push(' ');
                     }
-                    line.push_str(&t);
+                    line.push_str(t);
                     last_end = Some(x + w);
                 }
                 line
             })
             .collect();
-        pages.push(text.join("\n"));
+        out.push(text.join("\n"));
     }
-    pages.join("\u{c}")
+    out.join("\u{c}")
 }
 
-fn collect_runs(frame: &Frame, offset: Point, out: &mut Vec<(f64, f64, f64, String)>) {
+fn collect_runs(frame: &Frame, ts: Transform, out: &mut Vec<TextRun>) {
     for (pos, item) in frame.items() {
-        let p = offset + *pos;
+        let ts = ts.pre_concat(Transform::translate(pos.x, pos.y));
         match item {
             FrameItem::Group(group) => {
-                let t = group.transform;
-                let origin = p + Point::new(t.tx, t.ty);
-                collect_runs(&group.frame, origin, out);
+                collect_runs(&group.frame, ts.pre_concat(group.transform), out)
             }
-            FrameItem::Text(text) => {
-                out.push((
-                    p.y.to_pt(),
-                    p.x.to_pt(),
-                    text.width().to_pt(),
-                    text.text.to_string(),
-                ));
-            }
+            FrameItem::Text(text) => out.push(run_of(text, ts)),
             _ => {}
         }
+    }
+}
+
+fn run_of(text: &TextItem, ts: Transform) -> TextRun {
+    let origin = Point::zero().transform(ts);
+    let unit = Point::new(Abs::pt(1.0), Abs::zero()).transform(ts) - origin;
+    let len = unit.x.to_pt().hypot(unit.y.to_pt()).max(1e-9);
+    let direction = (unit.x.to_pt() / len, unit.y.to_pt() / len);
+    // Ink of the glyphs in the run's own coordinates (`bbox` flips y to point down).
+    let bbox = text.bbox();
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    if bbox.min.x.to_pt().is_finite() && bbox.max.x.to_pt().is_finite() {
+        for (cx, cy) in [
+            (bbox.min.x, bbox.min.y),
+            (bbox.max.x, bbox.min.y),
+            (bbox.min.x, bbox.max.y),
+            (bbox.max.x, bbox.max.y),
+        ] {
+            let p = Point::new(cx, cy).transform(ts);
+            x0 = x0.min(p.x.to_pt());
+            y0 = y0.min(p.y.to_pt());
+            x1 = x1.max(p.x.to_pt());
+            y1 = y1.max(p.y.to_pt());
+        }
+    } else {
+        (x0, y0, x1, y1) = (
+            origin.x.to_pt(),
+            origin.y.to_pt(),
+            origin.x.to_pt(),
+            origin.y.to_pt(),
+        );
+    }
+    TextRun {
+        text: text.text.to_string(),
+        x: origin.x.to_pt(),
+        y: origin.y.to_pt(),
+        width: text.width().to_pt(),
+        direction,
+        family: text.font.info().family.clone(),
+        size: text.size.to_pt(),
+        ink: [x0, y0, x1, y1],
     }
 }

@@ -88,13 +88,13 @@ fn example_documents_carry_what_matters() {
         assert!(app.text.contains(needle), "申请表 lacks {needle}");
     }
     assert!(
-        app.text.contains(&format!("{total} 分（满分 100 分）")),
+        app.text.contains(&format!("{total}分（满分100分）")),
         "申请表 lacks the total {total}"
     );
     for c in &ex.scores.categories {
         assert!(
             app.text
-                .contains(&format!("{} / {}", display(c.score), display(c.points))),
+                .contains(&format!("{}/{}", display(c.score), display(c.points))),
             "申请表 lacks {}",
             c.name
         );
@@ -166,12 +166,12 @@ fn hand_made_sheet_prints_all_rows_and_lost_points() {
     assert_eq!(app.pages, 2);
     assert!(
         app.text
-            .contains(&format!("{} 分（满分 100 分）", display(sheet.total)))
+            .contains(&format!("{}分（满分100分）", display(sheet.total)))
     );
     for c in &sheet.categories {
         assert!(
             app.text
-                .contains(&format!("{} / {}", display(c.score), display(c.points)))
+                .contains(&format!("{}/{}", display(c.score), display(c.points)))
         );
     }
     let ar = render(DocKind::AnnualReport, &set);
@@ -382,6 +382,41 @@ fn draft_mode_marks_every_page() {
         }
         let final_doc = render(kind, set);
         assert!(!final_doc.text.contains("草稿"));
+        // The title says so too (PDF metadata), and the file name.
+        let title = pdf_title(&doc.pdf);
+        assert!(
+            title.ends_with("（草稿）"),
+            "{kind:?}: draft titled {title}"
+        );
+        assert!(!pdf_title(&final_doc.pdf).contains("草稿"));
+        assert!(kind.file_name_for(true).contains("（草稿）"));
+        assert!(!kind.file_name_for(false).contains("草稿"));
+        assert_eq!(kind.file_name(), kind.file_name_for(false));
+    }
+}
+
+/// The Title entry of a PDF's document information dictionary.
+fn pdf_title(pdf: &[u8]) -> String {
+    let pdf = lopdf::Document::load_mem(pdf).unwrap();
+    let info = pdf
+        .trailer
+        .get(b"Info")
+        .and_then(|i| pdf.dereference(i))
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap()
+        .clone();
+    match info.get(b"Title").unwrap() {
+        lopdf::Object::String(bytes, _) if bytes.starts_with(&[0xFE, 0xFF]) => {
+            let u: Vec<u16> = bytes[2..]
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&u)
+        }
+        lopdf::Object::String(bytes, _) => String::from_utf8_lossy(bytes).into(),
+        other => format!("{other:?}"),
     }
 }
 

@@ -62,7 +62,7 @@ fn data_and_template_files_are_served_and_today_is_the_document_date() {
     assert!(doc.text.contains("模板目录内的文件"), "{}", doc.text);
     assert!(doc.text.contains("2022-07-20"), "{}", doc.text);
     assert!(doc.text.contains("2022年7月20日"), "{}", doc.text);
-    assert!(doc.text.contains("Noto Serif CJK SC"), "{}", doc.text);
+    assert!(doc.text.contains("Zhuque Fangsong"), "{}", doc.text);
 }
 
 #[test]
@@ -95,7 +95,12 @@ fn every_role_is_served_with_a_real_bold_where_needed() {
         "table headers need a real bold face"
     );
     // without official fonts (this test loads fonts/ only) the open fonts serve
-    assert_eq!(role(Role::Fangsong).family, "Noto Serif CJK SC");
+    assert_eq!(role(Role::Fangsong).family, "Zhuque Fangsong");
+    assert_eq!(
+        role(Role::Fangsong).fallback,
+        ["Zhuque Fangsong", "Noto Serif CJK SC"],
+        "朱雀仿宋 first, Noto Serif CJK SC for the GBK characters it lacks"
+    );
     assert_eq!(role(Role::Kaiti).family, "LXGW WenKai");
     // the open fonts cover the seed's rare characters and punctuation
     for c in "劼·—•“”；（）〔〕".chars() {

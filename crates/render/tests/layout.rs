@@ -1,0 +1,467 @@
+//! Layout and typography of the three documents, checked on the laid-out pages (text runs
+//! with their positions, fonts and ink) and on the PDF bytes: page numbers 7 mm below the
+//! type area, the 仿宋 face for body text, a text layer searchable as typed, score-table
+//! rows that continue on the next page, no near-empty table pages, the 申请表's signature
+//! lines and unbroken labels, and long unbreakable text kept inside the page.
+
+mod common;
+
+use common::*;
+use zhiliang_core::facts::Facts;
+use zhiliang_core::score::display;
+use zhiliang_render::{DocKind, PageLayout, RenderedDocument, Role, TextRun};
+
+const MM: f64 = 72.0 / 25.4;
+// GB/T 9704 geometry of the portrait page (mm): 天头, 订口, 版心.
+const TOP: f64 = 37.0;
+const INSIDE: f64 = 28.0;
+const OUTSIDE: f64 = 210.0 - 28.0 - 156.0;
+const BODY_W: f64 = 156.0;
+const BODY_H: f64 = 225.0;
+// Landscape (score-table) pages: the portrait type area turned 90°.
+const L_LEFT: f64 = 297.0 - TOP - BODY_H; // the portrait page's 地脚
+const L_RIGHT: f64 = TOP;
+const L_TOP: f64 = (INSIDE + OUTSIDE) / 2.0;
+
+fn render(kind: DocKind, set: &zhiliang_render::DocumentSet) -> RenderedDocument {
+    renderer()
+        .render(kind, set.get(kind), &options())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn example_docs() -> &'static [RenderedDocument] {
+    static D: std::sync::OnceLock<Vec<RenderedDocument>> = std::sync::OnceLock::new();
+    D.get_or_init(|| {
+        DocKind::ALL
+            .iter()
+            .map(|&k| render(k, example_set()))
+            .collect()
+    })
+}
+
+fn doc(kind: DocKind) -> &'static RenderedDocument {
+    &example_docs()[DocKind::ALL.iter().position(|&k| k == kind).unwrap()]
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The runs of a page number: "—", the number, "—", all 四号 (14 pt).
+fn page_number(page: &PageLayout, n: usize) -> (&TextRun, &TextRun, &TextRun) {
+    let is_14 = |r: &&TextRun| (r.size - 14.0).abs() < 0.01;
+    let dashes: Vec<&TextRun> = page
+        .runs
+        .iter()
+        .filter(is_14)
+        .filter(|r| r.text == "—")
+        .collect();
+    let number: Vec<&TextRun> = page
+        .runs
+        .iter()
+        .filter(is_14)
+        .filter(|r| r.text == n.to_string())
+        .collect();
+    assert_eq!(dashes.len(), 2, "page {n}: {:?}", dashes);
+    assert_eq!(number.len(), 1, "page {n}: {:?}", number);
+    (dashes[0], number[0], dashes[1])
+}
+
+#[test]
+fn page_numbers_sit_7mm_below_the_type_area_on_the_outer_side() {
+    let songti = renderer().fonts().families(Role::Songti)[0].clone();
+    let mut landscape = 0;
+    for d in example_docs() {
+        for (i, page) in d.layout.iter().enumerate() {
+            let n = i + 1;
+            let (first, number, last) = page_number(page, n);
+            for r in [first, number, last] {
+                assert_eq!(
+                    r.family, songti,
+                    "{:?} page {n}: page number in 宋体",
+                    d.kind
+                );
+            }
+            // Along the reading direction: the start of "— n —" and its end.
+            let (start, end) = if page.is_landscape() {
+                (first.y, last.y + last.width)
+            } else {
+                (first.x, last.x + last.width)
+            };
+            let odd = n % 2 == 1;
+            let em = 14.0;
+            if odd {
+                // right, one character from the type area's outer edge
+                let edge = (INSIDE + BODY_W) * MM - em;
+                assert!(
+                    (end - edge).abs() < 0.5,
+                    "{:?} page {n}: ends at {end}, expected {edge}",
+                    d.kind
+                );
+            } else {
+                let edge = OUTSIDE * MM + em;
+                assert!(
+                    (start - edge).abs() < 0.5,
+                    "{:?} page {n}: starts at {start}, expected {edge}",
+                    d.kind
+                );
+            }
+            // The 一字线 (the dashes' ink) 7 mm below the type area of the portrait page.
+            for dash in [first, last] {
+                let [x0, y0, x1, y1] = dash.ink;
+                if page.is_landscape() {
+                    landscape += 1;
+                    // Turned 90° clockwise: the portrait page's foot is the landscape
+                    // page's left edge, so the distance is measured from the left.
+                    let (dx, dy) = dash.direction;
+                    assert!(
+                        dx.abs() < 1e-6 && (dy - 1.0).abs() < 1e-6,
+                        "{:?} page {n}",
+                        d.kind
+                    );
+                    let mid = (x0 + x1) / 2.0;
+                    let expected = (297.0 - TOP - BODY_H - 7.0) * MM;
+                    assert!(
+                        (mid - expected).abs() < 0.25 * MM,
+                        "{:?} page {n}: 一字线 at {:.2} mm from the left edge, expected {:.2}",
+                        d.kind,
+                        mid / MM,
+                        expected / MM
+                    );
+                } else {
+                    assert!(dash.is_horizontal());
+                    let mid = (y0 + y1) / 2.0;
+                    let below = mid / MM - (TOP + BODY_H);
+                    assert!(
+                        (below - 7.0).abs() < 0.25,
+                        "{:?} page {n}: 一字线 {below:.2} mm below the type area",
+                        d.kind
+                    );
+                }
+            }
+        }
+    }
+    assert!(landscape > 0, "the score table has landscape pages");
+}
+
+#[test]
+fn body_text_is_set_in_an_open_fangsong_and_embedded() {
+    let fangsong = renderer().fonts().families(Role::Fangsong);
+    assert_eq!(fangsong[0], "Zhuque Fangsong", "{fangsong:?}");
+    assert!(
+        fangsong.iter().any(|f| f == "Noto Serif CJK SC"),
+        "GBK characters 朱雀仿宋 lacks fall back to Noto Serif CJK SC: {fangsong:?}"
+    );
+    let se = doc(DocKind::SelfEvaluation);
+    // Running text (三号, 16 pt) of the first page: the paragraphs under 一、基本情况.
+    let body: Vec<&TextRun> = se.layout[0]
+        .runs
+        .iter()
+        .filter(|r| (r.size - 16.0).abs() < 0.01 && r.text.contains("章丘区"))
+        .collect();
+    assert!(!body.is_empty());
+    for r in &body {
+        assert_eq!(r.family, "Zhuque Fangsong", "{:?}", r.text);
+    }
+    // and the face is embedded in every document (what pdffonts lists)
+    for d in example_docs() {
+        let pdf = lopdf::Document::load_mem(&d.pdf).unwrap();
+        let names: Vec<String> = pdf
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter_map(|d| d.get(b"BaseFont").ok()?.as_name().ok())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.contains("ZhuqueFangsong")),
+            "{:?}: {names:?}",
+            d.kind
+        );
+    }
+}
+
+/// GBK characters 朱雀仿宋 lacks are drawn by the next face of the 仿宋 role (Noto Serif
+/// CJK SC), not refused and not left blank; the text around them stays in 朱雀仿宋.
+#[test]
+fn gbk_characters_zhuque_lacks_fall_back_to_the_next_fangsong_face() {
+    let mut sheet = hand_sheet();
+    sheet.indicators[0].basis = "丂丆丒丠为罕用字示例".into();
+    let set = build(&Facts::default(), &sheet, &evidence_index(&sheet));
+    let se = render(DocKind::SelfEvaluation, &set);
+    let runs: Vec<&TextRun> = se.layout.iter().flat_map(|p| &p.runs).collect();
+    let rare = runs
+        .iter()
+        .find(|r| r.text.contains("丂丆丒丠"))
+        .expect("the rare characters are printed");
+    assert_eq!(rare.family, "Noto Serif CJK SC");
+    let common = runs
+        .iter()
+        .find(|r| r.text.contains("罕用字示例"))
+        .expect("the rest is printed");
+    assert_eq!(common.family, "Zhuque Fangsong");
+}
+
+/// The text of one page as a PDF reader extracts it from the content stream (lopdf
+/// inserts a space wherever the layout shifts a glyph by more than 0.1 em).
+fn pdf_page_text(pdf: &[u8], page: u32) -> String {
+    lopdf::Document::load_mem(pdf)
+        .unwrap()
+        .extract_text(&[page])
+        .unwrap()
+}
+
+#[test]
+fn the_text_layer_is_searchable_as_typed() {
+    let total = display(example().scores.total);
+    let app = doc(DocKind::Application);
+    let app_text: String = (1..=app.pages as u32)
+        .map(|p| pdf_page_text(&app.pdf, p))
+        .collect();
+    assert!(app_text.contains("2022年7月20日"), "{app_text}");
+    assert!(
+        app_text.contains(&format!("{total}分（满分100分）")),
+        "{app_text}"
+    );
+    let se = doc(DocKind::SelfEvaluation);
+    let se_text: String = (1..=se.pages as u32)
+        .map(|p| pdf_page_text(&se.pdf, p))
+        .collect();
+    assert!(
+        se_text.contains(&format!("{total}分")),
+        "自评报告 lacks {total}分"
+    );
+    assert!(se_text.contains("2022年7月20日"), "自评报告 lacks its date");
+}
+
+/// The score table's pages: landscape pages of the 自评报告.
+fn table_pages(se: &RenderedDocument) -> Vec<(usize, &PageLayout)> {
+    se.layout
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_landscape())
+        .collect()
+}
+
+/// Column of a run on a landscape table page: 0 = 序号, 1 = 二级指标, 2.. others.
+fn column(r: &TextRun) -> usize {
+    let x = r.x / MM - L_LEFT;
+    if x < 9.0 {
+        0
+    } else if x < 9.0 + 18.0 {
+        1
+    } else {
+        2
+    }
+}
+
+/// 序号 of the rows on a table page, top to bottom, and the text of the 二级指标 column.
+fn rows_of(page: &PageLayout) -> (Vec<u32>, String) {
+    let header = page
+        .runs
+        .iter()
+        .find(|r| r.text == "指标内容")
+        .expect("the table header repeats on every page");
+    assert!(page.runs.iter().any(|r| r.text == "责任单位"));
+    let mut runs: Vec<&TextRun> = page
+        .runs
+        .iter()
+        .filter(|r| r.is_horizontal() && r.y > header.y + 12.0)
+        .collect();
+    runs.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let ids = runs
+        .iter()
+        .filter(|r| column(r) == 0)
+        .filter_map(|r| r.text.trim().parse().ok())
+        .collect();
+    let sub = runs
+        .iter()
+        .filter(|r| column(r) == 1)
+        .map(|r| r.text.as_str())
+        .collect();
+    (ids, sub)
+}
+
+#[test]
+fn score_table_rows_that_continue_repeat_their_number_and_subcategory() {
+    let se = doc(DocKind::SelfEvaluation);
+    let pages = table_pages(se);
+    assert!(pages.len() >= 2);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut continued = 0;
+    let mut prev_last: Option<u32> = None;
+    for (i, page) in &pages {
+        let (ids, sub) = rows_of(page);
+        assert!(!ids.is_empty(), "table page {} has no rows", i + 1);
+        seen.extend(ids.iter().copied());
+        let first = ids[0];
+        if prev_last == Some(first) {
+            // The row began on the previous page: its 序号 and 二级指标 are here again,
+            // marked （续）.
+            continued += 1;
+            let subcategory = &catalogue().indicator(first).unwrap().subcategory;
+            assert!(
+                sub.contains(&format!("{subcategory}（续）"))
+                    || sub.starts_with(subcategory.as_str()) && sub.contains("（续）"),
+                "page {}: row {first} continues but the 二级指标 column reads {sub:?}",
+                i + 1
+            );
+        } else {
+            assert!(
+                !sub.contains("（续）"),
+                "page {}: （续） without a continuing row: {sub:?}",
+                i + 1
+            );
+        }
+        prev_last = ids.last().copied();
+    }
+    assert_eq!(seen.len(), 43, "every indicator appears: {seen:?}");
+    assert!(
+        continued > 0,
+        "the example has rows that continue on the next page"
+    );
+    // A continued row is still one row of the table: its scores are printed once.
+    let total = display(example().scores.total);
+    assert!(se.text.contains(&format!("总计 100 {total}")));
+}
+
+#[test]
+fn no_score_table_page_is_left_more_than_a_quarter_empty() {
+    let se = doc(DocKind::SelfEvaluation);
+    let pages = table_pages(se);
+    let bottom_limit = L_TOP + 156.0; // foot of the turned type area (mm)
+    for (i, page) in &pages[..pages.len() - 1] {
+        let lowest = page
+            .runs
+            .iter()
+            .filter(|r| r.is_horizontal())
+            .map(|r| r.ink[3] / MM)
+            .fold(0.0, f64::max);
+        let empty = (bottom_limit - lowest) / 156.0;
+        assert!(
+            empty <= 0.25,
+            "page {} is {:.0} % empty (text ends {lowest:.1} mm from the top)",
+            i + 1,
+            empty * 100.0
+        );
+    }
+    // The last table page carries rows, not only the totals.
+    let (_, last) = pages.last().unwrap();
+    let (ids, _) = rows_of(last);
+    assert!(!ids.is_empty());
+}
+
+#[test]
+fn application_names_the_government_signature_lines_and_keeps_words_whole() {
+    let app = doc(DocKind::Application);
+    assert!(app.pages <= 2, "申请表 has {} pages", app.pages);
+    let text = squeeze(&app.text);
+    for needle in [
+        "济南市章丘区人民政府",
+        "主要负责人",
+        "（签字）",
+        "填表人",
+        "王晓明",
+        "县级人民政府",
+        "省质量强省办",
+    ] {
+        assert!(text.contains(needle), "申请表 lacks {needle}");
+    }
+    assert!(!app.text.contains("申报单位 济南市章丘区\n"));
+    // Labels, category names, names of bodies, the date and the contact's position and
+    // e-mail are each set on one line.
+    for whole in [
+        "质量发展理念",
+        "质量发展保障",
+        "质量发展基础",
+        "质量发展成效",
+        "工作领导小组",
+        "议事协调机构",
+        "主要负责人",
+        "2022年7月20日",
+        "章丘区质量强区及品牌战略推进工作领导小组",
+        "文化旅游",
+        "区市场监管局质量发展科科长",
+        "zqzlqq@example.cn",
+    ] {
+        assert!(
+            app.text.lines().any(|l| l.contains(whole)),
+            "“{whole}” is broken across lines:\n{}",
+            app.text
+        );
+    }
+}
+
+#[test]
+fn long_unbreakable_text_in_table_cells_stays_on_the_page() {
+    let url = "https://www.example.gov.cn/zhangqiu/zhiliangqiangqu/2022/shenbao-cailiao/zhengming/ISO9001-renzheng-zhengshu-qingdan-final-version.pdf";
+    let file = "Zhangqiu_Quality_Development_Annual_Statistical_Report_2021_Final_Signed_Version_Scanned.pdf";
+    let mut sheet = hand_sheet();
+    sheet.indicators[0].basis = url.to_string();
+    sheet.indicators[0].evidence.push(file.to_string());
+    let set = build(&Facts::default(), &sheet, &evidence_index(&sheet));
+    let se = render(DocKind::SelfEvaluation, &set);
+    // Each is printed whole, though over several lines of its cell.
+    for target in [url, file] {
+        assert!(
+            se.layout.iter().any(|p| printed_in_one_cell(p, target)),
+            "{target} is not printed whole"
+        );
+    }
+    for (i, page) in se.layout.iter().enumerate() {
+        let n = i + 1;
+        let (left, right) = if page.is_landscape() {
+            (L_LEFT, 297.0 - L_RIGHT)
+        } else if n % 2 == 1 {
+            (INSIDE, INSIDE + BODY_W)
+        } else {
+            (OUTSIDE, OUTSIDE + BODY_W)
+        };
+        for r in page.runs.iter().filter(|r| r.is_horizontal()) {
+            assert!(
+                r.ink[0] >= left * MM - 1.0 && r.ink[2] <= right * MM + 1.0,
+                "page {n}: “{}” reaches {:.1}–{:.1} mm, outside the type area {left}–{right} mm",
+                r.text,
+                r.ink[0] / MM,
+                r.ink[2] / MM
+            );
+        }
+    }
+}
+
+/// Whether `target` is printed on the page as the lines of one left-aligned cell: runs of
+/// adjacent characters on a baseline form a segment; the target's segments follow one
+/// another downwards, each starting at the cell's left edge.
+fn printed_in_one_cell(page: &PageLayout, target: &str) -> bool {
+    let mut runs: Vec<&TextRun> = page.runs.iter().filter(|r| r.is_horizontal()).collect();
+    runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    // (x, y, text) of each segment
+    let mut segs: Vec<(f64, f64, String)> = Vec::new();
+    let mut end = f64::MIN;
+    for r in runs {
+        match segs.last_mut() {
+            Some((_, y, t)) if (r.y - *y).abs() < 0.5 && (r.x - end).abs() < 1.0 => {
+                t.push_str(&r.text)
+            }
+            _ => segs.push((r.x, r.y, r.text.clone())),
+        }
+        end = r.x + r.width;
+    }
+    segs.iter().enumerate().any(|(i, (x0, y0, first))| {
+        if first.len() < 4 || !target.starts_with(first.as_str()) {
+            return false;
+        }
+        let mut text = first.clone();
+        let mut y = *y0;
+        for (x, sy, t) in &segs[i + 1..] {
+            if text.len() >= target.len() {
+                break;
+            }
+            if (x - x0).abs() < 0.5 && *sy > y {
+                text.push_str(t);
+                y = *sy;
+            }
+        }
+        text == target
+    })
+}
