@@ -47,9 +47,6 @@ impl Timings {
         self.0.push((stage.to_string(), now - since));
         now
     }
-    pub fn total(&self) -> Duration {
-        self.0.iter().map(|(_, d)| *d).sum()
-    }
     pub fn render(&self) -> String {
         self.0
             .iter()

@@ -1,7 +1,7 @@
 //! 排版：以内嵌 Typst 0.15 把申请表、自评报告与年度质量分析报告排成可打印、可归档的 PDF。
 //!
 //! ```text
-//! Inputs ──data::*──▶ typed document data ──serde──▶ /data.json ──Typst (templates/*.typ)──▶ PDF/A-2b
+//! Inputs ──data::*──▶ typed document data ──serde──▶ /data.json ──Typst (templates/*.typ)──▶ PDF/A-3b
 //!            ▲ wording/*.j2 (minijinja) fills the narrative paragraphs
 //! ```
 //!
@@ -299,10 +299,6 @@ impl Renderer {
 
     pub fn font_report(&self) -> &FontReport {
         self.shared.fonts.report()
-    }
-
-    pub fn templates_dir(&self) -> &Path {
-        &self.templates
     }
 
     /// The wording templates, reloaded when a file changed since they were loaded.

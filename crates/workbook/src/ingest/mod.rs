@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use walkdir::WalkDir;
 use zhiliang_core::catalogue::{Catalogue, FieldKind};
-use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity, a1, cell_order};
+use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity, a1};
 use zhiliang_core::facts::{Contact, FactsFile, Record, ScalarFact, Source, Submission, Value};
 use zhiliang_core::units::{Roster, Unit};
 
@@ -88,20 +88,6 @@ impl IngestReport {
             .collect()
     }
 
-    /// The form row a value's source cell lies in.
-    pub fn row_of(&self, source: &Source) -> Option<&FormRow> {
-        let (row, _) = cell_order(&source.cell);
-        self.rows
-            .iter()
-            .find(|r| r.file == source.file && r.sheet == source.sheet && r.row == row)
-    }
-
-    /// The form row of a scalar fact in a file.
-    pub fn fact_row(&self, file: &str, key: &str) -> Option<&FormRow> {
-        self.rows
-            .iter()
-            .find(|r| r.file == file && r.fact.as_deref() == Some(key))
-    }
 }
 
 /// Spreadsheet extensions read with calamine. `.et` (WPS's own format) and `.csv` are

@@ -1,7 +1,7 @@
 //! Benchmark of the pipeline on the example campaign, stage by stage.
 //!
 //! ```text
-//! cargo run --release --bin zhiliang-bench [-- --root DIR] [--runs N]
+//! cargo bench --bench pipeline [-- --root DIR] [--runs N]
 //! ```
 //!
 //! Works on a throw-away copy of the campaign, so `input/` and `output/` of the project
@@ -51,7 +51,7 @@ fn main() -> Result<()> {
 
     // Read workbooks the way the `zhiliang` binary does: in isolated worker processes of
     // the `zhiliang` executable built beside this one.
-    let exe = std::env::current_exe()?.with_file_name("zhiliang");
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_zhiliang"));
     let isolated = exe
         .is_file()
         .then(|| Reader::Worker(Worker::subcommand(exe.clone(), WorkerLimits::default())));

@@ -1,7 +1,7 @@
 //! Benchmark of the multi-county mode at province scale.
 //!
 //! ```text
-//! cargo run --release --bin zhiliang-province-bench [-- --counties 136] [--root DIR] [--jobs N]
+//! cargo bench --bench province [-- --counties 136] [--root DIR] [--jobs N]
 //! ```
 //!
 //! Generates N synthetic counties in a temporary folder — copies of the example campaign
