@@ -166,6 +166,7 @@ impl Session {
         diagnostics.extend(merge_diags);
         let (scores, score_diags) = zhiliang_core::score::score(catalogue, &facts, campaign);
         diagnostics.extend(score_diags);
+        diagnostics.extend(catalogue.example_benchmarks(campaign));
         diagnostics::sort(&mut diagnostics);
         timings.add("计分", t);
         Ok(Checked {

@@ -1,5 +1,7 @@
 //! The creation campaign's configuration (`input/campaign.toml`): district, dates,
-//! 申请表 particulars, efficacy benchmarks and the annual report's historical series.
+//! 申请表 particulars, efficacy benchmarks and the annual report's year. Configuration only:
+//! every figure printed in the documents comes from a unit's submission (documents.md,
+//! "One figure, one source"); the annual report's series are declared in the catalogue.
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -78,10 +80,7 @@ impl Dates {
 /// Particulars of the 申请表 that no unit reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Application {
-    pub resident_population_wan: Decimal,
     pub area_km2: Decimal,
-    /// 地区生产总值 (亿元) for the last three years.
-    pub gdp: BTreeMap<i32, Decimal>,
     pub pillar_industries: Vec<String>,
     /// 质量工作议事协调机构
     pub coordination_body: String,
@@ -106,26 +105,20 @@ pub struct Benchmark {
     pub source: String,
 }
 
-/// Historical series for the 年度质量分析报告 (values before the years the units report).
+impl Benchmark {
+    /// True when the source says the values are example data (示例).
+    pub fn is_example(&self) -> bool {
+        self.source.contains("示例")
+    }
+}
+
+/// The 年度质量分析报告's year. Its series are reported by the units (catalogue
+/// `[[series]]`, see [`crate::series`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AnnualReport {
     /// The year the report analyses (usually evaluation_year − 1).
     #[serde(default)]
     pub year: Option<i32>,
-    #[serde(default)]
-    pub series: Vec<Series>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Series {
-    pub key: String,
-    pub label: String,
-    pub unit: String,
-    /// 二、产品质量 … 七、创新与品牌: which section of the annual report shows it.
-    pub section: String,
-    #[serde(default)]
-    pub target: Option<Target>,
-    pub values: BTreeMap<i32, Decimal>,
 }
 
 /// A target of the seed's 主要目标.

@@ -34,6 +34,7 @@ pub enum Code {
     CatalogueInvalid,
     ConfigInvalid,
     MissingBenchmark,
+    ExampleBenchmark,
     // --- files ---
     UnreadableFile,
     EncryptedFile,
@@ -70,10 +71,11 @@ pub enum Code {
 
 impl Code {
     /// Every code, in catalogue order (for `zhiliang codes` and the docs).
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::CatalogueInvalid,
         Code::ConfigInvalid,
         Code::MissingBenchmark,
+        Code::ExampleBenchmark,
         Code::UnreadableFile,
         Code::EncryptedFile,
         Code::NotASpreadsheet,
@@ -109,6 +111,7 @@ impl Code {
             CatalogueInvalid => "catalogue-invalid",
             ConfigInvalid => "config-invalid",
             MissingBenchmark => "missing-benchmark",
+            ExampleBenchmark => "example-benchmark",
             UnreadableFile => "unreadable-file",
             EncryptedFile => "encrypted-file",
             NotASpreadsheet => "not-a-spreadsheet",
@@ -145,6 +148,7 @@ impl Code {
             CatalogueInvalid => "任务分解表数据有误",
             ConfigInvalid => "创建配置有误",
             MissingBenchmark => "缺少功效系数法的满意值或不允许值",
+            ExampleBenchmark => "满意值、不允许值为示例数据",
             UnreadableFile => "文件无法读取",
             EncryptedFile => "文件已加密",
             NotASpreadsheet => "不是电子表格文件",
@@ -178,8 +182,8 @@ impl Code {
     pub fn default_severity(self) -> Severity {
         use Code::*;
         match self {
-            OutsideWindow | DuplicateRecord | NotResponsible | InconsistentTotals
-            | EvidenceUnreferenced | UnknownField => Severity::Warning,
+            OutsideWindow | ExampleBenchmark | DuplicateRecord | NotResponsible
+            | InconsistentTotals | EvidenceUnreferenced | UnknownField => Severity::Warning,
             _ => Severity::Error,
         }
     }
