@@ -84,7 +84,9 @@ pub struct Application {
     pub pillar_industries: Vec<String>,
     /// 质量工作议事协调机构
     pub coordination_body: String,
-    /// 主要做法及成效 (≤ 1 000 characters, checked)
+    /// 主要做法及成效 (≤ 1 000 characters, checked); left empty, the 申请表 composes it
+    /// from the units' figures.
+    #[serde(default)]
     pub summary: String,
     pub contact: ContactPerson,
 }

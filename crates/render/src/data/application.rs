@@ -110,7 +110,11 @@ pub fn application(inputs: &Inputs, wording: &Wording) -> Result<ApplicationData
         total: display(inputs.scores.total),
         max: num(inputs.scores.max),
         categories: category_subtotals(inputs),
-        summary: Para::plain(a.summary.clone()),
+        summary: Para::plain(if a.summary.trim().is_empty() {
+            composed_summary(inputs, wording)?
+        } else {
+            a.summary.clone()
+        }),
         contact: Contact {
             name: a.contact.name.clone(),
             position: a.contact.position.clone(),
@@ -118,4 +122,82 @@ pub fn application(inputs: &Inputs, wording: &Wording) -> Result<ApplicationData
             email: a.contact.email.clone(),
         },
     })
+}
+
+/// Characters allowed in 主要做法及成效.
+pub const SUMMARY_LIMIT: usize = 1000;
+
+/// Context of `application/summary.j2`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryCtx {
+    pub district: super::annual_report::DistrictCtx,
+    pub slogan: String,
+    pub year: i32,
+    /// Key figures of the report year: label and value with its unit.
+    pub figures: Vec<Figure>,
+    pub targets_total: usize,
+    pub targets_met: usize,
+    pub total: String,
+    pub max: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+}
+
+/// 主要做法及成效 composed from the data when the office leaves it empty: the key figures
+/// the units reported (the same figures the other documents print), within 1 000
+/// characters — figures are dropped from the end until the text fits.
+fn composed_summary(inputs: &Inputs, wording: &Wording) -> Result<String, DataError> {
+    let c = inputs.campaign;
+    let year = c.annual_report.year.unwrap_or(c.dates.evaluation_year - 1);
+    let mut figures = Vec::new();
+    let (mut total, mut met) = (0, 0);
+    for def in &inputs.series {
+        let values = series_values(inputs, &def.key);
+        let Some(v) = values.get(&year) else { continue };
+        if def.target.is_some() {
+            total += 1;
+            let prev = values.get(&(year - 1));
+            let ok = match &def.target {
+                Some(zhiliang_core::config::Target::AtLeast { value, .. }) => v >= value,
+                Some(zhiliang_core::config::Target::Rising { .. }) => prev.is_some_and(|p| v > p),
+                Some(zhiliang_core::config::Target::Falling { .. }) => prev.is_some_and(|p| v < p),
+                None => false,
+            };
+            if ok {
+                met += 1;
+            }
+        }
+        figures.push(Figure {
+            label: def.label.clone(),
+            value: super::annual_report::with_unit(*v, &def.unit),
+        });
+    }
+    let district = super::annual_report::DistrictCtx {
+        name: c.district.name.clone(),
+        short_name: c.district.short_name.clone(),
+        city: c.district.city.clone(),
+        province: c.district.province.clone(),
+    };
+    loop {
+        let ctx = SummaryCtx {
+            district: district.clone(),
+            slogan: slogan(inputs.facts),
+            year,
+            figures: figures.clone(),
+            targets_total: total,
+            targets_met: met,
+            total: display(inputs.scores.total),
+            max: num(inputs.scores.max),
+        };
+        let text = wording.sentence("application/summary.j2", &ctx)?;
+        let chars = text.chars().filter(|ch| !ch.is_whitespace()).count();
+        if chars <= SUMMARY_LIMIT || figures.is_empty() {
+            return Ok(text);
+        }
+        figures.pop();
+    }
 }
