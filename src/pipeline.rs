@@ -176,6 +176,7 @@ impl Session {
         diagnostics.extend(merge_diags);
         let (scores, score_diags) = zhiliang_core::score::score(catalogue, &facts, campaign);
         diagnostics.extend(score_diags);
+        diagnostics.extend(catalogue.example_benchmarks(campaign));
         diagnostics::sort(&mut diagnostics);
         // Thousands of rows with the same problem: the first few, then one summary.
         let diagnostics = zhiliang_workbook::check::summarise_repeats(

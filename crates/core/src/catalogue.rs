@@ -26,6 +26,10 @@ pub struct Catalogue {
     #[serde(default)]
     pub lists: Vec<ListDef>,
     pub indicators: Vec<Indicator>,
+    /// Multi-year series of the annual report, each reported by one unit (see
+    /// [`crate::series`]).
+    #[serde(default)]
+    pub series: Vec<crate::series::SeriesDef>,
 }
 
 /// 类别 (e.g. 质量发展理念, 12分) with its 二级指标.
@@ -301,6 +305,16 @@ impl Catalogue {
         }
         self.validate_identities(&mut problems);
         self.validate_fixed_ends(&mut problems);
+        for series in &mut self.series {
+            match roster.resolve(&series.responsible) {
+                Some(u) => series.responsible = u.name.clone(),
+                None => problems.push(format!(
+                    "年度数据系列“{}”：报送单位“{}”不在专班名单中",
+                    series.key, series.responsible
+                )),
+            }
+        }
+        crate::series::validate(self, &mut problems);
         problems
     }
 
@@ -689,5 +703,37 @@ impl Catalogue {
                 )
             })
             .collect()
+    }
+
+    /// One `example-benchmark` warning naming the indicators whose 满意值/不允许值 come
+    /// from a source marked 示例 (example data): such documents must not be submitted.
+    pub fn example_benchmarks(
+        &self,
+        campaign: &crate::config::Campaign,
+    ) -> Option<crate::diagnostics::Diagnostic> {
+        use crate::diagnostics::{Code, Diagnostic, Location};
+        let mut ids: Vec<u32> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
+        for (id, key) in self.benchmark_keys() {
+            if campaign.benchmarks.get(&key).is_some_and(|b| b.is_example()) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+                keys.push(key);
+            }
+        }
+        if ids.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = ids.iter().map(|i| format!("指标{i}")).collect();
+        Some(Diagnostic::new(
+            Code::ExampleBenchmark,
+            Location::default().with_fact(keys.join("、")),
+            format!(
+                "{}的满意值、不允许值来源标为示例数据（创建配置 [benchmarks]：{}），按此排出的文件不能正式报送；请换成实际来源（如《山东统计年鉴》县域数据）后重新生成",
+                names.join("、"),
+                keys.join("、")
+            ),
+        ))
     }
 }

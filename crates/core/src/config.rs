@@ -1,5 +1,7 @@
 //! The creation campaign's configuration (`input/campaign.toml`): district, dates,
-//! 申请表 particulars, efficacy benchmarks and the annual report's historical series.
+//! 申请表 particulars, efficacy benchmarks and the annual report's year. Configuration only:
+//! every figure printed in the documents comes from a unit's submission (documents.md,
+//! "One figure, one source"); the annual report's series are declared in the catalogue.
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -87,14 +89,13 @@ pub fn years_before(date: NaiveDate, years: u32) -> NaiveDate {
 /// Particulars of the 申请表 that no unit reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Application {
-    pub resident_population_wan: Decimal,
     pub area_km2: Decimal,
-    /// 地区生产总值 (亿元) for the last three years.
-    pub gdp: BTreeMap<i32, Decimal>,
     pub pillar_industries: Vec<String>,
     /// 质量工作议事协调机构
     pub coordination_body: String,
-    /// 主要做法及成效 (≤ 1 000 characters, checked)
+    /// 主要做法及成效 (≤ 1 000 characters, checked); left empty, the 申请表 composes it
+    /// from the units' figures.
+    #[serde(default)]
     pub summary: String,
     pub contact: ContactPerson,
     /// 申报单位（盖章）: the body whose seal the form carries — the district government.
@@ -122,26 +123,20 @@ pub struct Benchmark {
     pub source: String,
 }
 
-/// Historical series for the 年度质量分析报告 (values before the years the units report).
+impl Benchmark {
+    /// True when the source says the values are example data (示例).
+    pub fn is_example(&self) -> bool {
+        self.source.contains("示例")
+    }
+}
+
+/// The 年度质量分析报告's year. Its series are reported by the units (catalogue
+/// `[[series]]`, see [`crate::series`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AnnualReport {
     /// The year the report analyses (usually evaluation_year − 1).
     #[serde(default)]
     pub year: Option<i32>,
-    #[serde(default)]
-    pub series: Vec<Series>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Series {
-    pub key: String,
-    pub label: String,
-    pub unit: String,
-    /// 二、产品质量 … 七、创新与品牌: which section of the annual report shows it.
-    pub section: String,
-    #[serde(default)]
-    pub target: Option<Target>,
-    pub values: BTreeMap<i32, Decimal>,
 }
 
 /// A target of the seed's 主要目标.
@@ -226,14 +221,6 @@ impl Campaign {
         let mut years = vec![("dates.evaluation_year".to_string(), d.evaluation_year)];
         if let Some(y) = self.annual_report.year {
             years.push(("annual_report.year".to_string(), y));
-        }
-        for y in self.application.gdp.keys() {
-            years.push((format!("application.gdp 中的年份 {y}"), *y));
-        }
-        for s in &self.annual_report.series {
-            for y in s.values.keys() {
-                years.push((format!("annual_report.series “{}” 中的年份 {y}", s.key), *y));
-            }
         }
         for (key, year) in years {
             if !YEARS.contains(&year) {
@@ -326,7 +313,6 @@ mod tests {
             ("document_date = 2022-07-20", "document_date = 1900-01-01", "dates.document_date"),
             ("reference_date = 2022-07-20", "reference_date = 2101-01-01", "dates.reference_date"),
             ("evaluation_year = 2022", "evaluation_year = 20222", "dates.evaluation_year"),
-            ("2019 = 1064.5", "-2147483648 = 1064.5", "application.gdp"),
         ];
         for (from, to, key) in cases {
             assert!(text.contains(from), "{from}");

@@ -35,6 +35,7 @@ pub enum Code {
     ConfigInvalid,
     MissingBenchmark,
     BenchmarkFixedByRule,
+    ExampleBenchmark,
     // --- files ---
     UnreadableFile,
     UnreadableWorkbook,
@@ -75,11 +76,12 @@ pub enum Code {
 
 impl Code {
     /// Every code, in catalogue order (for `zhiliang codes` and the docs).
-    pub const ALL: [Code; 33] = [
+    pub const ALL: [Code; 34] = [
         Code::CatalogueInvalid,
         Code::ConfigInvalid,
         Code::MissingBenchmark,
         Code::BenchmarkFixedByRule,
+        Code::ExampleBenchmark,
         Code::UnreadableFile,
         Code::UnreadableWorkbook,
         Code::EncryptedFile,
@@ -119,6 +121,7 @@ impl Code {
             ConfigInvalid => "config-invalid",
             MissingBenchmark => "missing-benchmark",
             BenchmarkFixedByRule => "benchmark-fixed-by-rule",
+            ExampleBenchmark => "example-benchmark",
             UnreadableFile => "unreadable-file",
             UnreadableWorkbook => "unreadable-workbook",
             EncryptedFile => "encrypted-file",
@@ -159,6 +162,7 @@ impl Code {
             ConfigInvalid => "创建配置有误",
             MissingBenchmark => "缺少功效系数法的满意值或不允许值",
             BenchmarkFixedByRule => "配置的基准与评分方法规定值不一致",
+            ExampleBenchmark => "满意值、不允许值为示例数据",
             UnreadableFile => "文件无法读取",
             UnreadableWorkbook => "工作簿读取失败",
             EncryptedFile => "文件已加密",
@@ -195,7 +199,11 @@ impl Code {
     pub fn default_severity(self) -> Severity {
         use Code::*;
         match self {
-            OutsideWindow | DuplicateRecord | NotResponsible | InconsistentTotals
+            OutsideWindow
+            | ExampleBenchmark
+            | DuplicateRecord
+            | NotResponsible
+            | InconsistentTotals
             | EvidenceUnreferenced
             | UnknownField
             | BenchmarkFixedByRule

@@ -106,6 +106,7 @@ pub fn merge(
             }
         }
     }
+    diagnostics.extend(crate::series::merge(&ordered, &mut facts));
     (facts, diagnostics)
 }
 

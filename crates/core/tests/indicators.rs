@@ -18,7 +18,7 @@ fn i01_slogan_in_a_party_or_government_document() {
     // A slogan that no document carries earns nothing: both conditions are required.
     let slogan_only = Case::new().text("slogan", "品立章丘，质载未来");
     let s = assert_score(1, &slogan_only, "0");
-    assert!(s.basis.contains("未提供体现质量口号的党委政府文件"), "{}", s.basis);
+    assert!(s.basis.contains("尚无体现质量口号的党委政府文件"), "{}", s.basis);
     assert_score(1, &Case::new(), "0");
     // A blank document is not a document.
     assert_score(1, &slogan_only.text("slogan_document", "  "), "0");

@@ -562,8 +562,8 @@ fn identical_bytes_across_processes() {
 }
 
 #[test]
-fn the_report_year_value_reported_by_a_unit_overrides_the_configured_series() {
-    use zhiliang_core::facts::{MergedFact, Value};
+fn the_report_year_value_of_a_series_is_the_scoring_fact() {
+    use zhiliang_core::facts::{MergedFact, MergedSeries, Value};
     let sheet = hand_sheet();
     let mut facts = Facts::default();
     facts.scalars.insert(
@@ -572,6 +572,19 @@ fn the_report_year_value_reported_by_a_unit_overrides_the_configured_series() {
             value: Value::Number("999".parse().unwrap()),
             evidence: vec![],
             sources: vec![],
+        },
+    );
+    // The unit's 年度数据 row also gives the report year, differently: the fact wins
+    // (check reports the conflict as conflicting-values).
+    facts.series.insert(
+        "service_enterprises".into(),
+        MergedSeries {
+            values: [
+                (2020, "148".parse().unwrap()),
+                (2021, "150".parse().unwrap()),
+            ]
+            .into(),
+            ..Default::default()
         },
     );
     let set = build(&facts, &sheet, &[]);

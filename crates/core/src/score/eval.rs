@@ -166,8 +166,8 @@ impl<'a> Ctx<'a> {
                     Outcome {
                         quiet: false,
                         score: Decimal::ZERO,
-                        basis: format!("{label}：{why}（0分）"),
-                        improve: vec![format!("{label}（{}分）：{why}", display(*points))],
+                        basis: format!("{why}（0分）"),
+                        improve: vec![format!("{label}可得{}分（目前{why}）", display(*points))],
                     }
                 }
             }
@@ -451,7 +451,7 @@ impl<'a> Ctx<'a> {
                 }
                 Some(v) if v.is_present() => Ok(()),
                 None if self.facts.conflicts.contains_key(fact) => Err(self.absent(fact)),
-                _ => Err(format!("未提供{}", self.fact_label(fact))),
+                _ => Err(format!("尚无{}", self.fact_label(fact))),
             },
             Condition::RateFull { fact } => {
                 let label = self.fact_label(fact);
@@ -474,7 +474,11 @@ impl<'a> Ctx<'a> {
                 let label = self.fact_label(fact);
                 match self.number(fact) {
                     Ok(n) if n >= *value => Ok(()),
-                    Ok(n) => Err(format!("{label}为{}，未达{}", display(n), display(*value))),
+                    Ok(n) => {
+                        let unit =
+                            self.catalogue.fact(fact).map(|f| f.unit.as_str()).unwrap_or_default();
+                        Err(format!("{label}为{}{unit}，未达{}{unit}", display(n), display(*value)))
+                    }
                     Err(why) => Err(why),
                 }
             }
