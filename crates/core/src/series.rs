@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::{Catalogue, FieldKind};
 use crate::config::Target;
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::facts::{Facts, MergedSeries, Source, Submission, Value};
+use crate::facts::{Facts, Source, Submission, Value};
 
 /// How many years a series covers (the report year and the four before it).
 pub const SERIES_YEARS: i32 = 5;
@@ -231,7 +231,7 @@ pub fn merge(ordered: &[&Submission], facts: &mut Facts) -> Vec<Diagnostic> {
     let mut dropped: std::collections::BTreeSet<(String, i32)> = Default::default();
     for sub in ordered {
         for s in &sub.series {
-            let merged = facts.series.entry(s.key.clone()).or_insert_with(MergedSeries::default);
+            let merged = facts.series.entry(s.key.clone()).or_default();
             for (year, value) in &s.values {
                 let cell = s.cells.get(year).cloned().unwrap_or_else(|| s.source.clone());
                 let id = (s.key.clone(), *year);

@@ -105,8 +105,6 @@ pub fn chart(
     }
 }
 
-/// The value a unit reported for the report year, if a fact has the series' key.
-
 #[cfg(test)]
 mod tests {
     use super::*;
