@@ -173,6 +173,7 @@ impl Session {
         diagnostics.extend(merge_diags);
         let (scores, score_diags) = zhiliang_core::score::score(catalogue, &facts, campaign);
         diagnostics.extend(score_diags);
+        diagnostics.extend(catalogue.example_benchmarks(campaign));
         diagnostics::sort(&mut diagnostics);
         // Thousands of rows with the same problem: the first few, then one summary.
         let diagnostics = zhiliang_workbook::check::summarise_repeats(
@@ -268,7 +269,13 @@ impl Session {
         let documents = rendered_docs
             .iter()
             .zip(outcomes)
-            .map(|(doc, outcome)| (doc.kind, output.join(doc.kind.file_name_for(draft)), outcome))
+            .map(|(doc, outcome)| {
+                (
+                    doc.kind,
+                    output.join(doc.kind.file_name_for(draft)),
+                    outcome,
+                )
+            })
             .collect();
         timings.add("写出", t);
         Ok(Built {

@@ -37,12 +37,19 @@ fn resolved_features(args: &[&str]) -> BTreeMap<String, String> {
 fn the_test_command_reuses_every_crate_the_run_command_compiled() {
     let run = resolved_features(&["-p", "zhiliang", "-e", "normal,build"]);
     let test = resolved_features(&["--workspace", "-e", "normal,build,dev"]);
-    assert!(run.len() > 100, "cargo tree listed the program's graph: {}", run.len());
+    assert!(
+        run.len() > 100,
+        "cargo tree listed the program's graph: {}",
+        run.len()
+    );
     let differing: Vec<String> = run
         .iter()
         .filter(|(package, features)| test.get(*package) != Some(features))
         .map(|(package, features)| {
-            format!("{package}: run [{features}] test [{}]", test.get(package).map_or("-", |f| f))
+            format!(
+                "{package}: run [{features}] test [{}]",
+                test.get(package).map_or("-", |f| f)
+            )
         })
         .collect();
     assert!(

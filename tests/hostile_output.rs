@@ -40,6 +40,22 @@ fn record(c: &Campaign) -> serde_json::Value {
 }
 
 /// The summary line of a build: "总分 … ；N 个错误，M 个警告；…".
+/// N of "N 个警告" in a build summary line.
+fn warning_count(line: &str) -> usize {
+    let before = line.split(" 个警告").next().unwrap_or_default();
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits
+        .chars()
+        .rev()
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|_| panic!("{line}"))
+}
+
 fn summary_line(out: &str) -> &str {
     out.lines()
         .find(|l| l.starts_with("总分 "))
@@ -237,7 +253,9 @@ fn a_build_killed_before_its_journal_leaves_the_previous_set_and_no_temporaries(
 #[test]
 fn a_pdf_edited_by_hand_is_reported_and_replaced() {
     let c = Campaign::example();
-    assert!(c.run(&["build", "--quiet"]).status.success());
+    let first = c.run(&["build", "--quiet"]);
+    assert!(first.status.success());
+    let warnings_before = warning_count(summary_line(&stdout(&first)));
     let pdf = c.path("output/自评报告.pdf");
     let original = std::fs::read(&pdf).unwrap();
     let mut edited = original.clone();
@@ -256,7 +274,11 @@ fn a_pdf_edited_by_hand_is_reported_and_replaced() {
     );
     assert!(std::fs::read(&pdf).unwrap() == original, "rewritten");
     let line = summary_line(&text);
-    assert!(line.contains("1 个警告"), "{line}");
+    assert_eq!(
+        warning_count(line),
+        warnings_before + 1,
+        "one more warning: {line}"
+    );
 
     // With the build refused (a check error), the edited file stays: say not to use it.
     std::fs::write(&pdf, &edited).unwrap();

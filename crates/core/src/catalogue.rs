@@ -26,6 +26,10 @@ pub struct Catalogue {
     #[serde(default)]
     pub lists: Vec<ListDef>,
     pub indicators: Vec<Indicator>,
+    /// Multi-year series of the annual report, each reported by one unit (see
+    /// [`crate::series`]).
+    #[serde(default)]
+    pub series: Vec<crate::series::SeriesDef>,
 }
 
 /// 类别 (e.g. 质量发展理念, 12分) with its 二级指标.
@@ -207,18 +211,26 @@ impl Catalogue {
 impl Indicator {
     /// The named units (canonical names), without the "every member" entries.
     pub fn lead_units(&self) -> impl Iterator<Item = &str> {
-        self.responsible.iter().map(String::as_str).filter(|u| !ALL_MEMBERS.contains(u))
+        self.responsible
+            .iter()
+            .map(String::as_str)
+            .filter(|u| !ALL_MEMBERS.contains(u))
     }
     /// Whether every member unit answers for this indicator too.
     pub fn open_to_all(&self) -> bool {
-        self.responsible.iter().any(|u| ALL_MEMBERS.contains(&u.as_str()))
+        self.responsible
+            .iter()
+            .any(|u| ALL_MEMBERS.contains(&u.as_str()))
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogueError {
     #[error("无法读取任务分解表 {path}：{source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("任务分解表 {path} 格式有误：{message}")]
     Parse { path: String, message: String },
     /// Every problem found, each a Chinese sentence naming the place (指标14：…).
@@ -239,7 +251,11 @@ impl CatalogueError {
             CatalogueError::Invalid { problems, .. } => problems
                 .iter()
                 .map(|p| {
-                    Diagnostic::new(Code::CatalogueInvalid, Location::file(path.clone()), p.clone())
+                    Diagnostic::new(
+                        Code::CatalogueInvalid,
+                        Location::file(path.clone()),
+                        p.clone(),
+                    )
                 })
                 .collect(),
             other => vec![Diagnostic::new(
@@ -260,8 +276,10 @@ impl Catalogue {
     /// Read and validate `catalogue/indicators.toml`; responsible units are resolved to
     /// their canonical names through the roster.
     pub fn load(path: &Path, roster: &Roster) -> Result<Catalogue, CatalogueError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| CatalogueError::Io { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| CatalogueError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         Self::parse(&text, &path.display().to_string(), roster)
     }
 
@@ -274,7 +292,10 @@ impl Catalogue {
         if problems.is_empty() {
             Ok(catalogue)
         } else {
-            Err(CatalogueError::Invalid { path: origin.to_string(), problems })
+            Err(CatalogueError::Invalid {
+                path: origin.to_string(),
+                problems,
+            })
         }
     }
 
@@ -291,8 +312,10 @@ impl Catalogue {
                 }
                 match roster.resolve(unit) {
                     Some(u) => *unit = u.name.clone(),
-                    None => problems
-                        .push(format!("指标{}：责任单位“{unit}”不在专班名单中", indicator.id)),
+                    None => problems.push(format!(
+                        "指标{}：责任单位“{unit}”不在专班名单中",
+                        indicator.id
+                    )),
                 }
             }
         }
@@ -301,6 +324,16 @@ impl Catalogue {
         }
         self.validate_identities(&mut problems);
         self.validate_fixed_ends(&mut problems);
+        for series in &mut self.series {
+            match roster.resolve(&series.responsible) {
+                Some(u) => series.responsible = u.name.clone(),
+                None => problems.push(format!(
+                    "年度数据系列“{}”：报送单位“{}”不在专班名单中",
+                    series.key, series.responsible
+                )),
+            }
+        }
+        crate::series::validate(self, &mut problems);
         problems
     }
 
@@ -392,7 +425,10 @@ impl Catalogue {
         if ids != expected {
             problems.push(format!(
                 "指标序号：应为1至{INDICATOR_COUNT}依次排列，现为{}",
-                ids.iter().map(u32::to_string).collect::<Vec<_>>().join("、")
+                ids.iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
             ));
         }
         let mut total = Decimal::ZERO;
@@ -426,7 +462,10 @@ impl Catalogue {
             }
         }
         if total != Decimal::ONE_HUNDRED {
-            problems.push(format!("总分：各类别分值合计{}，应为100", total.normalize()));
+            problems.push(format!(
+                "总分：各类别分值合计{}，应为100",
+                total.normalize()
+            ));
         }
     }
 
@@ -475,13 +514,23 @@ impl Catalogue {
 
     fn validate_indicator(&self, indicator: &Indicator, problems: &mut Vec<String>) {
         let id = indicator.id;
-        match self.categories.iter().find(|c| c.name == indicator.category) {
+        match self
+            .categories
+            .iter()
+            .find(|c| c.name == indicator.category)
+        {
             None => problems.push(format!("指标{id}：类别“{}”未定义", indicator.category)),
-            Some(c) if !c.subcategories.iter().any(|s| s.name == indicator.subcategory) => problems
-                .push(format!(
+            Some(c)
+                if !c
+                    .subcategories
+                    .iter()
+                    .any(|s| s.name == indicator.subcategory) =>
+            {
+                problems.push(format!(
                     "指标{id}：二级指标“{}”不属于类别“{}”",
                     indicator.subcategory, indicator.category
-                )),
+                ))
+            }
             Some(_) => {}
         }
         if indicator.text.trim().is_empty() {
@@ -520,12 +569,17 @@ impl Catalogue {
         }
         for counter in indicator.rule.counters() {
             let Some(list) = self.list(&counter.list) else {
-                problems.push(format!("指标{id}：评分规则引用的清单“{}”未定义", counter.list));
+                problems.push(format!(
+                    "指标{id}：评分规则引用的清单“{}”未定义",
+                    counter.list
+                ));
                 continue;
             };
             if !indicator.lists.contains(&counter.list) {
-                problems
-                    .push(format!("指标{id}：评分规则引用的清单“{}”未列入 lists", counter.list));
+                problems.push(format!(
+                    "指标{id}：评分规则引用的清单“{}”未列入 lists",
+                    counter.list
+                ));
             }
             if counter.window.is_some() && list.date_field.is_none() {
                 problems.push(format!(
@@ -535,8 +589,10 @@ impl Catalogue {
             }
             for field in counter.field_refs() {
                 if !list.fields.iter().any(|f| f.key == field) {
-                    problems
-                        .push(format!("指标{id}：评分规则引用的字段“{}.{field}”未定义", list.key));
+                    problems.push(format!(
+                        "指标{id}：评分规则引用的字段“{}.{field}”未定义",
+                        list.key
+                    ));
                 }
             }
             for f in &counter.filter {
@@ -561,11 +617,16 @@ impl Catalogue {
         self.validate_choices(id, &indicator.rule, problems);
         if let Some(check) = &indicator.total_check {
             if self.fact(&check.fact).is_none() {
-                problems.push(format!("指标{id}：合计核对引用的事实“{}”未定义", check.fact));
+                problems.push(format!(
+                    "指标{id}：合计核对引用的事实“{}”未定义",
+                    check.fact
+                ));
             }
             match self.list(&check.records.list) {
-                None => problems
-                    .push(format!("指标{id}：合计核对引用的清单“{}”未定义", check.records.list)),
+                None => problems.push(format!(
+                    "指标{id}：合计核对引用的清单“{}”未定义",
+                    check.records.list
+                )),
                 Some(list) => {
                     let numeric = list.fields.iter().any(|f| {
                         f.key == check.field
@@ -600,7 +661,8 @@ impl Catalogue {
     fn validate_choices(&self, id: u32, rule: &Rule, problems: &mut Vec<String>) {
         use crate::score::{Expr, Rule as R};
         let list_field = |list: &str, field: &str| {
-            self.list(list).and_then(|l| l.fields.iter().find(|f| f.key == field))
+            self.list(list)
+                .and_then(|l| l.fields.iter().find(|f| f.key == field))
         };
         let mut check_values =
             |what: &str, options: Option<&[String]>, values: Vec<&String>| match options {
@@ -619,7 +681,12 @@ impl Catalogue {
                 self.fact(fact).map(|f| f.options.as_slice()),
                 levels.iter().map(|l| &l.value).collect(),
             ),
-            R::MaxLevel { records, field, levels, .. } => check_values(
+            R::MaxLevel {
+                records,
+                field,
+                levels,
+                ..
+            } => check_values(
                 &format!("{}.{field}", records.list),
                 list_field(&records.list, field).map(|f| f.options.as_slice()),
                 levels.iter().map(|l| &l.value).collect(),
@@ -631,7 +698,15 @@ impl Catalogue {
                     records.list
                 )),
             },
-            R::Efficacy { value: Expr::RecordPoints { records, table, factor }, .. } => {
+            R::Efficacy {
+                value:
+                    Expr::RecordPoints {
+                        records,
+                        table,
+                        factor,
+                    },
+                ..
+            } => {
                 for row in table {
                     for f in &row.filter {
                         let values: Vec<&String> = f.eq.iter().chain(f.one_of.iter()).collect();
@@ -689,5 +764,41 @@ impl Catalogue {
                 )
             })
             .collect()
+    }
+
+    /// One `example-benchmark` warning naming the indicators whose 满意值/不允许值 come
+    /// from a source marked 示例 (example data): such documents must not be submitted.
+    pub fn example_benchmarks(
+        &self,
+        campaign: &crate::config::Campaign,
+    ) -> Option<crate::diagnostics::Diagnostic> {
+        use crate::diagnostics::{Code, Diagnostic, Location};
+        let mut ids: Vec<u32> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
+        for (id, key) in self.benchmark_keys() {
+            if campaign
+                .benchmarks
+                .get(&key)
+                .is_some_and(|b| b.is_example())
+            {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+                keys.push(key);
+            }
+        }
+        if ids.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = ids.iter().map(|i| format!("指标{i}")).collect();
+        Some(Diagnostic::new(
+            Code::ExampleBenchmark,
+            Location::default().with_fact(keys.join("、")),
+            format!(
+                "{}的满意值、不允许值来源标为示例数据（创建配置 [benchmarks]：{}），按此排出的文件不能正式报送；请换成实际来源（如《山东统计年鉴》县域数据）后重新生成",
+                names.join("、"),
+                keys.join("、")
+            ),
+        ))
     }
 }

@@ -1,5 +1,7 @@
 //! The creation campaign's configuration (`input/campaign.toml`): district, dates,
-//! 申请表 particulars, efficacy benchmarks and the annual report's historical series.
+//! 申请表 particulars, efficacy benchmarks and the annual report's year. Configuration only:
+//! every figure printed in the documents comes from a unit's submission (documents.md,
+//! "One figure, one source"); the annual report's series are declared in the catalogue.
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -87,14 +89,13 @@ pub fn years_before(date: NaiveDate, years: u32) -> NaiveDate {
 /// Particulars of the 申请表 that no unit reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Application {
-    pub resident_population_wan: Decimal,
     pub area_km2: Decimal,
-    /// 地区生产总值 (亿元) for the last three years.
-    pub gdp: BTreeMap<i32, Decimal>,
     pub pillar_industries: Vec<String>,
     /// 质量工作议事协调机构
     pub coordination_body: String,
-    /// 主要做法及成效 (≤ 1 000 characters, checked)
+    /// 主要做法及成效 (≤ 1 000 characters, checked); left empty, the 申请表 composes it
+    /// from the units' figures.
+    #[serde(default)]
     pub summary: String,
     pub contact: ContactPerson,
     /// 申报单位（盖章）: the body whose seal the form carries — the district government.
@@ -122,26 +123,20 @@ pub struct Benchmark {
     pub source: String,
 }
 
-/// Historical series for the 年度质量分析报告 (values before the years the units report).
+impl Benchmark {
+    /// True when the source says the values are example data (示例).
+    pub fn is_example(&self) -> bool {
+        self.source.contains("示例")
+    }
+}
+
+/// The 年度质量分析报告's year. Its series are reported by the units (catalogue
+/// `[[series]]`, see [`crate::series`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AnnualReport {
     /// The year the report analyses (usually evaluation_year − 1).
     #[serde(default)]
     pub year: Option<i32>,
-    #[serde(default)]
-    pub series: Vec<Series>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Series {
-    pub key: String,
-    pub label: String,
-    pub unit: String,
-    /// 二、产品质量 … 七、创新与品牌: which section of the annual report shows it.
-    pub section: String,
-    #[serde(default)]
-    pub target: Option<Target>,
-    pub values: BTreeMap<i32, Decimal>,
 }
 
 /// A target of the seed's 主要目标.
@@ -159,7 +154,10 @@ pub enum Target {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("无法读取创建配置 {path}：{source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("创建配置 {path} 格式有误：{message}")]
     Parse { path: String, message: String },
     #[error("创建配置有误：{0}")]
@@ -168,14 +166,18 @@ pub enum ConfigError {
 
 impl Campaign {
     pub fn load(path: &Path) -> Result<Campaign, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Io { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         Self::parse(&text, &path.display().to_string())
     }
 
     pub fn parse(text: &str, origin: &str) -> Result<Campaign, ConfigError> {
-        let campaign: Campaign = toml::from_str(text)
-            .map_err(|e| ConfigError::Parse { path: origin.to_string(), message: e.to_string() })?;
+        let campaign: Campaign = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })?;
         campaign.validate()?;
         Ok(campaign)
     }
@@ -190,7 +192,12 @@ impl Campaign {
                 )));
             }
         }
-        let chars = self.application.summary.chars().filter(|c| !c.is_whitespace()).count();
+        let chars = self
+            .application
+            .summary
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count();
         if chars > 1000 {
             return Err(ConfigError::Invalid(format!(
                 "申请表“主要做法及成效”限1000字以内，现为{chars}字"
@@ -216,9 +223,10 @@ impl Campaign {
             ))
         };
         let d = &self.dates;
-        for (key, date) in
-            [("dates.reference_date", d.reference_date), ("dates.document_date", d.document_date)]
-        {
+        for (key, date) in [
+            ("dates.reference_date", d.reference_date),
+            ("dates.document_date", d.document_date),
+        ] {
             if !YEARS.contains(&date.year()) {
                 return Err(out_of_range(key.to_string(), date.to_string()));
             }
@@ -226,14 +234,6 @@ impl Campaign {
         let mut years = vec![("dates.evaluation_year".to_string(), d.evaluation_year)];
         if let Some(y) = self.annual_report.year {
             years.push(("annual_report.year".to_string(), y));
-        }
-        for y in self.application.gdp.keys() {
-            years.push((format!("application.gdp 中的年份 {y}"), *y));
-        }
-        for s in &self.annual_report.series {
-            for y in s.values.keys() {
-                years.push((format!("annual_report.series “{}” 中的年份 {y}", s.key), *y));
-            }
         }
         for (key, year) in years {
             if !YEARS.contains(&year) {
@@ -323,24 +323,41 @@ mod tests {
                 "document_date = \"+12345-01-01\"",
                 "dates.document_date",
             ),
-            ("document_date = 2022-07-20", "document_date = 1900-01-01", "dates.document_date"),
-            ("reference_date = 2022-07-20", "reference_date = 2101-01-01", "dates.reference_date"),
-            ("evaluation_year = 2022", "evaluation_year = 20222", "dates.evaluation_year"),
-            ("2019 = 1064.5", "-2147483648 = 1064.5", "application.gdp"),
+            (
+                "document_date = 2022-07-20",
+                "document_date = 1900-01-01",
+                "dates.document_date",
+            ),
+            (
+                "reference_date = 2022-07-20",
+                "reference_date = 2101-01-01",
+                "dates.reference_date",
+            ),
+            (
+                "evaluation_year = 2022",
+                "evaluation_year = 20222",
+                "dates.evaluation_year",
+            ),
         ];
         for (from, to, key) in cases {
             assert!(text.contains(from), "{from}");
             let err = Campaign::parse(&text.replacen(from, to, 1), "campaign.toml")
                 .expect_err(to)
                 .to_string();
-            assert!(err.contains(key) && err.contains("超出可接受的范围"), "{to}: {err}");
+            assert!(
+                err.contains(key) && err.contains("超出可接受的范围"),
+                "{to}: {err}"
+            );
         }
     }
 
     #[test]
     fn applicant_is_the_district_government_unless_configured() {
-        let mut c = Campaign::parse(include_str!("../../../input/campaign.toml"), "campaign.toml")
-            .expect("example configuration parses");
+        let mut c = Campaign::parse(
+            include_str!("../../../input/campaign.toml"),
+            "campaign.toml",
+        )
+        .expect("example configuration parses");
         assert_eq!(c.applicant(), "济南市章丘区人民政府");
         c.application.applicant = None;
         c.district.name = "济南市莱芜区".into();
@@ -355,6 +372,9 @@ mod tests {
 
     #[test]
     fn chinese_dates_have_no_zero_padding() {
-        assert_eq!(chinese_date(NaiveDate::from_ymd_opt(2022, 7, 5).unwrap()), "2022年7月5日");
+        assert_eq!(
+            chinese_date(NaiveDate::from_ymd_opt(2022, 7, 5).unwrap()),
+            "2022年7月5日"
+        );
     }
 }

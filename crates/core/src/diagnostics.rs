@@ -35,6 +35,7 @@ pub enum Code {
     ConfigInvalid,
     MissingBenchmark,
     BenchmarkFixedByRule,
+    ExampleBenchmark,
     // --- files ---
     UnreadableFile,
     UnreadableWorkbook,
@@ -75,11 +76,12 @@ pub enum Code {
 
 impl Code {
     /// Every code, in catalogue order (docs/diagnostics.md lists them all; a test checks it).
-    pub const ALL: [Code; 33] = [
+    pub const ALL: [Code; 34] = [
         Code::CatalogueInvalid,
         Code::ConfigInvalid,
         Code::MissingBenchmark,
         Code::BenchmarkFixedByRule,
+        Code::ExampleBenchmark,
         Code::UnreadableFile,
         Code::UnreadableWorkbook,
         Code::EncryptedFile,
@@ -119,6 +121,7 @@ impl Code {
             ConfigInvalid => "config-invalid",
             MissingBenchmark => "missing-benchmark",
             BenchmarkFixedByRule => "benchmark-fixed-by-rule",
+            ExampleBenchmark => "example-benchmark",
             UnreadableFile => "unreadable-file",
             UnreadableWorkbook => "unreadable-workbook",
             EncryptedFile => "encrypted-file",
@@ -159,6 +162,7 @@ impl Code {
             ConfigInvalid => "创建配置有误",
             MissingBenchmark => "缺少功效系数法的满意值或不允许值",
             BenchmarkFixedByRule => "配置的基准与评分方法规定值不一致",
+            ExampleBenchmark => "满意值、不允许值为示例数据",
             UnreadableFile => "文件无法读取",
             UnreadableWorkbook => "工作簿读取失败",
             EncryptedFile => "文件已加密",
@@ -195,12 +199,9 @@ impl Code {
     pub fn default_severity(self) -> Severity {
         use Code::*;
         match self {
-            OutsideWindow | DuplicateRecord | NotResponsible | InconsistentTotals
-            | EvidenceUnreferenced
-            | UnknownField
-            | BenchmarkFixedByRule
-            | OutputMismatch
-            | ControlCharacters => Severity::Warning,
+            OutsideWindow | ExampleBenchmark | DuplicateRecord | NotResponsible
+            | InconsistentTotals | EvidenceUnreferenced | UnknownField | BenchmarkFixedByRule
+            | OutputMismatch | ControlCharacters => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -233,13 +234,22 @@ pub struct Location {
 
 impl Location {
     pub fn unit(unit: impl Into<String>) -> Self {
-        Location { unit: Some(unit.into()), ..Default::default() }
+        Location {
+            unit: Some(unit.into()),
+            ..Default::default()
+        }
     }
     pub fn file(file: impl Into<String>) -> Self {
-        Location { file: Some(file.into()), ..Default::default() }
+        Location {
+            file: Some(file.into()),
+            ..Default::default()
+        }
     }
     pub fn indicator(id: u32) -> Self {
-        Location { indicator: Some(id), ..Default::default() }
+        Location {
+            indicator: Some(id),
+            ..Default::default()
+        }
     }
     /// The location of a fact's cell.
     pub fn from_source(source: &crate::facts::Source) -> Self {
@@ -403,9 +413,9 @@ pub fn sort(diags: &mut [Diagnostic]) {
 pub fn cell_order(a1: &str) -> (u32, u32) {
     let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
     let digits = &a1[letters.len()..];
-    let col = letters
-        .chars()
-        .fold(0u32, |acc, c| acc * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1));
+    let col = letters.chars().fold(0u32, |acc, c| {
+        acc * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
+    });
     let row = digits.parse().unwrap_or(u32::MAX);
     (row, col)
 }
@@ -429,14 +439,21 @@ pub fn render_for_people(diags: &[Diagnostic]) -> String {
     let mut current: Option<Option<String>> = None;
     for d in diags {
         if current.as_ref() != Some(&d.location.unit) {
-            let head = d.location.unit.clone().unwrap_or_else(|| "（全局）".to_string());
+            let head = d
+                .location
+                .unit
+                .clone()
+                .unwrap_or_else(|| "（全局）".to_string());
             out.push_str(&format!("【{}】\n", escape_controls(&head)));
             current = Some(d.location.unit.clone());
         }
         out.push_str(&format!("  {d}\n"));
     }
     let s = Summary::of(diags);
-    out.push_str(&format!("共 {} 个错误，{} 个警告，{} 个提示。\n", s.errors, s.warnings, s.infos));
+    out.push_str(&format!(
+        "共 {} 个错误，{} 个警告，{} 个提示。\n",
+        s.errors, s.warnings, s.infos
+    ));
     out
 }
 

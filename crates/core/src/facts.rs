@@ -154,6 +154,44 @@ pub struct Submission {
     /// Free narrative per indicator (工作开展情况), used by the 自评报告.
     #[serde(default)]
     pub narratives: BTreeMap<u32, String>,
+    /// Rows of the 年度数据 sheet: multi-year series with causes and measures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<SeriesFact>,
+}
+
+/// One series row as a unit reported it (see [`crate::series`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SeriesFact {
+    /// Series key of the catalogue (`[[series]]`).
+    pub key: String,
+    /// Values by calendar year.
+    #[serde(default)]
+    pub values: BTreeMap<i32, Decimal>,
+    /// The cell of each year's value (workbooks; empty for an import file).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cells: BTreeMap<i32, Source>,
+    /// 原因分析: why the figure moved.
+    #[serde(default)]
+    pub causes: String,
+    /// 主要措施: what the unit did or will do.
+    #[serde(default)]
+    pub measures: String,
+    /// The first cell of the row.
+    #[serde(default)]
+    pub source: Source,
+}
+
+/// A series after merging all units' rows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MergedSeries {
+    pub values: BTreeMap<i32, Decimal>,
+    #[serde(default)]
+    pub cells: BTreeMap<i32, Source>,
+    /// (unit, text)
+    #[serde(default)]
+    pub causes: Vec<(String, String)>,
+    #[serde(default)]
+    pub measures: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,6 +222,9 @@ pub struct Facts {
     /// (`conflicting-values`), with every cell that reported one; scoring says so.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub conflicts: BTreeMap<String, Vec<Source>>,
+    /// Annual-report series reported by the units, by series key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub series: BTreeMap<String, MergedSeries>,
 }
 
 impl Facts {

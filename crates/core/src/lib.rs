@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod facts;
 pub mod merge;
 pub mod score;
+pub mod series;
 pub mod units;
 
 pub use rust_decimal::Decimal;

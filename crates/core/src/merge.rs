@@ -32,8 +32,13 @@ pub fn merge(
     // units); within a unit by file, sheet and cell (row-major), then by content. The
     // merged facts, the cell a duplicate is kept from and every warning therefore do not
     // depend on the order of units or rows (scoring.md, Merging).
-    let rank =
-        |s: &Submission| roster.units.iter().position(|u| u.name == s.unit).unwrap_or(usize::MAX);
+    let rank = |s: &Submission| {
+        roster
+            .units
+            .iter()
+            .position(|u| u.name == s.unit)
+            .unwrap_or(usize::MAX)
+    };
     let mut ordered: Vec<&Submission> = submissions.iter().collect();
     ordered.sort_by(|a, b| (rank(a), &a.unit, &a.file).cmp(&(rank(b), &b.unit, &b.file)));
 
@@ -102,10 +107,15 @@ pub fn merge(
     for sub in &ordered {
         for (id, text) in &sub.narratives {
             if !text.trim().is_empty() {
-                facts.narratives.entry(*id).or_default().push((sub.unit.clone(), text.clone()));
+                facts
+                    .narratives
+                    .entry(*id)
+                    .or_default()
+                    .push((sub.unit.clone(), text.clone()));
             }
         }
     }
+    diagnostics.extend(crate::series::merge(&ordered, &mut facts));
     (facts, diagnostics)
 }
 
@@ -128,7 +138,9 @@ fn identity_of(catalogue: &Catalogue, record: &Record) -> Identity {
     fields
         .iter()
         .map(|f| {
-            let kind = def.and_then(|l| l.fields.iter().find(|d| &d.key == f)).map(|d| d.kind);
+            let kind = def
+                .and_then(|l| l.fields.iter().find(|d| &d.key == f))
+                .map(|d| d.kind);
             normalise(record.get(f).cloned(), kind)
         })
         .collect()
@@ -150,8 +162,10 @@ fn normalise(v: Option<Value>, kind: Option<FieldKind>) -> Option<Value> {
 }
 
 fn duplicate(catalogue: &Catalogue, first: &Record, again: &Record) -> Diagnostic {
-    let label =
-        catalogue.list(&again.list).map(|l| l.label.clone()).unwrap_or_else(|| again.list.clone());
+    let label = catalogue
+        .list(&again.list)
+        .map(|l| l.label.clone())
+        .unwrap_or_else(|| again.list.clone());
     let name: Vec<String> = catalogue
         .list(&again.list)
         .map(|l| l.identity.clone())
@@ -175,16 +189,20 @@ fn duplicate(catalogue: &Catalogue, first: &Record, again: &Record) -> Diagnosti
 
 fn sum(reports: &[&ScalarFact]) -> Option<MergedFact> {
     let mut value: Option<Value> = None;
-    let mut merged =
-        MergedFact { value: Value::Number(Default::default()), evidence: vec![], sources: vec![] };
+    let mut merged = MergedFact {
+        value: Value::Number(Default::default()),
+        evidence: vec![],
+        sources: vec![],
+    };
     for r in reports {
         value = Some(match (value, &r.value) {
             (None, v) => v.clone(),
             // Absurd values are `check`'s out-of-range errors; summing them must not panic.
             (Some(Value::Number(a)), Value::Number(b)) => Value::Number(a.saturating_add(*b)),
-            (Some(Value::Rate { num, den }), Value::Rate { num: n, den: d }) => {
-                Value::Rate { num: num.saturating_add(*n), den: den.saturating_add(*d) }
-            }
+            (Some(Value::Rate { num, den }), Value::Rate { num: n, den: d }) => Value::Rate {
+                num: num.saturating_add(*n),
+                den: den.saturating_add(*d),
+            },
             // A value of another type cannot be added; `check` reports the wrong type.
             (Some(v), _) => v,
         });
@@ -207,8 +225,14 @@ fn single(
         )));
     };
     let text = |v: &Value| normalise(Some(v.clone()), None);
-    if let Some(other) = reports.iter().find(|r| text(&r.value) != text(&first.value)) {
-        let label = catalogue.fact(key).map(|f| f.label.clone()).unwrap_or_else(|| key.to_string());
+    if let Some(other) = reports
+        .iter()
+        .find(|r| text(&r.value) != text(&first.value))
+    {
+        let label = catalogue
+            .fact(key)
+            .map(|f| f.label.clone())
+            .unwrap_or_else(|| key.to_string());
         return Err(Box::new(Diagnostic::new(
             Code::ConflictingValues,
             Location::from_source(&other.source).with_fact(key.to_string()),
@@ -224,7 +248,11 @@ fn single(
         )
         .with_value(other.value.to_string())));
     }
-    let mut merged = MergedFact { value: first.value.clone(), evidence: vec![], sources: vec![] };
+    let mut merged = MergedFact {
+        value: first.value.clone(),
+        evidence: vec![],
+        sources: vec![],
+    };
     for r in reports {
         add_provenance(&mut merged, r);
     }

@@ -49,7 +49,10 @@ pub struct Office {
 #[derive(Debug, thiserror::Error)]
 pub enum RosterError {
     #[error("无法读取专班名单 {path}：{source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("专班名单 {path} 格式有误：{message}")]
     Parse { path: String, message: String },
     #[error("专班名单有误：{0}")]
@@ -78,8 +81,10 @@ pub fn normalise_name(raw: &str) -> String {
 
 impl Roster {
     pub fn load(path: &Path) -> Result<Roster, RosterError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| RosterError::Io { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| RosterError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         let roster: Roster = toml::from_str(&text).map_err(|e| RosterError::Parse {
             path: path.display().to_string(),
             message: e.to_string(),
@@ -123,7 +128,9 @@ impl Roster {
         if wanted.is_empty() {
             return None;
         }
-        self.units.iter().find(|u| self.spellings(u).any(|s| normalise_name(&s) == wanted))
+        self.units
+            .iter()
+            .find(|u| self.spellings(u).any(|s| normalise_name(&s) == wanted))
     }
 
     pub fn by_name(&self, canonical: &str) -> Option<&Unit> {

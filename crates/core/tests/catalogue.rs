@@ -8,7 +8,9 @@ use zhiliang_core::catalogue::{Catalogue, CatalogueError, FieldKind};
 use zhiliang_core::units::Roster;
 
 fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
 }
 
 fn roster() -> Roster {
@@ -20,11 +22,20 @@ fn real_catalogue_loads_and_validates() {
     let c = Catalogue::load(&repo("catalogue/indicators.toml"), &roster())
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.categories.len(), 4);
-    assert_eq!(c.categories.iter().map(|c| c.subcategories.len()).sum::<usize>(), 15);
+    assert_eq!(
+        c.categories
+            .iter()
+            .map(|c| c.subcategories.len())
+            .sum::<usize>(),
+        15
+    );
     assert_eq!(c.indicators.len(), 43);
     let points: Vec<Decimal> = c.categories.iter().map(|c| c.points).collect();
     assert_eq!(points, [12, 15, 31, 42].map(Decimal::from));
-    assert_eq!(c.indicators.iter().map(|i| i.points).sum::<Decimal>(), Decimal::from(100));
+    assert_eq!(
+        c.indicators.iter().map(|i| i.points).sum::<Decimal>(),
+        Decimal::from(100)
+    );
     for i in &c.indicators {
         assert_eq!(i.rule.max(), Some(i.points), "指标{}", i.id);
     }
@@ -48,7 +59,12 @@ fn edit_indicator(text: &str, id: u32, from: &str, to: &str) -> String {
         .map_or(text.len(), |e| start + head.len() + e);
     let section = &text[start..end];
     assert!(section.contains(from), "indicator {id} has no {from:?}");
-    format!("{}{}{}", &text[..start], section.replacen(from, to, 1), &text[end..])
+    format!(
+        "{}{}{}",
+        &text[..start],
+        section.replacen(from, to, 1),
+        &text[end..]
+    )
 }
 
 fn problems_of(text: &str) -> Vec<String> {
@@ -77,9 +93,16 @@ fn wrong_points_sum_names_the_subcategory_and_the_indicator() {
 fn category_points_not_adding_up_to_100_is_rejected() {
     let text = catalogue_text().replacen("points = 12\n", "points = 13\n", 1);
     let problems = problems_of(&text);
-    assert!(problems.iter().any(|p| p == "总分：各类别分值合计101，应为100"), "{problems:#?}");
     assert!(
-        problems.iter().any(|p| p == "类别“质量发展理念”：二级指标分值合计12与其分值13不符"),
+        problems
+            .iter()
+            .any(|p| p == "总分：各类别分值合计101，应为100"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p == "类别“质量发展理念”：二级指标分值合计12与其分值13不符"),
         "{problems:#?}"
     );
 }
@@ -88,15 +111,25 @@ fn category_points_not_adding_up_to_100_is_rejected() {
 fn unknown_unit_is_named_with_its_indicator() {
     let text = edit_indicator(&catalogue_text(), 8, "\"区发改局\"", "\"区科协\"");
     let err = Catalogue::parse(&text, "indicators.toml", &roster()).unwrap_err();
-    assert!(err.to_string().contains("指标8：责任单位“区科协”不在专班名单中"), "{err}");
-    assert_eq!(err.diagnostics()[0].code, zhiliang_core::diagnostics::Code::CatalogueInvalid);
+    assert!(
+        err.to_string()
+            .contains("指标8：责任单位“区科协”不在专班名单中"),
+        "{err}"
+    );
+    assert_eq!(
+        err.diagnostics()[0].code,
+        zhiliang_core::diagnostics::Code::CatalogueInvalid
+    );
 }
 
 #[test]
 fn duplicate_fact_key_is_rejected() {
     let text = catalogue_text().replacen("key = \"slogan_document\"", "key = \"slogan\"", 1);
     let problems = problems_of(&text);
-    assert!(problems.contains(&"事实定义：键“slogan”重复".to_string()), "{problems:#?}");
+    assert!(
+        problems.contains(&"事实定义：键“slogan”重复".to_string()),
+        "{problems:#?}"
+    );
     // …and indicator 1 now refers to an undeclared key.
     assert!(
         problems.contains(&"指标1：facts 中的事实“slogan_document”未定义".to_string()),
@@ -140,8 +173,12 @@ fn choice_without_options_and_unknown_filter_values_are_rejected() {
 
 #[test]
 fn undeclared_fact_in_a_rule_is_rejected() {
-    let text =
-        edit_indicator(&catalogue_text(), 22, "fact = \"complaint_channel\"", "fact = \"hotline\"");
+    let text = edit_indicator(
+        &catalogue_text(),
+        22,
+        "fact = \"complaint_channel\"",
+        "fact = \"hotline\"",
+    );
     let problems = problems_of(&text);
     assert!(
         problems.contains(&"指标22：评分规则引用的事实“hotline”未定义".to_string()),
@@ -154,13 +191,22 @@ fn ids_must_run_from_1_to_43() {
     let text =
         catalogue_text().replacen("[[indicators]]\nid = 43\n", "[[indicators]]\nid = 44\n", 1);
     let problems = problems_of(&text);
-    assert!(problems.iter().any(|p| p.starts_with("指标序号：应为1至43依次排列")), "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("指标序号：应为1至43依次排列")),
+        "{problems:#?}"
+    );
 }
 
 #[test]
 fn syntax_errors_name_the_file() {
     let err = Catalogue::parse("title = ", "indicators.toml", &roster()).unwrap_err();
-    assert!(err.to_string().starts_with("任务分解表 indicators.toml 格式有误"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("任务分解表 indicators.toml 格式有误"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -174,7 +220,11 @@ fn roster_resolves_aliases_to_canonical_names() {
         ("济南市生态环境局章丘分局", "区生态环境分局"),
         ("区 财政局", "区财政局"),
     ] {
-        assert_eq!(roster.resolve(raw).map(|u| u.name.as_str()), Some(canonical), "{raw}");
+        assert_eq!(
+            roster.resolve(raw).map(|u| u.name.as_str()),
+            Some(canonical),
+            "{raw}"
+        );
     }
     assert!(roster.resolve("区科协").is_none());
 }
@@ -189,17 +239,29 @@ fn every_fact_and_list_field_is_described_for_the_forms() {
         }
     }
     for l in &c.lists {
-        assert!(!l.label.is_empty() && !l.help.is_empty() && !l.identity.is_empty(), "{}", l.key);
+        assert!(
+            !l.label.is_empty() && !l.help.is_empty() && !l.identity.is_empty(),
+            "{}",
+            l.key
+        );
         for field in &l.fields {
             assert!(!field.label.is_empty(), "{}.{}", l.key, field.key);
         }
     }
     // Every fact and list is used by some indicator.
     for f in &c.facts {
-        assert!(c.indicators.iter().any(|i| i.facts.contains(&f.key)), "unused fact {}", f.key);
+        assert!(
+            c.indicators.iter().any(|i| i.facts.contains(&f.key)),
+            "unused fact {}",
+            f.key
+        );
     }
     for l in &c.lists {
-        assert!(c.indicators.iter().any(|i| i.lists.contains(&l.key)), "unused list {}", l.key);
+        assert!(
+            c.indicators.iter().any(|i| i.lists.contains(&l.key)),
+            "unused list {}",
+            l.key
+        );
     }
     // Shared facts are declared once and used twice.
     let users = |key: &str| {
@@ -210,11 +272,25 @@ fn every_fact_and_list_field_is_described_for_the_forms() {
             .collect::<Vec<_>>()
     };
     assert_eq!(users("gdp"), [35, 41]);
-    assert_eq!(c.indicators_using("gdp").map(|i| i.id).collect::<Vec<_>>(), [35, 41]);
-    assert_eq!(c.indicators_using("funding").map(|i| i.id).collect::<Vec<_>>(), [9]);
+    assert_eq!(
+        c.indicators_using("gdp").map(|i| i.id).collect::<Vec<_>>(),
+        [35, 41]
+    );
+    assert_eq!(
+        c.indicators_using("funding")
+            .map(|i| i.id)
+            .collect::<Vec<_>>(),
+        [9]
+    );
     assert_eq!(users("resident_population"), [28, 40]);
-    assert_eq!(c.fact("certification_helped_smes_y1").unwrap().year_offset, Some(-1));
-    assert_eq!(c.fact("certification_helped_smes_y2").unwrap().year_offset, Some(-2));
+    assert_eq!(
+        c.fact("certification_helped_smes_y1").unwrap().year_offset,
+        Some(-1)
+    );
+    assert_eq!(
+        c.fact("certification_helped_smes_y2").unwrap().year_offset,
+        Some(-2)
+    );
 }
 
 #[test]
@@ -229,7 +305,10 @@ fn verbatim_seed_text_is_kept() {
     }
     assert_eq!(c.indicator(14).unwrap().deadline, "根据实际情况推进");
     assert_eq!(c.indicator(1).unwrap().deadline, "6月底前");
-    assert_eq!(c.indicator(27).unwrap().responsible, ["区市场监管局", "其他各成员单位"]);
+    assert_eq!(
+        c.indicator(27).unwrap().responsible,
+        ["区市场监管局", "其他各成员单位"]
+    );
 }
 
 #[test]

@@ -11,7 +11,9 @@ use zhiliang_core::units::Roster;
 use zhiliang_core::{merge, score};
 
 fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
 }
 
 fn dec(s: &str) -> Decimal {
@@ -46,23 +48,45 @@ fn example_facts_merge_cleanly_and_score_to_the_expected_total() {
     assert_eq!(table.lines().filter(|l| l.contains("合计")).count(), 4);
     assert!(table.lines().last().unwrap().contains("87.07"), "{table}");
     // A few indicators lose points, most do not.
-    let losing: Vec<u32> =
-        sheet.indicators.iter().filter(|s| !s.lost.is_zero()).map(|s| s.id).collect();
-    assert!(losing.contains(&9) && losing.contains(&17) && losing.contains(&27), "{losing:?}");
+    let losing: Vec<u32> = sheet
+        .indicators
+        .iter()
+        .filter(|s| !s.lost.is_zero())
+        .map(|s| s.id)
+        .collect();
+    assert!(
+        losing.contains(&9) && losing.contains(&17) && losing.contains(&27),
+        "{losing:?}"
+    );
     let i9 = &sheet.indicators[8];
-    assert_eq!(i9.basis, "评价当年财政经费覆盖的领域缺少商标专利共1项，每项扣0.5分，得2.5分。");
-    assert!(i9.evidence.contains(&"2022年度部门预算批复-市场监管.pdf".to_string()));
+    assert_eq!(
+        i9.basis,
+        "评价当年财政经费覆盖的领域缺少商标专利共1项，每项扣0.5分，得2.5分。"
+    );
+    assert!(
+        i9.evidence
+            .contains(&"2022年度部门预算批复-市场监管.pdf".to_string())
+    );
     assert!(i9.sources.iter().any(|s| s.unit == "区发改局"));
     assert_eq!(sheet.indicators.len(), 43);
     // The total is the sum of the official scores (each rounded half up to 0.01): 36's
     // exact 2.565 (1.335 + 1.23) is officially 2.57. The exact values add up to 87.069.
     assert_eq!(sheet.total, dec("87.07"));
-    assert_eq!(sheet.total, sheet.indicators.iter().map(|s| s.score).sum::<Decimal>());
-    assert_eq!(sheet.indicators.iter().map(|s| s.exact).sum::<Decimal>(), dec("87.069"));
+    assert_eq!(
+        sheet.total,
+        sheet.indicators.iter().map(|s| s.score).sum::<Decimal>()
+    );
+    assert_eq!(
+        sheet.indicators.iter().map(|s| s.exact).sum::<Decimal>(),
+        dec("87.069")
+    );
     assert_eq!(
         (sheet.indicators[35].score, sheet.indicators[35].exact),
         (dec("2.57"), dec("2.565"))
     );
     let categories: Vec<Decimal> = sheet.categories.iter().map(|c| c.score).collect();
-    assert_eq!(categories, [dec("11"), dec("13.18"), dec("24.27"), dec("38.62")]);
+    assert_eq!(
+        categories,
+        [dec("11"), dec("13.18"), dec("24.27"), dec("38.62")]
+    );
 }

@@ -18,7 +18,11 @@ fn i01_slogan_in_a_party_or_government_document() {
     // A slogan that no document carries earns nothing: both conditions are required.
     let slogan_only = Case::new().text("slogan", "品立章丘，质载未来");
     let s = assert_score(1, &slogan_only, "0");
-    assert!(s.basis.contains("未提供体现质量口号的党委政府文件"), "{}", s.basis);
+    assert!(
+        s.basis.contains("尚无体现质量口号的党委政府文件"),
+        "{}",
+        s.basis
+    );
     assert_score(1, &Case::new(), "0");
     // A blank document is not a document.
     assert_score(1, &slogan_only.text("slogan_document", "  "), "0");
@@ -37,24 +41,43 @@ fn i02_quality_development_model() {
 fn activity(c: Case, typ: &str, date: &str) -> Case {
     c.rec(
         "culture_activities",
-        &[("name", t(&format!("{typ}活动"))), ("type", t(typ)), ("date", d(date))],
+        &[
+            ("name", t(&format!("{typ}活动"))),
+            ("type", t(typ)),
+            ("date", d(date)),
+        ],
     )
 }
 fn publicity(c: Case, channel: &str, date: &str) -> Case {
-    c.rec("publicity", &[("channel", t(channel)), ("content", t("质量宣传")), ("date", d(date))])
+    c.rec(
+        "publicity",
+        &[
+            ("channel", t(channel)),
+            ("content", t("质量宣传")),
+            ("date", d(date)),
+        ],
+    )
 }
 
 #[test]
 fn i03_culture_activities_and_publicity_in_the_last_year() {
     let full = publicity(
-        publicity(activity(Case::new(), "质量月", "2021-09-08"), "网络", "2022-05-10"),
+        publicity(
+            activity(Case::new(), "质量月", "2021-09-08"),
+            "网络",
+            "2022-05-10",
+        ),
         "显示屏",
         "2022-03-15",
     );
     assert_score(3, &full, "2");
     // Two publicity records through the same channel are one 途径, not "多种途径".
     let one_channel = publicity(
-        publicity(activity(Case::new(), "3·15", "2022-03-15"), "网络", "2022-05-10"),
+        publicity(
+            activity(Case::new(), "3·15", "2022-03-15"),
+            "网络",
+            "2022-05-10",
+        ),
         "网络",
         "2022-06-10",
     );
@@ -68,11 +91,20 @@ fn i03_window_edges_of_the_last_year() {
     let outside = activity(Case::new(), "质量月", "2021-07-20");
     let (s, diags) = score_with(3, &outside, &campaign());
     assert_eq!(s.score, dec("0"));
-    let warning =
-        diags.iter().find(|d| d.code == Code::OutsideWindow).expect("outside-window warning");
+    let warning = diags
+        .iter()
+        .find(|d| d.code == Code::OutsideWindow)
+        .expect("outside-window warning");
     assert_eq!(warning.severity, Severity::Warning);
-    assert!(warning.message.contains("不在近一年统计期内，不计分"), "{}", warning.message);
-    assert_eq!(warning.location.sheet.as_deref(), Some("culture_activities"));
+    assert!(
+        warning.message.contains("不在近一年统计期内，不计分"),
+        "{}",
+        warning.message
+    );
+    assert_eq!(
+        warning.location.sheet.as_deref(),
+        Some("culture_activities")
+    );
     assert_eq!(warning.location.cell.as_deref(), Some("A4"));
     assert_eq!(warning.location.indicator, Some(3));
     assert_score(3, &activity(Case::new(), "质量月", "2021-07-21"), "1");
@@ -112,7 +144,12 @@ fn i04_honours_and_reports() {
         partial = honour_or_report(partial, "报道", "省级", day, false);
     }
     let s = assert_score(4, &partial, "2");
-    assert!(s.basis.contains("近三年省级主流媒体报道3次（0.5分/次，上限1分）1分"), "{}", s.basis);
+    assert!(
+        s.basis
+            .contains("近三年省级主流媒体报道3次（0.5分/次，上限1分）1分"),
+        "{}",
+        s.basis
+    );
     // Advertising and city-level reports earn nothing.
     let zero = honour_or_report(
         honour_or_report(Case::new(), "报道", "国家级", "2021-01-01", true),
@@ -152,8 +189,16 @@ fn i04_overall_cap_and_three_year_window() {
     c = honour_or_report(c, "报道", "国家级", "2021-01-04", false);
     let s = assert_score(4, &c, "4");
     assert!(s.basis.contains("累计5分，超过上限按4分计"), "{}", s.basis);
-    assert_score(4, &honour_or_report(Case::new(), "表彰", "国家级", "2019-07-20", false), "0");
-    assert_score(4, &honour_or_report(Case::new(), "表彰", "国家级", "2019-07-21", false), "2");
+    assert_score(
+        4,
+        &honour_or_report(Case::new(), "表彰", "国家级", "2019-07-20", false),
+        "0",
+    );
+    assert_score(
+        4,
+        &honour_or_report(Case::new(), "表彰", "国家级", "2019-07-21", false),
+        "2",
+    );
     // City honours: 0.5 each up to 1.
     let mut city = Case::new();
     for day in ["2021-01-01", "2021-01-02", "2021-01-03"] {
@@ -177,12 +222,28 @@ fn event(c: Case, level: &str, date: &str) -> Case {
 #[test]
 fn i05_highest_level_wins() {
     // National and provincial: the highest level counts, not the sum.
-    assert_score(5, &event(event(Case::new(), "国家级", "2021-05-01"), "省级", "2021-06-01"), "2");
+    assert_score(
+        5,
+        &event(
+            event(Case::new(), "国家级", "2021-05-01"),
+            "省级",
+            "2021-06-01",
+        ),
+        "2",
+    );
     assert_score(5, &event(Case::new(), "省级", "2021-06-01"), "1");
     assert_score(5, &event(Case::new(), "市级", "2021-06-01"), "0");
     assert_score(5, &Case::new(), "0");
     // A national event older than three years does not count; the provincial one does.
-    assert_score(5, &event(event(Case::new(), "国家级", "2019-07-20"), "省级", "2019-07-21"), "1");
+    assert_score(
+        5,
+        &event(
+            event(Case::new(), "国家级", "2019-07-20"),
+            "省级",
+            "2019-07-21",
+        ),
+        "1",
+    );
 }
 
 // ---------- 6–11 质量发展保障 ----------
@@ -190,7 +251,11 @@ fn i05_highest_level_wins() {
 fn meeting(c: Case, leader: &str, date: &str) -> Case {
     c.rec(
         "quality_meetings",
-        &[("name", t(&format!("会议{date}"))), ("date", d(date)), ("top_leader", t(leader))],
+        &[
+            ("name", t(&format!("会议{date}"))),
+            ("date", d(date)),
+            ("top_leader", t(leader)),
+        ],
     )
 }
 
@@ -201,11 +266,19 @@ fn i06_coordination_body_and_meetings() {
     // 区长 and 其他主要领导: the best meeting counts (1), not the sum.
     let s = assert_score(
         6,
-        &meeting(meeting(body.clone(), "区长", "2022-03-01"), "其他主要领导", "2022-04-01"),
+        &meeting(
+            meeting(body.clone(), "区长", "2022-03-01"),
+            "其他主要领导",
+            "2022-04-01",
+        ),
         "3",
     );
     assert!(s.improve.contains("区委书记"), "{}", s.improve);
-    assert_score(6, &meeting(body.clone(), "其他主要领导", "2022-03-01"), "2.5");
+    assert_score(
+        6,
+        &meeting(body.clone(), "其他主要领导", "2022-03-01"),
+        "2.5",
+    );
     // The secretary's meeting was more than a year ago.
     assert_score(6, &meeting(body, "区委书记", "2021-07-20"), "2");
     assert_score(6, &meeting(Case::new(), "其他", "2022-03-01"), "0");
@@ -214,7 +287,11 @@ fn i06_coordination_body_and_meetings() {
 #[test]
 fn i07_creation_plan_and_mobilisation_meeting() {
     let plan = Case::new().text("creation_plan", "章政发〔2022〕11号");
-    assert_score(7, &plan.clone().date("mobilization_meeting_date", "2022-06-28"), "2");
+    assert_score(
+        7,
+        &plan.clone().date("mobilization_meeting_date", "2022-06-28"),
+        "2",
+    );
     assert_score(7, &plan, "1");
     assert_score(7, &Case::new(), "0");
 }
@@ -224,15 +301,26 @@ fn i08_credit_policy_and_joint_punishment() {
     let credit = Case::new().text("credit_policy", "章政办发〔2021〕7号");
     assert_score(
         8,
-        &credit.clone().text("joint_punishment_mechanism", "章信用办发〔2021〕3号"),
+        &credit
+            .clone()
+            .text("joint_punishment_mechanism", "章信用办发〔2021〕3号"),
         "1",
     );
     assert_score(8, &credit, "0.5");
     assert_score(8, &Case::new(), "0");
 }
 
-const FUNDING_FIELDS: [&str; 9] =
-    ["质量发展", "质量监督", "标准", "计量", "检验检测", "认证认可", "品牌", "信用", "商标专利"];
+const FUNDING_FIELDS: [&str; 9] = [
+    "质量发展",
+    "质量监督",
+    "标准",
+    "计量",
+    "检验检测",
+    "认证认可",
+    "品牌",
+    "信用",
+    "商标专利",
+];
 
 fn funding(c: Case, field: &str, year: &str, amount: &str, department: &str) -> Case {
     c.rec(
@@ -251,7 +339,17 @@ fn i09_funding_fields_deduct_half_a_point_each() {
     let mut full = Case::new();
     for (i, f) in FUNDING_FIELDS.iter().enumerate() {
         // Fields come from different departments: they merge.
-        full = funding(full, f, "2022", "10", if i % 2 == 0 { "区市场监管局" } else { "区住建局" });
+        full = funding(
+            full,
+            f,
+            "2022",
+            "10",
+            if i % 2 == 0 {
+                "区市场监管局"
+            } else {
+                "区住建局"
+            },
+        );
     }
     assert_score(9, &full, "3");
     // 商标专利 missing, 信用 only with amount 0, 品牌 only in 2021: three missing → 1.5.
@@ -278,11 +376,23 @@ fn funding_shares(y0: (&str, &str), y1: (&str, &str)) -> Case {
 #[test]
 fn i10_funding_share_and_its_change() {
     // 1% (= 满意值 1) and +0.1 pp (= 满意值 0.1): 1 + 1.
-    assert_score(10, &funding_shares(("10000", "1000000"), ("9000", "1000000")), "2");
+    assert_score(
+        10,
+        &funding_shares(("10000", "1000000"), ("9000", "1000000")),
+        "2",
+    );
     // 0.5%: d = 60 + 40 × 0.5 = 80 → 0.8; change +0.1 pp → 1.  Total 1.8.
-    assert_score(10, &funding_shares(("5000", "1000000"), ("4000", "1000000")), "1.8");
+    assert_score(
+        10,
+        &funding_shares(("5000", "1000000"), ("4000", "1000000")),
+        "1.8",
+    );
     // 0.5% and −0.05 pp: 0.8 + (60 + 40 × 0.25)% = 0.8 + 0.7 = 1.5.
-    assert_score(10, &funding_shares(("5000", "1000000"), ("5500", "1000000")), "1.5");
+    assert_score(
+        10,
+        &funding_shares(("5000", "1000000"), ("5500", "1000000")),
+        "1.5",
+    );
     let s = assert_score(10, &Case::new(), "0");
     assert!(s.basis.contains("未填报"), "{}", s.basis);
 }
@@ -304,7 +414,10 @@ fn i10_funding_total_is_checked_against_the_amounts_of_9() {
     );
     let (s, diags) = score_with(10, &case, &campaign());
     assert_eq!(s.score, dec("1.8"), "the check never changes the score");
-    let w = diags.iter().find(|d| d.code == Code::InconsistentTotals).expect("inconsistent-totals");
+    let w = diags
+        .iter()
+        .find(|d| d.code == Code::InconsistentTotals)
+        .expect("inconsistent-totals");
     assert_eq!(w.severity, Severity::Warning);
     assert_eq!(
         w.message,
@@ -350,7 +463,11 @@ fn i11_support_policies() {
 
 #[test]
 fn i12_one_stop_platform() {
-    assert_score(12, &Case::new().text("nqi_one_stop_platform", "一站式服务平台"), "2");
+    assert_score(
+        12,
+        &Case::new().text("nqi_one_stop_platform", "一站式服务平台"),
+        "2",
+    );
     assert_score(12, &Case::new().text("nqi_one_stop_platform", ""), "0");
     assert_score(12, &Case::new(), "0");
 }
@@ -358,7 +475,11 @@ fn i12_one_stop_platform() {
 #[test]
 fn i13_standardisation_in_plan_and_policy() {
     let plan = Case::new().text("standardization_in_plan", "十四五规划");
-    assert_score(13, &plan.clone().text("standardization_policy", "资助办法"), "1");
+    assert_score(
+        13,
+        &plan.clone().text("standardization_policy", "资助办法"),
+        "1",
+    );
     assert_score(13, &plan, "0.5");
     assert_score(13, &Case::new(), "0");
 }
@@ -409,15 +530,31 @@ fn i14_standards_tiers() {
     );
     partial = standard(partial, "行业", "主导制定", "2022-01-01");
     assert_score(14, &partial, "1.25");
-    assert_score(14, &standard(Case::new(), "行业", "主导制定", "2022-01-01"), "0");
+    assert_score(
+        14,
+        &standard(Case::new(), "行业", "主导制定", "2022-01-01"),
+        "0",
+    );
     // Province standards only led (主导制定) count; participating earns nothing.
-    assert_score(14, &standard(Case::new(), "省地方", "参与制定", "2022-01-01"), "0");
+    assert_score(
+        14,
+        &standard(Case::new(), "省地方", "参与制定", "2022-01-01"),
+        "0",
+    );
 }
 
 #[test]
 fn i14_window_edges() {
-    assert_score(14, &standard(Case::new(), "国际", "主导制定", "2019-07-20"), "0");
-    assert_score(14, &standard(Case::new(), "国际", "主导制定", "2019-07-21"), "2");
+    assert_score(
+        14,
+        &standard(Case::new(), "国际", "主导制定", "2019-07-20"),
+        "0",
+    );
+    assert_score(
+        14,
+        &standard(Case::new(), "国际", "主导制定", "2019-07-21"),
+        "2",
+    );
 }
 
 fn org(c: Case, typ: &str) -> Case {
@@ -426,16 +563,34 @@ fn org(c: Case, typ: &str) -> Case {
 }
 fn pilot(c: Case, level: &str, date: &str) -> Case {
     let name = format!("试点{}", c.facts.list("standard_pilots").len() + 1);
-    c.rec("standard_pilots", &[("name", t(&name)), ("level", t(level)), ("completed", d(date))])
+    c.rec(
+        "standard_pilots",
+        &[
+            ("name", t(&name)),
+            ("level", t(level)),
+            ("completed", d(date)),
+        ],
+    )
 }
 
 #[test]
 fn i15_standard_organisations_and_pilots() {
     // 国际TC 2 + 国家TC秘书处 1.5 = 3.5 → capped at 3.
-    let s = assert_score(15, &org(org(Case::new(), "国际TC成员单位"), "国家TC秘书处"), "3");
-    assert!(s.basis.contains("累计3.5分，超过上限按3分计"), "{}", s.basis);
+    let s = assert_score(
+        15,
+        &org(org(Case::new(), "国际TC成员单位"), "国家TC秘书处"),
+        "3",
+    );
+    assert!(
+        s.basis.contains("累计3.5分，超过上限按3分计"),
+        "{}",
+        s.basis
+    );
     // Three provincial secretariats: 1 each, capped at 2; one provincial pilot 0.5 → 2.5.
-    let mut partial = org(org(org(Case::new(), "省TC秘书处"), "省TC秘书处"), "省TC秘书处");
+    let mut partial = org(
+        org(org(Case::new(), "省TC秘书处"), "省TC秘书处"),
+        "省TC秘书处",
+    );
     partial = pilot(partial, "省级", "2021-01-01");
     assert_score(15, &partial, "2.5");
     // Three national pilots in 近三年 → 2; the fourth is older and does not matter.
@@ -446,14 +601,24 @@ fn i15_standard_organisations_and_pilots() {
     assert_score(15, &national, "2");
     // Two national pilots in the window, one just outside → tier 1–2 → 1.
     let edge = pilot(
-        pilot(pilot(Case::new(), "国家级", "2019-07-20"), "国家级", "2019-07-21"),
+        pilot(
+            pilot(Case::new(), "国家级", "2019-07-20"),
+            "国家级",
+            "2019-07-21",
+        ),
         "国家级",
         "2022-07-20",
     );
     assert_score(15, &edge, "1");
     // Five provincial pilots → 1.
     let mut provincial = Case::new();
-    for day in ["2020-01-01", "2020-02-01", "2020-03-01", "2020-04-01", "2020-05-01"] {
+    for day in [
+        "2020-01-01",
+        "2020-02-01",
+        "2020-03-01",
+        "2020-04-01",
+        "2020-05-01",
+    ] {
         provincial = pilot(provincial, "省级", day);
     }
     assert_score(15, &provincial, "1");
@@ -463,7 +628,13 @@ fn i15_standard_organisations_and_pilots() {
 #[test]
 fn i16_metrology_mechanism_and_test_centre() {
     let mechanism = Case::new().text("metrology_mechanism", "联席会议制度");
-    assert_score(16, &mechanism.clone().text("metrology_test_center", "省级产业计量测试中心"), "2");
+    assert_score(
+        16,
+        &mechanism
+            .clone()
+            .text("metrology_test_center", "省级产业计量测试中心"),
+        "2",
+    );
     assert_score(16, &mechanism, "1");
     assert_score(16, &Case::new(), "0");
 }
@@ -475,8 +646,13 @@ fn i17_three_rates_at_100_percent() {
         .rate("instrument_verification_rate", "18650", "18650")
         .rate("energy_metrology_review_coverage", "50", "50");
     assert_score(17, &full, "3");
-    let s =
-        assert_score(17, &full.clone().rate("energy_metrology_review_coverage", "48", "50"), "2");
+    let s = assert_score(
+        17,
+        &full
+            .clone()
+            .rate("energy_metrology_review_coverage", "48", "50"),
+        "2",
+    );
     assert!(s.basis.contains("96%（48/50），未达100%"), "{}", s.basis);
     // A zero denominator is no rate.
     assert_score(
@@ -506,7 +682,11 @@ fn i18_metrology_promotion() {
         .text("metrology_benefit_activities", "计量惠民");
     assert_score(18, &full, "2");
     // 99 demonstration units: honest metrology earns 0.5 instead of 1.
-    assert_score(18, &metrology("1", "99").text("enterprise_metrology_policy", "促进措施"), "1");
+    assert_score(
+        18,
+        &metrology("1", "99").text("enterprise_metrology_policy", "促进措施"),
+        "1",
+    );
     // No demonstration street, 150 units: still only policy + activities → 0.5.
     assert_score(18, &metrology("0", "150"), "0.5");
     // Policy without activities: nothing for honest metrology.
@@ -521,25 +701,47 @@ fn i18_metrology_promotion() {
 }
 
 fn two_years(prefix: &str, y1: &str, y2: &str) -> Case {
-    Case::new().num(&format!("{prefix}_y1"), y1).num(&format!("{prefix}_y2"), y2)
+    Case::new()
+        .num(&format!("{prefix}_y1"), y1)
+        .num(&format!("{prefix}_y2"), y2)
 }
 
 #[test]
 fn i19_helped_smes_count_and_growth() {
     // 100 (满意值) and +25% (≥ 20%).
-    assert_score(19, &two_years("certification_helped_smes", "100", "80"), "2");
+    assert_score(
+        19,
+        &two_years("certification_helped_smes", "100", "80"),
+        "2",
+    );
     // 50 → d 80 → 0.8; growth 0% = 不允许值 → 60% → 0.6.  1.4.
-    assert_score(19, &two_years("certification_helped_smes", "50", "50"), "1.4");
+    assert_score(
+        19,
+        &two_years("certification_helped_smes", "50", "50"),
+        "1.4",
+    );
     // Falling numbers: 40 → d 76 → 0.76; −20% is below 不允许值 → clamped at 60% → 0.6.
-    assert_score(19, &two_years("certification_helped_smes", "40", "50"), "1.36");
+    assert_score(
+        19,
+        &two_years("certification_helped_smes", "40", "50"),
+        "1.36",
+    );
     assert_score(19, &Case::new(), "0");
 }
 
 #[test]
 fn i19_zero_base_growth() {
     // Last year 0, this year 10: the growth part scores full; 10 → d 64 → 0.64.
-    let s = assert_score(19, &two_years("certification_helped_smes", "10", "0"), "1.64");
-    assert!(s.basis.contains("上年基数为0、本年大于0，按满分计"), "{}", s.basis);
+    let s = assert_score(
+        19,
+        &two_years("certification_helped_smes", "10", "0"),
+        "1.64",
+    );
+    assert!(
+        s.basis.contains("上年基数为0、本年大于0，按满分计"),
+        "{}",
+        s.basis
+    );
     // Both years 0: growth part 60%; count 0 = 不允许值 → 60%.  0.6 + 0.6.
     assert_score(19, &two_years("certification_helped_smes", "0", "0"), "1.2");
 }
@@ -548,13 +750,24 @@ fn i19_zero_base_growth() {
 fn i20_voluntary_certificates_count_and_growth() {
     assert_score(20, &two_years("voluntary_certificates", "1000", "800"), "2");
     // 550 → d 82 → 0.82; +10% → d 80 → 0.8.  1.62.
-    assert_score(20, &two_years("voluntary_certificates", "550", "500"), "1.62");
+    assert_score(
+        20,
+        &two_years("voluntary_certificates", "550", "500"),
+        "1.62",
+    );
     assert_score(20, &two_years("voluntary_certificates", "250", "0"), "1.7");
     assert_score(20, &Case::new(), "0");
 }
 
 fn risk(c: Case, domain: &str, mechanism: &str, plan: &str) -> Case {
-    c.rec("risk_warnings", &[("domain", t(domain)), ("mechanism", t(mechanism)), ("plan", t(plan))])
+    c.rec(
+        "risk_warnings",
+        &[
+            ("domain", t(domain)),
+            ("mechanism", t(mechanism)),
+            ("plan", t(plan)),
+        ],
+    )
 }
 
 #[test]
@@ -573,7 +786,16 @@ fn i21_risk_warning_domains_deduct_one_each() {
     let s = assert_score(21, &partial, "1");
     assert!(s.basis.contains("缺少药品"), "{}", s.basis);
     // Three domains missing: 2 − 3 → 0, never negative.
-    assert_score(21, &risk(risk(Case::new(), "食品", "机制", "预案"), "药品", "机制", "预案"), "0");
+    assert_score(
+        21,
+        &risk(
+            risk(Case::new(), "食品", "机制", "预案"),
+            "药品",
+            "机制",
+            "预案",
+        ),
+        "0",
+    );
 }
 
 #[test]
@@ -588,31 +810,49 @@ fn i23_key_positions_policy_and_spot_checks() {
     let policy = Case::new().text("key_position_policy", "章市监发〔2022〕8号");
     assert_score(
         23,
-        &policy.clone().num("spot_check_enterprises", "30").num("spot_check_compliant", "30"),
+        &policy
+            .clone()
+            .num("spot_check_enterprises", "30")
+            .num("spot_check_compliant", "30"),
         "1",
     );
     assert_score(
         23,
-        &policy.num("spot_check_enterprises", "30").num("spot_check_compliant", "29"),
+        &policy
+            .num("spot_check_enterprises", "30")
+            .num("spot_check_compliant", "29"),
         "0.5",
     );
     // Checking nobody proves nothing.
     assert_score(
         23,
-        &Case::new().num("spot_check_enterprises", "0").num("spot_check_compliant", "0"),
+        &Case::new()
+            .num("spot_check_enterprises", "0")
+            .num("spot_check_compliant", "0"),
         "0",
     );
 }
 
 fn exchange(c: Case, typ: &str, date: &str) -> Case {
-    c.rec("exchanges", &[("type", t(typ)), ("name", t(&format!("{typ}{date}"))), ("date", d(date))])
+    c.rec(
+        "exchanges",
+        &[
+            ("type", t(typ)),
+            ("name", t(&format!("{typ}{date}"))),
+            ("date", d(date)),
+        ],
+    )
 }
 
 #[test]
 fn i24_exchanges_and_training_in_the_last_year() {
     assert_score(
         24,
-        &exchange(exchange(Case::new(), "交流观摩", "2021-11-05"), "质量培训", "2022-04-22"),
+        &exchange(
+            exchange(Case::new(), "交流观摩", "2021-11-05"),
+            "质量培训",
+            "2022-04-22",
+        ),
         "1",
     );
     assert_score(24, &exchange(Case::new(), "质量培训", "2022-04-22"), "0.5");
@@ -629,7 +869,9 @@ fn i25_injury_monitoring_and_recall() {
     assert_score(25, &full, "2");
     assert_score(
         25,
-        &Case::new().text("injury_monitoring", "着手研究").text("recall_system", "召回体系"),
+        &Case::new()
+            .text("injury_monitoring", "着手研究")
+            .text("recall_system", "召回体系"),
         "1",
     );
     assert_score(25, &Case::new().text("injury_monitoring", "未开展"), "0");
@@ -637,7 +879,9 @@ fn i25_injury_monitoring_and_recall() {
 }
 
 fn violations(found: &str, handled: &str) -> Case {
-    Case::new().num("violations_found", found).num("violations_handled", handled)
+    Case::new()
+        .num("violations_found", found)
+        .num("violations_handled", handled)
 }
 
 #[test]
@@ -656,10 +900,16 @@ fn i26_handling_rate_with_a_90_percent_threshold() {
 }
 
 fn report(c: Case, year: &str, channel: Option<&str>) -> Case {
-    let mut fields = vec![("year", n(year)), ("title", t(&format!("{year}年度质量分析报告")))];
+    let mut fields = vec![
+        ("year", n(year)),
+        ("title", t(&format!("{year}年度质量分析报告"))),
+    ];
     if let Some(ch) = channel {
         fields.push(("channel", t(ch)));
-        fields.push(("published", d(&format!("{}-03-30", year.parse::<i32>().unwrap() + 1))));
+        fields.push((
+            "published",
+            d(&format!("{}-03-30", year.parse::<i32>().unwrap() + 1)),
+        ));
     }
     c.rec("quality_reports", &fields)
 }
@@ -668,7 +918,11 @@ fn report(c: Case, year: &str, channel: Option<&str>) -> Case {
 fn i27_regular_quality_reports() {
     assert_score(
         27,
-        &report(report(Case::new(), "2021", Some("门户网站")), "2020", Some("门户网站")),
+        &report(
+            report(Case::new(), "2021", Some("门户网站")),
+            "2020",
+            Some("门户网站"),
+        ),
         "1",
     );
     // 2020's report was not published: not regular → 0.5.
@@ -677,7 +931,12 @@ fn i27_regular_quality_reports() {
         &report(report(Case::new(), "2021", Some("门户网站")), "2020", None),
         "0.5",
     );
-    assert!(s.improve.contains("2020年度有发布途径的质量状况分析报告0项"), "{}", s.improve);
+    assert!(
+        s.improve
+            .contains("2020年度有发布途径的质量状况分析报告0项"),
+        "{}",
+        s.improve
+    );
     // Reports of the wrong years are still reports.
     assert_score(27, &report(Case::new(), "2019", Some("门户网站")), "0.5");
     assert_score(27, &Case::new(), "0");
@@ -698,7 +957,9 @@ fn i28_regulation_funds_per_resident() {
     // 0.5 元/人 → d 80 → 0.8.
     assert_score(
         28,
-        &Case::new().num("product_regulation_funds_y1", "500000").num("resident_population", "100"),
+        &Case::new()
+            .num("product_regulation_funds_y1", "500000")
+            .num("resident_population", "100"),
         "0.8",
     );
     assert_score(28, &Case::new().num("resident_population", "100"), "0");
@@ -717,11 +978,27 @@ fn i29_i30_safety_counties() {
 
 #[test]
 fn i31_i32_rates_at_100_percent() {
-    assert_score(31, &Case::new().rate("drug_inspection_coverage", "426", "426"), "1");
-    assert_score(31, &Case::new().rate("drug_inspection_coverage", "425", "426"), "0");
+    assert_score(
+        31,
+        &Case::new().rate("drug_inspection_coverage", "426", "426"),
+        "1",
+    );
+    assert_score(
+        31,
+        &Case::new().rate("drug_inspection_coverage", "425", "426"),
+        "0",
+    );
     assert_score(31, &Case::new(), "0");
-    assert_score(32, &Case::new().rate("green_design_standard_rate", "64", "64"), "2");
-    assert_score(32, &Case::new().rate("green_design_standard_rate", "63", "64"), "0");
+    assert_score(
+        32,
+        &Case::new().rate("green_design_standard_rate", "64", "64"),
+        "2",
+    );
+    assert_score(
+        32,
+        &Case::new().rate("green_design_standard_rate", "63", "64"),
+        "0",
+    );
     assert_score(32, &Case::new(), "0");
 }
 
@@ -737,17 +1014,47 @@ fn i33_prefab_bases() {
 #[test]
 fn i34_smart_site_system_and_full_online_rate() {
     let system = Case::new().text("smart_site_system", "智慧工地监管平台");
-    assert_score(34, &system.clone().rate("smart_site_online_rate", "132", "132"), "2");
-    assert_score(34, &system.rate("smart_site_online_rate", "131", "132"), "0");
-    assert_score(34, &Case::new().rate("smart_site_online_rate", "132", "132"), "0");
+    assert_score(
+        34,
+        &system.clone().rate("smart_site_online_rate", "132", "132"),
+        "2",
+    );
+    assert_score(
+        34,
+        &system.rate("smart_site_online_rate", "131", "132"),
+        "0",
+    );
+    assert_score(
+        34,
+        &Case::new().rate("smart_site_online_rate", "132", "132"),
+        "0",
+    );
 }
 
 #[test]
 fn i35_service_share_of_gdp() {
-    assert_score(35, &Case::new().num("service_value_added", "60").num("gdp", "100"), "3");
-    assert_score(35, &Case::new().num("service_value_added", "50").num("gdp", "100"), "2.4");
+    assert_score(
+        35,
+        &Case::new()
+            .num("service_value_added", "60")
+            .num("gdp", "100"),
+        "3",
+    );
+    assert_score(
+        35,
+        &Case::new()
+            .num("service_value_added", "50")
+            .num("gdp", "100"),
+        "2.4",
+    );
     // 30% is below the 不允许值 40%: clamped at 60%.
-    assert_score(35, &Case::new().num("service_value_added", "30").num("gdp", "100"), "1.8");
+    assert_score(
+        35,
+        &Case::new()
+            .num("service_value_added", "30")
+            .num("gdp", "100"),
+        "1.8",
+    );
     assert_score(35, &Case::new().num("service_value_added", "60"), "0");
 }
 
@@ -755,12 +1062,16 @@ fn i35_service_share_of_gdp() {
 fn i36_mean_of_count_and_revenue() {
     assert_score(
         36,
-        &Case::new().num("service_enterprises", "200").num("service_revenue", "100"),
+        &Case::new()
+            .num("service_enterprises", "200")
+            .num("service_revenue", "100"),
         "3",
     );
     assert_score(
         36,
-        &Case::new().num("service_enterprises", "100").num("service_revenue", "50"),
+        &Case::new()
+            .num("service_enterprises", "100")
+            .num("service_revenue", "50"),
         "2.4",
     );
     // Revenue missing: only the count half scores.
@@ -771,8 +1082,16 @@ fn i36_mean_of_count_and_revenue() {
 #[test]
 fn i37_energy_intensity_reduction() {
     assert_score(37, &Case::new().num("energy_intensity_reduction", "5"), "3");
-    assert_score(37, &Case::new().num("energy_intensity_reduction", "2.5"), "2.4");
-    assert_score(37, &Case::new().num("energy_intensity_reduction", "-1"), "1.8");
+    assert_score(
+        37,
+        &Case::new().num("energy_intensity_reduction", "2.5"),
+        "2.4",
+    );
+    assert_score(
+        37,
+        &Case::new().num("energy_intensity_reduction", "-1"),
+        "1.8",
+    );
     assert_score(37, &Case::new(), "0");
 }
 
@@ -813,30 +1132,56 @@ fn i38_air_quality_composite() {
 fn i39_to_i41_shares_and_per_10000() {
     assert_score(
         39,
-        &Case::new().num("hightech_output", "50").num("industrial_output", "100"),
+        &Case::new()
+            .num("hightech_output", "50")
+            .num("industrial_output", "100"),
         "2",
     );
     assert_score(
         39,
-        &Case::new().num("hightech_output", "30").num("industrial_output", "100"),
+        &Case::new()
+            .num("hightech_output", "30")
+            .num("industrial_output", "100"),
         "1.6",
     );
     assert_score(39, &Case::new().num("industrial_output", "100"), "0");
     assert_score(
         40,
-        &Case::new().num("invention_patents", "2000").num("resident_population", "100"),
+        &Case::new()
+            .num("invention_patents", "2000")
+            .num("resident_population", "100"),
         "2",
     );
     assert_score(
         40,
-        &Case::new().num("invention_patents", "1000").num("resident_population", "100"),
+        &Case::new()
+            .num("invention_patents", "1000")
+            .num("resident_population", "100"),
         "1.6",
     );
     assert_score(40, &Case::new().num("invention_patents", "1000"), "0");
-    assert_score(41, &Case::new().num("tech_transaction_value", "40").num("gdp", "1000"), "2");
-    assert_score(41, &Case::new().num("tech_transaction_value", "20").num("gdp", "1000"), "1.6");
+    assert_score(
+        41,
+        &Case::new()
+            .num("tech_transaction_value", "40")
+            .num("gdp", "1000"),
+        "2",
+    );
+    assert_score(
+        41,
+        &Case::new()
+            .num("tech_transaction_value", "20")
+            .num("gdp", "1000"),
+        "1.6",
+    );
     // A zero GDP is no denominator.
-    assert_score(41, &Case::new().num("tech_transaction_value", "20").num("gdp", "0"), "0");
+    assert_score(
+        41,
+        &Case::new()
+            .num("tech_transaction_value", "20")
+            .num("gdp", "0"),
+        "0",
+    );
 }
 
 fn award(c: Case, level: &str, grade: &str, first: bool, date: &str) -> Case {
@@ -888,8 +1233,16 @@ fn i42_weighted_awards_then_efficacy() {
     let s = assert_score(42, &partial, "2.25");
     assert!(s.basis.contains("折算分2.25分"), "{}", s.basis);
     // The window: an award dated 2019-07-20 is out, 2019-07-21 in. 国家一等 3 → d 80 → 2.4.
-    assert_score(42, &award(Case::new(), "国家级", "一等奖", true, "2019-07-21"), "2.4");
-    assert_score(42, &award(Case::new(), "国家级", "一等奖", true, "2019-07-20"), "1.8");
+    assert_score(
+        42,
+        &award(Case::new(), "国家级", "一等奖", true, "2019-07-21"),
+        "2.4",
+    );
+    assert_score(
+        42,
+        &award(Case::new(), "国家级", "一等奖", true, "2019-07-20"),
+        "1.8",
+    );
     // No awards: raw 0 is the 不允许值 → 60% (the 功效系数法 floor).
     assert_score(42, &Case::new(), "1.8");
 }
@@ -898,12 +1251,21 @@ fn i42_weighted_awards_then_efficacy() {
 fn i42_zero_when_the_benchmark_is_missing() {
     let mut c = campaign();
     c.benchmarks.remove("42.points");
-    let (s, diags) =
-        score_with(42, &award(Case::new(), "国家级", "一等奖", true, "2021-01-01"), &c);
+    let (s, diags) = score_with(
+        42,
+        &award(Case::new(), "国家级", "一等奖", true, "2021-01-01"),
+        &c,
+    );
     assert_eq!(s.score, dec("0"));
-    assert!(s.basis.contains("缺少功效系数法满意值/不允许值"), "{}", s.basis);
     assert!(
-        diags.iter().any(|d| d.code == Code::MissingBenchmark && d.location.indicator == Some(42))
+        s.basis.contains("缺少功效系数法满意值/不允许值"),
+        "{}",
+        s.basis
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == Code::MissingBenchmark && d.location.indicator == Some(42))
     );
 }
 
@@ -919,10 +1281,17 @@ fn i42_unlisted_grade_is_an_error_and_earns_nothing() {
     let (s, diags) = score_with(42, &c, &campaign());
     // Only 省二等 1 counts → t 1/6 → d = 60 + 40/6 → 3 × d / 100 = 2.
     assert_eq!(s.score, dec("2"));
-    let error = diags.iter().find(|d| d.code == Code::InvalidChoice).expect("error for 特等奖");
+    let error = diags
+        .iter()
+        .find(|d| d.code == Code::InvalidChoice)
+        .expect("error for 特等奖");
     assert_eq!(error.severity, Severity::Error);
     assert_eq!(error.location.indicator, Some(42));
-    assert!(error.message.contains("不在任务分解表所列范围内"), "{}", error.message);
+    assert!(
+        error.message.contains("不在任务分解表所列范围内"),
+        "{}",
+        error.message
+    );
 }
 
 fn honour(c: Case, name: &str, level: &str, recipient: &str, matter: &str, date: &str) -> Case {
@@ -943,14 +1312,27 @@ fn i43_quality_honours() {
     // National 3 each, capped at 9.
     let mut full = Case::new();
     for i in 0..4 {
-        full =
-            honour(full, "全国质量标杆", "国家级", &format!("企业{i}"), "质量管理", "2021-01-01");
+        full = honour(
+            full,
+            "全国质量标杆",
+            "国家级",
+            &format!("企业{i}"),
+            "质量管理",
+            "2021-01-01",
+        );
     }
     let s = assert_score(43, &full, "9");
     assert!(s.basis.contains("累计12分，超过上限按9分计"), "{}", s.basis);
     // 1 national + 1 provincial = 5.
     let partial = honour(
-        honour(Case::new(), "全国质量标杆", "国家级", "甲企业", "卓越绩效", "2021-01-01"),
+        honour(
+            Case::new(),
+            "全国质量标杆",
+            "国家级",
+            "甲企业",
+            "卓越绩效",
+            "2021-01-01",
+        ),
         "山东省质量标杆",
         "省级",
         "乙企业",
@@ -964,7 +1346,14 @@ fn i43_quality_honours() {
 #[test]
 fn i43_same_honour_at_both_levels_counts_once_at_national_level() {
     let c = honour(
-        honour(Case::new(), "山东省质量标杆", "省级", "甲企业", "数字化质量管控", "2020-05-01"),
+        honour(
+            Case::new(),
+            "山东省质量标杆",
+            "省级",
+            "甲企业",
+            "数字化质量管控",
+            "2020-05-01",
+        ),
         "全国质量标杆",
         "国家级",
         "甲企业",
@@ -974,27 +1363,72 @@ fn i43_same_honour_at_both_levels_counts_once_at_national_level() {
     let s = assert_score(43, &c, "3");
     assert!(s.basis.contains("按国家级计一次"), "{}", s.basis);
     // A different matter of the same recipient is another honour.
-    assert_score(43, &honour(c, "山东省质量标杆", "省级", "甲企业", "精益生产", "2021-05-01"), "5");
+    assert_score(
+        43,
+        &honour(
+            c,
+            "山东省质量标杆",
+            "省级",
+            "甲企业",
+            "精益生产",
+            "2021-05-01",
+        ),
+        "5",
+    );
 }
 
 #[test]
 fn i43_china_quality_award_counts_whatever_its_date() {
-    let old =
-        honour(Case::new(), "中国质量奖提名奖", "国家级", "甲企业", "卓越绩效模式", "2016-03-29");
+    let old = honour(
+        Case::new(),
+        "中国质量奖提名奖",
+        "国家级",
+        "甲企业",
+        "卓越绩效模式",
+        "2016-03-29",
+    );
     let (s, diags) = score_with(43, &old, &campaign());
     assert_eq!(s.score, dec("3"));
     assert!(diags.iter().all(|d| d.code != Code::OutsideWindow));
-    let governor = honour(old, "山东省省长质量奖", "省级", "乙企业", "全面质量管理", "2012-01-10");
+    let governor = honour(
+        old,
+        "山东省省长质量奖",
+        "省级",
+        "乙企业",
+        "全面质量管理",
+        "2012-01-10",
+    );
     assert_score(43, &governor, "5");
     // Any other honour older than three years does not count, and says so.
-    let other = honour(Case::new(), "全国质量标杆", "国家级", "丙企业", "质量管理", "2019-07-20");
+    let other = honour(
+        Case::new(),
+        "全国质量标杆",
+        "国家级",
+        "丙企业",
+        "质量管理",
+        "2019-07-20",
+    );
     let (s, diags) = score_with(43, &other, &campaign());
     assert_eq!(s.score, dec("0"));
-    let w = diags.iter().find(|d| d.code == Code::OutsideWindow).expect("warning");
-    assert!(w.message.contains("不在近三年统计期内，不计分"), "{}", w.message);
+    let w = diags
+        .iter()
+        .find(|d| d.code == Code::OutsideWindow)
+        .expect("warning");
+    assert!(
+        w.message.contains("不在近三年统计期内，不计分"),
+        "{}",
+        w.message
+    );
     assert_score(
         43,
-        &honour(Case::new(), "全国质量标杆", "国家级", "丙企业", "质量管理", "2019-07-21"),
+        &honour(
+            Case::new(),
+            "全国质量标杆",
+            "国家级",
+            "丙企业",
+            "质量管理",
+            "2019-07-21",
+        ),
         "3",
     );
 }
@@ -1003,12 +1437,24 @@ fn i43_china_quality_award_counts_whatever_its_date() {
 fn missing_satisfactory_value_is_a_missing_benchmark_error() {
     let mut c = campaign();
     c.benchmarks.remove("35.share");
-    let (s, diags) =
-        score_with(35, &Case::new().num("service_value_added", "60").num("gdp", "100"), &c);
+    let (s, diags) = score_with(
+        35,
+        &Case::new()
+            .num("service_value_added", "60")
+            .num("gdp", "100"),
+        &c,
+    );
     assert_eq!(s.score, dec("0"));
-    let e = diags.iter().find(|d| d.code == Code::MissingBenchmark).expect("missing-benchmark");
+    let e = diags
+        .iter()
+        .find(|d| d.code == Code::MissingBenchmark)
+        .expect("missing-benchmark");
     assert_eq!(e.severity, Severity::Error);
-    assert!(e.message.contains("指标35") && e.message.contains("35.share"), "{}", e.message);
+    assert!(
+        e.message.contains("指标35") && e.message.contains("35.share"),
+        "{}",
+        e.message
+    );
     // The catalogue-level check lists it too.
     let listed = common::catalogue().check_benchmarks(&c);
     assert_eq!(listed.len(), 1);

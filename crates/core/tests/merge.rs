@@ -9,11 +9,20 @@ use zhiliang_core::merge::merge;
 use zhiliang_core::score;
 
 fn submission(unit: &str, file: &str) -> Submission {
-    Submission { unit: unit.into(), file: file.into(), ..Default::default() }
+    Submission {
+        unit: unit.into(),
+        file: file.into(),
+        ..Default::default()
+    }
 }
 
 fn cell(unit: &str, file: &str, sheet: &str, cell: &str) -> Source {
-    Source { unit: unit.into(), file: file.into(), sheet: sheet.into(), cell: cell.into() }
+    Source {
+        unit: unit.into(),
+        file: file.into(),
+        sheet: sheet.into(),
+        cell: cell.into(),
+    }
 }
 
 fn scalar(s: &mut Submission, key: &str, value: Value, at: &str) {
@@ -31,7 +40,10 @@ fn record(s: &mut Submission, list: &str, fields: &[(&str, Value)], at: &str) {
     let source = cell(&s.unit, &s.file, list, at);
     s.records.push(Record {
         list: list.into(),
-        fields: fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        fields: fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
         evidence: Some(format!("{list}-{at}.pdf")),
         source,
     });
@@ -48,15 +60,20 @@ fn two_different_values_of_a_single_fact_conflict_and_neither_is_used() {
 
     assert_eq!(diags.len(), 1, "{diags:#?}");
     let d = &diags[0];
-    assert_eq!((d.code, d.severity), (Code::ConflictingValues, Severity::Error));
+    assert_eq!(
+        (d.code, d.severity),
+        (Code::ConflictingValues, Severity::Error)
+    );
     // Both cells are named; the roster puts 区工信局 before 区统计局.
     assert!(
-        d.message.contains("区工信局填报为1200（区工信局 gongxin.xlsx › 标量数据 › D9）"),
+        d.message
+            .contains("区工信局填报为1200（区工信局 gongxin.xlsx › 标量数据 › D9）"),
         "{}",
         d.message
     );
     assert!(
-        d.message.contains("区统计局填报为1217.8（区统计局 tongji.xlsx › 标量数据 › D20）"),
+        d.message
+            .contains("区统计局填报为1217.8（区统计局 tongji.xlsx › 标量数据 › D20）"),
         "{}",
         d.message
     );
@@ -69,7 +86,8 @@ fn two_different_values_of_a_single_fact_conflict_and_neither_is_used() {
     let i35 = &sheet.indicators[34];
     assert_eq!(i35.score, dec("0"));
     assert!(
-        i35.basis.contains("上年度地区生产总值因区工信局、区统计局填报不一致暂不采用"),
+        i35.basis
+            .contains("上年度地区生产总值因区工信局、区统计局填报不一致暂不采用"),
         "{}",
         i35.basis
     );
@@ -92,9 +110,11 @@ fn equal_values_from_two_units_agree_and_keep_both_sources() {
 #[test]
 fn per_unit_counts_are_summed() {
     let mut subs = Vec::new();
-    for (unit, found, handled) in
-        [("区市场监管局", "120", "117"), ("区住建局", "36", "35"), ("区应急局", "44", "43")]
-    {
+    for (unit, found, handled) in [
+        ("区市场监管局", "120", "117"),
+        ("区住建局", "36", "35"),
+        ("区应急局", "44", "43"),
+    ] {
         let mut s = submission(unit, "x.xlsx");
         scalar(&mut s, "violations_found", n(found), "D30");
         scalar(&mut s, "violations_handled", n(handled), "D31");
@@ -135,11 +155,15 @@ fn exact_duplicate_records_are_dropped_with_a_warning_naming_both_sources() {
     assert_eq!(facts.list("quality_honors").len(), 1);
     assert_eq!(diags.len(), 1);
     let d = &diags[0];
-    assert_eq!((d.code, d.severity), (Code::DuplicateRecord, Severity::Warning));
+    assert_eq!(
+        (d.code, d.severity),
+        (Code::DuplicateRecord, Severity::Warning)
+    );
     assert_eq!(d.location.unit.as_deref(), Some("区工信局"));
     assert_eq!(d.location.cell.as_deref(), Some("A7"));
     assert!(
-        d.message.contains("区市场监管局 shichangjianguan.xlsx › quality_honors › A5"),
+        d.message
+            .contains("区市场监管局 shichangjianguan.xlsx › quality_honors › A5"),
         "{}",
         d.message
     );
@@ -186,7 +210,10 @@ fn lists_from_several_departments_are_concatenated() {
     let (sheet, _) = score::score(catalogue(), &facts, &campaign());
     assert_eq!(sheet.indicators[8].score, dec("3"));
     // Narratives per indicator, in roster order.
-    let units: Vec<&str> = facts.narratives[&9].iter().map(|(u, _)| u.as_str()).collect();
+    let units: Vec<&str> = facts.narratives[&9]
+        .iter()
+        .map(|(u, _)| u.as_str())
+        .collect();
     assert_eq!(units, ["区市场监管局", "区工信局", "区住建局"]);
 }
 

@@ -113,15 +113,25 @@ fn assert_table_adds_up(table: &str) -> Decimal {
 fn subtotals_and_the_total_are_sums_of_official_scores_so_the_table_adds_up() {
     let (sheet, _) = score::score(catalogue(), &two_thousandths().facts, &campaign());
     // 35 and 36 are 2.57 each (exact 2.565); 42 gets its floor 1.8 on no awards.
-    let service = sheet.subcategories.iter().find(|s| s.name == "服务质量").unwrap();
+    let service = sheet
+        .subcategories
+        .iter()
+        .find(|s| s.name == "服务质量")
+        .unwrap();
     assert_eq!(service.score, dec("5.14"), "not the rounded exact sum 5.13");
     assert_eq!(sheet.total, dec("6.94"));
     let exact: Decimal = sheet.indicators.iter().map(|s| s.exact).sum();
     assert_eq!(exact, dec("6.93"));
     let table = table_for_people(&sheet, catalogue());
     assert!(table.contains("  35  "), "{table}");
-    let row35 = table.lines().find(|l| l.trim_start().starts_with("35 ")).unwrap();
-    assert!(row35.contains(" 2.57 ") && row35.ends_with("0.43"), "{row35}");
+    let row35 = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("35 "))
+        .unwrap();
+    assert!(
+        row35.contains(" 2.57 ") && row35.ends_with("0.43"),
+        "{row35}"
+    );
     assert!(
         table
             .lines()
@@ -153,13 +163,19 @@ fn with_benchmark(key: &str, h: &str, s: &str) -> zhiliang_core::config::Campaig
     let mut c = campaign();
     c.benchmarks.insert(
         key.to_string(),
-        Benchmark { satisfactory: dec(h), unacceptable: dec(s), source: "配置".into() },
+        Benchmark {
+            satisfactory: dec(h),
+            unacceptable: dec(s),
+            source: "配置".into(),
+        },
     );
     c
 }
 
 fn violations(found: &str, handled: &str) -> Case {
-    Case::new().num("violations_found", found).num("violations_handled", handled)
+    Case::new()
+        .num("violations_found", found)
+        .num("violations_handled", handled)
 }
 
 #[test]
@@ -168,16 +184,29 @@ fn the_catalogue_fixes_26_unacceptable_90_and_28_satisfactory_1() {
         .indicators
         .iter()
         .flat_map(|i| {
-            i.rule.benchmark_parts().into_iter().filter_map(move |(key, fixed)| {
-                fixed.map(|f| (i.id, key.to_string(), f.end, f.value))
-            })
+            i.rule
+                .benchmark_parts()
+                .into_iter()
+                .filter_map(move |(key, fixed)| {
+                    fixed.map(|f| (i.id, key.to_string(), f.end, f.value))
+                })
         })
         .collect();
     assert_eq!(
         parts,
         [
-            (26, "26.rate".to_string(), BenchmarkEnd::Unacceptable, dec("90")),
-            (28, "28.per_capita".to_string(), BenchmarkEnd::Satisfactory, dec("1")),
+            (
+                26,
+                "26.rate".to_string(),
+                BenchmarkEnd::Unacceptable,
+                dec("90")
+            ),
+            (
+                28,
+                "28.per_capita".to_string(),
+                BenchmarkEnd::Satisfactory,
+                dec("1")
+            ),
         ]
     );
 }
@@ -192,7 +221,10 @@ fn a_configured_unacceptable_95_for_26_is_overruled_by_the_rules_90_with_a_warni
     assert!(s.basis.contains("满意值100%、不允许值90%"), "{}", s.basis);
     assert_eq!(diags.len(), 1, "{diags:#?}");
     let w = &diags[0];
-    assert_eq!((w.code, w.severity), (Code::BenchmarkFixedByRule, Severity::Warning));
+    assert_eq!(
+        (w.code, w.severity),
+        (Code::BenchmarkFixedByRule, Severity::Warning)
+    );
     assert_eq!(w.location.indicator, Some(26));
     assert_eq!(w.location.fact.as_deref(), Some("26.rate"));
     assert_eq!(w.value.as_deref(), Some("95"));
@@ -208,11 +240,15 @@ fn a_configured_unacceptable_95_for_26_is_overruled_by_the_rules_90_with_a_warni
 fn a_configured_satisfactory_2_for_28_is_overruled_by_the_rules_1() {
     // 0.5 元/人 with x_h = 1 (rule), x_s = 0: d = 80 → 0.8 (with x_h = 2 it would be 0.7).
     let c = with_benchmark("28.per_capita", "2", "0");
-    let case =
-        Case::new().num("product_regulation_funds_y1", "500000").num("resident_population", "100");
+    let case = Case::new()
+        .num("product_regulation_funds_y1", "500000")
+        .num("resident_population", "100");
     let (s, diags) = score_with(28, &case, &c);
     assert_eq!(s.score, dec("0.8"), "{}", s.basis);
-    let w = diags.iter().find(|d| d.code == Code::BenchmarkFixedByRule).expect("warning");
+    let w = diags
+        .iter()
+        .find(|d| d.code == Code::BenchmarkFixedByRule)
+        .expect("warning");
     assert!(
         w.message.contains("满意值为2元/人") && w.message.contains("1:1目标（1元/人）"),
         "{}",
@@ -231,8 +267,15 @@ fn a_configuration_the_rules_end_turns_around_is_an_error_not_a_silent_score() {
     let (s, diags) = score_with(26, &violations("20", "19"), &c);
     assert_eq!(s.score, dec("0"));
     assert!(diags.iter().any(|d| d.code == Code::BenchmarkFixedByRule));
-    let e = diags.iter().find(|d| d.code == Code::ConfigInvalid).expect("config-invalid");
-    assert!(e.is_error() && e.message.contains("方向与创建配置相反"), "{}", e.message);
+    let e = diags
+        .iter()
+        .find(|d| d.code == Code::ConfigInvalid)
+        .expect("config-invalid");
+    assert!(
+        e.is_error() && e.message.contains("方向与创建配置相反"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -241,7 +284,11 @@ fn province_fallback_benchmarks_keep_the_rules_end() {
     // benchmark is kept for all, but with the rule's 90 in place of the configured 95.
     let configured = std::collections::BTreeMap::from([(
         "26.rate".to_string(),
-        Benchmark { satisfactory: dec("100"), unacceptable: dec("95"), source: "配置".into() },
+        Benchmark {
+            satisfactory: dec("100"),
+            unacceptable: dec("95"),
+            source: "配置".into(),
+        },
     )]);
     let county = |name: &str, x: &str| {
         (
@@ -255,8 +302,16 @@ fn province_fallback_benchmarks_keep_the_rules_end() {
     assert!(!part.derived);
     let b = &d.benchmarks["26.rate"];
     assert_eq!((b.satisfactory, b.unacceptable), (dec("100"), dec("90")));
-    let w = d.diagnostics.iter().find(|x| x.location.fact.as_deref() == Some("26.rate")).unwrap();
-    assert!(w.message.contains("满意值100%、不允许值90%"), "{}", w.message);
+    let w = d
+        .diagnostics
+        .iter()
+        .find(|x| x.location.fact.as_deref() == Some("26.rate"))
+        .unwrap();
+    assert!(
+        w.message.contains("满意值100%、不允许值90%"),
+        "{}",
+        w.message
+    );
 }
 
 // ---------- 26: a blank is not a zero ----------
@@ -266,7 +321,10 @@ fn with_no_unit_reporting_26_scores_0_and_says_why() {
     let (s, diags) = score_with(26, &Case::new(), &campaign());
     assert_eq!(s.score, dec("0"));
     assert!(s.basis.contains("没有单位填报"), "{}", s.basis);
-    let facts: Vec<&str> = diags.iter().map(|d| d.location.fact.as_deref().unwrap()).collect();
+    let facts: Vec<&str> = diags
+        .iter()
+        .map(|d| d.location.fact.as_deref().unwrap())
+        .collect();
     assert_eq!(facts, ["violations_handled", "violations_found"]);
     for d in &diags {
         assert_eq!((d.code, d.severity), (Code::MissingFact, Severity::Error));
@@ -282,7 +340,10 @@ fn with_no_unit_reporting_26_scores_0_and_says_why() {
     let (s, diags) = score_with(26, &Case::new().num("violations_found", "3"), &campaign());
     assert_eq!(s.score, dec("0"));
     assert_eq!(diags.len(), 1);
-    assert_eq!(diags[0].location.fact.as_deref(), Some("violations_handled"));
+    assert_eq!(
+        diags[0].location.fact.as_deref(),
+        Some("violations_handled")
+    );
     // Every unit answering 0 is an answer: nothing found counts as 100%.
     let (s, diags) = score_with(26, &violations("0", "0"), &campaign());
     assert_eq!(s.score, dec("2"));

@@ -71,8 +71,17 @@ fn random_value(dice: &mut Dice, kind: FieldKind, options: &[String]) -> Value {
         "0.0000000000000000000000000001",
         "-79228162514264337593543950335",
     ];
-    const COUNTS: [&str; 9] =
-        ["0", "1", "2", "3", "5", "10", "100", "1000", "79228162514264337593543950335"];
+    const COUNTS: [&str; 9] = [
+        "0",
+        "1",
+        "2",
+        "3",
+        "5",
+        "10",
+        "100",
+        "1000",
+        "79228162514264337593543950335",
+    ];
     match kind {
         FieldKind::Text | FieldKind::Doc => t(dice.pick::<&str>(&["", "文件甲", "文件乙"])),
         FieldKind::Bool => b(dice.below(2) == 0),
@@ -80,8 +89,15 @@ fn random_value(dice: &mut Dice, kind: FieldKind, options: &[String]) -> Value {
         FieldKind::Count => n(dice.pick::<&str>(&COUNTS)),
         FieldKind::Rate => {
             let den = *dice.pick(&[0u32, 1, 10, 50, 100]);
-            let num = if den == 0 { 0 } else { den - (dice.below(3) as u32).min(den) };
-            Value::Rate { num: Decimal::from(num), den: Decimal::from(den) }
+            let num = if den == 0 {
+                0
+            } else {
+                den - (dice.below(3) as u32).min(den)
+            };
+            Value::Rate {
+                num: Decimal::from(num),
+                den: Decimal::from(den),
+            }
         }
         FieldKind::Date => random_date(dice),
         FieldKind::Year => n(&(2019 + dice.below(5)).to_string()),
@@ -121,13 +137,20 @@ fn random_facts(seed: u64) -> Facts {
             continue;
         }
         let value = random_value(&mut dice, f.kind, &f.options);
-        facts
-            .scalars
-            .insert(f.key.clone(), MergedFact { value, evidence: vec![], sources: vec![] });
+        facts.scalars.insert(
+            f.key.clone(),
+            MergedFact {
+                value,
+                evidence: vec![],
+                sources: vec![],
+            },
+        );
     }
     for list in &catalogue.lists {
         let rows = dice.below(6);
-        let records = (0..rows).map(|row| random_record(&mut dice, list, row + 4)).collect();
+        let records = (0..rows)
+            .map(|row| random_record(&mut dice, list, row + 4))
+            .collect();
         facts.lists.insert(list.key.clone(), records);
     }
     facts

@@ -31,7 +31,10 @@ fn rec(c: Case, list: &str, fields: &[(&str, Value)]) -> Case {
 fn leap_score(id: u32, case: &Case, expected: &str) -> Vec<String> {
     let (s, diags) = score_with(id, case, &leap());
     assert_eq!(s.score, dec(expected), "指标{id}：{}", s.basis);
-    assert!(diags.iter().all(|d| d.code == Code::OutsideWindow), "{diags:#?}");
+    assert!(
+        diags.iter().all(|d| d.code == Code::OutsideWindow),
+        "{diags:#?}"
+    );
     let mut dates: Vec<String> = diags.iter().filter_map(|d| d.value.clone()).collect();
     dates.sort();
     dates
@@ -44,20 +47,36 @@ fn one_year_from_29_february_starts_after_28_february() {
         rec(
             Case::new(),
             "exchanges",
-            &[("type", t("交流观摩")), ("name", t("观摩会")), ("date", d("2023-03-01"))],
+            &[
+                ("type", t("交流观摩")),
+                ("name", t("观摩会")),
+                ("date", d("2023-03-01")),
+            ],
         ),
         "exchanges",
-        &[("type", t("质量培训")), ("name", t("首席质量官培训")), ("date", d("2023-02-28"))],
+        &[
+            ("type", t("质量培训")),
+            ("name", t("首席质量官培训")),
+            ("date", d("2023-02-28")),
+        ],
     );
     assert_eq!(leap_score(24, &c, "0.5"), ["2023-02-28"]);
     let (_, diags) = score_with(24, &c, &leap());
     assert_eq!(diags[0].severity, Severity::Warning);
-    assert!(diags[0].message.contains("2023年2月28日不在近一年统计期内"), "{}", diags[0].message);
+    assert!(
+        diags[0].message.contains("2023年2月28日不在近一年统计期内"),
+        "{}",
+        diags[0].message
+    );
     // The reference day itself is inside: training on 2024-02-29 → 1.
     let c = rec(
         c,
         "exchanges",
-        &[("type", t("质量培训")), ("name", t("培训")), ("date", d("2024-02-29"))],
+        &[
+            ("type", t("质量培训")),
+            ("name", t("培训")),
+            ("date", d("2024-02-29")),
+        ],
     );
     assert_eq!(leap_score(24, &c, "1"), ["2023-02-28"]);
 
@@ -66,17 +85,29 @@ fn one_year_from_29_february_starts_after_28_february() {
     let c = rec(
         Case::new(),
         "culture_activities",
-        &[("name", t("质量月")), ("type", t("质量月")), ("date", d("2023-03-01"))],
+        &[
+            ("name", t("质量月")),
+            ("type", t("质量月")),
+            ("date", d("2023-03-01")),
+        ],
     );
     let c = rec(
         c,
         "publicity",
-        &[("channel", t("横幅")), ("content", t("质量月")), ("date", d("2024-02-29"))],
+        &[
+            ("channel", t("横幅")),
+            ("content", t("质量月")),
+            ("date", d("2024-02-29")),
+        ],
     );
     let c = rec(
         c,
         "publicity",
-        &[("channel", t("网络")), ("content", t("质量月")), ("date", d("2023-02-28"))],
+        &[
+            ("channel", t("网络")),
+            ("content", t("质量月")),
+            ("date", d("2023-02-28")),
+        ],
     );
     assert_eq!(leap_score(3, &c, "1"), ["2023-02-28"]);
 
@@ -85,12 +116,20 @@ fn one_year_from_29_february_starts_after_28_february() {
     let c = rec(
         c,
         "quality_meetings",
-        &[("name", t("质量工作会议")), ("date", d("2023-02-28")), ("top_leader", t("区委书记"))],
+        &[
+            ("name", t("质量工作会议")),
+            ("date", d("2023-02-28")),
+            ("top_leader", t("区委书记")),
+        ],
     );
     let c = rec(
         c,
         "quality_meetings",
-        &[("name", t("质量工作推进会")), ("date", d("2023-03-01")), ("top_leader", t("区长"))],
+        &[
+            ("name", t("质量工作推进会")),
+            ("date", d("2023-03-01")),
+            ("top_leader", t("区长")),
+        ],
     );
     assert_eq!(leap_score(6, &c, "3"), ["2023-02-28"]);
 }
@@ -113,7 +152,11 @@ fn three_years_from_29_february_start_after_28_february_2021() {
         )
     };
     assert_eq!(
-        leap_score(4, &honour(honour(Case::new(), "2021-02-28"), "2021-03-01"), "1"),
+        leap_score(
+            4,
+            &honour(honour(Case::new(), "2021-02-28"), "2021-03-01"),
+            "1"
+        ),
         ["2021-02-28"]
     );
 
@@ -133,7 +176,11 @@ fn three_years_from_29_february_start_after_28_february_2021() {
     assert_eq!(
         leap_score(
             5,
-            &event(event(Case::new(), "国家级", "2021-02-28"), "省级", "2021-03-01"),
+            &event(
+                event(Case::new(), "国家级", "2021-02-28"),
+                "省级",
+                "2021-03-01"
+            ),
             "1"
         ),
         ["2021-02-28"]
@@ -171,10 +218,17 @@ fn three_years_from_29_february_start_after_28_february_2021() {
         rec(
             c,
             "standard_pilots",
-            &[("name", t(&format!("试点{date}"))), ("level", t("国家级")), ("completed", d(date))],
+            &[
+                ("name", t(&format!("试点{date}"))),
+                ("level", t("国家级")),
+                ("completed", d(date)),
+            ],
         )
     };
-    let c = pilot(pilot(pilot(Case::new(), "2021-02-28"), "2021-03-01"), "2024-02-29");
+    let c = pilot(
+        pilot(pilot(Case::new(), "2021-02-28"), "2021-03-01"),
+        "2024-02-29",
+    );
     assert_eq!(leap_score(15, &c, "1"), ["2021-02-28"]);
 
     // 42: 国家一等 (3) on 2021-03-01 counts, 国家二等 (2) on 2021-02-28 does not: raw 3 →
@@ -196,7 +250,11 @@ fn three_years_from_29_february_start_after_28_february_2021() {
     assert_eq!(
         leap_score(
             42,
-            &award(award(Case::new(), "一等奖", "2021-03-01"), "二等奖", "2021-02-28"),
+            &award(
+                award(Case::new(), "一等奖", "2021-03-01"),
+                "二等奖",
+                "2021-02-28"
+            ),
             "2.4"
         ),
         ["2021-02-28"]
@@ -233,18 +291,30 @@ fn three_years_from_29_february_start_after_28_february_2021() {
 // ---------- record identity ----------
 
 fn submission(unit: &str, file: &str) -> Submission {
-    Submission { unit: unit.into(), file: file.into(), ..Default::default() }
+    Submission {
+        unit: unit.into(),
+        file: file.into(),
+        ..Default::default()
+    }
 }
 
 fn source(s: &Submission, sheet: &str, cell: &str) -> Source {
-    Source { unit: s.unit.clone(), file: s.file.clone(), sheet: sheet.into(), cell: cell.into() }
+    Source {
+        unit: s.unit.clone(),
+        file: s.file.clone(),
+        sheet: sheet.into(),
+        cell: cell.into(),
+    }
 }
 
 fn record(s: &mut Submission, list: &str, fields: &[(&str, Value)], cell: &str) {
     let source = source(s, list, cell);
     s.records.push(Record {
         list: list.into(),
-        fields: fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        fields: fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
         evidence: Some(format!("{list}-{cell}.pdf")),
         source,
     });
@@ -278,8 +348,10 @@ fn the_same_honour_received_in_2018_and_2021_is_two_records_each_judged_by_its_d
         let (s43, diags) = score::score_indicator(catalogue(), 43, &facts, &campaign());
         let s43 = s43.unwrap();
         assert_eq!(s43.score, dec("2"), "{order:?}: {}", s43.basis);
-        let outside: Vec<&Diagnostic> =
-            diags.iter().filter(|d| d.code == Code::OutsideWindow).collect();
+        let outside: Vec<&Diagnostic> = diags
+            .iter()
+            .filter(|d| d.code == Code::OutsideWindow)
+            .collect();
         assert_eq!(outside.len(), 1);
         assert_eq!(outside[0].value.as_deref(), Some("2018-11-20"));
     }
@@ -353,7 +425,9 @@ fn records_equal_in_every_field_scoring_reads_are_one_record() {
     assert_eq!(diags[0].code, Code::DuplicateRecord);
     assert_eq!(diags[0].location.unit.as_deref(), Some("区市场监管局"));
     assert!(
-        diags[0].message.contains("zhengfuban.xlsx › honors_and_reports › A9"),
+        diags[0]
+            .message
+            .contains("zhengfuban.xlsx › honors_and_reports › A9"),
         "{}",
         diags[0].message
     );
@@ -369,15 +443,23 @@ fn an_identity_without_a_field_scoring_reads_is_a_catalogue_error() {
         r#"identity = ["honor_name", "level", "recipient", "matter", "date"]"#,
         r#"identity = ["honor_name", "level", "recipient", "matter"]"#,
     );
-    let err = Catalogue::parse(&text, "indicators.toml", roster()).unwrap_err().to_string();
-    assert!(err.contains("清单“quality_honors”：计分要读取的字段“date”未列入识别字段"), "{err}");
+    let err = Catalogue::parse(&text, "indicators.toml", roster())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("清单“quality_honors”：计分要读取的字段“date”未列入识别字段"),
+        "{err}"
+    );
     // Every list's identity holds every field scoring reads.
     for l in &catalogue().lists {
         for f in catalogue().scoring_fields(&l.key) {
             assert!(l.identity.contains(&f), "{}.{f}", l.key);
         }
     }
-    assert_eq!(catalogue().scoring_fields("tech_awards"), ["date", "level", "grade", "first_unit"]);
+    assert_eq!(
+        catalogue().scoring_fields("tech_awards"),
+        ["date", "level", "grade", "first_unit"]
+    );
 }
 
 // ---------- order of units and rows ----------
@@ -403,7 +485,9 @@ impl Dice {
 /// only in their dates.
 fn submissions_with_duplicates() -> Vec<Submission> {
     let text = std::fs::read_to_string(repo("examples/zhangqiu/facts.json")).unwrap();
-    let mut subs = serde_json::from_str::<FactsFile>(&text).unwrap().submissions;
+    let mut subs = serde_json::from_str::<FactsFile>(&text)
+        .unwrap()
+        .submissions;
     let find =
         |subs: &mut Vec<Submission>, unit: &str| subs.iter().position(|s| s.unit == unit).unwrap();
     let market = find(&mut subs, "区市场监管局");
@@ -439,12 +523,26 @@ fn scores_and_warnings_do_not_depend_on_the_order_of_units_and_rows() {
     // roster puts 区市场监管局 first, so its row A40 is kept), and 区住建局's copied row.
     let dups: Vec<(&str, &str)> = merge_diags
         .iter()
-        .map(|d| (d.location.unit.as_deref().unwrap(), d.location.cell.as_deref().unwrap()))
+        .map(|d| {
+            (
+                d.location.unit.as_deref().unwrap(),
+                d.location.cell.as_deref().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(dups, [("区工信局", "A41"), ("区工信局", "A42"), ("区住建局", "A99")]);
+    assert_eq!(
+        dups,
+        [
+            ("区工信局", "A41"),
+            ("区工信局", "A42"),
+            ("区住建局", "A99")
+        ]
+    );
     assert!(merge_diags.iter().all(|d| d.code == Code::DuplicateRecord));
     assert!(
-        merge_diags[0].message.contains("shichangjianguan.xlsx › quality_honors › A40"),
+        merge_diags[0]
+            .message
+            .contains("shichangjianguan.xlsx › quality_honors › A40"),
         "{}",
         merge_diags[0].message
     );
@@ -478,13 +576,16 @@ fn scores_and_warnings_do_not_depend_on_the_order_of_units_and_rows() {
 #[test]
 fn summed_counts_and_their_sources_do_not_depend_on_the_order_of_units() {
     let mut subs = Vec::new();
-    for (unit, found, handled) in
-        [("区住建局", "36", "35"), ("区市场监管局", "120", "117"), ("区统计局", "0", "0")]
-    {
+    for (unit, found, handled) in [
+        ("区住建局", "36", "35"),
+        ("区市场监管局", "120", "117"),
+        ("区统计局", "0", "0"),
+    ] {
         let mut s = submission(unit, "x.xlsx");
-        for (key, v, cell) in
-            [("violations_found", found, "D30"), ("violations_handled", handled, "D31")]
-        {
+        for (key, v, cell) in [
+            ("violations_found", found, "D30"),
+            ("violations_handled", handled, "D31"),
+        ] {
             let source = source(&s, "数据填报", cell);
             s.scalars.push(ScalarFact {
                 key: key.into(),
@@ -507,7 +608,14 @@ fn summed_counts_and_their_sources_do_not_depend_on_the_order_of_units() {
     // Handled counts first (the numerator), then found, each in roster order.
     assert_eq!(
         units,
-        ["区市场监管局", "区住建局", "区统计局", "区市场监管局", "区住建局", "区统计局"]
+        [
+            "区市场监管局",
+            "区住建局",
+            "区统计局",
+            "区市场监管局",
+            "区住建局",
+            "区统计局"
+        ]
     );
 }
 
@@ -527,13 +635,22 @@ fn the_same_honour_twice_at_one_level_is_two_honours_and_only_a_lower_level_is_d
         )
     };
     // 省级 in 2020 and again in 2021: two honours, 2 + 2.
-    let twice = honour(honour(Case::new(), "省级", "2020-06-01"), "省级", "2021-06-01");
+    let twice = honour(
+        honour(Case::new(), "省级", "2020-06-01"),
+        "省级",
+        "2021-06-01",
+    );
     assert_score(43, &twice, "4");
     // Plus 国家级 for the same matter: both 省级 give way to it, 3.
     let s = assert_score(43, &honour(twice.clone(), "国家级", "2021-09-01"), "3");
     assert!(s.basis.contains("重复2项"), "{}", s.basis);
     // Whatever the order of the rows.
     let mut reversed = honour(twice, "国家级", "2021-09-01");
-    reversed.facts.lists.get_mut("quality_honors").unwrap().reverse();
+    reversed
+        .facts
+        .lists
+        .get_mut("quality_honors")
+        .unwrap()
+        .reverse();
     assert_score(43, &reversed, "3");
 }

@@ -43,6 +43,12 @@ pub fn check(
     }
     c.missing_facts();
     c.evidence_files();
+    // A 年度数据 year that a scoring fact also gives must carry the same figure.
+    c.out.extend(zhiliang_core::series::fact_conflicts(
+        catalogue,
+        campaign.dates.evaluation_year,
+        &report.accepted_submissions(),
+    ));
     diagnostics::sort(&mut c.out);
     c.out
 }

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use zhiliang_core::catalogue::{Catalogue, FactDef, FieldDef, FieldKind, Indicator, ListDef};
 use zhiliang_core::config::{Campaign, chinese_date};
 use zhiliang_core::facts::{Submission, Value};
+use zhiliang_core::series::SeriesDef;
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::layout::{self, narrative_col, scalar_col};
@@ -334,7 +335,7 @@ fn build(
 ) -> Result<Vec<u8>, FormError> {
     let plan = FormPlan::new(catalogue, roster, unit);
     if let Some(sub) = submission {
-        check_placeable(&plan, unit, sub)?;
+        check_placeable(catalogue, &plan, unit, sub)?;
     }
     let fmt = Formats::new();
     let mut wb = Workbook::new();
@@ -377,6 +378,21 @@ fn build(
         )?;
     }
     write_narratives(wb.add_worksheet(), &fmt, &plan, submission)?;
+    let series: Vec<&SeriesDef> = catalogue
+        .series
+        .iter()
+        .filter(|s| s.responsible == unit.name)
+        .collect();
+    if !series.is_empty() {
+        write_series(
+            wb.add_worksheet(),
+            &fmt,
+            catalogue,
+            campaign,
+            &series,
+            submission,
+        )?;
+    }
 
     let opts = wb.add_worksheet();
     opts.set_name(layout::OPTIONS)?;
@@ -414,7 +430,12 @@ fn build(
 }
 
 /// Every value of the submission must have a cell in the unit's form.
-fn check_placeable(plan: &FormPlan, unit: &Unit, sub: &Submission) -> Result<(), FormError> {
+fn check_placeable(
+    catalogue: &Catalogue,
+    plan: &FormPlan,
+    unit: &Unit,
+    sub: &Submission,
+) -> Result<(), FormError> {
     let missing = |key: &str| FormError::NotInForm {
         unit: unit.name.clone(),
         key: key.to_string(),
@@ -437,6 +458,15 @@ fn check_placeable(plan: &FormPlan, unit: &Unit, sub: &Submission) -> Result<(),
     for id in sub.narratives.keys() {
         if plan.role_of(*id).is_none() {
             return Err(missing(&format!("指标{id}工作情况")));
+        }
+    }
+    for s in &sub.series {
+        if !catalogue
+            .series
+            .iter()
+            .any(|d| d.key == s.key && d.responsible == unit.name)
+        {
+            return Err(missing(&format!("年度数据“{}”", s.key)));
         }
     }
     Ok(())
@@ -1042,6 +1072,129 @@ fn write_narratives(
             None => ws.write_blank(row, 4, &fmt.input_wrap)?,
         };
         ws.set_row_height(row, 90)?;
+    }
+    ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
+    ws.protect_with_options(&protection(false));
+    Ok(())
+}
+
+/// The 年度数据 sheet: one row per series the unit reports, a column per year, and the
+/// causes and measures the annual report quotes. Years that a scalar fact gives (the
+/// value scoring reads) are taken from the 数据填报 sheet and may stay blank here.
+fn write_series(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    catalogue: &Catalogue,
+    campaign: &Campaign,
+    series: &[&SeriesDef],
+    submission: Option<&Submission>,
+) -> Result<(), FormError> {
+    use layout::series_col;
+    ws.set_name(layout::SERIES)?;
+    let report_year = campaign
+        .annual_report
+        .year
+        .unwrap_or(campaign.dates.evaluation_year - 1);
+    let years = SeriesDef::years(report_year);
+    let mut cols: Vec<(String, String, f64)> = vec![
+        (layout::MARK_SERIES.into(), "系列代码".into(), 4.0),
+        (series_col::LABEL.into(), "数据项".into(), 30.0),
+        (series_col::UNIT.into(), "计量单位".into(), 10.0),
+        (series_col::TARGET.into(), "主要目标".into(), 12.0),
+    ];
+    for y in &years {
+        cols.push((
+            format!("{}{y}", series_col::YEAR_PREFIX),
+            format!("{y}年"),
+            10.0,
+        ));
+    }
+    cols.push((
+        series_col::CAUSES.into(),
+        "原因分析（报告年度比上年变化的主要原因）".into(),
+        40.0,
+    ));
+    cols.push((
+        series_col::MEASURES.into(),
+        "主要措施（已采取和下一步的措施）".into(),
+        40.0,
+    ));
+    cols.push((series_col::HELP.into(), "填报说明".into(), 36.0));
+    for (c, (key, header, width)) in cols.iter().enumerate() {
+        ws.write_string(layout::KEY_ROW, c as u16, key)?;
+        ws.write_string_with_format(layout::HEADER_ROW, c as u16, header, &fmt.header)?;
+        ws.set_column_width(c as u16, *width)?;
+    }
+    ws.set_row_hidden(layout::KEY_ROW)?;
+    ws.set_column_hidden(0)?;
+    let first_year_col = 4u16;
+    let causes_col = first_year_col + years.len() as u16;
+    for (row, def) in (layout::FIRST_DATA_ROW..).zip(series) {
+        let reported = submission.and_then(|s| s.series.iter().find(|x| x.key == def.key));
+        ws.write_string(row, 0, &def.key)?;
+        ws.write_string_with_format(row, 1, &def.label, &fmt.text)?;
+        ws.write_string_with_format(row, 2, &def.unit, &fmt.text)?;
+        let target = def
+            .target
+            .as_ref()
+            .map(|t| match t {
+                zhiliang_core::config::Target::AtLeast { text, .. }
+                | zhiliang_core::config::Target::Rising { text }
+                | zhiliang_core::config::Target::Falling { text } => text.clone(),
+            })
+            .unwrap_or_default();
+        ws.write_string_with_format(row, 3, &target, &fmt.text)?;
+        let given: Vec<(i32, String)> = def
+            .fact_keys()
+            .iter()
+            .filter_map(|k| catalogue.fact(k))
+            .map(|f| {
+                (
+                    campaign.dates.evaluation_year + f.year_offset.unwrap_or(-1),
+                    f.label.clone(),
+                )
+            })
+            .collect();
+        for (i, y) in years.iter().enumerate() {
+            let col = first_year_col + i as u16;
+            match reported.and_then(|r| r.values.get(y)) {
+                Some(v) => ws.write_number_with_format(row, col, dec(*v), &fmt.input)?,
+                None => ws.write_blank(row, col, &fmt.input)?,
+            };
+        }
+        let text = |t: Option<&String>| t.cloned().unwrap_or_default();
+        ws.write_string_with_format(
+            row,
+            causes_col,
+            text(reported.map(|r| &r.causes)),
+            &fmt.input_wrap,
+        )?;
+        ws.write_string_with_format(
+            row,
+            causes_col + 1,
+            text(reported.map(|r| &r.measures)),
+            &fmt.input_wrap,
+        )?;
+        let mut help = String::new();
+        if !given.is_empty() {
+            let mut ys: Vec<String> = given.iter().map(|(y, _)| format!("{y}年")).collect();
+            ys.dedup();
+            help = format!(
+                "{}数值取自“{}”表中的计分数据（{}），可不填；如填写，须与之一致。",
+                ys.join("、"),
+                layout::SCALARS,
+                given
+                    .iter()
+                    .map(|(_, l)| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            );
+        }
+        if !def.help.is_empty() {
+            help.push_str(&def.help);
+        }
+        ws.write_string_with_format(row, causes_col + 2, &help, &fmt.text)?;
+        ws.set_row_height(row, 60)?;
     }
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
     ws.protect_with_options(&protection(false));

@@ -12,6 +12,8 @@ pub const FORM_VERSION: &str = "zhiliang-form/1";
 pub const COVER: &str = "封面";
 pub const SCALARS: &str = "数据填报";
 pub const NARRATIVES: &str = "工作情况";
+/// Multi-year series of the annual report (catalogue `[[series]]`).
+pub const SERIES: &str = "年度数据";
 /// Very hidden sheet with the form version, catalogue hash and unit id.
 pub const META: &str = "_zhiliang";
 /// Hidden sheet holding long drop-down lists (Excel limits inline lists to 255 characters).
@@ -21,6 +23,18 @@ pub const OPTIONS: &str = "_选项";
 pub const MARK_SCALARS: &str = "zhiliang:facts";
 pub const MARK_NARRATIVES: &str = "zhiliang:narratives";
 pub const MARK_LIST_PREFIX: &str = "zhiliang:list:";
+pub const MARK_SERIES: &str = "zhiliang:series";
+
+/// Column keys of the series sheet; year columns are keyed `y2021`.
+pub mod series_col {
+    pub const LABEL: &str = "label";
+    pub const UNIT: &str = "unit";
+    pub const TARGET: &str = "target";
+    pub const YEAR_PREFIX: &str = "y";
+    pub const CAUSES: &str = "causes";
+    pub const MEASURES: &str = "measures";
+    pub const HELP: &str = "help";
+}
 
 /// Column keys in the hidden row 1 of the scalar sheet.
 pub mod scalar_col {
@@ -133,6 +147,9 @@ pub fn catalogue_hash(catalogue: &zhiliang_core::catalogue::Catalogue) -> String
                 feed(o);
             }
         }
+    }
+    for s in &catalogue.series {
+        feed(&s.key);
     }
     for i in &catalogue.indicators {
         feed(&i.id.to_string());

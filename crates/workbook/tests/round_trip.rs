@@ -24,6 +24,10 @@ fn strip(s: &Submission) -> Submission {
     for r in &mut s.records {
         r.source = Source::default();
     }
+    for r in &mut s.series {
+        r.source = Source::default();
+        r.cells.clear();
+    }
     s
 }
 
@@ -117,6 +121,22 @@ fn full_submission(setup: &Setup, unit: &str) -> Submission {
             .indicators
             .iter()
             .map(|(i, _)| (i.id, format!("指标{}：本单位已完成相关工作。", i.id)))
+            .collect(),
+        // Every 年度数据 row of the unit: five years, causes and measures.
+        series: setup
+            .catalogue
+            .series
+            .iter()
+            .filter(|d| d.responsible == unit)
+            .map(|d| zhiliang_core::facts::SeriesFact {
+                key: d.key.clone(),
+                values: (2017..=2021)
+                    .map(|y| (y, dec(&format!("{}.5", y - 2000))))
+                    .collect(),
+                causes: format!("{}变化的原因。", d.label),
+                measures: format!("{}的措施。", d.label),
+                ..Default::default()
+            })
             .collect(),
     }
 }

@@ -70,9 +70,14 @@ struct Part<'c> {
 fn parts(catalogue: &Catalogue) -> Vec<Part<'_>> {
     fn walk<'c>(indicator: u32, rule: &'c Rule, out: &mut Vec<Part<'c>>) {
         match rule {
-            Rule::Efficacy { label, value, benchmark, unit, fixed, .. }
-                if !out.iter().any(|p| p.key == benchmark) =>
-            {
+            Rule::Efficacy {
+                label,
+                value,
+                benchmark,
+                unit,
+                fixed,
+                ..
+            } if !out.iter().any(|p| p.key == benchmark) => {
                 out.push(Part {
                     indicator,
                     key: benchmark,
@@ -186,7 +191,10 @@ pub fn benchmarks_from_counties(
         let present: Vec<(&str, Decimal)> = values
             .iter()
             .filter_map(|(county, v)| {
-                v.get(part.key).copied().flatten().map(|x| (county.as_str(), x))
+                v.get(part.key)
+                    .copied()
+                    .flatten()
+                    .map(|x| (county.as_str(), x))
             })
             .collect();
         let pick = |want_best: bool| {
@@ -230,11 +238,21 @@ pub fn benchmarks_from_counties(
                 let mut sat_from = format!("满意值取{}", b.name());
                 let mut unacc_from = format!("不允许值取{}", w.name());
                 match part.fixed {
-                    Some(f @ FixedEnd { end: BenchmarkEnd::Satisfactory, .. }) => {
+                    Some(
+                        f @ FixedEnd {
+                            end: BenchmarkEnd::Satisfactory,
+                            ..
+                        },
+                    ) => {
                         sat = f.value;
                         sat_from = format!("满意值为{}", f.text);
                     }
-                    Some(f @ FixedEnd { end: BenchmarkEnd::Unacceptable, .. }) => {
+                    Some(
+                        f @ FixedEnd {
+                            end: BenchmarkEnd::Unacceptable,
+                            ..
+                        },
+                    ) => {
                         unacc = f.value;
                         unacc_from = format!("不允许值为{}", f.text);
                     }
@@ -341,7 +359,11 @@ mod tests {
     }
 
     fn bench(h: &str, s: &str) -> Benchmark {
-        Benchmark { satisfactory: dec(h), unacceptable: dec(s), source: "配置".into() }
+        Benchmark {
+            satisfactory: dec(h),
+            unacceptable: dec(s),
+            source: "配置".into(),
+        }
     }
 
     fn county(
@@ -349,7 +371,10 @@ mod tests {
         key: &str,
         x: Option<&str>,
     ) -> (String, BTreeMap<String, Option<Decimal>>) {
-        (name.to_string(), BTreeMap::from([(key.to_string(), x.map(dec))]))
+        (
+            name.to_string(),
+            BTreeMap::from([(key.to_string(), x.map(dec))]),
+        )
     }
 
     fn part<'d>(d: &'d DerivedBenchmarks, key: &str) -> &'d DerivedPart {
@@ -368,11 +393,18 @@ mod tests {
         let d = benchmarks_from_counties(&catalogue(), &configured, &values);
         let b = &d.benchmarks["33.count"];
         assert_eq!((b.satisfactory, b.unacceptable), (dec("5"), dec("1")));
-        assert_eq!(b.source, "多县比较：满意值取丙县，不允许值取甲县（3个县有数值，1个县缺数）");
+        assert_eq!(
+            b.source,
+            "多县比较：满意值取丙县，不允许值取甲县（3个县有数值，1个县缺数）"
+        );
         let p = part(&d, "33.count");
         assert!(p.derived && !p.lower_is_better);
         assert_eq!(p.indicator, 33);
-        assert!(!d.diagnostics.iter().any(|x| x.location.fact.as_deref() == Some("33.count")));
+        assert!(
+            !d.diagnostics
+                .iter()
+                .any(|x| x.location.fact.as_deref() == Some("33.count"))
+        );
     }
 
     #[test]
@@ -414,19 +446,32 @@ mod tests {
     #[test]
     fn all_equal_never_divides_by_zero() {
         let configured = BTreeMap::from([("33.count".to_string(), bench("5", "0"))]);
-        let values = [county("甲县", "33.count", Some("2")), county("乙县", "33.count", Some("2"))];
+        let values = [
+            county("甲县", "33.count", Some("2")),
+            county("乙县", "33.count", Some("2")),
+        ];
         let d = benchmarks_from_counties(&catalogue(), &configured, &values);
         assert_eq!(d.benchmarks["33.count"], bench("5", "0"));
-        let w =
-            d.diagnostics.iter().find(|x| x.location.fact.as_deref() == Some("33.count")).unwrap();
-        assert!(w.message.contains("各县数值相同（均为2个）"), "{}", w.message);
+        let w = d
+            .diagnostics
+            .iter()
+            .find(|x| x.location.fact.as_deref() == Some("33.count"))
+            .unwrap();
+        assert!(
+            w.message.contains("各县数值相同（均为2个）"),
+            "{}",
+            w.message
+        );
         assert_eq!(part(&d, "33.count").best.as_ref().unwrap().shared_by, 2);
 
         // Nothing configured either: no benchmark, an error (scoring gives the part 0).
         let d = benchmarks_from_counties(&catalogue(), &BTreeMap::new(), &values);
         assert!(!d.benchmarks.contains_key("33.count"));
-        let e =
-            d.diagnostics.iter().find(|x| x.location.fact.as_deref() == Some("33.count")).unwrap();
+        let e = d
+            .diagnostics
+            .iter()
+            .find(|x| x.location.fact.as_deref() == Some("33.count"))
+            .unwrap();
         assert!(e.is_error());
     }
 
@@ -454,11 +499,22 @@ mod tests {
         ];
         let d = benchmarks_from_counties(&catalogue(), &configured, &values);
         let rate = &d.benchmarks["26.rate"];
-        assert_eq!((rate.satisfactory, rate.unacceptable), (dec("99"), dec("90")));
-        assert!(rate.source.contains("不允许值为评分方法规定的90%"), "{}", rate.source);
+        assert_eq!(
+            (rate.satisfactory, rate.unacceptable),
+            (dec("99"), dec("90"))
+        );
+        assert!(
+            rate.source.contains("不允许值为评分方法规定的90%"),
+            "{}",
+            rate.source
+        );
         let per = &d.benchmarks["28.per_capita"];
         assert_eq!((per.satisfactory, per.unacceptable), (dec("1"), dec("0.4")));
-        assert!(!per.source.contains("满意值取") && per.source.contains("1:1"), "{}", per.source);
+        assert!(
+            !per.source.contains("满意值取") && per.source.contains("1:1"),
+            "{}",
+            per.source
+        );
     }
 
     #[test]
@@ -481,7 +537,11 @@ mod tests {
         let v = efficacy_values(&c, &facts, &campaign);
         assert_eq!(v["33.count"], Some(dec("3")));
         assert_eq!(v["35.share"], None);
-        let keys: Vec<&str> = c.indicators.iter().flat_map(|i| i.rule.benchmark_keys()).collect();
+        let keys: Vec<&str> = c
+            .indicators
+            .iter()
+            .flat_map(|i| i.rule.benchmark_keys())
+            .collect();
         assert_eq!(v.len(), keys.len());
     }
 }

@@ -51,11 +51,17 @@ const FORTY: Decimal = Decimal::from_parts(40, 0, 0, false, 0);
 
 impl<'a> Ctx<'a> {
     fn fact_label(&self, key: &str) -> String {
-        self.catalogue.fact(key).map(|f| f.label.clone()).unwrap_or_else(|| key.to_string())
+        self.catalogue
+            .fact(key)
+            .map(|f| f.label.clone())
+            .unwrap_or_else(|| key.to_string())
     }
 
     fn list_label(&self, key: &str) -> String {
-        self.catalogue.list(key).map(|l| l.label.clone()).unwrap_or_else(|| key.to_string())
+        self.catalogue
+            .list(key)
+            .map(|l| l.label.clone())
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// Read a fact and remember its evidence and sources.
@@ -101,7 +107,9 @@ impl<'a> Ctx<'a> {
 
     /// A fact every unit reports its own part of (`merge = "sum"`, 26's counts).
     fn summed(&self, key: &str) -> bool {
-        self.catalogue.fact(key).is_some_and(|f| f.merge == MergePolicy::Sum)
+        self.catalogue
+            .fact(key)
+            .is_some_and(|f| f.merge == MergePolicy::Sum)
     }
 
     /// A blank is not a zero (scoring.md, Merging): when no unit reported a summed count at
@@ -109,7 +117,11 @@ impl<'a> Ctx<'a> {
     /// its own `missing-fact` from the workbook check).
     fn nobody_reported(&mut self, key: &str) {
         let label = self.fact_label(key);
-        let unit = self.catalogue.fact(key).map(|f| f.unit.clone()).unwrap_or_default();
+        let unit = self
+            .catalogue
+            .fact(key)
+            .map(|f| f.unit.clone())
+            .unwrap_or_default();
         let d = Diagnostic::new(
             Code::MissingFact,
             Location::indicator(self.indicator).with_fact(key.to_string()),
@@ -146,14 +158,22 @@ impl<'a> Ctx<'a> {
 
     pub fn eval(&mut self, rule: &Rule) -> Outcome {
         match rule {
-            Rule::All { label, points, conditions } => {
+            Rule::All {
+                label,
+                points,
+                conditions,
+            } => {
                 let mut failures = Vec::new();
                 for c in conditions {
                     if let Err(why) = self.condition(c) {
                         failures.push(why);
                     }
                 }
-                let label = if label.is_empty() { "本项".to_string() } else { label.clone() };
+                let label = if label.is_empty() {
+                    "本项".to_string()
+                } else {
+                    label.clone()
+                };
                 if failures.is_empty() {
                     Outcome {
                         quiet: false,
@@ -166,15 +186,26 @@ impl<'a> Ctx<'a> {
                     Outcome {
                         quiet: false,
                         score: Decimal::ZERO,
-                        basis: format!("{label}：{why}（0分）"),
-                        improve: vec![format!("{label}（{}分）：{why}", display(*points))],
+                        basis: format!("{why}（0分）"),
+                        improve: vec![format!("{label}可得{}分（目前{why}）", display(*points))],
                     }
                 }
             }
-            Rule::Level { label, fact, levels } => {
+            Rule::Level {
+                label,
+                fact,
+                levels,
+            } => {
                 let name = self.fact_label(fact);
-                let label = if label.is_empty() { name.clone() } else { label.clone() };
-                let best = levels.iter().map(|l| l.points).fold(Decimal::ZERO, Decimal::max);
+                let label = if label.is_empty() {
+                    name.clone()
+                } else {
+                    label.clone()
+                };
+                let best = levels
+                    .iter()
+                    .map(|l| l.points)
+                    .fold(Decimal::ZERO, Decimal::max);
                 let value = self.use_fact(fact).map(|v| v.to_string());
                 let points = value
                     .as_deref()
@@ -183,8 +214,15 @@ impl<'a> Ctx<'a> {
                     .unwrap_or(Decimal::ZERO);
                 let shown = value.clone().unwrap_or_else(|| "未填报".to_string());
                 let improve = if points < best {
-                    let top = levels.iter().find(|l| l.points == best).map(|l| l.value.clone());
-                    vec![format!("{label}达到“{}”可得{}分", top.unwrap_or_default(), display(best))]
+                    let top = levels
+                        .iter()
+                        .find(|l| l.points == best)
+                        .map(|l| l.value.clone());
+                    vec![format!(
+                        "{label}达到“{}”可得{}分",
+                        top.unwrap_or_default(),
+                        display(best)
+                    )]
                 } else {
                     vec![]
                 };
@@ -195,9 +233,17 @@ impl<'a> Ctx<'a> {
                     improve,
                 }
             }
-            Rule::MaxLevel { label, records, field, levels } => {
+            Rule::MaxLevel {
+                label,
+                records,
+                field,
+                levels,
+            } => {
                 let qualifying = self.records(records);
-                let best = levels.iter().map(|l| l.points).fold(Decimal::ZERO, Decimal::max);
+                let best = levels
+                    .iter()
+                    .map(|l| l.points)
+                    .fold(Decimal::ZERO, Decimal::max);
                 let mut got: Option<(&str, Decimal)> = None;
                 for r in &qualifying {
                     let Some(v) = r.get(field).map(|v| v.to_string()) else {
@@ -213,22 +259,48 @@ impl<'a> Ctx<'a> {
                     self.use_record(r);
                 }
                 let scope = self.scope(records);
-                let label = if label.is_empty() { scope.clone() } else { label.clone() };
+                let label = if label.is_empty() {
+                    scope.clone()
+                } else {
+                    label.clone()
+                };
                 let quiet = got.is_none();
                 let (basis, score) = match got {
                     Some((v, p)) => (format!("{label}最高为{v}（{}分）", display(p)), p),
                     None => (format!("{label}无符合条件的记录（0分）"), Decimal::ZERO),
                 };
                 let improve = if score < best {
-                    let top = levels.iter().find(|l| l.points == best).map(|l| l.value.clone());
-                    vec![format!("{label}达到{}可得{}分", top.unwrap_or_default(), display(best))]
+                    let top = levels
+                        .iter()
+                        .find(|l| l.points == best)
+                        .map(|l| l.value.clone());
+                    vec![format!(
+                        "{label}达到{}可得{}分",
+                        top.unwrap_or_default(),
+                        display(best)
+                    )]
                 } else {
                     vec![]
                 };
-                Outcome { quiet, score, basis, improve }
+                Outcome {
+                    quiet,
+                    score,
+                    basis,
+                    improve,
+                }
             }
-            Rule::PerRecord { label, records, each, cap, unit } => {
-                let unit = if unit.is_empty() { "个" } else { unit.as_str() };
+            Rule::PerRecord {
+                label,
+                records,
+                each,
+                cap,
+                unit,
+            } => {
+                let unit = if unit.is_empty() {
+                    "个"
+                } else {
+                    unit.as_str()
+                };
                 let qualifying = self.records(records);
                 let n = Decimal::from(qualifying.len());
                 for r in &qualifying {
@@ -236,13 +308,20 @@ impl<'a> Ctx<'a> {
                 }
                 let raw = n * *each;
                 let score = cap.map_or(raw, |c| raw.min(c));
-                let label = if label.is_empty() { self.scope(records) } else { label.clone() };
+                let label = if label.is_empty() {
+                    self.scope(records)
+                } else {
+                    label.clone()
+                };
                 let rate = match cap {
                     Some(c) => format!("{}分/{unit}，上限{}分", display(*each), display(*c)),
                     None => format!("{}分/{unit}", display(*each)),
                 };
-                let mut basis =
-                    format!("{label}{}{unit}（{rate}）{}分", qualifying.len(), display(score));
+                let mut basis = format!(
+                    "{label}{}{unit}（{rate}）{}分",
+                    qualifying.len(),
+                    display(score)
+                );
                 if let Some(note) = self.dedupe_note(records) {
                     basis.push_str(&note);
                 }
@@ -256,20 +335,44 @@ impl<'a> Ctx<'a> {
                     // Uncapped here: the enclosing `sum` drops the advice once its cap is reached.
                     None => vec![format!("{label}每增加1{unit}可加{}分", display(*each))],
                 };
-                Outcome { quiet: qualifying.is_empty(), score, basis, improve }
+                Outcome {
+                    quiet: qualifying.is_empty(),
+                    score,
+                    basis,
+                    improve,
+                }
             }
-            Rule::Tiers { label, records, tiers } => {
+            Rule::Tiers {
+                label,
+                records,
+                tiers,
+            } => {
                 let n = self.count(records);
-                let best = tiers.iter().map(|t| t.points).fold(Decimal::ZERO, Decimal::max);
+                let best = tiers
+                    .iter()
+                    .map(|t| t.points)
+                    .fold(Decimal::ZERO, Decimal::max);
                 let score = tiers
                     .iter()
                     .filter(|t| n >= t.min)
                     .map(|t| t.points)
                     .fold(Decimal::ZERO, Decimal::max);
-                let label = if label.is_empty() { self.scope(records) } else { label.clone() };
-                let what = if records.distinct.is_some() { "种" } else { "项" };
+                let label = if label.is_empty() {
+                    self.scope(records)
+                } else {
+                    label.clone()
+                };
+                let what = if records.distinct.is_some() {
+                    "种"
+                } else {
+                    "项"
+                };
                 let improve = if score < best {
-                    let need = tiers.iter().filter(|t| t.points == best).map(|t| t.min).min();
+                    let need = tiers
+                        .iter()
+                        .filter(|t| t.points == best)
+                        .map(|t| t.min)
+                        .min();
                     vec![format!(
                         "{label}达到{}{what}可得{}分",
                         need.unwrap_or_default(),
@@ -285,7 +388,13 @@ impl<'a> Ctx<'a> {
                     improve,
                 }
             }
-            Rule::Deduct { label, records, field, full, per_missing } => {
+            Rule::Deduct {
+                label,
+                records,
+                field,
+                full,
+                per_missing,
+            } => {
                 let qualifying = self.records(records);
                 for r in &qualifying {
                     self.use_record(r);
@@ -302,8 +411,11 @@ impl<'a> Ctx<'a> {
                     .collect();
                 let deduction = per_missing * Decimal::from(missing.len());
                 let score = (*full - deduction).max(Decimal::ZERO);
-                let label =
-                    if label.is_empty() { self.list_label(&records.list) } else { label.clone() };
+                let label = if label.is_empty() {
+                    self.list_label(&records.list)
+                } else {
+                    label.clone()
+                };
                 if missing.is_empty() {
                     Outcome {
                         quiet: false,
@@ -331,12 +443,28 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
-            Rule::Efficacy { label, value, benchmark, points, unit, zero_below, fixed } => {
-                self.efficacy(label, value, benchmark, *points, unit, *zero_below, fixed.as_ref())
-            }
+            Rule::Efficacy {
+                label,
+                value,
+                benchmark,
+                points,
+                unit,
+                zero_below,
+                fixed,
+            } => self.efficacy(
+                label,
+                value,
+                benchmark,
+                *points,
+                unit,
+                *zero_below,
+                fixed.as_ref(),
+            ),
             Rule::Sum { label, cap, parts } => {
                 let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
-                let raw = outcomes.iter().fold(Decimal::ZERO, |acc, o| acc.saturating_add(o.score));
+                let raw = outcomes
+                    .iter()
+                    .fold(Decimal::ZERO, |acc, o| acc.saturating_add(o.score));
                 let score = cap.map_or(raw, |c| raw.min(c));
                 let speaking: Vec<&Outcome> = outcomes.iter().filter(|o| !o.quiet).collect();
                 let phrases: Vec<&str> = if speaking.is_empty() {
@@ -366,12 +494,18 @@ impl<'a> Ctx<'a> {
                 } else {
                     outcomes.into_iter().flat_map(|o| o.improve).collect()
                 };
-                Outcome { quiet: false, score, basis, improve }
+                Outcome {
+                    quiet: false,
+                    score,
+                    basis,
+                    improve,
+                }
             }
             Rule::Max { label, parts } => {
                 let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
-                let Some(best) =
-                    outcomes.into_iter().reduce(|a, b| if b.score > a.score { b } else { a })
+                let Some(best) = outcomes
+                    .into_iter()
+                    .reduce(|a, b| if b.score > a.score { b } else { a })
                 else {
                     return Outcome {
                         quiet: false,
@@ -381,14 +515,29 @@ impl<'a> Ctx<'a> {
                     };
                 };
                 let improve = if best.score < rule.max().unwrap_or(Decimal::ZERO) {
-                    let first = parts.first().map(|p| self.peek_improve(p)).unwrap_or_default();
-                    if first.is_empty() { best.improve.clone() } else { first }
+                    let first = parts
+                        .first()
+                        .map(|p| self.peek_improve(p))
+                        .unwrap_or_default();
+                    if first.is_empty() {
+                        best.improve.clone()
+                    } else {
+                        first
+                    }
                 } else {
                     vec![]
                 };
-                let basis =
-                    if label.is_empty() { best.basis } else { format!("{label}：{}", best.basis) };
-                Outcome { quiet: false, score: best.score, basis, improve }
+                let basis = if label.is_empty() {
+                    best.basis
+                } else {
+                    format!("{label}：{}", best.basis)
+                };
+                Outcome {
+                    quiet: false,
+                    score: best.score,
+                    basis,
+                    improve,
+                }
             }
         }
     }
@@ -396,7 +545,9 @@ impl<'a> Ctx<'a> {
     /// Warn when a reported total differs from the sum of its list (nothing to compare
     /// when either side is missing).
     pub fn check_total(&mut self, check: &TotalCheck) {
-        let Some(Value::Number(total)) = self.facts.value(&check.fact) else { return };
+        let Some(Value::Number(total)) = self.facts.value(&check.fact) else {
+            return;
+        };
         let (evidence, sources) = (self.evidence.len(), self.sources.len());
         let records = self.records(&check.records);
         // The check reads facts but does not make them evidence of the score.
@@ -411,7 +562,11 @@ impl<'a> Ctx<'a> {
             .filter_map(|r| r.get(&check.field).and_then(Value::as_number))
             .fold(Decimal::ZERO, |acc, x| acc.saturating_add(x));
         if sum != *total {
-            let unit = self.catalogue.fact(&check.fact).map(|f| f.unit.clone()).unwrap_or_default();
+            let unit = self
+                .catalogue
+                .fact(&check.fact)
+                .map(|f| f.unit.clone())
+                .unwrap_or_default();
             let message = format!(
                 "指标{}：{}为{}{unit}，与{}中各单位填报的金额合计{}{unit}不一致，请核对",
                 self.indicator,
@@ -434,8 +589,11 @@ impl<'a> Ctx<'a> {
     /// The improvement advice of the best alternative of a `max`, without collecting
     /// evidence or diagnostics twice.
     fn peek_improve(&mut self, rule: &Rule) -> Vec<String> {
-        let (evidence, sources, diags) =
-            (self.evidence.len(), self.sources.len(), self.diagnostics.len());
+        let (evidence, sources, diags) = (
+            self.evidence.len(),
+            self.sources.len(),
+            self.diagnostics.len(),
+        );
         let improve = self.eval(rule).improve;
         self.evidence.truncate(evidence);
         self.sources.truncate(sources);
@@ -451,7 +609,7 @@ impl<'a> Ctx<'a> {
                 }
                 Some(v) if v.is_present() => Ok(()),
                 None if self.facts.conflicts.contains_key(fact) => Err(self.absent(fact)),
-                _ => Err(format!("未提供{}", self.fact_label(fact))),
+                _ => Err(format!("尚无{}", self.fact_label(fact))),
             },
             Condition::RateFull { fact } => {
                 let label = self.fact_label(fact);
@@ -474,7 +632,18 @@ impl<'a> Ctx<'a> {
                 let label = self.fact_label(fact);
                 match self.number(fact) {
                     Ok(n) if n >= *value => Ok(()),
-                    Ok(n) => Err(format!("{label}为{}，未达{}", display(n), display(*value))),
+                    Ok(n) => {
+                        let unit = self
+                            .catalogue
+                            .fact(fact)
+                            .map(|f| f.unit.as_str())
+                            .unwrap_or_default();
+                        Err(format!(
+                            "{label}为{}{unit}，未达{}{unit}",
+                            display(n),
+                            display(*value)
+                        ))
+                    }
                     Err(why) => Err(why),
                 }
             }
@@ -502,8 +671,15 @@ impl<'a> Ctx<'a> {
                     }
                     Ok(())
                 } else {
-                    let what = if records.distinct.is_some() { "种" } else { "项" };
-                    Err(format!("{}{n}{what}，需至少{min}{what}", self.scope(records)))
+                    let what = if records.distinct.is_some() {
+                        "种"
+                    } else {
+                        "项"
+                    };
+                    Err(format!(
+                        "{}{n}{what}，需至少{min}{what}",
+                        self.scope(records)
+                    ))
                 }
             }
         }
@@ -571,7 +747,10 @@ impl<'a> Ctx<'a> {
     /// `outside-window` warning.
     pub fn records(&mut self, c: &Counter) -> Vec<&'a Record> {
         let all = self.facts.list(&c.list);
-        let date_field = self.catalogue.list(&c.list).and_then(|l| l.date_field.clone());
+        let date_field = self
+            .catalogue
+            .list(&c.list)
+            .and_then(|l| l.date_field.clone());
         let mut in_window: Vec<&'a Record> = Vec::new();
         let mut outside: Vec<&'a Record> = Vec::new();
         for r in all {
@@ -589,7 +768,11 @@ impl<'a> Ctx<'a> {
                 }
                 _ => true,
             };
-            if ok { in_window.push(r) } else { outside.push(r) }
+            if ok {
+                in_window.push(r)
+            } else {
+                outside.push(r)
+            }
         }
         if let Some(d) = &c.dedupe {
             in_window = dedupe(in_window, d);
@@ -606,10 +789,18 @@ impl<'a> Ctx<'a> {
     fn dedupe_note(&mut self, c: &Counter) -> Option<String> {
         let d = c.dedupe.as_ref()?;
         let top = d.rank.first()?;
-        if !c.filter.iter().any(|f| f.field == d.rank_field && f.eq.as_ref() == Some(top)) {
+        if !c
+            .filter
+            .iter()
+            .any(|f| f.field == d.rank_field && f.eq.as_ref() == Some(top))
+        {
             return None;
         }
-        let c_all = Counter { dedupe: None, filter: vec![], ..c.clone() };
+        let c_all = Counter {
+            dedupe: None,
+            filter: vec![],
+            ..c.clone()
+        };
         let before = self.records(&c_all);
         let after = dedupe(before.clone(), d);
         let dropped = before.len() - after.len();
@@ -643,7 +834,11 @@ impl<'a> Ctx<'a> {
 
     /// The record's identity fields joined, for messages.
     fn record_name(&self, list: &str, r: &Record) -> String {
-        let fields = self.catalogue.list(list).map(|l| l.identity.clone()).unwrap_or_default();
+        let fields = self
+            .catalogue
+            .list(list)
+            .map(|l| l.identity.clone())
+            .unwrap_or_default();
         let parts: Vec<String> = fields
             .iter()
             .filter_map(|f| r.get(f))
@@ -659,7 +854,12 @@ impl<'a> Ctx<'a> {
                 Ok(n) => Val::Num(n),
                 Err(why) => Val::Missing(why),
             },
-            Expr::Ratio { num, den, scale, zero_den } => {
+            Expr::Ratio {
+                num,
+                den,
+                scale,
+                zero_den,
+            } => {
                 let n = match self.number(num) {
                     Ok(n) => n,
                     Err(why) => {
@@ -699,7 +899,9 @@ impl<'a> Ctx<'a> {
                     Err(why) => return Val::Missing(why),
                 };
                 if b.is_zero() {
-                    Val::ZeroBase { now_positive: n > Decimal::ZERO }
+                    Val::ZeroBase {
+                        now_positive: n > Decimal::ZERO,
+                    }
                 } else {
                     match n.checked_sub(b).and_then(|diff| percent(diff, b)) {
                         Some(v) => Val::Num(v),
@@ -725,7 +927,11 @@ impl<'a> Ctx<'a> {
                 }
                 Val::Num(total)
             }
-            Expr::RecordPoints { records, table, factor } => {
+            Expr::RecordPoints {
+                records,
+                table,
+                factor,
+            } => {
                 let qualifying = self.records(records);
                 let mut total = Decimal::ZERO;
                 for r in qualifying {
@@ -856,10 +1062,22 @@ impl<'a> Ctx<'a> {
                     )
                 } else {
                     let s = points * SIXTY / Decimal::ONE_HUNDRED;
-                    (s, format!("{label}：两年均为0，按60%计（{}分）", display(s)))
+                    (
+                        s,
+                        format!("{label}：两年均为0，按60%计（{}分）", display(s)),
+                    )
                 };
-                let improve = if score < points { vec![format!("提高{label}")] } else { vec![] };
-                return Outcome { quiet: false, score, basis, improve };
+                let improve = if score < points {
+                    vec![format!("提高{label}")]
+                } else {
+                    vec![]
+                };
+                return Outcome {
+                    quiet: false,
+                    score,
+                    basis,
+                    improve,
+                };
             }
             Val::Num(x) => x,
         };
@@ -899,18 +1117,31 @@ impl<'a> Ctx<'a> {
             (SIXTY + FORTY * t, "")
         };
         let score = points * d / Decimal::ONE_HUNDRED;
-        let note = if note.is_empty() { String::new() } else { format!("，{note}") };
+        let note = if note.is_empty() {
+            String::new()
+        } else {
+            format!("，{note}")
+        };
         let basis = format!(
             "{label}{}{unit}（{bench_text}）{note}，功效系数得{}分",
             display(x),
             display(score)
         );
         let improve = if score < points {
-            vec![format!("{label}达到满意值{}{unit}可得满分{}分", display(xh), display(points))]
+            vec![format!(
+                "{label}达到满意值{}{unit}可得满分{}分",
+                display(xh),
+                display(points)
+            )]
         } else {
             vec![]
         };
-        Outcome { quiet: false, score, basis, improve }
+        Outcome {
+            quiet: false,
+            score,
+            basis,
+            improve,
+        }
     }
 }
 
@@ -975,7 +1206,10 @@ fn dedupe<'r>(records: Vec<&'r Record>, d: &super::rule::Dedupe) -> Vec<&'r Reco
             .unwrap_or(usize::MAX)
     };
     let key_of = |r: &Record| -> Vec<String> {
-        d.fields.iter().map(|f| r.get(f).map(|v| v.to_string()).unwrap_or_default()).collect()
+        d.fields
+            .iter()
+            .map(|f| r.get(f).map(|v| v.to_string()).unwrap_or_default())
+            .collect()
     };
     let mut best: BTreeMap<Vec<String>, usize> = BTreeMap::new();
     for r in &records {
@@ -984,7 +1218,9 @@ fn dedupe<'r>(records: Vec<&'r Record>, d: &super::rule::Dedupe) -> Vec<&'r Reco
             continue;
         }
         let rank = rank_of(r);
-        best.entry(key).and_modify(|b| *b = (*b).min(rank)).or_insert(rank);
+        best.entry(key)
+            .and_modify(|b| *b = (*b).min(rank))
+            .or_insert(rank);
     }
     records
         .into_iter()

@@ -143,7 +143,11 @@ pub fn score_indicator(
     // sums of scores are exact and do not depend on the order of addition. (Keeping 10
     // decimals also absorbs the last-digit error of a 28-digit quotient before the official
     // rounding: a true 2.555 computed as 2.55499…9 is still 2.56.)
-    let exact = outcome.score.round_dp(SCORE_DP).clamp(Decimal::ZERO, indicator.points).normalize();
+    let exact = outcome
+        .score
+        .round_dp(SCORE_DP)
+        .clamp(Decimal::ZERO, indicator.points)
+        .normalize();
     let score = official(exact);
     let lost = indicator.points - score;
     let basis = sentence(&outcome.basis, score);
@@ -210,7 +214,13 @@ pub fn assemble(catalogue: &Catalogue, indicators: Vec<IndicatorScore>) -> Score
     }
     let total = indicators.iter().map(|s| s.score).sum();
     let max = catalogue.categories.iter().map(|c| c.points).sum();
-    ScoreSheet { indicators, subcategories, categories, total, max }
+    ScoreSheet {
+        indicators,
+        subcategories,
+        categories,
+        total,
+        max,
+    }
 }
 
 /// The 43-row table for people: 序号, 类别, 二级指标, 分值, 得分, 失分, with a subtotal

@@ -295,13 +295,19 @@ impl Rule {
     pub fn max(&self) -> Option<Decimal> {
         match self {
             Rule::All { points, .. } | Rule::Efficacy { points, .. } => Some(*points),
-            Rule::Level { levels, .. } | Rule::MaxLevel { levels, .. } => {
-                Some(levels.iter().map(|l| l.points).fold(Decimal::ZERO, Decimal::max))
-            }
+            Rule::Level { levels, .. } | Rule::MaxLevel { levels, .. } => Some(
+                levels
+                    .iter()
+                    .map(|l| l.points)
+                    .fold(Decimal::ZERO, Decimal::max),
+            ),
             Rule::PerRecord { cap, .. } => *cap,
-            Rule::Tiers { tiers, .. } => {
-                Some(tiers.iter().map(|t| t.points).fold(Decimal::ZERO, Decimal::max))
-            }
+            Rule::Tiers { tiers, .. } => Some(
+                tiers
+                    .iter()
+                    .map(|t| t.points)
+                    .fold(Decimal::ZERO, Decimal::max),
+            ),
             Rule::Deduct { full, .. } => Some(*full),
             Rule::Sum { cap, parts, .. } => {
                 // Saturating: a malformed catalogue must be reported, not crash the loader.
@@ -315,9 +321,10 @@ impl Rule {
                     (None, c) => *c,
                 }
             }
-            Rule::Max { parts, .. } => {
-                parts.iter().map(Rule::max).try_fold(Decimal::ZERO, |acc, m| m.map(|m| acc.max(m)))
-            }
+            Rule::Max { parts, .. } => parts
+                .iter()
+                .map(Rule::max)
+                .try_fold(Decimal::ZERO, |acc, m| m.map(|m| acc.max(m))),
         }
     }
 
@@ -381,7 +388,10 @@ impl Rule {
     pub fn benchmark_parts(&self) -> Vec<(&str, Option<&FixedEnd>)> {
         let mut out = Vec::new();
         self.walk(&mut |node| {
-            if let Node::Rule(Rule::Efficacy { benchmark, fixed, .. }) = node {
+            if let Node::Rule(Rule::Efficacy {
+                benchmark, fixed, ..
+            }) = node
+            {
                 out.push((benchmark.as_str(), fixed.as_ref()));
             }
         });
@@ -450,10 +460,16 @@ impl Expr {
                     t.value.record_fields(out);
                 }
             }
-            Expr::RecordPoints { records, table, factor } => {
+            Expr::RecordPoints {
+                records,
+                table,
+                factor,
+            } => {
                 for row in table {
                     out.extend(
-                        row.filter.iter().map(|f| (records.list.as_str(), f.field.as_str())),
+                        row.filter
+                            .iter()
+                            .map(|f| (records.list.as_str(), f.field.as_str())),
                     );
                 }
                 if let Some(f) = factor {

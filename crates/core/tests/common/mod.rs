@@ -15,7 +15,9 @@ use zhiliang_core::score::{self, IndicatorScore};
 use zhiliang_core::units::Roster;
 
 pub fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
 }
 
 pub fn roster() -> &'static Roster {
@@ -70,7 +72,11 @@ pub fn campaign() -> Campaign {
         .map(|(k, h, s)| {
             (
                 k.to_string(),
-                Benchmark { satisfactory: dec(h), unacceptable: dec(s), source: "测试".into() },
+                Benchmark {
+                    satisfactory: dec(h),
+                    unacceptable: dec(s),
+                    source: "测试".into(),
+                },
             )
         })
         .collect();
@@ -112,7 +118,11 @@ impl Case {
         };
         self.facts.scalars.insert(
             key.to_string(),
-            MergedFact { value, evidence: vec![format!("{key}.pdf")], sources: vec![source] },
+            MergedFact {
+                value,
+                evidence: vec![format!("{key}.pdf")],
+                sources: vec![source],
+            },
         );
         self
     }
@@ -123,7 +133,13 @@ impl Case {
         self.set(key, n(s))
     }
     pub fn rate(self, key: &str, num: &str, den: &str) -> Case {
-        self.set(key, Value::Rate { num: dec(num), den: dec(den) })
+        self.set(
+            key,
+            Value::Rate {
+                num: dec(num),
+                den: dec(den),
+            },
+        )
     }
     pub fn yes(self, key: &str) -> Case {
         self.set(key, b(true))
@@ -145,7 +161,10 @@ impl Case {
         };
         rows.push(Record {
             list: list.to_string(),
-            fields: fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            fields: fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
             evidence: Some(format!("{list}-{}.pdf", rows.len() + 1)),
             source,
         });
@@ -168,12 +187,29 @@ pub fn assert_score(id: u32, case: &Case, expected: &str) -> IndicatorScore {
     let s = score_of(id, case);
     assert_eq!(s.score, dec(expected), "指标{id}：{}", s.basis);
     assert_eq!(s.lost, s.points - s.score);
-    assert!(s.basis.ends_with('。'), "basis is one sentence: {}", s.basis);
-    assert_eq!(s.basis.matches('。').count(), 1, "basis is one sentence: {}", s.basis);
+    assert!(
+        s.basis.ends_with('。'),
+        "basis is one sentence: {}",
+        s.basis
+    );
+    assert_eq!(
+        s.basis.matches('。').count(),
+        1,
+        "basis is one sentence: {}",
+        s.basis
+    );
     if s.lost.is_zero() {
-        assert!(s.improve.is_empty(), "指标{id} improve at full marks: {}", s.improve);
+        assert!(
+            s.improve.is_empty(),
+            "指标{id} improve at full marks: {}",
+            s.improve
+        );
     } else {
-        assert!(!s.improve.is_empty(), "指标{id} lost points but no advice: {}", s.basis);
+        assert!(
+            !s.improve.is_empty(),
+            "指标{id} lost points but no advice: {}",
+            s.basis
+        );
     }
     s
 }

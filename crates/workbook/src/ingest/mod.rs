@@ -87,7 +87,6 @@ impl IngestReport {
             .cloned()
             .collect()
     }
-
 }
 
 /// Spreadsheet extensions read with calamine. `.et` (WPS's own format) and `.csv` are
@@ -553,6 +552,15 @@ impl<'a> FormReader<'a> {
         }
     }
 
+    fn source(&self, unit: &str, sheet: &str, row: u32, col: u32) -> Source {
+        Source {
+            unit: unit.to_string(),
+            file: self.rel.to_string(),
+            sheet: sheet.to_string(),
+            cell: a1(row, col),
+        }
+    }
+
     fn run(mut self) -> FileOutcome {
         let rel = self.rel;
         // Cover: by name, else any sheet holding the 填报单位 label.
@@ -634,6 +642,8 @@ impl<'a> FormReader<'a> {
                 self.list(sheet, key, unit, &mut sub, &mut outdated);
             } else if m == layout::MARK_NARRATIVES {
                 self.narratives(sheet, &mut sub);
+            } else if m == layout::MARK_SERIES {
+                self.series(sheet, unit, &mut sub, &mut outdated);
             }
             if let Some((r, c)) = sheet.beyond_limits {
                 self.out.diagnostics.push(
@@ -959,6 +969,71 @@ impl<'a> FormReader<'a> {
                 note: None,
             });
             sub.records.push(record);
+        }
+    }
+
+    /// The 年度数据 sheet: per series row, the year columns (`y2021`) and the causes and
+    /// measures texts. Blank cells are absent; a cell that is not a number is `wrong-type`.
+    fn series(
+        &mut self,
+        sheet: &Sheet,
+        unit: &Unit,
+        sub: &mut Submission,
+        outdated: &mut Outdated,
+    ) {
+        use layout::series_col;
+        let cols = column_keys(sheet);
+        let years: Vec<(i32, u32)> = cols
+            .iter()
+            .filter_map(|(k, c)| {
+                k.strip_prefix(series_col::YEAR_PREFIX)
+                    .and_then(|y| y.parse::<i32>().ok())
+                    .map(|y| (y, *c))
+            })
+            .collect();
+        let cc = cols.get(series_col::CAUSES).copied();
+        let mc = cols.get(series_col::MEASURES).copied();
+        for row in sheet.rows() {
+            if row < layout::FIRST_DATA_ROW {
+                continue;
+            }
+            let key = sheet.text(row, 0);
+            if key.is_empty() || sub.series.iter().any(|s| s.key == key) {
+                continue;
+            }
+            let Some(def) = self.catalogue.series.iter().find(|d| d.key == key) else {
+                outdated.unknown(&key, &sheet.name, row, 0);
+                continue;
+            };
+            let mut fact = zhiliang_core::facts::SeriesFact {
+                key: key.clone(),
+                source: self.source(&unit.name, &sheet.name, row, 0),
+                ..Default::default()
+            };
+            for (year, col) in &years {
+                let Some(raw) = sheet.get(row, *col) else {
+                    continue;
+                };
+                let label = format!("{}（{year}年）", def.label);
+                match normalise::number(raw, &label, &def.unit) {
+                    Ok(Some(n)) => {
+                        fact.values.insert(*year, n.value);
+                        fact.cells
+                            .insert(*year, self.source(&unit.name, &sheet.name, row, *col));
+                    }
+                    Ok(None) => {}
+                    Err(p) => {
+                        self.push_problem(unit, &sheet.name, row, *col, &key, p, raw.display())
+                    }
+                }
+            }
+            if let Some(c) = cc {
+                fact.causes = sheet.text(row, c);
+            }
+            if let Some(c) = mc {
+                fact.measures = sheet.text(row, c);
+            }
+            sub.series.push(fact);
         }
     }
 

@@ -1,0 +1,492 @@
+//! 年度质量分析报告: published to the public (indicator 27), so it analyses the district's
+//! quality — year-on-year change with direction and size, 主要目标 met or not, the causes and
+//! measures the responsible units reported — and its 存在问题 are quality problems (unmet
+//! targets, worsening series), never self-score deductions.
+//!
+//! Every series comes from the units (catalogue `[[series]]`); the report-year value is
+//! the fact scoring reads ([`zhiliang_core::series::resolve`]).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use zhiliang_core::config::Target;
+use zhiliang_core::series::{self as core_series, SeriesDef};
+
+use super::*;
+use crate::wording::Wording;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualReportData {
+    pub meta: Meta,
+    pub doc_title: String,
+    pub year: i32,
+    pub sections: Vec<AnnualSection>,
+    /// Every 主要目标 with its status, for 一、总体情况.
+    pub targets: Vec<TargetStatus>,
+    pub targets_met: usize,
+    pub targets_total: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualSection {
+    /// 一、
+    pub number: String,
+    pub heading: String,
+    pub paragraphs: Vec<Para>,
+    pub series: Vec<SeriesData>,
+    /// Charts drawn in the section (one per series).
+    pub charts: Vec<Chart>,
+    /// Years shown in the section's table.
+    pub years: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesData {
+    pub key: String,
+    pub label: String,
+    pub unit: String,
+    /// Values per year of the section table (`—` where unknown).
+    pub values: Vec<String>,
+    pub target: String,
+    /// 已达到 / 未达到 / — (no target)
+    pub status: String,
+    pub met: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetStatus {
+    pub section: String,
+    pub label: String,
+    pub target: String,
+    pub latest: String,
+    pub status: String,
+    pub met: Option<bool>,
+}
+
+const SECTIONS: [&str; 9] = [
+    "总体情况",
+    "产品质量",
+    "工程质量",
+    "服务质量",
+    "环境质量",
+    "质量基础",
+    "创新与品牌",
+    "存在问题",
+    "发展前景与对策建议",
+];
+
+/// A value as printed: percentages with one decimal unless the value has more, other
+/// quantities as reported.
+pub fn figure(d: Decimal, unit: &str) -> String {
+    let d = d.normalize();
+    if unit == "%" && d.scale() < 1 {
+        format!("{:.1}", d)
+    } else {
+        d.to_string()
+    }
+}
+
+/// A value with its unit: 48.0%, 1840张, 40微克/立方米.
+pub fn with_unit(d: Decimal, unit: &str) -> String {
+    format!("{}{}", figure(d, unit), unit)
+}
+
+fn evaluate(values: &BTreeMap<i32, Decimal>, target: Option<&Target>) -> (String, Option<bool>) {
+    let mut it = values.iter().rev();
+    let last = it.next().map(|(_, v)| *v);
+    let prev = it.next().map(|(_, v)| *v);
+    let met = match (target, last, prev) {
+        (Some(Target::AtLeast { value, .. }), Some(l), _) => Some(l >= *value),
+        (Some(Target::Rising { .. }), Some(l), Some(p)) => Some(l > p),
+        (Some(Target::Falling { .. }), Some(l), Some(p)) => Some(l < p),
+        _ => None,
+    };
+    let status = match met {
+        Some(true) => "已达到",
+        Some(false) => "未达到",
+        None => "—",
+    };
+    (status.to_string(), met)
+}
+
+fn target_text(t: Option<&Target>) -> String {
+    match t {
+        Some(Target::AtLeast { text, .. } | Target::Rising { text } | Target::Falling { text }) => {
+            text.clone()
+        }
+        None => "—".into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Typed contexts of the wording templates (templates/wording/annual/*.j2).
+
+/// The district as the wording templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictCtx {
+    pub name: String,
+    pub short_name: String,
+    pub city: String,
+    pub province: String,
+}
+
+/// Change on the previous year.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeCtx {
+    /// 上升 / 下降 / 持平
+    pub direction: String,
+    /// 增加 / 减少 / 持平 for counts and amounts
+    pub verb: String,
+    /// 2.1个百分点, 240张 (absolute, without sign)
+    pub amount: String,
+    /// 15.0% relative change (empty for percentages and when the base is zero)
+    pub relative: String,
+    /// True when the change goes the way the district wants (higher, or lower for a
+    /// falling target).
+    pub better: bool,
+    pub worse: bool,
+}
+
+/// One series as the wording templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesCtx {
+    pub key: String,
+    pub label: String,
+    pub unit: String,
+    pub responsible: String,
+    pub year: i32,
+    /// The report-year value with its unit (48.0%), empty when unknown.
+    pub latest: String,
+    pub previous_year: i32,
+    pub previous: String,
+    pub change: Option<ChangeCtx>,
+    /// Target text (97%以上, 稳步提升), empty without a target.
+    pub target: String,
+    pub met: Option<bool>,
+    /// The first year of the table and its value, for the multi-year trend.
+    pub first_year: i32,
+    pub first: String,
+    pub causes: Vec<String>,
+    pub measures: Vec<String>,
+}
+
+/// A problem of 八、存在问题: an unmet target or a worsening series.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemCtx {
+    pub section: String,
+    pub series: SeriesCtx,
+    /// 未达到目标 (true) or worsened (false).
+    pub unmet: bool,
+}
+
+/// Context of one section's wording template (`annual/section-N.j2`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionCtx {
+    pub district: DistrictCtx,
+    pub year: i32,
+    pub section: String,
+    pub series: Vec<SeriesCtx>,
+    pub targets_total: usize,
+    pub targets_met: usize,
+    pub unmet: Vec<TargetStatus>,
+    pub problems: Vec<ProblemCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct TitleCtx<'a> {
+    district: &'a DistrictCtx,
+    year: i32,
+}
+
+fn change(def: &SeriesDef, prev: Decimal, last: Decimal) -> ChangeCtx {
+    let diff = last - prev;
+    let falling_good = matches!(def.target, Some(Target::Falling { .. }));
+    let (direction, verb) = if diff > Decimal::ZERO {
+        ("上升", "增加")
+    } else if diff < Decimal::ZERO {
+        ("下降", "减少")
+    } else {
+        ("持平", "持平")
+    };
+    let abs = diff.abs().normalize();
+    let amount = if def.unit == "%" {
+        format!(
+            "{:.1}个百分点",
+            abs.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+        )
+    } else {
+        format!("{}{}", abs, def.unit)
+    };
+    let relative = if def.unit == "%" || prev.is_zero() {
+        String::new()
+    } else {
+        let r = (diff.abs() / prev.abs() * Decimal::ONE_HUNDRED)
+            .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+        format!("{:.1}%", r)
+    };
+    let better = if falling_good {
+        diff < Decimal::ZERO
+    } else {
+        diff > Decimal::ZERO
+    };
+    let worse = if falling_good {
+        diff > Decimal::ZERO
+    } else {
+        diff < Decimal::ZERO
+    };
+    ChangeCtx {
+        direction: direction.into(),
+        verb: verb.into(),
+        amount,
+        relative,
+        better,
+        worse,
+    }
+}
+
+fn series_ctx(
+    def: &SeriesDef,
+    values: &BTreeMap<i32, Decimal>,
+    causes: &[(String, String)],
+    measures: &[(String, String)],
+    year: i32,
+    met: Option<bool>,
+) -> SeriesCtx {
+    let latest = values.get(&year).copied();
+    let previous = values.get(&(year - 1)).copied();
+    let first = values.iter().next();
+    SeriesCtx {
+        key: def.key.clone(),
+        label: def.label.clone(),
+        unit: def.unit.clone(),
+        responsible: def.responsible.clone(),
+        year,
+        latest: latest.map(|v| with_unit(v, &def.unit)).unwrap_or_default(),
+        previous_year: year - 1,
+        previous: previous
+            .map(|v| with_unit(v, &def.unit))
+            .unwrap_or_default(),
+        change: match (previous, latest) {
+            (Some(p), Some(l)) => Some(change(def, p, l)),
+            _ => None,
+        },
+        target: def
+            .target
+            .as_ref()
+            .map(|t| target_text(Some(t)))
+            .unwrap_or_default(),
+        met,
+        first_year: first.map(|(y, _)| *y).unwrap_or(year),
+        first: first
+            .map(|(_, v)| with_unit(*v, &def.unit))
+            .unwrap_or_default(),
+        causes: causes.iter().map(|(_, t)| t.clone()).collect(),
+        measures: measures.iter().map(|(_, t)| t.clone()).collect(),
+    }
+}
+
+/// One resolved series of a section: its table row, chart and wording context.
+struct Entry {
+    data: SeriesData,
+    chart: Chart,
+    values: BTreeMap<i32, Decimal>,
+    ctx: SeriesCtx,
+}
+
+pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportData, DataError> {
+    let c = inputs.campaign;
+    let year = c.annual_report.year.unwrap_or(c.dates.evaluation_year - 1);
+    let district = DistrictCtx {
+        name: c.district.name.clone(),
+        short_name: c.district.short_name.clone(),
+        city: c.district.city.clone(),
+        province: c.district.province.clone(),
+    };
+    let doc_title = wording.sentence(
+        "annual/title.j2",
+        TitleCtx {
+            district: &district,
+            year,
+        },
+    )?;
+    let years = SeriesDef::years(year);
+
+    let mut by_section: BTreeMap<&str, Vec<Entry>> = BTreeMap::new();
+    let mut targets = Vec::new();
+    let mut problems = Vec::new();
+    for def in &inputs.series {
+        let resolved =
+            core_series::resolve(inputs.catalogue, def, inputs.facts, c.dates.evaluation_year);
+        let mut values = resolved.values;
+        values.retain(|y, _| years.contains(y));
+        let (status, met) = evaluate(&values, def.target.as_ref());
+        let (kind, tval) = match &def.target {
+            Some(Target::AtLeast { value, .. }) => ("bars", Some(*value)),
+            _ => ("line", None),
+        };
+        let shown: Vec<i32> = values.keys().copied().collect();
+        let ch = chart(
+            kind,
+            &def.label,
+            &def.unit,
+            shown.iter().map(|y| y.to_string()).collect(),
+            &shown
+                .iter()
+                .map(|y| values.get(y).copied())
+                .collect::<Vec<_>>(),
+            tval,
+            &tval
+                .map(|t| format!("目标值{}", with_unit(t, &def.unit)))
+                .unwrap_or_default(),
+        );
+        let ctx = series_ctx(
+            def,
+            &values,
+            &resolved.causes,
+            &resolved.measures,
+            year,
+            met,
+        );
+        if def.target.is_some() {
+            targets.push(TargetStatus {
+                section: def.section.clone(),
+                label: def.label.clone(),
+                target: target_text(def.target.as_ref()),
+                latest: values
+                    .get(&year)
+                    .map(|v| with_unit(*v, &def.unit))
+                    .unwrap_or_else(|| "—".into()),
+                status: status.clone(),
+                met,
+            });
+        }
+        let worse = ctx.change.as_ref().is_some_and(|ch| ch.worse);
+        if met == Some(false) || (worse && def.section != "总体情况") {
+            problems.push(ProblemCtx {
+                section: def.section.clone(),
+                series: ctx.clone(),
+                unmet: met == Some(false),
+            });
+        }
+        by_section.entry(&def.section).or_default().push(Entry {
+            data: SeriesData {
+                key: def.key.clone(),
+                label: def.label.clone(),
+                unit: def.unit.clone(),
+                values: vec![],
+                target: target_text(def.target.as_ref()),
+                status,
+                met,
+            },
+            chart: ch,
+            values,
+            ctx,
+        });
+    }
+    let targets_met = targets.iter().filter(|t| t.met == Some(true)).count();
+    let targets_total = targets.len();
+    let unmet: Vec<TargetStatus> = targets
+        .iter()
+        .filter(|t| t.met == Some(false))
+        .cloned()
+        .collect();
+
+    let mut sections = Vec::new();
+    for (n, name) in SECTIONS.iter().enumerate() {
+        let entries = by_section.remove(name).unwrap_or_default();
+        let mut shown: Vec<i32> = entries
+            .iter()
+            .flat_map(|e| e.values.keys().copied())
+            .collect();
+        shown.sort();
+        shown.dedup();
+        let mut series = Vec::new();
+        let mut charts = Vec::new();
+        let mut ctxs = Vec::new();
+        for mut e in entries {
+            e.data.values = shown
+                .iter()
+                .map(|y| {
+                    e.values
+                        .get(y)
+                        .map(|v| figure(*v, &e.data.unit))
+                        .unwrap_or_else(|| "—".into())
+                })
+                .collect();
+            series.push(e.data);
+            charts.push(e.chart);
+            ctxs.push(e.ctx);
+        }
+        let ctx = SectionCtx {
+            district: district.clone(),
+            year,
+            section: name.to_string(),
+            series: ctxs,
+            targets_total,
+            targets_met,
+            unmet: unmet.clone(),
+            problems: problems.clone(),
+        };
+        let file = format!("annual/section-{}.j2", n + 1);
+        sections.push(AnnualSection {
+            number: format!("{}、", cn_number(n + 1)),
+            heading: name.to_string(),
+            paragraphs: paras(wording.paragraphs(&file, &ctx)?),
+            series,
+            charts,
+            years: shown.iter().map(|y| y.to_string()).collect(),
+        });
+    }
+
+    Ok(AnnualReportData {
+        meta: meta(
+            inputs,
+            doc_title.clone(),
+            "县域质量发展状况分析",
+            &["质量发展", "年度分析报告", &c.district.short_name],
+        ),
+        doc_title,
+        year,
+        sections,
+        targets,
+        targets_met,
+        targets_total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_met_or_not() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let values: BTreeMap<i32, Decimal> = [(2020, d("80.2")), (2021, d("79.6"))].into();
+        let at_least = Target::AtLeast {
+            value: d("80"),
+            text: "80%以上".into(),
+        };
+        assert_eq!(
+            evaluate(&values, Some(&at_least)),
+            ("未达到".into(), Some(false))
+        );
+        let rising = Target::Rising {
+            text: "稳步提升".into(),
+        };
+        assert_eq!(evaluate(&values, Some(&rising)).1, Some(false));
+        let falling = Target::Falling {
+            text: "不断降低".into(),
+        };
+        assert_eq!(evaluate(&values, Some(&falling)).1, Some(true));
+        assert_eq!(evaluate(&values, None), ("—".into(), None));
+    }
+
+    #[test]
+    fn percentages_print_one_decimal_unless_the_fact_has_more() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(with_unit(d("48"), "%"), "48.0%");
+        assert_eq!(with_unit(d("97.25"), "%"), "97.25%");
+        assert_eq!(with_unit(d("1840"), "张"), "1840张");
+    }
+}
