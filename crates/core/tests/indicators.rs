@@ -653,7 +653,7 @@ fn i17_three_rates_at_100_percent() {
             .rate("energy_metrology_review_coverage", "48", "50"),
         "2",
     );
-    assert!(s.basis.contains("96%（48/50），未达100%"), "{}", s.basis);
+    assert!(s.basis.contains("96.0%（48/50），未达100%"), "{}", s.basis);
     // A zero denominator is no rate.
     assert_score(
         17,
@@ -1040,13 +1040,15 @@ fn i35_service_share_of_gdp() {
             .num("gdp", "100"),
         "3",
     );
-    assert_score(
+    let s = assert_score(
         35,
         &Case::new()
             .num("service_value_added", "50")
             .num("gdp", "100"),
         "2.4",
     );
+    // Percentages print with one decimal (documents.md, Wording): 50.0%, not 50%.
+    assert!(s.basis.contains("50.0%（满意值"), "{}", s.basis);
     // 30% is below the 不允许值 40%: clamped at 60%.
     assert_score(
         35,

@@ -617,7 +617,7 @@ impl<'a> Ctx<'a> {
                     Some(Value::Rate { num, den }) if !den.is_zero() && num == den => Ok(()),
                     Some(Value::Rate { num, den }) if !den.is_zero() => Err(format!(
                         "{label}为{}%（{}/{}），未达100%",
-                        display(percent(*num, *den).unwrap_or_default()),
+                        display_measured(percent(*num, *den).unwrap_or_default(), "%"),
                         display(*num),
                         display(*den)
                     )),
@@ -1124,7 +1124,7 @@ impl<'a> Ctx<'a> {
         };
         let basis = format!(
             "{label}{}{unit}（{bench_text}）{note}，功效系数得{}分",
-            display(x),
+            display_measured(x, unit),
             display(score)
         );
         let improve = if score < points {
@@ -1285,4 +1285,16 @@ pub(crate) fn filter_fits(f: &Filter, kind: FieldKind) -> bool {
         return false;
     }
     true
+}
+
+/// A measured value as the documents print it: a percentage keeps at least one decimal
+/// (documents.md: "one decimal for percentages unless the fact has more", so 48 → 48.0%,
+/// 89.95 → 89.95%); other values as [`display`].
+fn display_measured(value: Decimal, unit: &str) -> String {
+    let shown = display(value);
+    if unit == "%" && !shown.contains('.') {
+        format!("{shown}.0")
+    } else {
+        shown
+    }
 }
