@@ -64,17 +64,13 @@ pub struct TargetStatus {
     pub met: Option<bool>,
 }
 
-const SECTIONS: [&str; 9] = [
-    "总体情况",
-    "产品质量",
-    "工程质量",
-    "服务质量",
-    "环境质量",
-    "质量基础",
-    "创新与品牌",
-    "存在问题",
-    "发展前景与对策建议",
-];
+/// The report's sections in order: those a series may belong to (the catalogue's list, so
+/// the two cannot drift apart), then the two the report writes from its own analysis.
+fn section_names() -> impl Iterator<Item = &'static str> {
+    zhiliang_core::series::SECTIONS
+        .into_iter()
+        .chain(["存在问题", "发展前景与对策建议"])
+}
 
 /// A value as printed: percentages with one decimal unless the value has more, other
 /// quantities as reported.
@@ -393,7 +389,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
         .collect();
 
     let mut sections = Vec::new();
-    for (n, name) in SECTIONS.iter().enumerate() {
+    for (n, name) in section_names().enumerate() {
         let entries = by_section.remove(name).unwrap_or_default();
         let mut shown: Vec<i32> = entries
             .iter()
