@@ -133,13 +133,7 @@ fn main() -> Result<()> {
     }
     if let Some(c) = p.counties.iter().find(|c| c.check_errors > 0) {
         println!("{} 的校验错误（示例）：", c.name);
-        for d in c
-            .checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .take(5)
-        {
+        for d in &c.first_errors {
             println!("  {d}");
         }
     }

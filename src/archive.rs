@@ -175,6 +175,7 @@ fn fill(
             sha256,
             size,
             unit,
+            render_key: None,
         });
         Ok(())
     };

@@ -200,12 +200,16 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
             );
         }
     }
-    for (kind, path, outcome) in &built.documents {
-        let note = match outcome {
-            crate::fsutil::WriteOutcome::Written => "已写出",
-            crate::fsutil::WriteOutcome::Unchanged => "未变化",
+    for w in &built.template_warnings {
+        println!("{w}");
+    }
+    for doc in &built.documents {
+        let note = match (doc.outcome, doc.rendered) {
+            (crate::fsutil::WriteOutcome::Written, _) => "已写出",
+            (crate::fsutil::WriteOutcome::Unchanged, true) => "未变化",
+            (crate::fsutil::WriteOutcome::Unchanged, false) => "数据与模板未变，沿用上次排版",
         };
-        println!("{}：{}（{note}）", kind.label(), path.display());
+        println!("{}：{}（{note}）", doc.kind.label(), doc.path.display());
     }
     if let Some(report) = session.font_report() {
         println!("字体：{report}");
@@ -213,14 +217,16 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
     let written = built
         .documents
         .iter()
-        .filter(|(_, _, o)| *o == crate::fsutil::WriteOutcome::Written)
+        .filter(|d| d.outcome == crate::fsutil::WriteOutcome::Written)
         .count();
+    let rendered = built.documents.iter().filter(|d| d.rendered).count();
     println!(
-        "总分 {} / {}；{} 个错误，{} 个警告；写出 {} 个文件（{} 个内容未变）；用时 {:.2} 秒（{}）。",
+        "总分 {} / {}；{} 个错误，{} 个警告；排版 {} 份，写出 {} 个文件（{} 个内容未变）；用时 {:.2} 秒（{}）。",
         display(built.record.total),
         display(built.checked.scores.max),
         s.errors,
         s.warnings,
+        rendered,
         written,
         built.documents.len() - written,
         elapsed.as_secs_f64(),

@@ -4,8 +4,9 @@
 //! re-does only the stages whose inputs changed.
 
 use anyhow::{Context, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::changes::ChangeReport;
@@ -13,6 +14,8 @@ use crate::fsutil::{WriteOutcome, relative, sha256_file, sha256_hex};
 use crate::output_set;
 use crate::project::{Project, Setup};
 use crate::record::{BuildRecord, FileEntry, IndicatorBrief};
+use zhiliang_core::catalogue::Catalogue;
+use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
 use zhiliang_core::facts::{EvidenceItem, Facts};
 use zhiliang_core::score::ScoreSheet;
@@ -32,9 +35,55 @@ pub struct Checked {
     pub facts: Facts,
     pub evidence: Vec<EvidenceItem>,
     pub scores: ScoreSheet,
-    /// Sorted: by unit, file, sheet, severity, cell.
+    /// Everything found, sorted (by unit, file, sheet, severity, cell), long runs of one
+    /// problem summarised.
     pub diagnostics: Vec<Diagnostic>,
+    /// What reading, checking and merging found: facts as submitted, whatever the
+    /// benchmarks. Province mode compares only counties without such errors.
+    check_diagnostics: Vec<Diagnostic>,
+    /// What scoring found with the benchmarks it was given (replaced by [`Checked::rescore`]).
+    score_diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
+}
+
+impl Checked {
+    /// Errors found before scoring: the submissions themselves are wrong.
+    pub fn check_errors(&self) -> usize {
+        self.check_diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .count()
+    }
+
+    /// Scores the same facts again under `campaign` (province mode: the benchmarks derived
+    /// from every county). Scores and scoring diagnostics are replaced; the check's own are
+    /// kept. A county configuration that states another value for an end the rule fixes
+    /// stays reported: that statement is still wrong, whatever benchmarks are used now.
+    pub fn rescore(&mut self, catalogue: &Catalogue, campaign: &Campaign) {
+        let kept: Vec<Diagnostic> = self
+            .score_diagnostics
+            .drain(..)
+            .filter(|d| d.code == diagnostics::Code::BenchmarkFixedByRule)
+            .collect();
+        let (scores, mut fresh) = zhiliang_core::score::score(catalogue, &self.facts, campaign);
+        fresh.retain(|d| d.code != diagnostics::Code::BenchmarkFixedByRule);
+        fresh.extend(kept);
+        fresh.extend(catalogue.example_benchmarks(campaign));
+        self.scores = scores;
+        self.score_diagnostics = fresh;
+        self.diagnostics = combine(&self.check_diagnostics, &self.score_diagnostics);
+    }
+}
+
+/// Check and score diagnostics as one sorted list; thousands of rows with the same problem
+/// become the first few and one summary.
+fn combine(check: &[Diagnostic], score: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut all: Vec<Diagnostic> = check.iter().chain(score).cloned().collect();
+    diagnostics::sort(&mut all);
+    zhiliang_workbook::check::summarise_repeats(
+        all,
+        zhiliang_workbook::layout::limits::REPEATS_SHOWN,
+    )
 }
 
 /// Wall-clock time per stage, in order.
@@ -65,12 +114,14 @@ pub struct BuildOptions {
 /// The outcome of one build.
 pub struct Built {
     pub checked: Checked,
-    /// Empty when rendering was refused because of check errors.
-    pub documents: Vec<(DocKind, PathBuf, WriteOutcome)>,
+    /// Empty when rendering was refused because of check errors, or failed.
+    pub documents: Vec<BuiltDocument>,
     /// Set when rendering was refused (errors and no `--draft`).
     pub refused: bool,
     /// Rendering or writing problems (missing glyphs, template errors).
     pub render_problems: Vec<Diagnostic>,
+    /// Typst's warnings about the templates (the documents were still written).
+    pub template_warnings: Vec<Diagnostic>,
     /// `output-mismatch`: files of the previous set that no longer match its build record.
     pub output_problems: Vec<Diagnostic>,
     /// What was left of an interrupted build and has been finished or removed.
@@ -80,13 +131,151 @@ pub struct Built {
     pub timings: Timings,
 }
 
+/// One document of a build as written.
+#[derive(Debug, Clone)]
+pub struct BuiltDocument {
+    pub kind: DocKind,
+    pub path: PathBuf,
+    pub outcome: WriteOutcome,
+    /// Typst laid it out in this build (otherwise it was reused: unchanged render key).
+    pub rendered: bool,
+}
+
+/// A rendered PDF, or the problems that stopped it.
+pub type Rendered = std::result::Result<RenderedDocument, Vec<Diagnostic>>;
+
+/// A build's documents before rendering: data, render key, reusable bytes.
+pub struct Prepared {
+    draft: bool,
+    /// Check errors and no `--draft`: nothing is rendered.
+    refused: bool,
+    options: RenderOptions,
+    documents: Vec<PreparedDocument>,
+    /// Building the document data failed (a wording template error).
+    problems: Vec<Diagnostic>,
+    timings: Timings,
+}
+
+struct PreparedDocument {
+    kind: DocKind,
+    data: serde_json::Value,
+    /// Hash of everything the PDF depends on; stored in the build record.
+    key: String,
+    /// The PDF of an earlier render with the same key.
+    reuse: Option<(Vec<u8>, Origin)>,
+}
+
+/// Where a written PDF came from.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    Rendered(Duration),
+    /// This session rendered it for an earlier build (`watch`).
+    Session,
+    /// The previous build wrote it, and it is still on disk unchanged.
+    PreviousBuild,
+}
+
+impl Origin {
+    fn render_time(self) -> Option<Duration> {
+        match self {
+            Origin::Rendered(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+struct OutputDocument {
+    kind: DocKind,
+    pdf: Vec<u8>,
+    key: String,
+    origin: Origin,
+}
+
+/// One document to render.
+pub struct RenderJob<'a> {
+    pub kind: DocKind,
+    pub data: &'a serde_json::Value,
+    pub options: &'a RenderOptions,
+}
+
+impl Prepared {
+    /// The documents that must be rendered, in order.
+    pub fn jobs(&self) -> Vec<RenderJob<'_>> {
+        self.documents
+            .iter()
+            .filter(|d| d.reuse.is_none())
+            .map(|d| RenderJob {
+                kind: d.kind,
+                data: &d.data,
+                options: &self.options,
+            })
+            .collect()
+    }
+}
+
+/// Renders the jobs in parallel on the current rayon pool, results in job order. `build`
+/// passes one build's documents, `province` every document of a batch of counties: one
+/// flat parallel loop, so a worker never stacks one Typst compilation on another.
+pub fn render_set(renderer: &Renderer, jobs: &[RenderJob]) -> Vec<Rendered> {
+    use rayon::prelude::*;
+    let out = jobs
+        .par_iter()
+        .map(|job| {
+            renderer
+                .render(job.kind, job.data, job.options)
+                .map_err(|e| e.diagnostics())
+        })
+        .collect();
+    // A long-running `watch` or a province run would otherwise keep every memoised
+    // layout forever.
+    Renderer::evict_cache(10);
+    out
+}
+
+/// The render key: a PDF rendered with the same key is the same PDF.
+/// The program is part of it: another version may lay out the same data differently.
+fn render_key(
+    program: &str,
+    kind: DocKind,
+    data: &serde_json::Value,
+    templates: &str,
+    fonts: &str,
+    draft: bool,
+) -> String {
+    let data = sha256_hex(&serde_json::to_vec(data).expect("document data serialises"));
+    let text = format!(
+        "{program}|{}|{data}|{templates}|{fonts}|{draft}",
+        kind.label()
+    );
+    sha256_hex(text.as_bytes())
+}
+
+/// This program and its version, as the render key includes it.
+const PROGRAM: &str = concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION"));
+
+/// The bytes of `name` in `output` if the previous build wrote it with render key `key`
+/// and it is unchanged since (hash as recorded).
+fn reusable(
+    previous: &BuildRecord,
+    output: &std::path::Path,
+    name: &str,
+    key: &str,
+) -> Option<Vec<u8>> {
+    let entry = previous
+        .outputs
+        .iter()
+        .find(|e| e.path == name && e.render_key.as_deref() == Some(key))?;
+    let bytes = std::fs::read(output.join(name)).ok()?;
+    (sha256_hex(&bytes) == entry.sha256).then_some(bytes)
+}
+
 /// Long-lived state between builds.
 pub struct Session {
     pub project: Project,
     pub setup: Setup,
-    renderer: Option<Renderer>,
-    /// Rendered PDFs by document, keyed by the hash of their data + templates + options.
-    render_cache: HashMap<DocKind, (String, RenderedDocument)>,
+    renderer: Option<Arc<Renderer>>,
+    /// PDFs rendered by this session, by document, with their render key.
+    render_cache: HashMap<DocKind, (String, Vec<u8>)>,
     /// Parsed workbooks by content: a rebuild re-reads only the files that changed.
     ingest_cache: IngestCache,
     /// How workbooks are read: the `zhiliang` binary reads each one in an isolated worker
@@ -115,6 +304,11 @@ impl Session {
         Ok(())
     }
 
+    /// Forgets the parsed workbooks (province mode, once a county is checked).
+    pub fn drop_ingest_cache(&mut self) {
+        self.ingest_cache = IngestCache::default();
+    }
+
     /// Drops the renderer (after a template or font change), so the next build reloads it.
     pub fn reset_renderer(&mut self) {
         self.renderer = None;
@@ -133,11 +327,13 @@ impl Session {
         })
     }
 
-    fn renderer(&mut self) -> Result<&Renderer> {
+    /// The renderer, loaded (fonts, Typst library) on first use: a build that reuses every
+    /// document never loads it.
+    pub fn renderer(&mut self) -> Result<&Arc<Renderer>> {
         if self.renderer.is_none() {
             let renderer = Renderer::new(&self.project.templates, &self.project.fonts)
                 .context("无法加载模板或字体")?;
-            self.renderer = Some(renderer);
+            self.renderer = Some(Arc::new(renderer));
         }
         Ok(self.renderer.as_ref().expect("just set"))
     }
@@ -171,15 +367,11 @@ impl Session {
         let t = timings.add("校验", t);
         let (facts, merge_diags) = zhiliang_core::merge::merge(catalogue, roster, &submissions);
         diagnostics.extend(merge_diags);
-        let (scores, score_diags) = zhiliang_core::score::score(catalogue, &facts, campaign);
-        diagnostics.extend(score_diags);
-        diagnostics.extend(catalogue.example_benchmarks(campaign));
-        diagnostics::sort(&mut diagnostics);
-        // Thousands of rows with the same problem: the first few, then one summary.
-        let diagnostics = zhiliang_workbook::check::summarise_repeats(
-            diagnostics,
-            zhiliang_workbook::layout::limits::REPEATS_SHOWN,
-        );
+        let (scores, mut score_diagnostics) =
+            zhiliang_core::score::score(catalogue, &facts, campaign);
+        score_diagnostics.extend(catalogue.example_benchmarks(campaign));
+        let check_diagnostics = diagnostics;
+        let diagnostics = combine(&check_diagnostics, &score_diagnostics);
         timings.add("计分", t);
         Ok(Checked {
             ingest,
@@ -187,123 +379,67 @@ impl Session {
             evidence,
             scores,
             diagnostics,
+            check_diagnostics,
+            score_diagnostics,
             timings,
         })
     }
 
-    /// The whole build: check, score, render the three PDFs, write them with the build
+    /// The whole build: check, score, render what changed, write the set with the build
     /// record, the diagnostics and the change report.
     pub fn build(&mut self, options: BuildOptions, on_stage: &dyn Fn(&str)) -> Result<Built> {
         on_stage("读取、校验并计分…");
         let checked = self.check()?;
-        let mut timings = checked.timings.clone();
-        let has_errors = checked.diagnostics.iter().any(Diagnostic::is_error);
-        let refused = has_errors && !options.draft;
-        let output = self.project.output.clone();
-        std::fs::create_dir_all(&output)
-            .with_context(|| format!("无法创建输出目录 {}", output.display()))?;
-
-        let mut rendered_docs = Vec::new();
-        let mut render_problems = Vec::new();
-        // `--draft` always gives drafts: 草稿 on every page, in the title and the file name.
-        let draft = options.draft;
-        if !refused {
-            on_stage("排版三份文件…");
-            let t = Instant::now();
-            let rendered = self.render_documents(&checked, draft, &mut timings);
-            timings.add("排版", t);
-            match rendered {
-                Ok(docs) => rendered_docs = docs,
-                Err(problems) => render_problems = problems,
-            }
-        }
-
-        // Write phase: the whole set (PDFs, diagnostics, change report, build record) is
-        // replaced as one, under the output folder's lock, after finishing or undoing
-        // whatever an interrupted build left there.
-        on_stage("写出…");
-        let t = Instant::now();
-        let _lock = output_set::lock(&output)?;
-        let recovered = output_set::recover(&output)?;
-        let previous_bytes = std::fs::read(output.join(RECORD_FILE)).ok();
-        let previous = previous_bytes.as_deref().and_then(BuildRecord::from_json);
-        let output_problems = check_output_set(
-            &output,
-            previous_bytes.is_some(),
-            previous.as_ref(),
-            !rendered_docs.is_empty(),
-        );
-        let outputs: Vec<FileEntry> = rendered_docs
-            .iter()
-            .map(|doc| FileEntry {
-                path: doc.kind.file_name_for(draft).to_string(),
-                sha256: sha256_hex(&doc.pdf),
-                size: doc.pdf.len() as u64,
-                unit: None,
-            })
-            .collect();
-        let mut all_diags = checked.diagnostics.clone();
-        all_diags.extend(render_problems.iter().cloned());
-        all_diags.extend(output_problems.iter().cloned());
-        let record = self.record(&checked, &all_diags, outputs, draft)?;
-        let changes = ChangeReport::between(previous.as_ref(), &record);
-        let mut diag_json = serde_json::to_vec_pretty(&all_diags)?;
-        diag_json.push(b'\n');
-        let changes_text = changes.render();
-        let record_json = record.to_json();
-        let t = timings.add("记录", t);
-        let mut files: Vec<(&str, &[u8])> = rendered_docs
-            .iter()
-            .map(|doc| (doc.kind.file_name_for(draft), doc.pdf.as_slice()))
-            .collect();
-        files.push((DIAGNOSTICS_FILE, &diag_json));
-        files.push((CHANGES_FILE, changes_text.as_bytes()));
-        // The record last: it vouches for the files before it.
-        files.push((RECORD_FILE, &record_json));
-        let outcomes = output_set::commit(&output, &files)?;
-        // The other variant of each document is now stale: a final left beside newer
-        // drafts would pass for current, and vice versa.
-        for doc in &rendered_docs {
-            remove_stale(&output.join(doc.kind.file_name_for(!draft)))?;
-        }
-        let documents = rendered_docs
-            .iter()
-            .zip(outcomes)
-            .map(|(doc, outcome)| {
-                (
-                    doc.kind,
-                    output.join(doc.kind.file_name_for(draft)),
-                    outcome,
-                )
-            })
-            .collect();
-        timings.add("写出", t);
-        Ok(Built {
-            checked,
-            documents,
-            refused,
-            render_problems,
-            output_problems,
-            recovered,
-            record,
-            changes,
-            timings,
-        })
+        self.build_checked(checked, options, on_stage)
     }
 
-    /// Builds the document data and renders what changed since the last build of this
-    /// session; unchanged documents come from the cache.
-    fn render_documents(
+    /// The back half of [`Session::build`] for facts already checked and scored (province
+    /// mode scores them again with the province's benchmarks first): prepare, render, write.
+    pub fn build_checked(
         &mut self,
-        checked: &Checked,
-        draft: bool,
-        timings: &mut Timings,
-    ) -> std::result::Result<Vec<RenderedDocument>, Vec<Diagnostic>> {
-        let document_date = self.setup.campaign.dates.document_date;
-        if let Err(e) = self.renderer() {
-            return Err(vec![template_error(format!("{e:#}"))]);
+        checked: Checked,
+        options: BuildOptions,
+        on_stage: &dyn Fn(&str),
+    ) -> Result<Built> {
+        let prepared = self.prepare(&checked, options)?;
+        let rendered = if prepared.jobs().is_empty() {
+            Vec::new()
+        } else {
+            on_stage("排版…");
+            match self.renderer() {
+                Ok(renderer) => {
+                    let renderer = renderer.clone();
+                    render_set(&renderer, &prepared.jobs())
+                }
+                Err(e) => vec![Err(vec![template_error(format!("{e:#}"))])],
+            }
+        };
+        on_stage("写出…");
+        self.write_set(checked, prepared, rendered, Vec::new())
+    }
+
+    /// Document data, and for each document whether it can be reused — from this session
+    /// (`watch`) or from the PDF the previous build left, when its render key (data,
+    /// templates, fonts, program version, draft) is the one the build record vouches for
+    /// and the file on disk still has the recorded hash — or must be rendered.
+    pub fn prepare(&self, checked: &Checked, options: BuildOptions) -> Result<Prepared> {
+        let mut timings = checked.timings.clone();
+        let draft = options.draft;
+        let refused = checked.diagnostics.iter().any(Diagnostic::is_error) && !draft;
+        let mut prepared = Prepared {
+            draft,
+            refused,
+            options: RenderOptions::new(self.setup.campaign.dates.document_date),
+            documents: Vec::new(),
+            problems: Vec::new(),
+            timings: Timings::default(),
+        };
+        prepared.options.draft = draft;
+        if refused {
+            prepared.timings = timings;
+            return Ok(prepared);
         }
-        let renderer = self.renderer.as_ref().expect("renderer loaded above");
+        let t = Instant::now();
         let Setup {
             catalogue,
             roster,
@@ -319,57 +455,187 @@ impl Session {
             &checked.evidence,
             &checked.diagnostics,
         );
-        let t = Instant::now();
-        let set = renderer.build_data(&inputs).map_err(|e| e.diagnostics())?;
-        timings.add("文件数据", t);
-        let mut options = RenderOptions::new(document_date);
-        options.draft = draft;
-
-        let mut keys = BTreeMap::new();
-        let mut todo = Vec::new();
+        let set = match zhiliang_render::build_data(&self.project.templates, &inputs) {
+            Ok(set) => set,
+            Err(e) => {
+                prepared.problems = e.diagnostics();
+                timings.add("文件数据", t);
+                prepared.timings = timings;
+                return Ok(prepared);
+            }
+        };
+        let fonts = zhiliang_render::fingerprint::fonts(&self.project.fonts);
+        let previous = std::fs::read(self.project.output.join(RECORD_FILE))
+            .ok()
+            .and_then(|b| BuildRecord::from_json(&b));
         for kind in DocKind::ALL {
-            let data = serde_json::to_vec(set.get(kind)).expect("document data serialises");
-            let templates = templates_fingerprint(&self.project.templates, kind);
-            let key = sha256_hex(format!("{}|{templates}|{draft}", sha256_hex(&data)).as_bytes());
-            if self.render_cache.get(&kind).map(|(k, _)| k) != Some(&key) {
-                todo.push(kind);
-            }
-            keys.insert(kind, key);
+            let data = set.get(kind).clone();
+            let key = render_key(
+                PROGRAM,
+                kind,
+                &data,
+                &zhiliang_render::fingerprint::templates(&self.project.templates, kind),
+                &fonts,
+                draft,
+            );
+            let reuse = match self.render_cache.get(&kind) {
+                Some((k, pdf)) if *k == key => Some((pdf.clone(), Origin::Session)),
+                _ => previous
+                    .as_ref()
+                    .and_then(|r| {
+                        reusable(r, &self.project.output, kind.file_name_for(draft), &key)
+                    })
+                    .map(|pdf| (pdf, Origin::PreviousBuild)),
+            };
+            prepared.documents.push(PreparedDocument {
+                kind,
+                data,
+                key,
+                reuse,
+            });
         }
-        let fresh: Vec<(
-            DocKind,
-            Result<RenderedDocument, zhiliang_render::RenderError>,
-        )> = std::thread::scope(|s| {
-            let handles: Vec<_> = todo
-                .iter()
-                .map(|&kind| {
-                    let (set, options) = (&set, &options);
-                    s.spawn(move || (kind, renderer.render(kind, set.get(kind), options)))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("render thread"))
-                .collect()
-        });
-        // A long-running `watch` would otherwise keep every memoised layout forever.
-        Renderer::evict_cache(10);
-        let mut problems = Vec::new();
-        for (kind, result) in fresh {
-            match result {
-                Ok(doc) => {
-                    self.render_cache.insert(kind, (keys[&kind].clone(), doc));
-                }
-                Err(e) => problems.extend(e.diagnostics()),
+        timings.add("文件数据", t);
+        prepared.timings = timings;
+        Ok(prepared)
+    }
+
+    /// Writes one build's set — PDFs, diagnostics, change report, build record, and any
+    /// `extra` files (province mode adds the score sheet) — as one, under the output
+    /// folder's lock, after finishing or undoing whatever an interrupted build left there.
+    /// `rendered` holds the results of [`Prepared::jobs`], in that order.
+    pub fn write_set(
+        &mut self,
+        checked: Checked,
+        prepared: Prepared,
+        rendered: Vec<Rendered>,
+        extra: Vec<(String, Vec<u8>)>,
+    ) -> Result<Built> {
+        let Prepared {
+            draft,
+            refused,
+            documents,
+            mut problems,
+            mut timings,
+            ..
+        } = prepared;
+        let mut results = rendered.into_iter();
+        let mut docs: Vec<OutputDocument> = Vec::new();
+        let mut template_warnings = Vec::new();
+        for doc in documents {
+            match doc.reuse {
+                Some((pdf, origin)) => docs.push(OutputDocument {
+                    kind: doc.kind,
+                    pdf,
+                    key: doc.key,
+                    origin,
+                }),
+                None => match results.next() {
+                    Some(Ok(rendered)) => {
+                        template_warnings.extend(rendered.warnings.iter().map(|w| {
+                            template_error(format!("{}：{w}", rendered.kind.label()))
+                                .with_severity(diagnostics::Severity::Warning)
+                        }));
+                        docs.push(OutputDocument {
+                            kind: doc.kind,
+                            pdf: rendered.pdf,
+                            key: doc.key,
+                            origin: Origin::Rendered(rendered.elapsed),
+                        })
+                    }
+                    Some(Err(p)) => problems.extend(p),
+                    None => problems.push(template_error(format!(
+                        "{}未排版（内部错误：排版结果缺失）",
+                        doc.kind.label()
+                    ))),
+                },
             }
         }
+        if let Some(t) = docs.iter().filter_map(|d| d.origin.render_time()).max() {
+            timings.0.push(("排版".to_string(), t));
+        }
+        // One failed document withholds the whole set: three documents from two builds
+        // must never lie side by side.
         if !problems.is_empty() {
-            return Err(problems);
+            docs.clear();
         }
-        Ok(DocKind::ALL
+        for doc in &docs {
+            if matches!(doc.origin, Origin::Rendered(_)) {
+                self.render_cache
+                    .insert(doc.kind, (doc.key.clone(), doc.pdf.clone()));
+            }
+        }
+
+        let output = self.project.output.clone();
+        let t = Instant::now();
+        let _lock = output_set::lock(&output)?;
+        let recovered = output_set::recover(&output)?;
+        let previous_bytes = std::fs::read(output.join(RECORD_FILE)).ok();
+        let previous = previous_bytes.as_deref().and_then(BuildRecord::from_json);
+        let output_problems = check_output_set(
+            &output,
+            previous_bytes.is_some(),
+            previous.as_ref(),
+            !docs.is_empty(),
+        );
+        let outputs: Vec<FileEntry> = docs
             .iter()
-            .map(|k| self.render_cache[k].1.clone())
-            .collect())
+            .map(|doc| FileEntry {
+                path: doc.kind.file_name_for(draft).to_string(),
+                sha256: sha256_hex(&doc.pdf),
+                size: doc.pdf.len() as u64,
+                unit: None,
+                render_key: Some(doc.key.clone()),
+            })
+            .collect();
+        let mut all_diags = checked.diagnostics.clone();
+        all_diags.extend(problems.iter().cloned());
+        all_diags.extend(template_warnings.iter().cloned());
+        all_diags.extend(output_problems.iter().cloned());
+        let record = self.record(&checked, &all_diags, outputs, draft)?;
+        let changes = ChangeReport::between(previous.as_ref(), &record);
+        let mut diag_json = serde_json::to_vec_pretty(&all_diags)?;
+        diag_json.push(b'\n');
+        let changes_text = changes.render();
+        let record_json = record.to_json();
+        let t = timings.add("记录", t);
+        let mut files: Vec<(&str, &[u8])> = docs
+            .iter()
+            .map(|doc| (doc.kind.file_name_for(draft), doc.pdf.as_slice()))
+            .collect();
+        files.extend(extra.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+        files.push((DIAGNOSTICS_FILE, &diag_json));
+        files.push((CHANGES_FILE, changes_text.as_bytes()));
+        // The record last: it vouches for the files before it.
+        files.push((RECORD_FILE, &record_json));
+        let outcomes = output_set::commit(&output, &files)?;
+        // The other variant of each document is now stale: a final left beside newer
+        // drafts would pass for current, and vice versa.
+        for doc in &docs {
+            remove_stale(&output.join(doc.kind.file_name_for(!draft)))?;
+        }
+        let documents = docs
+            .iter()
+            .zip(outcomes)
+            .map(|(doc, outcome)| BuiltDocument {
+                kind: doc.kind,
+                path: output.join(doc.kind.file_name_for(draft)),
+                outcome,
+                rendered: matches!(doc.origin, Origin::Rendered(_)),
+            })
+            .collect();
+        timings.add("写出", t);
+        Ok(Built {
+            checked,
+            documents,
+            refused,
+            render_problems: problems,
+            template_warnings,
+            output_problems,
+            recovered,
+            record,
+            changes,
+            timings,
+        })
     }
 
     fn record(
@@ -388,6 +654,7 @@ impl Session {
                 sha256,
                 size,
                 unit: None,
+                render_key: None,
             });
         }
         // The hash of the bytes ingest read: the file is not opened again (its name may
@@ -400,6 +667,7 @@ impl Session {
                 sha256: file.sha256.clone().unwrap_or_default(),
                 size: file.size,
                 unit: file.unit.clone(),
+                render_key: None,
             });
         }
         hash_files_under(&self.project.input.join("evidence"), root, &mut inputs)?;
@@ -469,6 +737,7 @@ fn hash_files_under(
                 sha256,
                 size,
                 unit: None,
+                render_key: None,
             });
         }
     }
@@ -542,7 +811,7 @@ fn check_output_set(
     out
 }
 
-fn template_error(message: String) -> Diagnostic {
+pub(crate) fn template_error(message: String) -> Diagnostic {
     Diagnostic::new(
         zhiliang_core::diagnostics::Code::TemplateError,
         zhiliang_core::diagnostics::Location::default(),
@@ -550,28 +819,136 @@ fn template_error(message: String) -> Diagnostic {
     )
 }
 
-/// Hash of the template files one document depends on (names and contents): every file
-/// under the templates folder except the other documents' main templates. Editing
-/// `annual-report.typ` therefore re-renders the annual report only; editing `style.typ`
-/// re-renders all three.
-fn templates_fingerprint(dir: &std::path::Path, kind: DocKind) -> String {
-    let others: Vec<String> = DocKind::ALL
-        .iter()
-        .filter(|k| **k != kind)
-        .map(|k| k.template().trim_start_matches('/').to_string())
-        .collect();
-    let mut text = String::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if entry.file_type().is_file() && !others.contains(&relative(entry.path(), dir)) {
-            let hash = sha256_file(entry.path())
-                .map(|(h, _)| h)
-                .unwrap_or_default();
-            text.push_str(&format!("{}={hash};", relative(entry.path(), dir)));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_part_of_the_render_key_matters() {
+        let data = serde_json::json!({"total": "87.07"});
+        let base = render_key(
+            "zhiliang 0.1.0",
+            DocKind::SelfEvaluation,
+            &data,
+            "t",
+            "f",
+            false,
+        );
+        let other_data = serde_json::json!({"total": "87.08"});
+        for (what, key) in [
+            (
+                "program version",
+                render_key(
+                    "zhiliang 0.1.1",
+                    DocKind::SelfEvaluation,
+                    &data,
+                    "t",
+                    "f",
+                    false,
+                ),
+            ),
+            (
+                "document",
+                render_key(
+                    "zhiliang 0.1.0",
+                    DocKind::AnnualReport,
+                    &data,
+                    "t",
+                    "f",
+                    false,
+                ),
+            ),
+            (
+                "data",
+                render_key(
+                    "zhiliang 0.1.0",
+                    DocKind::SelfEvaluation,
+                    &other_data,
+                    "t",
+                    "f",
+                    false,
+                ),
+            ),
+            (
+                "templates",
+                render_key(
+                    "zhiliang 0.1.0",
+                    DocKind::SelfEvaluation,
+                    &data,
+                    "u",
+                    "f",
+                    false,
+                ),
+            ),
+            (
+                "fonts",
+                render_key(
+                    "zhiliang 0.1.0",
+                    DocKind::SelfEvaluation,
+                    &data,
+                    "t",
+                    "g",
+                    false,
+                ),
+            ),
+            (
+                "draft",
+                render_key(
+                    "zhiliang 0.1.0",
+                    DocKind::SelfEvaluation,
+                    &data,
+                    "t",
+                    "f",
+                    true,
+                ),
+            ),
+        ] {
+            assert_ne!(base, key, "{what} must change the key");
         }
+        assert_eq!(
+            base,
+            render_key(
+                "zhiliang 0.1.0",
+                DocKind::SelfEvaluation,
+                &data,
+                "t",
+                "f",
+                false
+            )
+        );
     }
-    sha256_hex(text.as_bytes())
+
+    #[test]
+    fn a_pdf_is_reused_only_with_its_key_and_its_recorded_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "自评报告.pdf";
+        std::fs::write(dir.path().join(name), b"%PDF-1.7 one").unwrap();
+        let record = |key: &str, sha256: String| BuildRecord {
+            program: "zhiliang".into(),
+            program_version: "0.1.0".into(),
+            catalogue_sha256: String::new(),
+            draft: false,
+            total: Default::default(),
+            scores: Default::default(),
+            summary: Default::default(),
+            inputs: vec![],
+            outputs: vec![FileEntry {
+                path: name.into(),
+                sha256,
+                size: 12,
+                unit: None,
+                render_key: Some(key.into()),
+            }],
+            diagnostics: vec![],
+        };
+        let good = sha256_hex(b"%PDF-1.7 one");
+        assert_eq!(
+            reusable(&record("k", good.clone()), dir.path(), name, "k").as_deref(),
+            Some(&b"%PDF-1.7 one"[..])
+        );
+        assert!(reusable(&record("k", good.clone()), dir.path(), name, "other").is_none());
+        // edited by hand since the build: rendered again, never trusted
+        std::fs::write(dir.path().join(name), b"%PDF-1.7 two").unwrap();
+        assert!(reusable(&record("k", good), dir.path(), name, "k").is_none());
+    }
 }

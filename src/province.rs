@@ -6,16 +6,19 @@
 //! COUNTIES/<县名>/campaign.toml      one folder per county, laid out like input/
 //! COUNTIES/<县名>/*.xlsx
 //! COUNTIES/<县名>/evidence/<unit>/
-//! OUT/<县名>/申请表.pdf …             the three documents (counties without check errors)
+//! OUT/<县名>/申请表.pdf …             the documents (counties without check errors)
 //! OUT/<县名>/计分结果.json            the county's score sheet
 //! OUT/<县名>/校验结果.json            the county's diagnostics
+//! OUT/<县名>/生成记录.json, 变更报告.txt  build record and change report, as `build` writes
 //! OUT/排名.txt, OUT/排名.json         ranking, derived benchmarks, counties not read
 //! ```
 //!
 //! Stages: read + check every county ([`Session::check`]), compute each county's efficacy
 //! values, derive the benchmarks from the counties whose check found no errors
 //! ([`zhiliang_core::score::benchmarks_from_counties`]), score every county again with
-//! them, rank, render, write. A county whose folder cannot be read
+//! them, rank, then each county through the same prepare → render → write path as
+//! `build` ([`Session::prepare`], [`render_set`], [`Session::write_set`]): a county whose
+//! documents' render keys match its last build record is not rendered again. A county whose folder cannot be read
 //! (no campaign.toml, broken configuration) is reported and left out; the others still
 //! run. A county with check errors is ranked but its documents are not rendered (the rule
 //! of `build`).
@@ -30,14 +33,17 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::fsutil::write_atomic;
-use crate::pipeline::{Checked, DIAGNOSTICS_FILE, Session, Timings};
+use crate::pipeline::{
+    BuildOptions, Checked, Prepared, RenderJob, Rendered, Session, Timings, render_set,
+};
 use crate::project::Project;
-use zhiliang_core::config::{Benchmark, Campaign};
+use std::sync::{Arc, OnceLock};
+use zhiliang_core::config::Benchmark;
 use zhiliang_core::diagnostics::{Diagnostic, Summary};
 use zhiliang_core::score::{
-    DerivedBenchmarks, Subtotal, benchmarks_from_counties, display, efficacy_values, score,
+    DerivedBenchmarks, ScoreSheet, Subtotal, benchmarks_from_counties, display, efficacy_values,
 };
-use zhiliang_render::{DocKind, DocumentSet, RenderOptions, Renderer};
+use zhiliang_render::{DocKind, Renderer};
 
 /// Ranking table (people) and ranking data (programs) in the output folder.
 pub const RANKING_TEXT: &str = "排名.txt";
@@ -58,21 +64,26 @@ pub struct ProvinceOptions {
     pub jobs: Option<usize>,
 }
 
-/// One county after reading, checking and scoring.
+/// One county after reading, checking and scoring. Its session and checked facts are
+/// dropped once its documents are written, so memory stays flat in the number of counties.
 pub struct County {
     /// The folder name, used in the ranking and as the output folder.
     pub name: String,
-    pub session: Session,
-    pub checked: Checked,
-    /// The county's campaign with the province benchmarks (what it was scored with).
-    pub campaign: Campaign,
+    /// The district named in the county's campaign.toml.
+    pub district: String,
     /// Errors found by the check (scoring's own diagnostics excluded): such a county
     /// takes no part in deriving the benchmarks.
     pub check_errors: usize,
+    /// The county's scores under the province benchmarks.
+    pub scores: ScoreSheet,
+    /// Counts of everything found (check, scoring, rendering).
+    pub summary: Summary,
+    /// The first few errors, for the summary printed to people.
+    pub first_errors: Vec<Diagnostic>,
+    /// Efficacy values, compared across counties to derive the benchmarks.
     pub values: BTreeMap<String, Option<Decimal>>,
-    /// The diagnostics the last scoring added to `checked.diagnostics` (replaced when
-    /// the county is scored again).
-    score_diagnostics: Vec<Diagnostic>,
+    /// Until written: the county's session and what its check found.
+    state: Option<(Session, Checked)>,
 }
 
 /// A county folder that could not be read.
@@ -115,6 +126,8 @@ pub struct Province {
     pub timings: Timings,
     /// Number of PDFs written.
     pub pdfs: usize,
+    /// Number of documents Typst laid out (the others were unchanged since the last run).
+    pub rendered: usize,
     pub out: PathBuf,
 }
 
@@ -167,26 +180,24 @@ fn read_county(root: &Path, out: &Path, name: &str, dir: &Path) -> Result<County
         let checked = session.check()?;
         Ok::<_, anyhow::Error>((session, checked))
     }));
-    let (session, checked) = match run {
+    let (mut session, checked) = match run {
         Ok(Ok(pair)) => pair,
         Ok(Err(e)) => return Err(fail(format!("{e:#}"))),
         Err(_) => return Err(fail("读取时发生内部错误，该县未参加比较".to_string())),
     };
+    // Parsed workbooks are not needed again: only the facts go on.
+    session.drop_ingest_cache();
     let setup = &session.setup;
-    // Scoring is deterministic: scoring again tells which diagnostics `check` got from it.
-    let (_, score_diagnostics) = score(&setup.catalogue, &checked.facts, &setup.campaign);
-    let errors = |ds: &[Diagnostic]| ds.iter().filter(|d| d.is_error()).count();
-    let check_errors = errors(&checked.diagnostics).saturating_sub(errors(&score_diagnostics));
     let values = efficacy_values(&setup.catalogue, &checked.facts, &setup.campaign);
-    let campaign = setup.campaign.clone();
     Ok(County {
         name: name.to_string(),
-        session,
-        checked,
-        campaign,
-        check_errors,
+        district: setup.campaign.district.name.clone(),
+        check_errors: checked.check_errors(),
+        scores: checked.scores.clone(),
+        summary: Summary::of(&checked.diagnostics),
+        first_errors: Vec::new(),
         values,
-        score_diagnostics,
+        state: Some((session, checked)),
     })
 }
 
@@ -234,8 +245,10 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
     // (first county by name that configures a key) give the direction and the fallback.
     let mut configured: BTreeMap<String, Benchmark> = BTreeMap::new();
     for c in &counties {
-        for (key, b) in &c.campaign.benchmarks {
-            configured.entry(key.clone()).or_insert_with(|| b.clone());
+        if let Some((session, _)) = &c.state {
+            for (key, b) in &session.setup.campaign.benchmarks {
+                configured.entry(key.clone()).or_insert_with(|| b.clone());
+            }
         }
     }
     let compared: Vec<&County> = counties.iter().filter(|c| c.check_errors == 0).collect();
@@ -244,8 +257,10 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
         .map(|c| (c.name.clone(), c.values.clone()))
         .collect();
     let compared: Vec<String> = compared.iter().map(|c| c.name.clone()).collect();
-    let derived = match counties.first() {
-        Some(c) => benchmarks_from_counties(&c.session.setup.catalogue, &configured, &values),
+    let derived = match counties.first().and_then(|c| c.state.as_ref()) {
+        Some((session, _)) => {
+            benchmarks_from_counties(&session.setup.catalogue, &configured, &values)
+        }
         None => DerivedBenchmarks {
             benchmarks: BTreeMap::new(),
             parts: vec![],
@@ -254,77 +269,88 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
     };
     let t = stage(&mut timings, "计算基准", t);
 
-    counties.par_iter_mut().for_each(|c| {
-        c.campaign.benchmarks = derived.benchmarks.clone();
-        c.rescore();
-    });
+    counties.par_iter_mut().for_each(|c| c.rescore(&derived));
     let t = stage(&mut timings, "重新计分", t);
 
     let mut ranking = rank(&counties);
-    let t = stage(&mut timings, "排名", t);
+    stage(&mut timings, "排名", t);
 
-    // Score sheets and diagnostics of every county (rendered or not).
-    let json_writes: Vec<Result<()>> = counties
-        .par_iter()
-        .map(|c| {
-            let dir = options.out.join(&c.name);
-            let mut sheet = serde_json::to_vec_pretty(&c.checked.scores)?;
-            sheet.push(b'\n');
-            write_atomic(&dir.join(SCORES_FILE), &sheet)?;
-            let mut diags = serde_json::to_vec_pretty(&c.checked.diagnostics)?;
-            diags.push(b'\n');
-            write_atomic(&dir.join(DIAGNOSTICS_FILE), &diags)?;
-            Ok(())
-        })
-        .collect();
-    json_writes.into_iter().collect::<Result<Vec<()>>>()?;
-    let mut writing = Instant::now() - t;
-    let mut t = Instant::now();
-
-    // Render every county without errors; one renderer (fonts, Typst library) for all.
-    let renderable: Vec<&County> = counties
-        .iter()
-        .filter(|c| !c.checked.diagnostics.iter().any(Diagnostic::is_error))
-        .collect();
+    // Every county through the pipeline's own back half — prepare, render, write — in
+    // batches: one flat parallel render of the batch's documents, then each county's set
+    // written as `build` writes it, then its session dropped. A county with check errors
+    // is written without documents (the rule of `build`); one whose documents are
+    // unchanged since the last run is not rendered again.
+    let renderer: OnceLock<Result<Arc<Renderer>, String>> = OnceLock::new();
+    let load_renderer = || {
+        renderer
+            .get_or_init(|| {
+                let templates = options.root.join("templates");
+                let fonts = options.root.join("fonts");
+                Renderer::new(&templates, &fonts)
+                    .map(Arc::new)
+                    .map_err(|e| format!("无法加载模板或字体：{e}"))
+            })
+            .clone()
+    };
     let mut render_problems = Vec::new();
     let mut written: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    if !renderable.is_empty() {
-        let templates = options.root.join("templates");
-        let fonts = options.root.join("fonts");
-        let renderer = Renderer::new(&templates, &fonts).context("无法加载模板或字体")?;
-        assert_sync(&renderer);
-        stage(&mut timings, "加载字体与模板", t);
-        let (mut data_time, mut render_time) = (Duration::ZERO, Duration::ZERO);
-        // In batches, so that memory stays bounded at province scale: the batch's PDFs
-        // are written and Typst's memo cache is trimmed before the next batch starts.
-        let batch = rayon::current_num_threads().max(1) * 4;
-        for chunk in renderable.chunks(batch) {
-            let (pdfs, problems) = render_batch(&renderer, chunk, &mut data_time, &mut render_time);
-            render_problems.extend(problems);
-            let w = Instant::now();
-            let writes: Vec<Result<(String, Vec<String>)>> = pdfs
-                .par_iter()
-                .map(|(name, docs)| {
-                    let dir = options.out.join(name);
-                    let mut files = Vec::new();
-                    for (kind, pdf) in docs {
-                        write_atomic(&dir.join(kind.file_name()), pdf)?;
-                        files.push(format!("{name}/{}", kind.file_name()));
-                    }
-                    Ok((name.clone(), files))
-                })
-                .collect();
-            for w in writes {
-                let (name, files) = w?;
-                written.insert(name, files);
+    let (mut data_time, mut render_time, mut write_time) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let mut rendered_count = 0;
+    let batch = rayon::current_num_threads().max(1) * 4;
+    for chunk in counties.chunks_mut(batch) {
+        let d = Instant::now();
+        let prepared: Vec<Result<Prepared>> = chunk
+            .par_iter()
+            .map(|c| {
+                let (session, checked) = c.state.as_ref().expect("county not yet written");
+                session.prepare(checked, BuildOptions::default())
+            })
+            .collect();
+        let prepared: Vec<Prepared> = prepared.into_iter().collect::<Result<_>>()?;
+        data_time += d.elapsed();
+        let r = Instant::now();
+        let jobs: Vec<RenderJob> = prepared.iter().flat_map(|p| p.jobs()).collect();
+        let mut results = if jobs.is_empty() {
+            Vec::new()
+        } else {
+            match load_renderer() {
+                Ok(renderer) => render_set(&renderer, &jobs),
+                Err(message) => jobs
+                    .iter()
+                    .map(|_| Err(vec![crate::pipeline::template_error(message.clone())]))
+                    .collect(),
             }
-            writing += w.elapsed();
-            Renderer::evict_cache(2);
         }
-        timings.0.push(("文件数据".to_string(), data_time));
-        timings.0.push(("排版".to_string(), render_time));
-        t = Instant::now();
+        .into_iter();
+        rendered_count += jobs.len();
+        drop(jobs);
+        render_time += r.elapsed();
+        let w = Instant::now();
+        let mut units: Vec<(&mut County, Prepared, Vec<Rendered>)> = Vec::new();
+        for (c, p) in chunk.iter_mut().zip(prepared) {
+            let n = p.jobs().len();
+            let mine: Vec<Rendered> = results.by_ref().take(n).collect();
+            units.push((c, p, mine));
+        }
+        let outcomes: Vec<Result<Written>> = units
+            .into_par_iter()
+            .map(|(c, prepared, mine)| c.write(prepared, mine))
+            .collect();
+        for outcome in outcomes {
+            let Written {
+                county,
+                files,
+                problems,
+            } = outcome?;
+            render_problems.extend(problems.into_iter().map(|p| (county.clone(), p)));
+            written.insert(county, files);
+        }
+        write_time += w.elapsed();
     }
+    timings.0.push(("文件数据".to_string(), data_time));
+    timings.0.push(("排版".to_string(), render_time));
+    let t = Instant::now();
 
     let mut pdfs = 0;
     for r in ranking.iter_mut() {
@@ -338,11 +364,7 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
     let stale: Vec<String> = ranking
         .iter()
         .filter(|r| !r.rendered)
-        .filter(|r| {
-            DocKind::ALL
-                .iter()
-                .any(|k| options.out.join(&r.county).join(k.file_name()).exists())
-        })
+        .filter(|r| !stale_documents(&options.out.join(&r.county)).is_empty())
         .map(|r| r.county.clone())
         .collect();
     let file = RankingFile {
@@ -356,8 +378,8 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
     write_atomic(&options.out.join(RANKING_JSON), &json)?;
     let text = ranking_table(&ranking, &counties, &failures);
     write_atomic(&options.out.join(RANKING_TEXT), text.as_bytes())?;
-    writing += t.elapsed();
-    timings.0.push(("写出".to_string(), writing));
+    write_time += t.elapsed();
+    timings.0.push(("写出".to_string(), write_time));
 
     Ok(Province {
         counties,
@@ -369,121 +391,85 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
         stale,
         timings,
         pdfs,
+        rendered: rendered_count,
         out: options.out.clone(),
     })
 }
 
 impl County {
-    /// Scores the checked facts again with `self.campaign` (the province benchmarks): the
-    /// scores and scoring diagnostics are replaced, the check's own diagnostics kept.
-    fn rescore(&mut self) {
-        let checked = &mut self.checked;
-        for old in std::mem::take(&mut self.score_diagnostics) {
-            // The county's own campaign.toml stating another value for an end the rule
-            // fixes stays reported: the rule's value is used in every mode.
-            if old.code == zhiliang_core::diagnostics::Code::BenchmarkFixedByRule {
-                continue;
-            }
-            if let Some(i) = checked.diagnostics.iter().position(|d| *d == old) {
-                checked.diagnostics.remove(i);
-            }
-        }
-        let (scores, fresh) = score(
-            &self.session.setup.catalogue,
-            &checked.facts,
-            &self.campaign,
-        );
-        checked.diagnostics.extend(fresh.iter().cloned());
-        zhiliang_core::diagnostics::sort(&mut checked.diagnostics);
-        checked.scores = scores;
-        self.score_diagnostics = fresh;
+    /// Scores the county's facts again with the province benchmarks.
+    fn rescore(&mut self, derived: &DerivedBenchmarks) {
+        let Some((session, checked)) = &mut self.state else {
+            return;
+        };
+        session.setup.campaign.benchmarks = derived.benchmarks.clone();
+        checked.rescore(&session.setup.catalogue, &session.setup.campaign);
+        self.scores = checked.scores.clone();
+        self.summary = Summary::of(&checked.diagnostics);
     }
-}
 
-/// A county's three PDFs.
-type Pdfs = Vec<(DocKind, Vec<u8>)>;
-/// Problems, each with the county it concerns.
-type Problems = Vec<(String, Diagnostic)>;
-/// One rendered PDF, or what went wrong.
-type Rendered = std::result::Result<Vec<u8>, Vec<Diagnostic>>;
-
-/// Renderer is shared by reference across the worker threads.
-fn assert_sync<T: Sync>(_: &T) {}
-
-/// Renders one batch of counties: their document data, then every (county, document)
-/// pair as one flat parallel job — no nested parallel loops, so a worker never stacks one
-/// Typst compilation on top of another while it waits. Returns the PDFs of the counties
-/// whose three documents all rendered, and the problems of the others.
-fn render_batch(
-    renderer: &Renderer,
-    counties: &[&County],
-    data_time: &mut Duration,
-    render_time: &mut Duration,
-) -> (Vec<(String, Pdfs)>, Problems) {
-    let t = Instant::now();
-    let sets: Vec<Result<DocumentSet, Vec<Diagnostic>>> = counties
-        .par_iter()
-        .map(|c| document_data(renderer, c))
-        .collect();
-    *data_time += t.elapsed();
-    let t = Instant::now();
-    let jobs: Vec<(usize, DocKind, &DocumentSet)> = sets
-        .iter()
-        .enumerate()
-        .filter_map(|(i, set)| set.as_ref().ok().map(|set| (i, set)))
-        .flat_map(|(i, set)| DocKind::ALL.into_iter().map(move |k| (i, k, set)))
-        .collect();
-    let mut docs: Vec<(usize, DocKind, Rendered)> = jobs
-        .par_iter()
-        .map(|&(i, kind, set)| {
-            let options = RenderOptions::new(counties[i].campaign.dates.document_date);
-            let pdf = renderer
-                .render(kind, set.get(kind), &options)
-                .map(|doc| doc.pdf)
-                .map_err(|e| e.diagnostics());
-            (i, kind, pdf)
+    /// Writes the county's set as `build` writes it (plus its score sheet), then drops its
+    /// session.
+    fn write(&mut self, prepared: Prepared, rendered: Vec<Rendered>) -> Result<Written> {
+        let (mut session, checked) = self.state.take().expect("county written once");
+        let mut sheet = serde_json::to_vec_pretty(&checked.scores)?;
+        sheet.push(b'\n');
+        let built = session.write_set(
+            checked,
+            prepared,
+            rendered,
+            vec![(SCORES_FILE.to_string(), sheet)],
+        )?;
+        self.summary = built.record.summary;
+        self.first_errors = built
+            .record
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .take(5)
+            .cloned()
+            .collect();
+        let files = built
+            .documents
+            .iter()
+            .map(|d| format!("{}/{}", self.name, d.kind.file_name()))
+            .collect();
+        let mut problems = built.render_problems;
+        problems.extend(built.template_warnings);
+        Ok(Written {
+            county: self.name.clone(),
+            files,
+            problems,
         })
-        .collect();
-    drop(jobs);
-    *render_time += t.elapsed();
-    let mut rendered = Vec::new();
-    let mut problems = Vec::new();
-    for (i, set) in sets.into_iter().enumerate() {
-        let name = counties[i].name.clone();
-        if let Err(p) = set {
-            problems.extend(p.into_iter().map(|p| (name.clone(), p)));
-            continue;
-        }
-        let mut pdfs = Vec::new();
-        let mut failed = false;
-        for (_, kind, pdf) in docs.iter_mut().filter(|(j, ..)| *j == i) {
-            match pdf {
-                Ok(bytes) => pdfs.push((*kind, std::mem::take(bytes))),
-                Err(p) => {
-                    failed = true;
-                    problems.extend(p.drain(..).map(|p| (name.clone(), p)));
-                }
-            }
-        }
-        if !failed {
-            rendered.push((name, pdfs));
-        }
     }
-    (rendered, problems)
 }
 
-fn document_data(renderer: &Renderer, c: &County) -> Result<DocumentSet, Vec<Diagnostic>> {
-    let setup = &c.session.setup;
-    let inputs = zhiliang_render::data::Inputs::new(
-        &c.campaign,
-        &setup.roster,
-        &setup.catalogue,
-        &c.checked.facts,
-        &c.checked.scores,
-        &c.checked.evidence,
-        &c.checked.diagnostics,
-    );
-    renderer.build_data(&inputs).map_err(|e| e.diagnostics())
+/// One county's set, written.
+struct Written {
+    county: String,
+    /// Documents, relative to the province output folder.
+    files: Vec<String>,
+    /// Rendering problems and template warnings.
+    problems: Vec<Diagnostic>,
+}
+
+/// The documents in `dir` that its build record does not vouch for: left by an earlier
+/// run, they do not reflect the data submitted now.
+pub fn stale_documents(dir: &Path) -> Vec<PathBuf> {
+    let record = std::fs::read(dir.join(crate::pipeline::RECORD_FILE))
+        .ok()
+        .and_then(|b| crate::record::BuildRecord::from_json(&b));
+    DocKind::ALL
+        .iter()
+        .flat_map(|k| [k.file_name_for(false), k.file_name_for(true)])
+        .filter(|name| {
+            record
+                .as_ref()
+                .is_none_or(|r| !r.outputs.iter().any(|o| o.path == *name))
+        })
+        .map(|name| dir.join(name))
+        .filter(|p| p.exists())
+        .collect()
 }
 
 /// By total, highest first; equal totals share a rank (1, 1, 3) and are sorted by name.
@@ -491,13 +477,13 @@ fn rank(counties: &[County]) -> Vec<Ranked> {
     let mut rows: Vec<Ranked> = counties
         .iter()
         .map(|c| {
-            let s = Summary::of(&c.checked.diagnostics);
+            let s = c.summary;
             Ranked {
                 rank: 0,
                 county: c.name.clone(),
-                district: c.campaign.district.name.clone(),
-                total: c.checked.scores.total,
-                categories: c.checked.scores.categories.clone(),
+                district: c.district.clone(),
+                total: c.scores.total,
+                categories: c.scores.categories.clone(),
                 errors: s.errors,
                 warnings: s.warnings,
                 rendered: false,
@@ -530,10 +516,7 @@ fn ranking_table(ranking: &[Ranked], counties: &[County], failures: &[Failure]) 
         .first()
         .map(|r| r.categories.iter().map(|c| c.name.clone()).collect())
         .unwrap_or_default();
-    let max = counties
-        .first()
-        .map(|c| c.checked.scores.max)
-        .unwrap_or_default();
+    let max = counties.first().map(|c| c.scores.max).unwrap_or_default();
     let county_w = ranking
         .iter()
         .map(|r| width(&r.county))
@@ -713,8 +696,9 @@ pub fn summary(p: &Province, elapsed: Duration) -> String {
         .collect();
     out.push_str(&format!("用时：{}。\n", stages.join("，")));
     out.push_str(&format!(
-        "共写出 {} 份PDF，排名见 {}；总用时 {:.2} 秒。\n",
+        "共写出 {} 份PDF（其中 {} 份本次排版，其余数据与模板未变、沿用上次排版），排名见 {}；总用时 {:.2} 秒。\n",
         p.pdfs,
+        p.rendered,
         p.out.join(RANKING_TEXT).display(),
         elapsed.as_secs_f64()
     ));

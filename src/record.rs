@@ -17,6 +17,11 @@ pub struct FileEntry {
     /// The member unit a workbook belongs to, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// Outputs: the render key of the PDF (a hash of its data, templates, fonts, program
+    /// version and draft flag). The next build reuses the PDF when its key is the same
+    /// and the file still has this hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

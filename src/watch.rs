@@ -3,8 +3,11 @@
 //!
 //! Editors and office suites save in bursts (write a temp file, rename it over the old
 //! one, touch a lock file), so events are collected until the folder has been quiet for
-//! [`DEBOUNCE`], files still growing are waited for, and a workbook caught half-written
-//! (unreadable) is retried a few times before its error is reported.
+//! [`DEBOUNCE`]. A file that arrived by rename, or was closed after writing, is complete;
+//! any other changed file is waited for while it still grows ([`STABLE`]). A workbook
+//! caught half-written anyway (unreadable) is retried a few times before its error is
+//! reported. Both waits are short because the retry catches what they miss: the time
+//! from a saved workbook to the rewritten PDF is mostly the rebuild itself.
 
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher};
@@ -22,7 +25,9 @@ use crate::project::Project;
 use zhiliang_core::diagnostics::Code;
 
 /// Quiet time that ends a burst of file events.
-pub const DEBOUNCE: Duration = Duration::from_millis(300);
+pub const DEBOUNCE: Duration = Duration::from_millis(60);
+/// Interval between two size checks of a file that may still be growing.
+const STABLE: Duration = Duration::from_millis(50);
 /// How often a build that found a half-written workbook is retried.
 const RETRIES: usize = 3;
 
@@ -115,10 +120,11 @@ pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         };
         let mut changed = BTreeSet::new();
-        collect(first, &paths.output, &mut changed);
+        let mut complete = BTreeSet::new();
+        collect(first, &paths.output, &mut changed, &mut complete);
         loop {
             match rx.recv_timeout(DEBOUNCE) {
-                Ok(event) => collect(event, &paths.output, &mut changed),
+                Ok(event) => collect(event, &paths.output, &mut changed, &mut complete),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return Ok(ExitCode::SUCCESS),
             }
@@ -126,7 +132,7 @@ pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
         if changed.is_empty() {
             continue;
         }
-        wait_until_stable(&changed);
+        wait_until_stable(&changed.difference(&complete).cloned().collect());
         let touches = |dir: &Path| changed.iter().any(|p| p.starts_with(dir));
         let config_changed = paths.config_files.iter().any(|f| changed.contains(f))
             || paths.catalogue.as_deref().is_some_and(touches);
@@ -151,21 +157,47 @@ pub fn run(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
 }
 
 /// Adds the event's paths, normalised, except noise and the output folder's own files.
-fn collect(event: notify::Result<notify::Event>, output: &Path, into: &mut BTreeSet<PathBuf>) {
+/// Paths whose content is known to be complete (renamed into place, or closed after
+/// writing) also go to `complete`.
+fn collect(
+    event: notify::Result<notify::Event>,
+    output: &Path,
+    into: &mut BTreeSet<PathBuf>,
+    complete: &mut BTreeSet<PathBuf>,
+) {
+    use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
     let Ok(event) = event else { return };
-    if event.kind.is_access() {
-        return;
-    }
-    for path in event.paths {
+    let done = match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => return,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => true,
+        _ => false,
+    };
+    let last = event.paths.len().saturating_sub(1);
+    for (i, path) in event.paths.into_iter().enumerate() {
         let path = normalise(&path);
-        if !path.starts_with(output) && !is_noise(&path) {
-            into.insert(path);
+        if path.starts_with(output) || is_noise(&path) {
+            continue;
         }
+        // Of a rename pair (from, to), only the target is complete.
+        let renamed_to = !matches!(
+            event.kind,
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both))
+        ) || i == last;
+        if done && renamed_to {
+            complete.insert(path.clone());
+        } else {
+            complete.remove(&path);
+        }
+        into.insert(path);
     }
 }
 
 /// Waits (at most two seconds) until no changed file is still growing.
 fn wait_until_stable(paths: &BTreeSet<PathBuf>) {
+    if paths.is_empty() {
+        return;
+    }
     let snapshot = || {
         paths
             .iter()
@@ -179,7 +211,7 @@ fn wait_until_stable(paths: &BTreeSet<PathBuf>) {
     let deadline = Instant::now() + Duration::from_secs(2);
     let mut before = snapshot();
     while Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(150));
+        std::thread::sleep(STABLE);
         let now = snapshot();
         if now == before {
             return;
@@ -192,17 +224,20 @@ fn wait_until_stable(paths: &BTreeSet<PathBuf>) {
 /// unreadable — most likely still being copied. Only the check runs while waiting, so the
 /// build record and the change report are written once, against the previous real build.
 fn build_once(session: &mut Session, args: &BuildArgs, changed: &BTreeSet<PathBuf>) {
-    for _ in 0..RETRIES {
-        match session.check() {
-            Ok(checked) if half_written(&checked, session, changed) => {
+    let progress = Progress::new(args.quiet);
+    let start = Instant::now();
+    let mut checked = session.check();
+    for _ in 1..RETRIES {
+        match &checked {
+            Ok(c) if half_written(c, session, changed) => {
                 std::thread::sleep(Duration::from_millis(500));
+                checked = session.check();
             }
             _ => break,
         }
     }
-    let progress = Progress::new(args.quiet);
-    let start = Instant::now();
-    let result = session.build(BuildOptions { draft: args.draft }, &|s| progress.stage(s));
+    let options = BuildOptions { draft: args.draft };
+    let result = checked.and_then(|c| session.build_checked(c, options, &|s| progress.stage(s)));
     progress.finish();
     match result {
         Ok(built) => report_build(session, &built, start.elapsed()),

@@ -454,3 +454,126 @@ fn check_feedback_writes_a_workbook_for_each_unit_with_problems() {
         "only the unit with problems"
     );
 }
+
+/// The documents a build says it laid out (the others it reused from the previous build).
+fn rendered_by(out: &str) -> Vec<&'static str> {
+    DOCS.iter()
+        .copied()
+        .filter(|doc| {
+            let line = out
+                .lines()
+                .find(|l| l.contains(&format!("/{doc}（")))
+                .unwrap_or_else(|| panic!("no line for {doc} in\n{out}"));
+            !line.contains("沿用上次排版")
+        })
+        .collect()
+}
+
+fn pdf_bytes(c: &Campaign) -> Vec<Vec<u8>> {
+    DOCS.iter()
+        .map(|d| std::fs::read(c.path(&format!("output/{d}"))).unwrap())
+        .collect()
+}
+
+#[test]
+fn an_unchanged_build_renders_nothing_and_rewrites_no_pdf() {
+    let c = Campaign::example();
+    let first = c.run(&["build", "--quiet"]);
+    assert!(first.status.success(), "{}", stdout(&first));
+    assert_eq!(
+        rendered_by(&stdout(&first)),
+        DOCS,
+        "a first build renders all"
+    );
+    let modified = |c: &Campaign| -> Vec<std::time::SystemTime> {
+        DOCS.iter()
+            .map(|d| {
+                std::fs::metadata(c.path(&format!("output/{d}")))
+                    .unwrap()
+                    .modified()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let (bytes, times) = (pdf_bytes(&c), modified(&c));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let second = c.run(&["build", "--quiet"]);
+    assert!(second.status.success(), "{}", stdout(&second));
+    let out = stdout(&second);
+    assert!(rendered_by(&out).is_empty(), "{out}");
+    assert!(out.contains("排版 0 份，写出 0 个文件"), "{out}");
+    // Fonts are loaded only to render: a build that renders nothing never names them.
+    assert!(!out.contains("字体："), "{out}");
+    assert_eq!(pdf_bytes(&c), bytes);
+    assert_eq!(modified(&c), times, "no PDF was rewritten");
+}
+
+#[test]
+fn one_changed_fact_renders_exactly_the_documents_whose_data_changed() {
+    let c = Campaign::example();
+    assert!(c.run(&["build", "--quiet"]).status.success());
+    let before = pdf_bytes(&c);
+    change_fact(
+        &c,
+        "zhujian.xlsx",
+        "green_design_standard_rate",
+        Value::Rate {
+            num: Decimal::from(60),
+            den: Decimal::from(64),
+        },
+    );
+    let rebuilt = c.run(&["build", "--quiet"]);
+    assert!(rebuilt.status.success(), "{}", stdout(&rebuilt));
+    let out = stdout(&rebuilt);
+    // Each PDF carries its data as an attachment, so its bytes change exactly when its
+    // data does: the documents rendered must be exactly those whose bytes changed.
+    let changed: Vec<&str> = DOCS
+        .iter()
+        .zip(before.iter().zip(pdf_bytes(&c)))
+        .filter(|(_, (a, b))| *a != b)
+        .map(|(d, _)| *d)
+        .collect();
+    assert!(
+        !changed.is_empty(),
+        "the score change reaches the documents"
+    );
+    assert_eq!(rendered_by(&out), changed, "{out}");
+}
+
+#[test]
+fn a_changed_template_or_font_folder_invalidates_what_depends_on_it() {
+    let c = Campaign::example();
+    // fonts/ as a folder of links to the shipped files, so the test can add one.
+    let fonts = c.path("fonts");
+    std::fs::remove_file(&fonts).ok();
+    std::fs::create_dir_all(&fonts).unwrap();
+    for entry in std::fs::read_dir(common::repo().join("fonts")).unwrap() {
+        let entry = entry.unwrap();
+        std::os::unix::fs::symlink(entry.path(), fonts.join(entry.file_name())).unwrap();
+    }
+    assert!(c.run(&["build", "--quiet"]).status.success());
+
+    // The annual report's own template: only the annual report is laid out again.
+    let template = c.path("templates/annual-report.typ");
+    let mut text = std::fs::read_to_string(&template).unwrap();
+    text.push_str("\n// 编辑过的模板\n");
+    std::fs::write(&template, text).unwrap();
+    let out = stdout(&c.run(&["build", "--quiet"]));
+    assert_eq!(rendered_by(&out), ["年度质量分析报告.pdf"], "{out}");
+
+    // The shared style: all three.
+    let style = c.path("templates/style.typ");
+    let mut text = std::fs::read_to_string(&style).unwrap();
+    text.push_str("\n// 编辑过的样式\n");
+    std::fs::write(&style, text).unwrap();
+    let out = stdout(&c.run(&["build", "--quiet"]));
+    assert_eq!(rendered_by(&out), DOCS, "{out}");
+
+    // A font added to the fonts folder may change which face serves a role: all three.
+    std::fs::write(fonts.join("新增字体说明.txt"), "x").unwrap();
+    let out = stdout(&c.run(&["build", "--quiet"]));
+    assert_eq!(rendered_by(&out), DOCS, "{out}");
+    let out = stdout(&c.run(&["build", "--quiet"]));
+    assert!(rendered_by(&out).is_empty(), "and then stable again: {out}");
+}

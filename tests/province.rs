@@ -231,3 +231,89 @@ fn counties_are_compared_ranked_and_rendered() {
         "{table}"
     );
 }
+
+#[test]
+fn a_second_run_renders_only_the_county_whose_data_changed() {
+    let c = common::Campaign::example();
+    let counties = c.path("counties");
+    for (name, bases) in [("甲县", 1), ("乙县", 3)] {
+        common::change_fact(
+            &c,
+            "zhujian.xlsx",
+            "prefab_industry_bases",
+            Value::Number(bases.into()),
+        );
+        common::copy_dir(&c.path("input"), &counties.join(name));
+    }
+    let out = c.path("province-out");
+    let run = |c: &common::Campaign| {
+        let run = c.run(&[
+            "province",
+            "--counties",
+            counties.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(run.status.success(), "{}", common::stdout(&run));
+        common::stdout(&run)
+    };
+    let first = run(&c);
+    assert!(
+        first.contains("共写出 6 份PDF（其中 6 份本次排版"),
+        "{first}"
+    );
+    // Each county's folder is a build's output set: record, change report, diagnostics.
+    for county in ["甲县", "乙县"] {
+        for file in [
+            "生成记录.json",
+            "变更报告.txt",
+            "校验结果.json",
+            "计分结果.json",
+        ] {
+            assert!(out.join(county).join(file).is_file(), "{county}/{file}");
+        }
+    }
+    let second = run(&c);
+    assert!(
+        second.contains("共写出 6 份PDF（其中 0 份本次排版"),
+        "{second}"
+    );
+
+    // 乙县's office corrects its contact phone: only 乙县's documents that print it change.
+    let before = std::fs::read(out.join("甲县").join("申请表.pdf")).unwrap();
+    let yi = counties.join("乙县");
+    let template = yi.join("campaign.toml");
+    let toml = std::fs::read_to_string(&template).unwrap();
+    let contact = toml
+        .lines()
+        .find(|l| l.trim_start().starts_with("phone"))
+        .expect("campaign.toml names a contact phone")
+        .to_string();
+    std::fs::write(
+        &template,
+        toml.replace(&contact, "phone = \"0531-99999999\""),
+    )
+    .unwrap();
+    let third = run(&c);
+    assert!(
+        third.contains("共写出 6 份PDF（其中") && !third.contains("其中 0 份本次排版"),
+        "{third}"
+    );
+    let rendered: usize = third
+        .split("份PDF（其中 ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("count of rendered documents");
+    assert!(
+        (1..=3).contains(&rendered),
+        "only 乙县's documents: {third}"
+    );
+    let yi_record = std::fs::read_to_string(out.join("乙县").join("变更报告.txt")).unwrap();
+    assert!(yi_record.contains("campaign.toml"), "{yi_record}");
+    assert_eq!(
+        std::fs::read(out.join("甲县").join("申请表.pdf")).unwrap(),
+        before,
+        "甲县 untouched"
+    );
+}

@@ -18,6 +18,7 @@
 
 mod cmapfix;
 pub mod data;
+pub mod fingerprint;
 pub mod fonts;
 pub mod glyphs;
 pub mod wording;
@@ -260,6 +261,25 @@ impl DocumentSet {
     }
 }
 
+/// Builds the data of the documents without loading fonts: the wording templates are
+/// read from `templates_dir/wording`. A build that finds every document unchanged since
+/// the last one never needs more than this.
+pub fn build_data(templates_dir: &Path, inputs: &Inputs) -> Result<DocumentSet, RenderError> {
+    let wording = Wording::load_within(&templates_dir.join("wording"), templates_dir)?;
+    document_set(inputs, &wording)
+}
+
+fn document_set(inputs: &Inputs, wording: &Wording) -> Result<DocumentSet, RenderError> {
+    let to = |v: Result<serde_json::Value, serde_json::Error>| v.expect("document data serialises");
+    Ok(DocumentSet {
+        application: to(serde_json::to_value(data::application(inputs, wording)?)),
+        self_evaluation: to(serde_json::to_value(data::self_evaluation(
+            inputs, wording,
+        )?)),
+        annual_report: to(serde_json::to_value(data::annual_report(inputs, wording)?)),
+    })
+}
+
 pub struct Renderer {
     shared: Shared,
     /// Wording templates and the state of their files when loaded: a long-lived
@@ -317,16 +337,7 @@ impl Renderer {
 
     /// Builds the data of the three documents (wording templates filled in).
     pub fn build_data(&self, inputs: &Inputs) -> Result<DocumentSet, RenderError> {
-        let wording = self.wording()?;
-        let to =
-            |v: Result<serde_json::Value, serde_json::Error>| v.expect("document data serialises");
-        Ok(DocumentSet {
-            application: to(serde_json::to_value(data::application(inputs, &wording)?)),
-            self_evaluation: to(serde_json::to_value(data::self_evaluation(
-                inputs, &wording,
-            )?)),
-            annual_report: to(serde_json::to_value(data::annual_report(inputs, &wording)?)),
-        })
+        document_set(inputs, &*self.wording()?)
     }
 
     /// Check the data for characters the fonts cannot draw.
