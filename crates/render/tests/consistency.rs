@@ -347,3 +347,41 @@ fn the_work_section_is_composed_from_the_units_narratives_and_figures() {
     // 地区生产总值 belongs to 一、基本情况, not to the units' work.
     assert!(!work.contains("地区生产总值为"));
 }
+
+/// The annual report's sections carry a typed key; the template picks the section that
+/// prints the 主要目标 table by that key, not by its number or heading.
+#[test]
+fn annual_report_sections_are_keyed_and_the_targets_table_sits_in_the_overall_section() {
+    let set = example_set();
+    let keys: Vec<&str> = set.annual_report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "overall",
+            "products",
+            "construction",
+            "services",
+            "environment",
+            "foundations",
+            "innovation",
+            "problems",
+            "outlook"
+        ]
+    );
+    let text = squeeze(&render(DocKind::AnnualReport).text);
+    let overall = text
+        .split("一、总体情况")
+        .nth(1)
+        .unwrap()
+        .split("二、产品质量")
+        .next()
+        .unwrap();
+    // The targets table: its header and a row of another section's target.
+    assert!(overall.contains("主要目标"), "{overall}");
+    assert!(overall.contains("生活性服务业顾客满意度"), "{overall}");
+}

@@ -306,11 +306,11 @@ fn series_category<'i>(inputs: &'i Inputs, def: &SeriesDef) -> Option<&'i str> {
 
 /// Whether a unit's narrative already states the series' report-year value (48%, 48.0%,
 /// 156家), so the composed text does not repeat it.
-fn states_value(text: &str, def: &SeriesDef, ctx: &SeriesCtx) -> bool {
-    let plain = ctx.latest.trim_end_matches(def.unit.as_str());
+fn states_value(text: &str, latest: &str, unit: &str) -> bool {
+    let plain = latest.strip_suffix(unit).unwrap_or(latest);
     let short = plain.strip_suffix(".0").unwrap_or(plain);
     [plain, short].iter().any(|n| {
-        let needle = format!("{n}{}", def.unit);
+        let needle = format!("{n}{unit}");
         // “4家” is not stated by “14家”: the match must not continue a longer number.
         text.match_indices(&needle).any(|(at, _)| {
             !text[..at]
@@ -380,7 +380,7 @@ pub fn self_evaluation(
             let said = by_unit
                 .iter()
                 .flat_map(|(_, items, _)| items)
-                .any(|n| states_value(&n.text, def, ctx));
+                .any(|n| states_value(&n.text, &ctx.latest, &def.unit));
             if !said {
                 let k = unit_entry(&mut by_unit, &def.responsible);
                 by_unit[k].2.push(ctx.clone());
@@ -650,6 +650,23 @@ pub fn self_evaluation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_narrative_states_a_value_in_the_units_own_notation_only_as_a_whole_number() {
+        // 48.0% is what the series prints; a unit that wrote 48% has said it.
+        assert!(states_value(
+            "服务业增加值占地区生产总值的48%。",
+            "48.0%",
+            "%"
+        ));
+        assert!(states_value("占比48.0%", "48.0%", "%"));
+        assert!(states_value("规模以上服务业企业156家", "156家", "家"));
+        // “14家” and “0.48%” do not state 4家 or 48%.
+        assert!(!states_value("新增14家", "4家", "家"));
+        assert!(!states_value("占0.48%", "48.0%", "%"));
+        assert!(!states_value("共156个", "156家", "家"));
+        assert!(!states_value("", "156家", "家"));
+    }
 
     #[test]
     fn evidence_numbers_are_compressed_into_ranges() {
