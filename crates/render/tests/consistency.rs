@@ -299,3 +299,89 @@ fn printed_scores_add_up_to_the_printed_total() {
     let text = squeeze(&render(DocKind::SelfEvaluation).text);
     assert!(text.contains(&format!("{}分", zhiliang_core::score::display(sheet.total))));
 }
+
+/// 二、创建工作开展情况 of the 自评报告: each category section opens with its figures, then
+/// each unit's work in its own words, completed by the series figures (the same values
+/// the annual report prints, with their units and one decimal for percentages) that no
+/// unit of the category already wrote.
+#[test]
+fn the_work_section_is_composed_from_the_units_narratives_and_figures() {
+    let se = render(DocKind::SelfEvaluation);
+    let text = squeeze(&se.text);
+    let work = text
+        .split("二、创建工作开展情况")
+        .nth(1)
+        .unwrap()
+        .split("三、自评得分情况")
+        .next()
+        .unwrap();
+    for bad in ["未提供", "字段", "null", "true", "报送工作开展情况"] {
+        assert!(!work.contains(bad), "二、 contains {bad}");
+    }
+    // Category openings from the score sheet.
+    let sheet = &example().scores;
+    let outcomes = sheet
+        .categories
+        .iter()
+        .find(|c| c.name == "质量发展成效")
+        .unwrap();
+    assert!(work.contains(&format!(
+        "本类共16项指标，满分{}分，自评得分{}分",
+        outcomes.points.normalize(),
+        zhiliang_core::score::display(outcomes.score)
+    )));
+    // A series no unit wrote about: its report-year value, with one decimal and the change.
+    let agri = series_value("agri_pass_rate");
+    assert_eq!(agri.to_string(), "98.9");
+    assert!(
+        work.contains("2021年主要农产品质量安全抽检合格率为98.9%，比上年上升0.2个百分点，实现了“保持在97%以上”的目标。"),
+        "{work}"
+    );
+    // 生活性服务业顾客满意度 79.6% misses its target and says so.
+    assert!(work.contains(
+        "2021年生活性服务业顾客满意度为79.6%，比上年下降0.6个百分点，尚未实现“80%以上”的目标。"
+    ));
+    // 区商务服务中心 wrote “156家” itself: 区统计局's series is not added a second time.
+    assert_eq!(series_value("service_enterprises").to_string(), "156");
+    assert_eq!(work.matches("156家").count(), 1, "{work}");
+    // 地区生产总值 belongs to 一、基本情况, not to the units' work.
+    assert!(!work.contains("地区生产总值为"));
+}
+
+/// The annual report's sections carry a typed key; the template picks the section that
+/// prints the 主要目标 table by that key, not by its number or heading.
+#[test]
+fn annual_report_sections_are_keyed_and_the_targets_table_sits_in_the_overall_section() {
+    let set = example_set();
+    let keys: Vec<&str> = set.annual_report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "overall",
+            "products",
+            "construction",
+            "services",
+            "environment",
+            "foundations",
+            "innovation",
+            "problems",
+            "outlook"
+        ]
+    );
+    let text = squeeze(&render(DocKind::AnnualReport).text);
+    let overall = text
+        .split("一、总体情况")
+        .nth(1)
+        .unwrap()
+        .split("二、产品质量")
+        .next()
+        .unwrap();
+    // The targets table: its header and a row of another section's target.
+    assert!(overall.contains("主要目标"), "{overall}");
+    assert!(overall.contains("生活性服务业顾客满意度"), "{overall}");
+}

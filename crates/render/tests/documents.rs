@@ -469,7 +469,7 @@ fn metadata_is_set() {
 
 /// Not a test of its own: `identical_bytes_across_processes` runs it in two child processes
 /// (`--ignored` keeps it out of normal runs). By hand,
-/// `ZL_DUMP=/tmp/out cargo test --release -p zhiliang-render --test documents dump -- --ignored`
+/// `ZL_DUMP=/tmp/out cargo test --release --workspace --test documents dump -- --ignored`
 /// writes the example documents (and a draft) for looking at them.
 #[test]
 #[ignore]

@@ -325,30 +325,172 @@ fn score_table_rows_that_continue_repeat_their_number_and_subcategory() {
     assert!(se.text.contains(&format!("总计 100 {total}")));
 }
 
+/// Top of the type area and its height (mm) along the page's reading direction: the
+/// portrait 版心, or on a landscape table page the same 版心 turned 90°.
+fn type_area(page: &PageLayout) -> (f64, f64) {
+    if page.is_landscape() {
+        (L_TOP, BODY_W)
+    } else {
+        (TOP, BODY_H)
+    }
+}
+
+/// Runs printed inside the type area (the page number, 7 mm below it, and a turned
+/// 草稿 mark are not content).
+fn content_runs(page: &PageLayout) -> impl Iterator<Item = &TextRun> {
+    let (top, height) = type_area(page);
+    page.runs
+        .iter()
+        .filter(|r| r.is_horizontal())
+        .filter(move |r| r.ink[1] / MM < top + height)
+}
+
+/// How much of the type area's height a page uses: from its top to the lowest ink of the
+/// page's content. A table's last row ends a cell padding below its text, so a table page
+/// measures at most about 1 mm short.
+fn used(page: &PageLayout) -> f64 {
+    let (top, height) = type_area(page);
+    let lowest = content_runs(page)
+        .map(|r| r.ink[3] / MM)
+        .fold(top, f64::max);
+    (lowest - top) / height
+}
+
+/// The first line of a page: its topmost content runs, left to right.
+fn first_line(page: &PageLayout) -> String {
+    let mut runs: Vec<&TextRun> = content_runs(page).collect();
+    runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let Some(y0) = runs.first().map(|r| r.y) else {
+        return String::new();
+    };
+    runs.iter()
+        .filter(|r| (r.y - y0).abs() < 2.0)
+        .map(|r| r.text.as_str())
+        .collect()
+}
+
+/// Whether page `i` ends where the document's structure ends anyway: the last page, the
+/// page before a turn between portrait and landscape, or the page before one that opens
+/// with a 一级标题 (“四、存在的不足…”) or the 附件.
+fn natural_end(d: &RenderedDocument, i: usize) -> bool {
+    let Some(next) = d.layout.get(i + 1) else {
+        return true;
+    };
+    if next.is_landscape() != d.layout[i].is_landscape() {
+        return true;
+    }
+    let line = first_line(next);
+    let numeral = line.split_once('、').is_some_and(|(n, _)| {
+        !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c))
+    });
+    numeral || line.starts_with("附件")
+}
+
+/// documents.md: no page is left more than a quarter empty, except where a section ends.
+/// `pages` are the 1-based pages checked, each must use at least `min` of the type area;
+/// the measurement is the lowest printed ink, not where the layout engine thought a block
+/// ended.
+fn assert_pages_filled(d: &RenderedDocument, pages: impl IntoIterator<Item = usize>, min: f64) {
+    let mut checked = 0;
+    for n in pages {
+        let i = n - 1;
+        if natural_end(d, i) {
+            continue;
+        }
+        checked += 1;
+        let u = used(&d.layout[i]);
+        assert!(
+            u >= min,
+            "{:?} page {n} is {:.0} % empty (next page opens with “{}”)",
+            d.kind,
+            (1.0 - u) * 100.0,
+            first_line(&d.layout[i + 1])
+        );
+    }
+    assert!(checked > 0, "{:?}: no page was checked", d.kind);
+}
+
+fn run_at(text: &str, x_mm: f64, bottom_mm: f64) -> TextRun {
+    TextRun {
+        text: text.into(),
+        x: x_mm * MM,
+        y: bottom_mm * MM,
+        width: 10.0,
+        direction: (1.0, 0.0),
+        family: "Zhuque Fangsong".into(),
+        size: 16.0,
+        ink: [
+            x_mm * MM,
+            (bottom_mm - 4.0) * MM,
+            x_mm * MM + 10.0,
+            bottom_mm * MM,
+        ],
+    }
+}
+
+#[test]
+fn the_page_measure_counts_the_lowest_ink_inside_the_type_area() {
+    // A portrait page whose text ends half-way down the 版心, with its page number 7 mm
+    // below the 版心: half used (the page number is not content).
+    let half = PageLayout {
+        width: 210.0 * MM,
+        height: 297.0 * MM,
+        runs: vec![
+            run_at("正文", INSIDE, TOP + 10.0),
+            run_at("末行", INSIDE, TOP + BODY_H / 2.0),
+            run_at("1", 150.0, TOP + BODY_H + 8.0),
+        ],
+    };
+    assert!((used(&half) - 0.5).abs() < 1e-9, "{}", used(&half));
+    // The same on a landscape table page, whose 版心 is the portrait one turned.
+    let landscape = PageLayout {
+        width: 297.0 * MM,
+        height: 210.0 * MM,
+        runs: vec![run_at("行", L_LEFT, L_TOP + BODY_W * 0.6)],
+    };
+    assert!((used(&landscape) - 0.6).abs() < 1e-9);
+    // The example's 证明材料目录 ends on its last page, well short of the foot: the measure
+    // sees it (it is exempt as the document's end).
+    let se = doc(DocKind::SelfEvaluation);
+    assert!(used(se.layout.last().unwrap()) < 0.6);
+    assert!(natural_end(se, se.pages - 1));
+}
+
 #[test]
 fn no_score_table_page_is_left_more_than_a_quarter_empty() {
     let se = doc(DocKind::SelfEvaluation);
     let pages = table_pages(se);
-    let bottom_limit = L_TOP + 156.0; // foot of the turned type area (mm)
-    for (i, page) in &pages[..pages.len() - 1] {
-        let lowest = page
-            .runs
+    let (last_index, last) = pages.last().unwrap();
+    // Every table page but the last (whose end is the table's end).
+    // A quarter, as documents.md says (the template itself splits rows at a fifth; the text
+    // of a last row ends a cell padding above the rule, which the margin absorbs).
+    assert_pages_filled(
+        se,
+        pages
             .iter()
-            .filter(|r| r.is_horizontal())
-            .map(|r| r.ink[3] / MM)
-            .fold(0.0, f64::max);
-        let empty = (bottom_limit - lowest) / 156.0;
-        assert!(
-            empty <= 0.25,
-            "page {} is {:.0} % empty (text ends {lowest:.1} mm from the top)",
-            i + 1,
-            empty * 100.0
-        );
-    }
+            .map(|(i, _)| i + 1)
+            .filter(|n| *n != last_index + 1),
+        0.75,
+    );
     // The last table page carries rows, not only the totals.
-    let (_, last) = pages.last().unwrap();
     let (ids, _) = rows_of(last);
     assert!(!ids.is_empty());
+}
+
+#[test]
+fn no_running_text_page_is_left_more_than_a_fifth_empty() {
+    // The 自评报告's portrait pages (running text, the benchmark table and the 证明材料目录)
+    // and every page of the 年度质量分析报告, whose charts and tables must not leave half
+    // pages behind them. Text flows line by line and every table here breaks between rows,
+    // so these pages are held to a fifth, stricter than the quarter of documents.md: an
+    // unbreakable series table that left a page 24.7 % empty is caught.
+    let se = doc(DocKind::SelfEvaluation);
+    let portrait: Vec<usize> = (1..=se.pages)
+        .filter(|n| !se.layout[n - 1].is_landscape())
+        .collect();
+    assert_pages_filled(se, portrait, 0.8);
+    let ar = doc(DocKind::AnnualReport);
+    assert_pages_filled(ar, 1..=ar.pages, 0.8);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! Every series comes from the units (catalogue `[[series]]`); the report-year value is
 //! the fact scoring reads ([`zhiliang_core::series::resolve`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -30,6 +30,7 @@ pub struct AnnualReportData {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AnnualSection {
+    pub key: SectionKey,
     /// 一、
     pub number: String,
     pub heading: String,
@@ -64,12 +65,85 @@ pub struct TargetStatus {
     pub met: Option<bool>,
 }
 
-/// The report's sections in order: those a series may belong to (the catalogue's list, so
-/// the two cannot drift apart), then the two the report writes from its own analysis.
-fn section_names() -> impl Iterator<Item = &'static str> {
-    zhiliang_core::series::SECTIONS
-        .into_iter()
-        .chain(["存在问题", "发展前景与对策建议"])
+/// A section of the report, by identity rather than by its heading, so a reworded heading
+/// cannot silently detach a section from its series, tables or wording template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SectionKey {
+    Overall,
+    Products,
+    Construction,
+    Services,
+    Environment,
+    Foundations,
+    Innovation,
+    Problems,
+    Outlook,
+}
+
+impl SectionKey {
+    /// The report's sections in print order.
+    pub const ALL: [SectionKey; 9] = [
+        SectionKey::Overall,
+        SectionKey::Products,
+        SectionKey::Construction,
+        SectionKey::Services,
+        SectionKey::Environment,
+        SectionKey::Foundations,
+        SectionKey::Innovation,
+        SectionKey::Problems,
+        SectionKey::Outlook,
+    ];
+
+    /// The printed heading; for the sections a series may belong to it is also the name
+    /// the catalogue's `[[series]].section` uses ([`zhiliang_core::series::SECTIONS`]; a
+    /// test keeps the two lists equal).
+    pub fn heading(self) -> &'static str {
+        match self {
+            SectionKey::Overall => "总体情况",
+            SectionKey::Products => "产品质量",
+            SectionKey::Construction => "工程质量",
+            SectionKey::Services => "服务质量",
+            SectionKey::Environment => "环境质量",
+            SectionKey::Foundations => "质量基础",
+            SectionKey::Innovation => "创新与品牌",
+            SectionKey::Problems => "存在问题",
+            SectionKey::Outlook => "发展前景与对策建议",
+        }
+    }
+
+    /// Machine name: the `key` the Typst template tests and the wording file's name.
+    pub fn slug(self) -> &'static str {
+        match self {
+            SectionKey::Overall => "overall",
+            SectionKey::Products => "products",
+            SectionKey::Construction => "construction",
+            SectionKey::Services => "services",
+            SectionKey::Environment => "environment",
+            SectionKey::Foundations => "foundations",
+            SectionKey::Innovation => "innovation",
+            SectionKey::Problems => "problems",
+            SectionKey::Outlook => "outlook",
+        }
+    }
+
+    /// The wording template that writes the section's text.
+    pub fn wording_template(self) -> String {
+        format!("annual/section-{}.j2", self.slug())
+    }
+
+    /// Whether series may belong to this section (the last two are the report's own
+    /// analysis).
+    pub fn takes_series(self) -> bool {
+        !matches!(self, SectionKey::Problems | SectionKey::Outlook)
+    }
+
+    /// The section a catalogue series names in `section`, if any.
+    pub fn of_series(section: &str) -> Option<SectionKey> {
+        SectionKey::ALL
+            .into_iter()
+            .find(|k| k.takes_series() && k.heading() == section)
+    }
 }
 
 /// A value as printed: percentages with one decimal unless the value has more, other
@@ -127,6 +201,54 @@ pub struct DistrictCtx {
     pub province: String,
 }
 
+impl DistrictCtx {
+    pub fn of(c: &zhiliang_core::config::Campaign) -> DistrictCtx {
+        DistrictCtx {
+            name: c.district.name.clone(),
+            short_name: c.district.short_name.clone(),
+            city: c.district.city.clone(),
+            province: c.district.province.clone(),
+        }
+    }
+}
+
+/// The year the annual report (and the figures quoted from it elsewhere) is about.
+pub(crate) fn report_year(inputs: &Inputs) -> i32 {
+    let c = inputs.campaign;
+    c.annual_report.year.unwrap_or(c.dates.evaluation_year - 1)
+}
+
+/// Every series of the catalogue as the wording templates see it, for the report year:
+/// the same values, changes and target verdicts the annual report prints.
+pub(crate) fn series_contexts<'i>(inputs: &'i Inputs) -> Vec<(&'i SeriesDef, SeriesCtx)> {
+    let year = report_year(inputs);
+    let years = SeriesDef::years(year);
+    inputs
+        .series
+        .iter()
+        .map(|def| {
+            let resolved = core_series::resolve(
+                inputs.catalogue,
+                def,
+                inputs.facts,
+                inputs.campaign.dates.evaluation_year,
+            );
+            let mut values = resolved.values;
+            values.retain(|y, _| years.contains(y));
+            let (_, met) = evaluate(&values, def.target.as_ref());
+            let ctx = series_ctx(
+                def,
+                &values,
+                &resolved.causes,
+                &resolved.measures,
+                year,
+                met,
+            );
+            (def, ctx)
+        })
+        .collect()
+}
+
 /// Change on the previous year.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeCtx {
@@ -176,7 +298,7 @@ pub struct ProblemCtx {
     pub unmet: bool,
 }
 
-/// Context of one section's wording template (`annual/section-N.j2`).
+/// Context of one section's wording template (`annual/section-<slug>.j2`).
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionCtx {
     pub district: DistrictCtx,
@@ -292,13 +414,8 @@ struct Entry {
 
 pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportData, DataError> {
     let c = inputs.campaign;
-    let year = c.annual_report.year.unwrap_or(c.dates.evaluation_year - 1);
-    let district = DistrictCtx {
-        name: c.district.name.clone(),
-        short_name: c.district.short_name.clone(),
-        city: c.district.city.clone(),
-        province: c.district.province.clone(),
-    };
+    let year = report_year(inputs);
+    let district = DistrictCtx::of(c);
     let doc_title = wording.sentence(
         "annual/title.j2",
         TitleCtx {
@@ -308,7 +425,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
     )?;
     let years = SeriesDef::years(year);
 
-    let mut by_section: BTreeMap<&str, Vec<Entry>> = BTreeMap::new();
+    let mut by_section: HashMap<SectionKey, Vec<Entry>> = HashMap::new();
     let mut targets = Vec::new();
     let mut problems = Vec::new();
     for def in &inputs.series {
@@ -357,15 +474,22 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
                 met,
             });
         }
+        let section = SectionKey::of_series(&def.section).ok_or_else(|| {
+            DataError::Inconsistent(format!(
+                "年度数据系列“{}”的章节“{}”不是年度报告的章节",
+                def.label, def.section
+            ))
+        })?;
         let worse = ctx.change.as_ref().is_some_and(|ch| ch.worse);
-        if met == Some(false) || (worse && def.section != "总体情况") {
+        // A falling GDP is context for the whole report, not a quality problem of its own.
+        if met == Some(false) || (worse && section != SectionKey::Overall) {
             problems.push(ProblemCtx {
                 section: def.section.clone(),
                 series: ctx.clone(),
                 unmet: met == Some(false),
             });
         }
-        by_section.entry(&def.section).or_default().push(Entry {
+        by_section.entry(section).or_default().push(Entry {
             data: SeriesData {
                 key: def.key.clone(),
                 label: def.label.clone(),
@@ -389,8 +513,8 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
         .collect();
 
     let mut sections = Vec::new();
-    for (n, name) in section_names().enumerate() {
-        let entries = by_section.remove(name).unwrap_or_default();
+    for (n, key) in SectionKey::ALL.into_iter().enumerate() {
+        let entries = by_section.remove(&key).unwrap_or_default();
         let mut shown: Vec<i32> = entries
             .iter()
             .flat_map(|e| e.values.keys().copied())
@@ -417,18 +541,18 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
         let ctx = SectionCtx {
             district: district.clone(),
             year,
-            section: name.to_string(),
+            section: key.heading().to_string(),
             series: ctxs,
             targets_total,
             targets_met,
             unmet: unmet.clone(),
             problems: problems.clone(),
         };
-        let file = format!("annual/section-{}.j2", n + 1);
         sections.push(AnnualSection {
+            key,
             number: format!("{}、", cn_number(n + 1)),
-            heading: name.to_string(),
-            paragraphs: paras(wording.paragraphs(&file, &ctx)?),
+            heading: key.heading().to_string(),
+            paragraphs: paras(wording.paragraphs(&key.wording_template(), &ctx)?),
             series,
             charts,
             years: shown.iter().map(|y| y.to_string()).collect(),
@@ -476,6 +600,21 @@ mod tests {
         };
         assert_eq!(evaluate(&values, Some(&falling)).1, Some(true));
         assert_eq!(evaluate(&values, None), ("—".into(), None));
+    }
+
+    #[test]
+    fn every_series_section_of_the_catalogue_has_a_key_in_the_same_order() {
+        let series_keys: Vec<&str> = SectionKey::ALL
+            .into_iter()
+            .filter(|k| k.takes_series())
+            .map(|k| k.heading())
+            .collect();
+        assert_eq!(series_keys, zhiliang_core::series::SECTIONS);
+        for name in zhiliang_core::series::SECTIONS {
+            assert_eq!(SectionKey::of_series(name).map(|k| k.heading()), Some(name));
+        }
+        assert_eq!(SectionKey::of_series("存在问题"), None);
+        assert_eq!(SectionKey::of_series("产品质量情况"), None);
     }
 
     #[test]

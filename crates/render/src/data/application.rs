@@ -71,11 +71,23 @@ pub fn application(inputs: &Inputs, wording: &Wording) -> Result<ApplicationData
     let c = inputs.campaign;
     let a = &c.application;
     let tf = task_force(inputs.roster);
-    let ctx = serde_json::json!({ "district": c.district, "dates": c.dates });
-    let form_title = wording.sentence("application/title.j2", &ctx)?;
+    let district = DistrictCtx::of(c);
+    let form_title = wording.sentence(
+        "application/title.j2",
+        FormTitleCtx {
+            district: district.clone(),
+        },
+    )?;
     let office = wording.sentence(
         "application/office.j2",
-        serde_json::json!({ "office": inputs.roster.office, "district": c.district }),
+        OfficeCtx {
+            district,
+            office: OfficeNameCtx {
+                name: inputs.roster.office.name.clone(),
+                unit: inputs.roster.office.unit.clone(),
+                director: inputs.roster.office.director.clone(),
+            },
+        },
     )?;
     Ok(ApplicationData {
         meta: meta(
@@ -129,10 +141,32 @@ pub fn application(inputs: &Inputs, wording: &Wording) -> Result<ApplicationData
 /// Characters allowed in 主要做法及成效.
 pub const SUMMARY_LIMIT: usize = 1000;
 
+/// Context of `application/title.j2`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormTitleCtx {
+    pub district: DistrictCtx,
+}
+
+/// Context of `application/office.j2`: the task force's office.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeCtx {
+    pub district: DistrictCtx,
+    pub office: OfficeNameCtx,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeNameCtx {
+    /// 专班办公室
+    pub name: String,
+    /// The unit it sits in (区市场监管局).
+    pub unit: String,
+    pub director: String,
+}
+
 /// Context of `application/summary.j2`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SummaryCtx {
-    pub district: super::annual_report::DistrictCtx,
+    pub district: DistrictCtx,
     pub slogan: String,
     pub year: i32,
     /// Key figures of the report year: label and value with its unit.
@@ -154,7 +188,7 @@ pub struct Figure {
 /// characters — figures are dropped from the end until the text fits.
 fn composed_summary(inputs: &Inputs, wording: &Wording) -> Result<String, DataError> {
     let c = inputs.campaign;
-    let year = c.annual_report.year.unwrap_or(c.dates.evaluation_year - 1);
+    let year = super::annual_report::report_year(inputs);
     let mut figures = Vec::new();
     let (mut total, mut met) = (0, 0);
     for def in &inputs.series {
@@ -178,12 +212,7 @@ fn composed_summary(inputs: &Inputs, wording: &Wording) -> Result<String, DataEr
             value: super::annual_report::with_unit(*v, &def.unit),
         });
     }
-    let district = super::annual_report::DistrictCtx {
-        name: c.district.name.clone(),
-        short_name: c.district.short_name.clone(),
-        city: c.district.city.clone(),
-        province: c.district.province.clone(),
-    };
+    let district = DistrictCtx::of(c);
     loop {
         let ctx = SummaryCtx {
             district: district.clone(),

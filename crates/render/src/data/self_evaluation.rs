@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 use zhiliang_core::score::display;
+use zhiliang_core::series::SeriesDef;
 
 use super::*;
 use crate::wording::Wording;
@@ -106,6 +107,106 @@ pub struct BenchmarkRow {
     pub example: bool,
 }
 
+// ---------------------------------------------------------------------------------------
+// Typed contexts of the wording templates (templates/wording/self-evaluation/*.j2): the
+// field names are the variables a template may use.
+
+/// The report year's value of a quantity (地区生产总值 of 2021).
+#[derive(Debug, Clone, Serialize)]
+pub struct YearFigureCtx {
+    pub year: i32,
+    pub value: String,
+}
+
+/// Context of `title.j2`, `basics.j2`, `work-intro.j2` and `score-intro.j2`: the district,
+/// its task force and the overall score.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportCtx {
+    pub district: DistrictCtx,
+    /// 上年末常住人口 (万人), empty when no unit reported it.
+    pub population: String,
+    /// 面积 (平方公里).
+    pub area_km2: String,
+    /// 地区生产总值 (亿元) of the report year, if reported.
+    pub gdp: Option<YearFigureCtx>,
+    pub pillar_industries: Vec<String>,
+    pub slogan: String,
+    pub task_force: TaskForce,
+    pub total: String,
+    pub max: String,
+    pub categories: Vec<Subtotal>,
+}
+
+/// An indicator of a category, as `category.j2` sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRefCtx {
+    pub id: u32,
+    pub subcategory: String,
+    pub points: String,
+    pub score: String,
+    /// Whether the indicator earned all its points.
+    pub full: bool,
+}
+
+/// Context of `category.j2`: the opening of one section of 二、创建工作开展情况.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryCtx {
+    pub district: DistrictCtx,
+    pub category: String,
+    pub points: String,
+    pub score: String,
+    pub indicators: Vec<IndicatorRefCtx>,
+    /// How many of `indicators` earned all their points.
+    pub full_count: usize,
+    /// Units that reported work or figures for the category, in order of appearance.
+    pub units: Vec<String>,
+}
+
+/// One unit's narrative of one indicator, as the unit typed it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NarrativeCtx {
+    pub id: u32,
+    pub subcategory: String,
+    pub text: String,
+}
+
+/// Context of `unit.j2`: what one unit did for one category — its narratives, then the
+/// figures of the series it reports (the annual report's values) that its narratives do
+/// not already state.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitCtx {
+    pub category: String,
+    /// Roster short name (区市场监管局) and full name.
+    pub unit: String,
+    pub unit_full: String,
+    pub items: Vec<NarrativeCtx>,
+    pub series: Vec<SeriesCtx>,
+}
+
+/// Context of `shortfall.j2`: one indicator that lost points.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShortfallCtx {
+    pub id: u32,
+    pub subcategory: String,
+    pub category: String,
+    pub points: String,
+    pub score: String,
+    pub lost: String,
+    pub units: String,
+    pub improve: String,
+    pub basis: String,
+}
+
+/// Context of `shortfalls-intro.j2` and `next-steps.j2`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShortfallSummaryCtx {
+    pub district: DistrictCtx,
+    /// Indicators that lost points.
+    pub count: usize,
+    /// Points lost in all.
+    pub lost: String,
+}
+
 /// Context of `self-evaluation/shortfall-unit.j2`: one responsible unit's lost points.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShortfallUnitCtx {
@@ -170,13 +271,54 @@ pub fn compress_numbers(numbers: &[&str]) -> String {
     out.join("、")
 }
 
-/// `base` with the keys of `extra` added (wording templates see one flat context).
-fn with(base: &serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
-    let mut out = base.clone();
-    if let (Some(o), serde_json::Value::Object(e)) = (out.as_object_mut(), extra) {
-        o.extend(e);
+type UnitWork = (String, Vec<NarrativeCtx>, Vec<SeriesCtx>);
+
+/// Index of `unit`'s entry, added at the end on first appearance.
+fn unit_entry(by_unit: &mut Vec<UnitWork>, unit: &str) -> usize {
+    match by_unit.iter().position(|(u, _, _)| u == unit) {
+        Some(k) => k,
+        None => {
+            by_unit.push((unit.to_string(), Vec::new(), Vec::new()));
+            by_unit.len() - 1
+        }
     }
-    out
+}
+
+/// The category whose indicators read one of the series' facts (the series is then the
+/// very figure those indicators were scored on); failing that, the category with a
+/// 二级指标 of the series' section's name (产品质量, 环境质量).
+fn series_category<'i>(inputs: &'i Inputs, def: &SeriesDef) -> Option<&'i str> {
+    let keys = def.fact_keys();
+    inputs
+        .catalogue
+        .indicators
+        .iter()
+        .find(|i| i.facts.iter().any(|f| keys.contains(&f.as_str())))
+        .or_else(|| {
+            inputs
+                .catalogue
+                .indicators
+                .iter()
+                .find(|i| i.subcategory == def.section)
+        })
+        .map(|i| i.category.as_str())
+}
+
+/// Whether a unit's narrative already states the series' report-year value (48%, 48.0%,
+/// 156家), so the composed text does not repeat it.
+fn states_value(text: &str, latest: &str, unit: &str) -> bool {
+    let plain = latest.strip_suffix(unit).unwrap_or(latest);
+    let short = plain.strip_suffix(".0").unwrap_or(plain);
+    [plain, short].iter().any(|n| {
+        let needle = format!("{n}{unit}");
+        // “4家” is not stated by “14家”: the match must not continue a longer number.
+        text.match_indices(&needle).any(|(at, _)| {
+            !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit() || c == '.')
+        })
+    })
 }
 
 fn units_text(ind: &IndicatorMeta) -> String {
@@ -190,57 +332,97 @@ pub fn self_evaluation(
     let c = inputs.campaign;
     let tf = task_force(inputs.roster);
     let scores = inputs.scores;
-    let common = serde_json::json!({
-        "district": c.district,
-        "dates": c.dates,
-        "application": c.application,
-        "roster": inputs.roster,
-        "task_force": tf,
-        "total": display(scores.total),
-        "max": num(scores.max),
-        "categories": category_subtotals(inputs),
-        "slogan": slogan(inputs.facts),
-        "population": population(inputs.facts),
-        "gdp": gdp_years(inputs).last().map(|(y, v)| serde_json::json!({"year": y, "value": num(*v)})),
-    });
-    let doc_title = wording.sentence("self-evaluation/title.j2", &common)?;
+    let district = DistrictCtx::of(c);
+    let report = ReportCtx {
+        district: district.clone(),
+        population: population(inputs.facts),
+        area_km2: num(c.application.area_km2),
+        gdp: gdp_years(inputs).last().map(|(y, v)| YearFigureCtx {
+            year: *y,
+            value: num(*v),
+        }),
+        pillar_industries: c.application.pillar_industries.clone(),
+        slogan: slogan(inputs.facts),
+        task_force: tf.clone(),
+        total: display(scores.total),
+        max: num(scores.max),
+        categories: category_subtotals(inputs),
+    };
+    let doc_title = wording.sentence("self-evaluation/title.j2", &report)?;
 
     // 二、创建工作开展情况: one section per category, one paragraph per reporting unit.
+    let series = series_contexts(inputs);
     let mut sections = Vec::new();
     for (n, (cat, inds)) in categories(inputs).into_iter().enumerate() {
         let sub = subtotal(&scores.categories, cat);
         let points = sub.map(|s| num(s.points)).unwrap_or_default();
         let score = sub.map(|s| display(s.score)).unwrap_or_default();
-        // unit → [(indicator, narrative)] in roster order of first appearance.
-        let mut by_unit: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
+        // unit → its narratives and series, in order of first appearance.
+        let mut by_unit: Vec<UnitWork> = Vec::new();
         for ind in &inds {
             for (unit, text) in inputs.facts.narratives.get(&ind.id).into_iter().flatten() {
-                let item = serde_json::json!({ "id": ind.id, "subcategory": ind.subcategory, "text": text });
-                match by_unit.iter_mut().find(|(u, _)| u == unit) {
-                    Some((_, items)) => items.push(item),
-                    None => by_unit.push((unit.clone(), vec![item])),
-                }
+                let k = unit_entry(&mut by_unit, unit);
+                by_unit[k].1.push(NarrativeCtx {
+                    id: ind.id,
+                    subcategory: ind.subcategory.clone(),
+                    text: text.clone(),
+                });
             }
         }
-        let ctx = with(
-            &common,
-            serde_json::json!({
-                "category": cat, "points": points, "score": score,
-                "indicators": inds.iter().map(|i| serde_json::json!({"id": i.id, "subcategory": i.subcategory})).collect::<Vec<_>>(),
-                "units": by_unit.iter().map(|(u, _)| u).collect::<Vec<_>>(),
-            }),
-        );
+        for (def, ctx) in &series {
+            // 总体情况 series (地区生产总值) describe the district, already in 一、基本情况.
+            let overall = SectionKey::of_series(&def.section) == Some(SectionKey::Overall);
+            if overall || ctx.latest.is_empty() || series_category(inputs, def) != Some(cat) {
+                continue;
+            }
+            // A figure a unit of the category already wrote in its own words is not said
+            // twice (区商务服务中心 may write the 规模以上服务业企业数量 区统计局 reports).
+            let said = by_unit
+                .iter()
+                .flat_map(|(_, items, _)| items)
+                .any(|n| states_value(&n.text, &ctx.latest, &def.unit));
+            if !said {
+                let k = unit_entry(&mut by_unit, &def.responsible);
+                by_unit[k].2.push(ctx.clone());
+            }
+        }
+        by_unit.retain(|(_, items, series)| !items.is_empty() || !series.is_empty());
+        let indicators: Vec<IndicatorRefCtx> = inds
+            .iter()
+            .map(|i| {
+                let s = score_of(inputs, i.id)?;
+                Ok(IndicatorRefCtx {
+                    id: i.id,
+                    subcategory: i.subcategory.clone(),
+                    points: num(i.points),
+                    score: display(s.score),
+                    full: s.lost <= Decimal::ZERO,
+                })
+            })
+            .collect::<Result<_, DataError>>()?;
+        let ctx = CategoryCtx {
+            district: district.clone(),
+            category: cat.to_string(),
+            points: points.clone(),
+            score: score.clone(),
+            full_count: indicators.iter().filter(|i| i.full).count(),
+            indicators,
+            units: by_unit.iter().map(|(u, _, _)| u.clone()).collect(),
+        };
         let mut paragraphs = paras(wording.paragraphs("self-evaluation/category.j2", &ctx)?);
-        for (unit, items) in &by_unit {
+        for (unit, items, series) in by_unit {
             let full = inputs
                 .roster
-                .by_name(unit)
+                .by_name(&unit)
                 .map(|u| u.full_name.clone())
                 .unwrap_or(unit.clone());
-            let ctx = with(
-                &common,
-                serde_json::json!({ "category": cat, "unit": unit, "unit_full": full, "items": items }),
-            );
+            let ctx = UnitCtx {
+                category: cat.to_string(),
+                unit: unit.clone(),
+                unit_full: full,
+                items,
+                series,
+            };
             for text in wording.paragraphs("self-evaluation/unit.j2", &ctx)? {
                 paragraphs.push(Para {
                     text,
@@ -328,11 +510,17 @@ pub fn self_evaluation(
         if s.lost <= Decimal::ZERO {
             continue;
         }
-        let ctx = serde_json::json!({
-            "id": ind.id, "subcategory": ind.subcategory, "category": ind.category,
-            "points": num(ind.points), "score": display(s.score), "lost": display(s.lost),
-            "units": units_text(ind), "improve": s.improve, "basis": s.basis,
-        });
+        let ctx = ShortfallCtx {
+            id: ind.id,
+            subcategory: ind.subcategory.clone(),
+            category: ind.category.clone(),
+            points: num(ind.points),
+            score: display(s.score),
+            lost: display(s.lost),
+            units: units_text(ind),
+            improve: s.improve.clone(),
+            basis: s.basis.clone(),
+        };
         shortfalls.push(Shortfall {
             id: ind.id,
             subcategory: ind.subcategory.clone(),
@@ -405,10 +593,11 @@ pub fn self_evaluation(
         })
         .collect();
     let lost_total = scores.max - scores.total;
-    let ctx = with(
-        &common,
-        serde_json::json!({ "count": shortfalls.len(), "lost": display(lost_total) }),
-    );
+    let ctx = ShortfallSummaryCtx {
+        district: district.clone(),
+        count: shortfalls.len(),
+        lost: display(lost_total),
+    };
     let shortfall_intro = paras(wording.paragraphs("self-evaluation/shortfalls-intro.j2", &ctx)?);
     let next_steps = paras(wording.paragraphs("self-evaluation/next-steps.j2", &ctx)?);
 
@@ -439,11 +628,11 @@ pub fn self_evaluation(
             &["质量强区", "自评报告", &c.district.short_name],
         ),
         doc_title,
-        basics: paras(wording.paragraphs("self-evaluation/basics.j2", &common)?),
+        basics: paras(wording.paragraphs("self-evaluation/basics.j2", &report)?),
         task_force: tf,
-        work_intro: paras(wording.paragraphs("self-evaluation/work-intro.j2", &common)?),
+        work_intro: paras(wording.paragraphs("self-evaluation/work-intro.j2", &report)?),
         sections,
-        score_intro: paras(wording.paragraphs("self-evaluation/score-intro.j2", &common)?),
+        score_intro: paras(wording.paragraphs("self-evaluation/score-intro.j2", &report)?),
         table,
         total: display(scores.total),
         max: num(scores.max),
@@ -461,6 +650,23 @@ pub fn self_evaluation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_narrative_states_a_value_in_the_units_own_notation_only_as_a_whole_number() {
+        // 48.0% is what the series prints; a unit that wrote 48% has said it.
+        assert!(states_value(
+            "服务业增加值占地区生产总值的48%。",
+            "48.0%",
+            "%"
+        ));
+        assert!(states_value("占比48.0%", "48.0%", "%"));
+        assert!(states_value("规模以上服务业企业156家", "156家", "家"));
+        // “14家” and “0.48%” do not state 4家 or 48%.
+        assert!(!states_value("新增14家", "4家", "家"));
+        assert!(!states_value("占0.48%", "48.0%", "%"));
+        assert!(!states_value("共156个", "156家", "家"));
+        assert!(!states_value("", "156家", "家"));
+    }
 
     #[test]
     fn evidence_numbers_are_compressed_into_ranges() {
