@@ -19,7 +19,7 @@ use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
 use zhiliang_core::facts::{EvidenceItem, Facts};
 use zhiliang_core::score::ScoreSheet;
-use zhiliang_render::{DocKind, RenderOptions, RenderedDocument, Renderer};
+use zhiliang_render::{DocKind, RenderJob, RenderOptions, RenderedDocument, Renderer};
 use zhiliang_workbook::{IngestCache, IngestReport, Reader};
 
 /// Name of the build record in the output folder.
@@ -191,13 +191,6 @@ struct OutputDocument {
     origin: Origin,
 }
 
-/// One document to render.
-pub struct RenderJob<'a> {
-    pub kind: DocKind,
-    pub data: &'a serde_json::Value,
-    pub options: &'a RenderOptions,
-}
-
 impl Prepared {
     /// The documents that must be rendered, in order.
     pub fn jobs(&self) -> Vec<RenderJob<'_>> {
@@ -213,23 +206,13 @@ impl Prepared {
     }
 }
 
-/// Renders the jobs in parallel on the current rayon pool, results in job order. `build`
-/// passes one build's documents, `province` every document of a batch of counties: one
-/// flat parallel loop, so a worker never stacks one Typst compilation on another.
+/// Renders the jobs (see [`Renderer::render_set`]), problems as diagnostics.
 pub fn render_set(renderer: &Renderer, jobs: &[RenderJob]) -> Vec<Rendered> {
-    use rayon::prelude::*;
-    let out = jobs
-        .par_iter()
-        .map(|job| {
-            renderer
-                .render(job.kind, job.data, job.options)
-                .map_err(|e| e.diagnostics())
-        })
-        .collect();
-    // A long-running `watch` or a province run would otherwise keep every memoised
-    // layout forever.
-    Renderer::evict_cache(10);
-    out
+    renderer
+        .render_set(jobs)
+        .into_iter()
+        .map(|r| r.map_err(|e| e.diagnostics()))
+        .collect()
 }
 
 /// The render key: a PDF rendered with the same key is the same PDF.

@@ -33,9 +33,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::fsutil::write_atomic;
-use crate::pipeline::{
-    BuildOptions, Checked, Prepared, RenderJob, Rendered, Session, Timings, render_set,
-};
+use crate::pipeline::{BuildOptions, Checked, Prepared, Rendered, Session, Timings, render_set};
 use crate::project::Project;
 use std::sync::{Arc, OnceLock};
 use zhiliang_core::config::Benchmark;
@@ -43,7 +41,7 @@ use zhiliang_core::diagnostics::{Diagnostic, Summary};
 use zhiliang_core::score::{
     DerivedBenchmarks, ScoreSheet, Subtotal, benchmarks_from_counties, display, efficacy_values,
 };
-use zhiliang_render::{DocKind, Renderer};
+use zhiliang_render::{DocKind, RenderJob, Renderer};
 
 /// Ranking table (people) and ranking data (programs) in the output folder.
 pub const RANKING_TEXT: &str = "排名.txt";

@@ -459,24 +459,41 @@ impl Renderer {
         typst::comemo::evict(max_age);
     }
 
-    /// Renders the three documents in parallel threads sharing the font store.
-    pub fn render_all(
-        &self,
-        set: &DocumentSet,
-        options: &RenderOptions,
-    ) -> Vec<Result<RenderedDocument, RenderError>> {
-        let out = std::thread::scope(|s| {
-            let handles: Vec<_> = DocKind::ALL
-                .iter()
-                .map(|&kind| s.spawn(move || self.render(kind, set.get(kind), options)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("render thread panicked"))
-                .collect()
-        });
+    /// Renders `jobs` in parallel on the current rayon pool (one flat loop: `build` passes
+    /// one build's documents, province mode every document of a batch of counties, so a
+    /// worker never stacks one Typst compilation on another), results in job order.
+    /// Typst's memoised results unused in the last ten renders are then dropped, so a
+    /// long-running `watch` or a province run does not keep every layout forever.
+    pub fn render_set(&self, jobs: &[RenderJob]) -> Vec<Result<RenderedDocument, RenderError>> {
+        use rayon::prelude::*;
+        let out = jobs
+            .par_iter()
+            .map(|job| self.render(job.kind, job.data, job.options))
+            .collect();
         Self::evict_cache(10);
         out
+    }
+}
+
+/// One document to render: which, from what data, how.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderJob<'a> {
+    pub kind: DocKind,
+    pub data: &'a serde_json::Value,
+    pub options: &'a RenderOptions,
+}
+
+impl<'a> RenderJob<'a> {
+    /// Every document of `set`, with the same options.
+    pub fn all(set: &'a DocumentSet, options: &'a RenderOptions) -> Vec<RenderJob<'a>> {
+        DocKind::ALL
+            .iter()
+            .map(|&kind| RenderJob {
+                kind,
+                data: set.get(kind),
+                options,
+            })
+            .collect()
     }
 }
 

@@ -8,7 +8,7 @@ use common::*;
 use zhiliang_core::diagnostics::Code;
 use zhiliang_core::facts::Facts;
 use zhiliang_core::score::display;
-use zhiliang_render::{DocKind, RenderError, RenderedDocument};
+use zhiliang_render::{DocKind, RenderError, RenderJob, RenderedDocument};
 
 fn render(kind: DocKind, set: &zhiliang_render::DocumentSet) -> RenderedDocument {
     renderer()
@@ -43,7 +43,7 @@ fn example_documents_carry_what_matters() {
     let ex = example();
     let set = example_set();
     let docs: Vec<RenderedDocument> = renderer()
-        .render_all(set, &options())
+        .render_set(&RenderJob::all(set, &options()))
         .into_iter()
         .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
         .collect();
@@ -512,9 +512,10 @@ fn dump() {
         );
     }
     let t = std::time::Instant::now();
-    let all = renderer().render_all(example_set(), &options());
+    let options = options();
+    let all = renderer().render_set(&RenderJob::all(example_set(), &options));
     assert!(all.iter().all(|r| r.is_ok()));
-    eprintln!("render_all (3 threads): {:?}", t.elapsed());
+    eprintln!("render_set (3 documents in parallel): {:?}", t.elapsed());
 }
 
 #[test]
