@@ -1,9 +1,11 @@
-//! The rule kinds: a handful of composable, data-driven kinds that together express the
+//! The rule language of the catalogue. The rule kinds: a handful of composable, data-driven kinds that together express the
 //! 43 评分方法 of 附件2. Each indicator's rule is one tree of these, written in
 //! `catalogue/indicators.toml` (`rule = { kind = "sum", cap = "4", parts = [...] }`).
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+use super::FieldKind;
 
 /// A scoring rule. Leaves look at facts or record lists; `sum` and `max` combine parts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -215,6 +217,23 @@ pub struct Filter {
     /// The number is greater than this.
     #[serde(default)]
     pub gt: Option<Decimal>,
+}
+
+impl Filter {
+    /// Whether the field's kind supports every test this filter makes (a boolean test on a
+    /// text field would never hold, silently scoring 0), for catalogue validation.
+    pub fn fits(&self, kind: FieldKind) -> bool {
+        if self.is.is_some() && kind != FieldKind::Bool {
+            return false;
+        }
+        if self.gt.is_some() && !matches!(kind, FieldKind::Number | FieldKind::Count) {
+            return false;
+        }
+        if self.year_offset.is_some() && !matches!(kind, FieldKind::Year | FieldKind::Date) {
+            return false;
+        }
+        true
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,8 +11,13 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::score::{Rule, TotalCheck};
 use crate::units::Roster;
+
+pub mod rule;
+pub use rule::{
+    BenchmarkEnd, Condition, Counter, Dedupe, Exemption, Expr, Factor, Filter, FixedEnd,
+    LevelPoints, PointsRow, Rule, Term, Tier, TotalCheck,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalogue {
@@ -386,7 +391,7 @@ impl Catalogue {
     /// A benchmark end fixed by the 评分方法 needs its words, and one benchmark key used
     /// by several rules must be fixed the same way everywhere.
     fn validate_fixed_ends(&self, problems: &mut Vec<String>) {
-        let mut seen: Vec<(&str, Option<&crate::score::FixedEnd>, u32)> = Vec::new();
+        let mut seen: Vec<(&str, Option<&FixedEnd>, u32)> = Vec::new();
         for i in &self.indicators {
             for (key, fixed) in i.rule.benchmark_parts() {
                 if let Some(f) = fixed
@@ -597,7 +602,7 @@ impl Catalogue {
             }
             for f in &counter.filter {
                 if let Some(def) = list.fields.iter().find(|d| d.key == f.field) {
-                    if !crate::score::filter_fits(f, def.kind) {
+                    if !f.fits(def.kind) {
                         problems.push(format!(
                             "指标{id}：字段“{}.{}”的类型与筛选条件不符",
                             list.key, f.field
@@ -659,7 +664,7 @@ impl Catalogue {
     /// Level values, deduction fields and points-table filters must name existing fields
     /// and options, or a typo would silently score 0.
     fn validate_choices(&self, id: u32, rule: &Rule, problems: &mut Vec<String>) {
-        use crate::score::{Expr, Rule as R};
+        use Rule as R;
         let list_field = |list: &str, field: &str| {
             self.list(list)
                 .and_then(|l| l.fields.iter().find(|f| f.key == field))
