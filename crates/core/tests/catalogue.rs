@@ -199,6 +199,91 @@ fn ids_must_run_from_1_to_43() {
     );
 }
 
+// ---------- rule behaviour held as data (fixed benchmark ends, unlisted grades, dedupe notes) ----------
+
+#[test]
+fn a_fixed_benchmark_end_whose_words_do_not_show_its_value_is_refused() {
+    let text = edit_indicator(
+        &catalogue_text(),
+        26,
+        r#"value = "90", text"#,
+        r#"value = "95", text"#,
+    );
+    assert_eq!(
+        problems_of(&text),
+        [
+            "指标26：基准“26.rate”由评分方法规定的不允许值为95，说明文字“评分方法规定的90%”中却没有这个数"
+        ]
+    );
+}
+
+#[test]
+fn a_fixed_benchmark_end_without_words_is_refused() {
+    let text = edit_indicator(
+        &catalogue_text(),
+        28,
+        r#"text = "评分方法规定的1:1目标（1元/人）""#,
+        r#"text = " ""#,
+    );
+    assert_eq!(
+        problems_of(&text),
+        ["指标28：基准“28.per_capita”由评分方法规定的一端缺少说明文字（fixed.text）"]
+    );
+}
+
+#[test]
+fn a_fixed_benchmark_end_that_is_neither_end_is_refused_naming_the_line() {
+    let text = edit_indicator(
+        &catalogue_text(),
+        26,
+        r#"end = "unacceptable""#,
+        r#"end = "lower""#,
+    );
+    let line = text
+        .lines()
+        .position(|l| l.contains(r#"end = "lower""#))
+        .unwrap()
+        + 1;
+    let err = Catalogue::parse(&text, "indicators.toml", &roster()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("任务分解表 indicators.toml 格式有误"),
+        "{message}"
+    );
+    assert!(message.contains(&format!("line {line}")), "{message}");
+    assert!(message.contains("`lower`"), "{message}");
+    assert!(
+        message.contains("`satisfactory`") && message.contains("`unacceptable`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_points_table_that_does_not_say_what_the_rule_lists_is_refused() {
+    let text = edit_indicator(
+        &catalogue_text(),
+        42,
+        r#", unlisted = "评分方法只列国家级一、二等奖和省级一、二、三等奖""#,
+        "",
+    );
+    assert_eq!(
+        problems_of(&text),
+        [
+            "指标42：记录折算分规则缺少 unlisted（评分方法列出了哪些级别、等级）；不在折算表内的记录不计分并报错，报错时须说明这一点"
+        ]
+    );
+}
+
+#[test]
+fn a_dedupe_note_without_the_count_is_refused_for_each_part() {
+    let text = catalogue_text().replace(
+        "note = \"同一荣誉国家级与省级重复{n}项，按国家级计一次\"",
+        "note = \"同一荣誉国家级与省级重复，按国家级计一次\"",
+    );
+    let problem = "指标43：清单“quality_honors”的去重规则（dedupe）缺少得分依据中的说明（note），或说明中没有表示重复条数的“{n}”";
+    assert_eq!(problems_of(&text), [problem, problem]);
+}
+
 #[test]
 fn syntax_errors_name_the_file() {
     let err = Catalogue::parse("title = ", "indicators.toml", &roster()).unwrap_err();

@@ -394,13 +394,22 @@ impl Catalogue {
         let mut seen: Vec<(&str, Option<&FixedEnd>, u32)> = Vec::new();
         for i in &self.indicators {
             for (key, fixed) in i.rule.benchmark_parts() {
-                if let Some(f) = fixed
-                    && f.text.trim().is_empty()
-                {
-                    problems.push(format!(
-                        "指标{}：基准“{key}”由评分方法规定的一端缺少说明文字（fixed.text）",
-                        i.id
-                    ));
+                if let Some(f) = fixed {
+                    let value = f.value.normalize().to_string();
+                    if f.text.trim().is_empty() {
+                        problems.push(format!(
+                            "指标{}：基准“{key}”由评分方法规定的一端缺少说明文字（fixed.text）",
+                            i.id
+                        ));
+                    } else if !f.text.contains(&value) {
+                        // The words are printed as the rule's value: they must show this one.
+                        problems.push(format!(
+                            "指标{}：基准“{key}”由评分方法规定的{}为{value}，说明文字“{}”中却没有这个数",
+                            i.id,
+                            f.end.name(),
+                            f.text
+                        ));
+                    }
                 }
                 match seen.iter().find(|(k, ..)| *k == key) {
                     Some((_, other, id)) if *other != fixed => problems.push(format!(
@@ -586,6 +595,15 @@ impl Catalogue {
                     counter.list
                 ));
             }
+            if let Some(d) = &counter.dedupe
+                && !d.note.contains(Dedupe::COUNT)
+            {
+                problems.push(format!(
+                    "指标{id}：清单“{}”的去重规则（dedupe）缺少得分依据中的说明（note），或说明中没有表示重复条数的“{}”",
+                    list.key,
+                    Dedupe::COUNT
+                ));
+            }
             if counter.window.is_some() && list.date_field.is_none() {
                 problems.push(format!(
                     "指标{id}：清单“{}”按时间窗口统计，但未指定日期字段（date_field）",
@@ -709,6 +727,7 @@ impl Catalogue {
                         records,
                         table,
                         factor,
+                        unlisted,
                     },
                 ..
             } => {
@@ -729,6 +748,11 @@ impl Catalogue {
                     problems.push(format!(
                         "指标{id}：折算条件字段“{}.{}”须为是/否字段",
                         records.list, factor.unless
+                    ));
+                }
+                if unlisted.trim().is_empty() {
+                    problems.push(format!(
+                        "指标{id}：记录折算分规则缺少 unlisted（评分方法列出了哪些级别、等级）；不在折算表内的记录不计分并报错，报错时须说明这一点"
                     ));
                 }
             }

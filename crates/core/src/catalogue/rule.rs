@@ -252,6 +252,20 @@ pub struct Dedupe {
     /// of lower ranks dropped; records of one rank are all kept.
     pub rank_field: String,
     pub rank: Vec<String>,
+    /// The 得分依据's note when duplicates were dropped, with `{n}` for their number
+    /// (43: 同一荣誉国家级与省级重复{n}项，按国家级计一次). Required, with `{n}`.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Dedupe {
+    /// The placeholder [`Dedupe::note`] must contain.
+    pub const COUNT: &'static str = "{n}";
+
+    /// The note for `dropped` duplicates.
+    pub fn note_for(&self, dropped: usize) -> String {
+        self.note.replace(Self::COUNT, &dropped.to_string())
+    }
 }
 
 /// A value expression for the 功效系数法.
@@ -281,6 +295,11 @@ pub enum Expr {
         table: Vec<PointsRow>,
         #[serde(default)]
         factor: Option<Factor>,
+        /// What the 评分方法 lists, said of a record no row matches (42: 评分方法只列国家级一、
+        /// 二等奖和省级一、二、三等奖); such a record earns nothing and is an `invalid-choice`
+        /// error. Required: the catalogue refuses a points table without it.
+        #[serde(default)]
+        unlisted: String,
     },
 }
 
@@ -483,6 +502,7 @@ impl Expr {
                 records,
                 table,
                 factor,
+                ..
             } => {
                 for row in table {
                     out.extend(

@@ -842,7 +842,7 @@ impl<'a> Ctx<'a> {
         let before = self.records(&c_all);
         let after = dedupe(before.clone(), d);
         let dropped = before.len() - after.len();
-        (dropped > 0).then(|| format!("（同一荣誉国家级与省级重复{dropped}项，按国家级计一次）"))
+        (dropped > 0).then(|| format!("（{}）", d.note_for(dropped)))
     }
 
     fn warn_outside(&mut self, c: &Counter, r: &Record, date_field: Option<&str>) {
@@ -969,6 +969,7 @@ impl<'a> Ctx<'a> {
                 records,
                 table,
                 factor,
+                unlisted,
             } => {
                 let qualifying = self.records(records);
                 let mut total = Decimal::ZERO;
@@ -984,7 +985,7 @@ impl<'a> Ctx<'a> {
                                 .with_indicator(self.indicator)
                                 .with_fact(records.list.clone()),
                             format!(
-                                "{}“{name}”的级别或等级不在任务分解表所列范围内（评分方法只列国家级一、二等奖和省级一、二、三等奖），不计分",
+                                "{}“{name}”的级别或等级不在任务分解表所列范围内（{unlisted}），不计分",
                                 self.list_label(&records.list)
                             ),
                         );
