@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 use zhiliang_core::catalogue::{Catalogue, CatalogueError, FieldKind};
-use zhiliang_core::units::Roster;
+use zhiliang_core::units::{Roster, TaskForceRole};
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -312,6 +312,48 @@ fn roster_resolves_aliases_to_canonical_names() {
         );
     }
     assert!(roster.resolve("区科协").is_none());
+}
+
+#[test]
+fn task_force_roles_are_parsed_from_the_roster_and_print_their_chinese_label() {
+    let roster = roster();
+    let role_of = |name: &str| roster.by_name(name).unwrap().role;
+    assert_eq!(role_of("区政府办"), TaskForceRole::DeputyConvener);
+    assert_eq!(role_of("区市场监管局"), TaskForceRole::DeputyConvener);
+    assert_eq!(role_of("区财政局"), TaskForceRole::Member);
+    let deputies = roster
+        .units
+        .iter()
+        .filter(|u| u.role == TaskForceRole::DeputyConvener)
+        .count();
+    assert_eq!(deputies, 2);
+    assert_eq!(TaskForceRole::DeputyConvener.label(), "副召集人");
+    assert_eq!(
+        serde_json::to_string(&TaskForceRole::Member).unwrap(),
+        "\"成员\""
+    );
+}
+
+#[test]
+fn an_unknown_or_misplaced_task_force_role_is_refused() {
+    let text = std::fs::read_to_string(repo("catalogue/units.toml")).unwrap();
+    let unknown = text.replacen("role = \"副召集人\"", "role = \"组长\"", 1);
+    let err = Roster::parse(&unknown, "units.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("专班名单 units.toml 格式有误"), "{err}");
+    assert!(
+        err.contains("专班职务“组长”无法识别，应为“副召集人”或“成员”"),
+        "{err}"
+    );
+    let convener = text.replacen("role = \"副召集人\"", "role = \" 召集人 \"", 1);
+    let err = Roster::parse(&convener, "units.toml")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "专班名单有误：单位“区政府办”的专班职务不能是召集人：召集人是区领导，在 [convener] 中填写；单位成员应为“副召集人”或“成员”"
+    );
 }
 
 #[test]

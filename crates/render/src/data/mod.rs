@@ -18,7 +18,7 @@ use zhiliang_core::config::{Campaign, chinese_date};
 use zhiliang_core::diagnostics::Diagnostic;
 use zhiliang_core::facts::{EvidenceItem, Facts, Source};
 use zhiliang_core::score::{ScoreSheet, display};
-use zhiliang_core::units::{Person, Roster};
+use zhiliang_core::units::{Person, Roster, TaskForceRole};
 
 use crate::wording::WordingError;
 
@@ -218,26 +218,24 @@ pub struct TaskForce {
 }
 
 fn task_force(roster: &Roster) -> TaskForce {
-    let person = |p: &Person, role: &str, unit: &str| Member {
+    let person = |p: &Person, role: TaskForceRole, unit: &str| Member {
         name: p.name.clone(),
         position: p.position.clone(),
-        role: role.to_string(),
+        role: role.label().to_string(),
         unit: unit.to_string(),
     };
+    let with_role = |role: TaskForceRole| -> Vec<Member> {
+        roster
+            .units
+            .iter()
+            .filter(move |u| u.role == role)
+            .map(|u| person(&u.member, u.role, &u.name))
+            .collect()
+    };
     TaskForce {
-        convener: person(&roster.convener, "召集人", ""),
-        deputies: roster
-            .units
-            .iter()
-            .filter(|u| u.role.contains("副召集人"))
-            .map(|u| person(&u.member, &u.role, &u.name))
-            .collect(),
-        members: roster
-            .units
-            .iter()
-            .filter(|u| !u.role.contains("召集人"))
-            .map(|u| person(&u.member, &u.role, &u.name))
-            .collect(),
+        convener: person(&roster.convener, TaskForceRole::Convener, ""),
+        deputies: with_role(TaskForceRole::DeputyConvener),
+        members: with_role(TaskForceRole::Member),
         office_name: roster.office.name.clone(),
         office_unit: roster.office.unit.clone(),
         office_director: roster.office.director.clone(),
