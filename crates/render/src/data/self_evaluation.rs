@@ -62,7 +62,7 @@ pub enum TableRow {
         units: String,
         lost: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
-        src: Option<String>,
+        src: Option<Source>,
     },
     Subtotal {
         label: String,
@@ -91,7 +91,7 @@ pub struct Shortfall {
     pub units: String,
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
+    pub src: Option<Source>,
 }
 
 /// One benchmark pair of the efficacy-coefficient method, as printed with its source.
@@ -130,7 +130,7 @@ pub struct EvidenceRow {
     pub name: String,
     pub found: bool,
     pub status: String,
-    pub src: String,
+    pub src: Source,
 }
 
 /// `1-3-1、1-3-2、1-3-3` → `1-3-1至1-3-3`: consecutive evidence numbers of one indicator
@@ -244,7 +244,7 @@ pub fn self_evaluation(
             for text in wording.paragraphs("self-evaluation/unit.j2", &ctx)? {
                 paragraphs.push(Para {
                     text,
-                    src: Some(unit.clone()),
+                    src: Some(unit_src(unit)),
                 });
             }
         }
@@ -298,7 +298,7 @@ pub fn self_evaluation(
                     evidence: compress_numbers(&numbers),
                     units: units_text(ind),
                     lost: s.lost > Decimal::ZERO,
-                    src: s.sources.first().map(src),
+                    src: s.sources.first().cloned(),
                 });
             }
             let ssub = subtotal(&scores.subcategories, subname);
@@ -341,7 +341,7 @@ pub fn self_evaluation(
             lost: display(s.lost),
             units: units_text(ind),
             text: wording.sentence("self-evaluation/shortfall.j2", &ctx)?,
-            src: s.sources.first().map(src),
+            src: s.sources.first().cloned(),
         });
     }
     // The same lost points, grouped by the unit that leads each indicator.
@@ -384,7 +384,7 @@ pub fn self_evaluation(
         for text in wording.paragraphs("self-evaluation/shortfall-unit.j2", &ctx)? {
             shortfall_units.push(Para {
                 text,
-                src: Some(unit.clone()),
+                src: Some(unit_src(unit)),
             });
         }
     }
@@ -426,7 +426,7 @@ pub fn self_evaluation(
             } else {
                 "缺失".into()
             },
-            src: e.unit.clone(),
+            src: unit_src(&e.unit),
         })
         .collect();
     let evidence_found = evidence.iter().filter(|e| e.found).count();
