@@ -291,7 +291,8 @@ pub enum Expr {
     /// Σ of per-record points from `table` (first matching row), times `factor` when the
     /// boolean `unless` field is not 是 (42: ×0.5 for non-first units).
     RecordPoints {
-        records: Counter,
+        /// Boxed: the counter would make every expression as large as this variant.
+        records: Box<Counter>,
         table: Vec<PointsRow>,
         #[serde(default)]
         factor: Option<Factor>,

@@ -461,7 +461,7 @@ impl<'a> Ctx<'a> {
         let options = self
             .catalogue
             .list(&records.list)
-            .and_then(|l| l.fields.iter().find(|f| &f.key == field))
+            .and_then(|l| l.fields.iter().find(|f| f.key == field))
             .map(|f| f.options.clone())
             .unwrap_or_default();
         let missing: Vec<&String> = options

@@ -61,8 +61,9 @@ pub enum TableRow {
         evidence: String,
         units: String,
         lost: bool,
+        /// Boxed: a source would make every row as large as this variant.
         #[serde(skip_serializing_if = "Option::is_none")]
-        src: Option<Source>,
+        src: Option<Box<Source>>,
     },
     Subtotal {
         label: String,
@@ -298,7 +299,7 @@ pub fn self_evaluation(
                     evidence: compress_numbers(&numbers),
                     units: units_text(ind),
                     lost: s.lost > Decimal::ZERO,
-                    src: s.sources.first().cloned(),
+                    src: s.sources.first().cloned().map(Box::new),
                 });
             }
             let ssub = subtotal(&scores.subcategories, subname);
