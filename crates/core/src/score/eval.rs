@@ -605,8 +605,13 @@ impl<'a> Ctx<'a> {
                 .fact(&check.fact)
                 .map(|f| f.unit.clone())
                 .unwrap_or_default();
+            let field = self
+                .catalogue
+                .list(&check.records.list)
+                .and_then(|l| l.fields.iter().find(|f| f.key == check.field))
+                .map_or(check.field.as_str(), |f| f.label.as_str());
             let message = format!(
-                "指标{}：{}为{}{unit}，与{}中各单位填报的金额合计{}{unit}不一致，请核对",
+                "指标{}：{}为{}{unit}，与{}中各单位填报的{field}合计{}{unit}不一致，请核对",
                 self.indicator,
                 self.fact_label(&check.fact),
                 display(*total),
