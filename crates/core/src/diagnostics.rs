@@ -24,186 +24,119 @@ impl Severity {
     }
 }
 
-/// The stable catalogue of diagnostic codes. Serialised as kebab-case (`missing-fact`).
-/// Add a variant here (with its title and default severity) rather than inventing
-/// free-form codes elsewhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Code {
+/// Everything the program says about one diagnostic code: one row of the table in
+/// [`codes!`]'s invocation below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeInfo {
+    /// Stable kebab-case name, identical to the serialised form (`missing-fact`).
+    pub name: &'static str,
+    /// The severity a diagnostic of this code has unless the reporter says otherwise.
+    pub severity: Severity,
+    /// Short Chinese title of the problem kind (used as a heading in reports).
+    pub title: &'static str,
+    /// What the unit has to do (问题反馈表's 处理要求; the message says the specifics).
+    pub remedy: &'static str,
+}
+
+/// Declares [`Code`], [`Code::ALL`] and [`Code::info`] from one table, so that a code's
+/// name, severity, title and remedy are written once, side by side (as ruff's `map_codes`
+/// does for its rules), instead of in parallel matches that can drift apart.
+macro_rules! codes {
+    ($($variant:ident = $name:literal, $severity:ident, $title:literal, $remedy:literal;)*) => {
+        /// The stable catalogue of diagnostic codes. Serialised by their kebab-case names
+        /// (`missing-fact`). Add a row to the table rather than inventing free-form codes
+        /// elsewhere.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum Code {
+            $(#[serde(rename = $name)] $variant,)*
+        }
+
+        impl Code {
+            const COUNT: usize = [$($name),*].len();
+
+            /// Every code, in catalogue order (docs/diagnostics.md lists them all; a test
+            /// checks it).
+            pub const ALL: [Code; Code::COUNT] = [$(Code::$variant),*];
+
+            /// The code's row of the table.
+            pub fn info(self) -> CodeInfo {
+                match self {
+                    $(Code::$variant => CodeInfo {
+                        name: $name,
+                        severity: Severity::$severity,
+                        title: $title,
+                        remedy: $remedy,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+// code = name, default severity, title, remedy (问题反馈表 处理要求)
+codes! {
     // --- catalogue and configuration ---
-    CatalogueInvalid,
-    ConfigInvalid,
-    MissingBenchmark,
-    BenchmarkFixedByRule,
-    ExampleBenchmark,
+    CatalogueInvalid = "catalogue-invalid", Error, "任务分解表数据有误", "核实后按说明处理";
+    ConfigInvalid = "config-invalid", Error, "创建配置有误", "核实后按说明处理";
+    MissingBenchmark = "missing-benchmark", Error, "缺少功效系数法的满意值或不允许值", "核实后按说明处理";
+    BenchmarkFixedByRule = "benchmark-fixed-by-rule", Warning, "配置的基准与评分方法规定值不一致", "核实后按说明处理";
+    ExampleBenchmark = "example-benchmark", Warning, "满意值、不允许值为示例数据", "核实后按说明处理";
     // --- files ---
-    UnreadableFile,
-    UnreadableWorkbook,
-    EncryptedFile,
-    NotASpreadsheet,
-    FileTooLarge,
-    OutdatedForm,
-    UnknownUnit,
-    MissingSubmission,
-    DuplicateSubmission,
+    UnreadableFile = "unreadable-file", Error, "文件无法读取", "用 Excel/WPS 另存为 .xlsx 后重新报送";
+    UnreadableWorkbook = "unreadable-workbook", Error, "工作簿读取失败", "核实后按说明处理";
+    EncryptedFile = "encrypted-file", Error, "文件已加密", "取消打开密码后重新报送";
+    NotASpreadsheet = "not-a-spreadsheet", Error, "不是电子表格文件", "用 Excel/WPS 另存为 .xlsx 后重新报送";
+    FileTooLarge = "file-too-large", Error, "文件过大", "删除多余内容或图片后重新报送";
+    OutdatedForm = "outdated-form", Error, "填报表与当前任务分解表不一致（旧版表格）", "改用最新下发的填报表";
+    UnknownUnit = "unknown-unit", Error, "无法识别的单位名称", "在封面填写本单位规范名称";
+    MissingSubmission = "missing-submission", Error, "单位尚未报送", "报送填报表及证明材料";
+    DuplicateSubmission = "duplicate-submission", Error, "同一单位重复报送", "确认以哪份为准，撤回其余文件";
     // --- values ---
-    MissingFact,
-    WrongType,
-    InvalidChoice,
-    OutOfRange,
-    #[serde(rename = "rate-above-100")]
-    RateAboveHundred,
-    ZeroDenominator,
-    InvalidDate,
-    OutsideWindow,
-    UnknownField,
-    ControlCharacters,
+    MissingFact = "missing-fact", Error, "缺少应填数据", "补填该单元格";
+    WrongType = "wrong-type", Error, "数据类型不符", "按要求的格式重新填写";
+    InvalidChoice = "invalid-choice", Error, "不在可选项内", "按要求的格式重新填写";
+    OutOfRange = "out-of-range", Error, "数值超出合理范围", "核实数据后重新填写";
+    RateAboveHundred = "rate-above-100", Error, "比率超过100%", "核实数据后重新填写";
+    ZeroDenominator = "zero-denominator", Error, "分母为零", "核实数据后重新填写";
+    InvalidDate = "invalid-date", Error, "日期无法识别", "按要求的格式重新填写";
+    OutsideWindow = "outside-window", Warning, "不在统计期内", "核实后按说明处理";
+    UnknownField = "unknown-field", Warning, "无法识别的栏目", "核实后按说明处理";
+    ControlCharacters = "control-characters", Warning, "单元格含控制字符", "核实后按说明处理";
     // --- evidence ---
-    MissingEvidence,
-    EvidenceNotFound,
-    EvidenceUnreferenced,
+    MissingEvidence = "missing-evidence", Error, "缺少证明材料", "填写证明材料文件名或文号，并报送文件";
+    EvidenceNotFound = "evidence-not-found", Error, "证明材料文件不存在", "补交该文件，或更正文件名";
+    EvidenceUnreferenced = "evidence-unreferenced", Warning, "证明材料未被引用", "在证明材料栏引用该文件，或删除该文件";
     // --- between units ---
-    ConflictingValues,
-    DuplicateRecord,
-    NotResponsible,
-    InconsistentTotals,
+    ConflictingValues = "conflicting-values", Error, "不同单位报送的数据不一致", "核实后按说明处理";
+    DuplicateRecord = "duplicate-record", Warning, "重复记录", "核实后按说明处理";
+    NotResponsible = "not-responsible", Warning, "非责任单位报送", "与专班办公室确认";
+    InconsistentTotals = "inconsistent-totals", Warning, "合计数不一致", "核实后按说明处理";
     // --- rendering ---
-    MissingGlyph,
-    TemplateError,
+    MissingGlyph = "missing-glyph", Error, "字体缺字", "核实后按说明处理";
+    TemplateError = "template-error", Error, "模板错误", "核实后按说明处理";
     // --- output ---
-    OutputMismatch,
+    OutputMismatch = "output-mismatch", Warning, "输出文件与生成记录不符", "核实后按说明处理";
 }
 
 impl Code {
-    /// Every code, in catalogue order (docs/diagnostics.md lists them all; a test checks it).
-    pub const ALL: [Code; 34] = [
-        Code::CatalogueInvalid,
-        Code::ConfigInvalid,
-        Code::MissingBenchmark,
-        Code::BenchmarkFixedByRule,
-        Code::ExampleBenchmark,
-        Code::UnreadableFile,
-        Code::UnreadableWorkbook,
-        Code::EncryptedFile,
-        Code::NotASpreadsheet,
-        Code::FileTooLarge,
-        Code::OutdatedForm,
-        Code::UnknownUnit,
-        Code::MissingSubmission,
-        Code::DuplicateSubmission,
-        Code::MissingFact,
-        Code::WrongType,
-        Code::InvalidChoice,
-        Code::OutOfRange,
-        Code::RateAboveHundred,
-        Code::ZeroDenominator,
-        Code::InvalidDate,
-        Code::OutsideWindow,
-        Code::UnknownField,
-        Code::ControlCharacters,
-        Code::MissingEvidence,
-        Code::EvidenceNotFound,
-        Code::EvidenceUnreferenced,
-        Code::ConflictingValues,
-        Code::DuplicateRecord,
-        Code::NotResponsible,
-        Code::InconsistentTotals,
-        Code::MissingGlyph,
-        Code::TemplateError,
-        Code::OutputMismatch,
-    ];
-
     /// Kebab-case name, identical to the serialised form.
     pub fn as_str(self) -> &'static str {
-        use Code::*;
-        match self {
-            CatalogueInvalid => "catalogue-invalid",
-            ConfigInvalid => "config-invalid",
-            MissingBenchmark => "missing-benchmark",
-            BenchmarkFixedByRule => "benchmark-fixed-by-rule",
-            ExampleBenchmark => "example-benchmark",
-            UnreadableFile => "unreadable-file",
-            UnreadableWorkbook => "unreadable-workbook",
-            EncryptedFile => "encrypted-file",
-            NotASpreadsheet => "not-a-spreadsheet",
-            FileTooLarge => "file-too-large",
-            OutdatedForm => "outdated-form",
-            UnknownUnit => "unknown-unit",
-            MissingSubmission => "missing-submission",
-            DuplicateSubmission => "duplicate-submission",
-            MissingFact => "missing-fact",
-            WrongType => "wrong-type",
-            InvalidChoice => "invalid-choice",
-            OutOfRange => "out-of-range",
-            RateAboveHundred => "rate-above-100",
-            ZeroDenominator => "zero-denominator",
-            InvalidDate => "invalid-date",
-            OutsideWindow => "outside-window",
-            UnknownField => "unknown-field",
-            ControlCharacters => "control-characters",
-            MissingEvidence => "missing-evidence",
-            EvidenceNotFound => "evidence-not-found",
-            EvidenceUnreferenced => "evidence-unreferenced",
-            ConflictingValues => "conflicting-values",
-            DuplicateRecord => "duplicate-record",
-            NotResponsible => "not-responsible",
-            InconsistentTotals => "inconsistent-totals",
-            MissingGlyph => "missing-glyph",
-            TemplateError => "template-error",
-            OutputMismatch => "output-mismatch",
-        }
+        self.info().name
     }
 
     /// Short Chinese title of the problem kind (used as a heading in reports).
     pub fn title(self) -> &'static str {
-        use Code::*;
-        match self {
-            CatalogueInvalid => "任务分解表数据有误",
-            ConfigInvalid => "创建配置有误",
-            MissingBenchmark => "缺少功效系数法的满意值或不允许值",
-            BenchmarkFixedByRule => "配置的基准与评分方法规定值不一致",
-            ExampleBenchmark => "满意值、不允许值为示例数据",
-            UnreadableFile => "文件无法读取",
-            UnreadableWorkbook => "工作簿读取失败",
-            EncryptedFile => "文件已加密",
-            NotASpreadsheet => "不是电子表格文件",
-            FileTooLarge => "文件过大",
-            OutdatedForm => "填报表与当前任务分解表不一致（旧版表格）",
-            UnknownUnit => "无法识别的单位名称",
-            MissingSubmission => "单位尚未报送",
-            DuplicateSubmission => "同一单位重复报送",
-            MissingFact => "缺少应填数据",
-            WrongType => "数据类型不符",
-            InvalidChoice => "不在可选项内",
-            OutOfRange => "数值超出合理范围",
-            RateAboveHundred => "比率超过100%",
-            ZeroDenominator => "分母为零",
-            InvalidDate => "日期无法识别",
-            OutsideWindow => "不在统计期内",
-            UnknownField => "无法识别的栏目",
-            ControlCharacters => "单元格含控制字符",
-            MissingEvidence => "缺少证明材料",
-            EvidenceNotFound => "证明材料文件不存在",
-            EvidenceUnreferenced => "证明材料未被引用",
-            ConflictingValues => "不同单位报送的数据不一致",
-            DuplicateRecord => "重复记录",
-            NotResponsible => "非责任单位报送",
-            InconsistentTotals => "合计数不一致",
-            MissingGlyph => "字体缺字",
-            TemplateError => "模板错误",
-            OutputMismatch => "输出文件与生成记录不符",
-        }
+        self.info().title
     }
 
     /// The severity a diagnostic of this code has unless the reporter says otherwise.
     pub fn default_severity(self) -> Severity {
-        use Code::*;
-        match self {
-            OutsideWindow | ExampleBenchmark | DuplicateRecord | NotResponsible
-            | InconsistentTotals | EvidenceUnreferenced | UnknownField | BenchmarkFixedByRule
-            | OutputMismatch | ControlCharacters => Severity::Warning,
-            _ => Severity::Error,
-        }
+        self.info().severity
+    }
+
+    /// What the unit has to do about a problem of this kind (the message says the specifics).
+    pub fn remedy(self) -> &'static str {
+        self.info().remedy
     }
 }
 
@@ -470,6 +403,37 @@ mod tests {
         assert_eq!(cell_order("AA1"), (1, 27));
     }
 
+    /// The table's names are the variants in kebab-case (one documented exception), unique,
+    /// and every row has a title and a remedy: a typo in the table cannot slip through.
+    #[test]
+    fn every_row_of_the_code_table_is_complete_and_named_after_its_variant() {
+        let mut names = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            let info = code.info();
+            let mut kebab = String::new();
+            for (i, c) in format!("{code:?}").chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    kebab.push('-');
+                }
+                kebab.push(c.to_ascii_lowercase());
+            }
+            let expected = if code == Code::RateAboveHundred {
+                "rate-above-100".to_string()
+            } else {
+                kebab
+            };
+            assert_eq!(info.name, expected);
+            assert!(names.insert(info.name), "{} twice", info.name);
+            assert!(
+                !info.title.is_empty() && !info.remedy.is_empty(),
+                "{code:?}"
+            );
+        }
+        assert_eq!(Code::MissingFact.remedy(), "补填该单元格");
+        assert_eq!(Code::OutsideWindow.default_severity(), Severity::Warning);
+        assert_eq!(Code::CatalogueInvalid.title(), "任务分解表数据有误");
+    }
+
     #[test]
     fn codes_serialise_kebab_case() {
         let json = serde_json::to_string(&Code::RateAboveHundred).unwrap();
@@ -477,6 +441,7 @@ mod tests {
         for code in Code::ALL {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), code);
         }
     }
 }

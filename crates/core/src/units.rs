@@ -25,8 +25,70 @@ pub struct Unit {
     pub aliases: Vec<String>,
     /// The unit's member of the task force (附件1).
     pub member: Person,
-    /// 召集人 / 副召集人 / 成员
-    pub role: String,
+    /// The member's place in the task force (副召集人 or 成员).
+    pub role: TaskForceRole,
+}
+
+/// A place in the task force of 附件1. The roster writes the Chinese label (`role =
+/// "副召集人"`), which is also what documents print; any other text is refused on load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaskForceRole {
+    /// 召集人: the district leader heading the task force ([`Roster::convener`]); never a
+    /// unit's member.
+    Convener,
+    /// 副召集人
+    DeputyConvener,
+    /// 成员
+    Member,
+}
+
+impl TaskForceRole {
+    pub const ALL: [TaskForceRole; 3] = [
+        TaskForceRole::Convener,
+        TaskForceRole::DeputyConvener,
+        TaskForceRole::Member,
+    ];
+
+    /// The label of 附件1 (召集人 / 副召集人 / 成员).
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskForceRole::Convener => "召集人",
+            TaskForceRole::DeputyConvener => "副召集人",
+            TaskForceRole::Member => "成员",
+        }
+    }
+}
+
+impl std::fmt::Display for TaskForceRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl std::str::FromStr for TaskForceRole {
+    type Err = String;
+
+    /// The label, ignoring surrounding spaces.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        TaskForceRole::ALL
+            .into_iter()
+            .find(|r| r.label() == s)
+            .ok_or_else(|| format!("专班职务“{s}”无法识别，应为“副召集人”或“成员”"))
+    }
+}
+
+impl Serialize for TaskForceRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.label())
+    }
+}
+
+impl<'de> Deserialize<'de> for TaskForceRole {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,8 +147,13 @@ impl Roster {
             path: path.display().to_string(),
             source,
         })?;
-        let roster: Roster = toml::from_str(&text).map_err(|e| RosterError::Parse {
-            path: path.display().to_string(),
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Read and validate the roster's TOML text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Roster, RosterError> {
+        let roster: Roster = toml::from_str(text).map_err(|e| RosterError::Parse {
+            path: origin.to_string(),
             message: e.to_string(),
         })?;
         roster.validate()?;
@@ -100,6 +167,12 @@ impl Roster {
         for unit in &self.units {
             if !ids.insert(unit.id.as_str()) {
                 return Err(RosterError::Invalid(format!("单位代号“{}”重复", unit.id)));
+            }
+            if unit.role == TaskForceRole::Convener {
+                return Err(RosterError::Invalid(format!(
+                    "单位“{}”的专班职务不能是召集人：召集人是区领导，在 [convener] 中填写；单位成员应为“副召集人”或“成员”",
+                    unit.name
+                )));
             }
             for spelling in self.spellings(unit) {
                 if let Some(other) = seen.insert(normalise_name(&spelling), unit.name.clone())

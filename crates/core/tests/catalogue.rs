@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 use zhiliang_core::catalogue::{Catalogue, CatalogueError, FieldKind};
-use zhiliang_core::units::Roster;
+use zhiliang_core::units::{Roster, TaskForceRole};
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -199,6 +199,91 @@ fn ids_must_run_from_1_to_43() {
     );
 }
 
+// ---------- rule behaviour held as data (fixed benchmark ends, unlisted grades, dedupe notes) ----------
+
+#[test]
+fn a_fixed_benchmark_end_whose_words_do_not_show_its_value_is_refused() {
+    let text = edit_indicator(
+        &catalogue_text(),
+        26,
+        r#"value = "90", text"#,
+        r#"value = "95", text"#,
+    );
+    assert_eq!(
+        problems_of(&text),
+        [
+            "指标26：基准“26.rate”由评分方法规定的不允许值为95，说明文字“评分方法规定的90%”中却没有这个数"
+        ]
+    );
+}
+
+#[test]
+fn a_fixed_benchmark_end_without_words_is_refused() {
+    let text = edit_indicator(
+        &catalogue_text(),
+        28,
+        r#"text = "评分方法规定的1:1目标（1元/人）""#,
+        r#"text = " ""#,
+    );
+    assert_eq!(
+        problems_of(&text),
+        ["指标28：基准“28.per_capita”由评分方法规定的一端缺少说明文字（fixed.text）"]
+    );
+}
+
+#[test]
+fn a_fixed_benchmark_end_that_is_neither_end_is_refused_naming_the_line() {
+    let text = edit_indicator(
+        &catalogue_text(),
+        26,
+        r#"end = "unacceptable""#,
+        r#"end = "lower""#,
+    );
+    let line = text
+        .lines()
+        .position(|l| l.contains(r#"end = "lower""#))
+        .unwrap()
+        + 1;
+    let err = Catalogue::parse(&text, "indicators.toml", &roster()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("任务分解表 indicators.toml 格式有误"),
+        "{message}"
+    );
+    assert!(message.contains(&format!("line {line}")), "{message}");
+    assert!(message.contains("`lower`"), "{message}");
+    assert!(
+        message.contains("`satisfactory`") && message.contains("`unacceptable`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_points_table_that_does_not_say_what_the_rule_lists_is_refused() {
+    let text = edit_indicator(
+        &catalogue_text(),
+        42,
+        r#", unlisted = "评分方法只列国家级一、二等奖和省级一、二、三等奖""#,
+        "",
+    );
+    assert_eq!(
+        problems_of(&text),
+        [
+            "指标42：记录折算分规则缺少 unlisted（评分方法列出了哪些级别、等级）；不在折算表内的记录不计分并报错，报错时须说明这一点"
+        ]
+    );
+}
+
+#[test]
+fn a_dedupe_note_without_the_count_is_refused_for_each_part() {
+    let text = catalogue_text().replace(
+        "note = \"同一荣誉国家级与省级重复{n}项，按国家级计一次\"",
+        "note = \"同一荣誉国家级与省级重复，按国家级计一次\"",
+    );
+    let problem = "指标43：清单“quality_honors”的去重规则（dedupe）缺少得分依据中的说明（note），或说明中没有表示重复条数的“{n}”";
+    assert_eq!(problems_of(&text), [problem, problem]);
+}
+
 #[test]
 fn syntax_errors_name_the_file() {
     let err = Catalogue::parse("title = ", "indicators.toml", &roster()).unwrap_err();
@@ -227,6 +312,48 @@ fn roster_resolves_aliases_to_canonical_names() {
         );
     }
     assert!(roster.resolve("区科协").is_none());
+}
+
+#[test]
+fn task_force_roles_are_parsed_from_the_roster_and_print_their_chinese_label() {
+    let roster = roster();
+    let role_of = |name: &str| roster.by_name(name).unwrap().role;
+    assert_eq!(role_of("区政府办"), TaskForceRole::DeputyConvener);
+    assert_eq!(role_of("区市场监管局"), TaskForceRole::DeputyConvener);
+    assert_eq!(role_of("区财政局"), TaskForceRole::Member);
+    let deputies = roster
+        .units
+        .iter()
+        .filter(|u| u.role == TaskForceRole::DeputyConvener)
+        .count();
+    assert_eq!(deputies, 2);
+    assert_eq!(TaskForceRole::DeputyConvener.label(), "副召集人");
+    assert_eq!(
+        serde_json::to_string(&TaskForceRole::Member).unwrap(),
+        "\"成员\""
+    );
+}
+
+#[test]
+fn an_unknown_or_misplaced_task_force_role_is_refused() {
+    let text = std::fs::read_to_string(repo("catalogue/units.toml")).unwrap();
+    let unknown = text.replacen("role = \"副召集人\"", "role = \"组长\"", 1);
+    let err = Roster::parse(&unknown, "units.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("专班名单 units.toml 格式有误"), "{err}");
+    assert!(
+        err.contains("专班职务“组长”无法识别，应为“副召集人”或“成员”"),
+        "{err}"
+    );
+    let convener = text.replacen("role = \"副召集人\"", "role = \" 召集人 \"", 1);
+    let err = Roster::parse(&convener, "units.toml")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "专班名单有误：单位“区政府办”的专班职务不能是召集人：召集人是区领导，在 [convener] 中填写；单位成员应为“副召集人”或“成员”"
+    );
 }
 
 #[test]
@@ -320,4 +447,27 @@ fn catalogue_round_trips_through_json_and_toml() {
     let toml_text = toml::to_string(&c).unwrap();
     let back = Catalogue::parse(&toml_text, "round-trip", &roster()).unwrap();
     assert_eq!(back, c);
+}
+
+/// The catalogue (model, rule language, validation) is read by the scoring engine and never
+/// reads it back: no code line under `src/catalogue/` names `score::`.
+#[test]
+fn the_catalogue_does_not_depend_on_the_scoring_engine() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/catalogue");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        files += 1;
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            assert!(
+                code.starts_with("//") || !code.contains("score::"),
+                "{}:{}: {line}",
+                path.display(),
+                n + 1
+            );
+        }
+    }
+    assert_eq!(files, 3, "mod.rs, rule.rs, validate.rs");
 }

@@ -5,7 +5,9 @@
 mod common;
 
 use common::*;
+use zhiliang_core::catalogue::Catalogue;
 use zhiliang_core::diagnostics::{Code, Severity};
+use zhiliang_core::score;
 
 // ---------- 1–5 质量发展理念 ----------
 
@@ -1294,6 +1296,38 @@ fn i42_unlisted_grade_is_an_error_and_earns_nothing() {
         "{}",
         error.message
     );
+    // What the rule lists is the catalogue's `unlisted` words.
+    assert!(
+        error
+            .message
+            .contains("（评分方法只列国家级一、二等奖和省级一、二、三等奖），不计分"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn i42_unlisted_message_comes_from_the_catalogue() {
+    let text = catalogue_text().replacen(
+        "unlisted = \"评分方法只列国家级一、二等奖和省级一、二、三等奖\"",
+        "unlisted = \"本表只列五种奖项等级\"",
+        1,
+    );
+    let edited =
+        Catalogue::parse(&text, "indicators.toml", roster()).unwrap_or_else(|e| panic!("{e}"));
+    let c = award(Case::new(), "省级", "特等奖", true, "2021-01-01");
+    let (_, diags) = score::score_indicator(&edited, 42, &c.facts, &campaign());
+    let messages: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code == Code::InvalidChoice)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 1, "{diags:#?}");
+    assert!(
+        messages[0].ends_with("（本表只列五种奖项等级），不计分"),
+        "{}",
+        messages[0]
+    );
 }
 
 fn honour(c: Case, name: &str, level: &str, recipient: &str, matter: &str, date: &str) -> Case {
@@ -1363,7 +1397,13 @@ fn i43_same_honour_at_both_levels_counts_once_at_national_level() {
         "2021-05-01",
     );
     let s = assert_score(43, &c, "3");
-    assert!(s.basis.contains("按国家级计一次"), "{}", s.basis);
+    // The note is the catalogue's dedupe `note` with the count filled in.
+    assert!(
+        s.basis
+            .contains("（同一荣誉国家级与省级重复1项，按国家级计一次）"),
+        "{}",
+        s.basis
+    );
     // A different matter of the same recipient is another honour.
     assert_score(
         43,

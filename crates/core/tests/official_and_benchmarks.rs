@@ -5,9 +5,10 @@ mod common;
 
 use common::*;
 use rust_decimal::Decimal;
+use zhiliang_core::catalogue::BenchmarkEnd;
 use zhiliang_core::config::Benchmark;
 use zhiliang_core::diagnostics::{Code, Severity};
-use zhiliang_core::score::{self, BenchmarkEnd, display, official, table_for_people};
+use zhiliang_core::score::{self, display, official, table_for_people};
 
 // ---------- official score ----------
 

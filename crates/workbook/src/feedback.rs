@@ -3,32 +3,10 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use std::path::{Path, PathBuf};
-use zhiliang_core::diagnostics::{Code, Diagnostic, Severity, sort};
+use zhiliang_core::diagnostics::{Diagnostic, Severity, sort};
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::forms::FormError;
-
-/// What the unit has to do, per problem kind (the message says the specifics).
-pub fn remedy(code: Code) -> &'static str {
-    use Code::*;
-    match code {
-        MissingSubmission => "报送填报表及证明材料",
-        DuplicateSubmission => "确认以哪份为准，撤回其余文件",
-        UnreadableFile | NotASpreadsheet => "用 Excel/WPS 另存为 .xlsx 后重新报送",
-        EncryptedFile => "取消打开密码后重新报送",
-        FileTooLarge => "删除多余内容或图片后重新报送",
-        OutdatedForm => "改用最新下发的填报表",
-        UnknownUnit => "在封面填写本单位规范名称",
-        MissingFact => "补填该单元格",
-        WrongType | InvalidChoice | InvalidDate => "按要求的格式重新填写",
-        OutOfRange | RateAboveHundred | ZeroDenominator => "核实数据后重新填写",
-        MissingEvidence => "填写证明材料文件名或文号，并报送文件",
-        EvidenceNotFound => "补交该文件，或更正文件名",
-        EvidenceUnreferenced => "在证明材料栏引用该文件，或删除该文件",
-        NotResponsible => "与专班办公室确认",
-        _ => "核实后按说明处理",
-    }
-}
 
 /// Excel's limit on the characters of one cell.
 pub const CELL_CHARS: usize = 32_767;
@@ -156,7 +134,7 @@ pub fn write_feedback(unit: &Unit, diagnostics: &[Diagnostic]) -> Result<Vec<u8>
             fit_cell(d.value.as_deref().unwrap_or("")).as_ref(),
             &text,
         )?;
-        ws.write_string_with_format(r, 8, remedy(d.code), &text)?;
+        ws.write_string_with_format(r, 8, d.code.remedy(), &text)?;
         ws.write_string_with_format(r, 9, d.code.as_str(), &text)?;
     }
     ws.set_freeze_panes(4, 0)?;

@@ -29,8 +29,8 @@ use serde::{Deserialize, Serialize};
 
 use super::display;
 use super::eval::efficacy_value;
-use super::rule::{BenchmarkEnd, Expr, FixedEnd, Rule};
 use crate::catalogue::Catalogue;
+use crate::catalogue::rule::{BenchmarkEnd, Expr, FixedEnd, Rule};
 use crate::config::{Benchmark, Campaign};
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::facts::Facts;

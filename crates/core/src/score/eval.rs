@@ -6,8 +6,11 @@ use rust_decimal::Decimal;
 
 use super::benchmarks::with_fixed_end;
 use super::display;
-use super::rule::{Condition, Counter, Expr, Filter, FixedEnd, Rule, TotalCheck, window_name};
-use crate::catalogue::{Catalogue, FieldKind, MergePolicy};
+use crate::catalogue::rule::{
+    Condition, Counter, Dedupe, Expr, Filter, FixedEnd, LevelPoints, Rule, Tier, TotalCheck,
+    window_name,
+};
+use crate::catalogue::{Catalogue, MergePolicy};
 use crate::config::Campaign;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::facts::{Facts, Record, Source, Value};
@@ -156,293 +159,44 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// One rule (or part) against the facts: dispatches on the rule kind.
     pub fn eval(&mut self, rule: &Rule) -> Outcome {
         match rule {
             Rule::All {
                 label,
                 points,
                 conditions,
-            } => {
-                let mut failures = Vec::new();
-                for c in conditions {
-                    if let Err(why) = self.condition(c) {
-                        failures.push(why);
-                    }
-                }
-                let label = if label.is_empty() {
-                    "本项".to_string()
-                } else {
-                    label.clone()
-                };
-                if failures.is_empty() {
-                    Outcome {
-                        quiet: false,
-                        score: *points,
-                        basis: format!("{label}（{}分）", display(*points)),
-                        improve: vec![],
-                    }
-                } else {
-                    let why = failures.join("、");
-                    Outcome {
-                        quiet: false,
-                        score: Decimal::ZERO,
-                        basis: format!("{why}（0分）"),
-                        improve: vec![format!("{label}可得{}分（目前{why}）", display(*points))],
-                    }
-                }
-            }
+            } => self.all(label, *points, conditions),
             Rule::Level {
                 label,
                 fact,
                 levels,
-            } => {
-                let name = self.fact_label(fact);
-                let label = if label.is_empty() {
-                    name.clone()
-                } else {
-                    label.clone()
-                };
-                let best = levels
-                    .iter()
-                    .map(|l| l.points)
-                    .fold(Decimal::ZERO, Decimal::max);
-                let value = self.use_fact(fact).map(|v| v.to_string());
-                let points = value
-                    .as_deref()
-                    .and_then(|v| levels.iter().find(|l| l.value == v))
-                    .map(|l| l.points)
-                    .unwrap_or(Decimal::ZERO);
-                let shown = value.clone().unwrap_or_else(|| "未填报".to_string());
-                let improve = if points < best {
-                    let top = levels
-                        .iter()
-                        .find(|l| l.points == best)
-                        .map(|l| l.value.clone());
-                    vec![format!(
-                        "{label}达到“{}”可得{}分",
-                        top.unwrap_or_default(),
-                        display(best)
-                    )]
-                } else {
-                    vec![]
-                };
-                Outcome {
-                    quiet: false,
-                    score: points,
-                    basis: format!("{label}为“{shown}”（{}分）", display(points)),
-                    improve,
-                }
-            }
+            } => self.level(label, fact, levels),
             Rule::MaxLevel {
                 label,
                 records,
                 field,
                 levels,
-            } => {
-                let qualifying = self.records(records);
-                let best = levels
-                    .iter()
-                    .map(|l| l.points)
-                    .fold(Decimal::ZERO, Decimal::max);
-                let mut got: Option<(&str, Decimal)> = None;
-                for r in &qualifying {
-                    let Some(v) = r.get(field).map(|v| v.to_string()) else {
-                        continue;
-                    };
-                    if let Some(l) = levels.iter().find(|l| l.value == v)
-                        && got.is_none_or(|(_, p)| l.points > p)
-                    {
-                        got = Some((l.value.as_str(), l.points));
-                    }
-                }
-                for r in &qualifying {
-                    self.use_record(r);
-                }
-                let scope = self.scope(records);
-                let label = if label.is_empty() {
-                    scope.clone()
-                } else {
-                    label.clone()
-                };
-                let quiet = got.is_none();
-                let (basis, score) = match got {
-                    Some((v, p)) => (format!("{label}最高为{v}（{}分）", display(p)), p),
-                    None => (format!("{label}无符合条件的记录（0分）"), Decimal::ZERO),
-                };
-                let improve = if score < best {
-                    let top = levels
-                        .iter()
-                        .find(|l| l.points == best)
-                        .map(|l| l.value.clone());
-                    vec![format!(
-                        "{label}达到{}可得{}分",
-                        top.unwrap_or_default(),
-                        display(best)
-                    )]
-                } else {
-                    vec![]
-                };
-                Outcome {
-                    quiet,
-                    score,
-                    basis,
-                    improve,
-                }
-            }
+            } => self.max_level(label, records, field, levels),
             Rule::PerRecord {
                 label,
                 records,
                 each,
                 cap,
                 unit,
-            } => {
-                let unit = if unit.is_empty() {
-                    "个"
-                } else {
-                    unit.as_str()
-                };
-                let qualifying = self.records(records);
-                let n = Decimal::from(qualifying.len());
-                for r in &qualifying {
-                    self.use_record(r);
-                }
-                let raw = n * *each;
-                let score = cap.map_or(raw, |c| raw.min(c));
-                let label = if label.is_empty() {
-                    self.scope(records)
-                } else {
-                    label.clone()
-                };
-                let rate = match cap {
-                    Some(c) => format!("{}分/{unit}，上限{}分", display(*each), display(*c)),
-                    None => format!("{}分/{unit}", display(*each)),
-                };
-                let mut basis = format!(
-                    "{label}{}{unit}（{rate}）{}分",
-                    qualifying.len(),
-                    display(score)
-                );
-                if let Some(note) = self.dedupe_note(records) {
-                    basis.push_str(&note);
-                }
-                let improve = match cap {
-                    Some(c) if score < *c => vec![format!(
-                        "{label}每增加1{unit}可加{}分（上限{}分）",
-                        display(*each),
-                        display(*c)
-                    )],
-                    Some(_) => vec![],
-                    // Uncapped here: the enclosing `sum` drops the advice once its cap is reached.
-                    None => vec![format!("{label}每增加1{unit}可加{}分", display(*each))],
-                };
-                Outcome {
-                    quiet: qualifying.is_empty(),
-                    score,
-                    basis,
-                    improve,
-                }
-            }
+            } => self.per_record(label, records, *each, *cap, unit),
             Rule::Tiers {
                 label,
                 records,
                 tiers,
-            } => {
-                let n = self.count(records);
-                let best = tiers
-                    .iter()
-                    .map(|t| t.points)
-                    .fold(Decimal::ZERO, Decimal::max);
-                let score = tiers
-                    .iter()
-                    .filter(|t| n >= t.min)
-                    .map(|t| t.points)
-                    .fold(Decimal::ZERO, Decimal::max);
-                let label = if label.is_empty() {
-                    self.scope(records)
-                } else {
-                    label.clone()
-                };
-                let what = if records.distinct.is_some() {
-                    "种"
-                } else {
-                    "项"
-                };
-                let improve = if score < best {
-                    let need = tiers
-                        .iter()
-                        .filter(|t| t.points == best)
-                        .map(|t| t.min)
-                        .min();
-                    vec![format!(
-                        "{label}达到{}{what}可得{}分",
-                        need.unwrap_or_default(),
-                        display(best)
-                    )]
-                } else {
-                    vec![]
-                };
-                Outcome {
-                    quiet: n == 0,
-                    score,
-                    basis: format!("{label}{n}{what}（{}分）", display(score)),
-                    improve,
-                }
-            }
+            } => self.tiers(label, records, tiers),
             Rule::Deduct {
                 label,
                 records,
                 field,
                 full,
                 per_missing,
-            } => {
-                let qualifying = self.records(records);
-                for r in &qualifying {
-                    self.use_record(r);
-                }
-                let options = self
-                    .catalogue
-                    .list(&records.list)
-                    .and_then(|l| l.fields.iter().find(|f| &f.key == field))
-                    .map(|f| f.options.clone())
-                    .unwrap_or_default();
-                let missing: Vec<&String> = options
-                    .iter()
-                    .filter(|o| !qualifying.iter().any(|r| r.text(field) == Some(o.as_str())))
-                    .collect();
-                let deduction = per_missing * Decimal::from(missing.len());
-                let score = (*full - deduction).max(Decimal::ZERO);
-                let label = if label.is_empty() {
-                    self.list_label(&records.list)
-                } else {
-                    label.clone()
-                };
-                if missing.is_empty() {
-                    Outcome {
-                        quiet: false,
-                        score,
-                        basis: format!(
-                            "{label}{}个领域齐全（{}分）",
-                            options.len(),
-                            display(score)
-                        ),
-                        improve: vec![],
-                    }
-                } else {
-                    let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-                    Outcome {
-                        quiet: false,
-                        score,
-                        basis: format!(
-                            "{label}缺少{}共{}项，每项扣{}分，得{}分",
-                            names.join("、"),
-                            missing.len(),
-                            display(*per_missing),
-                            display(score)
-                        ),
-                        improve: vec![format!("{label}补齐{}", names.join("、"))],
-                    }
-                }
-            }
+            } => self.deduct(label, records, field, *full, *per_missing),
             Rule::Efficacy {
                 label,
                 value,
@@ -460,85 +214,369 @@ impl<'a> Ctx<'a> {
                 *zero_below,
                 fixed.as_ref(),
             ),
-            Rule::Sum { label, cap, parts } => {
-                let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
-                let raw = outcomes
-                    .iter()
-                    .fold(Decimal::ZERO, |acc, o| acc.saturating_add(o.score));
-                let score = cap.map_or(raw, |c| raw.min(c));
-                let speaking: Vec<&Outcome> = outcomes.iter().filter(|o| !o.quiet).collect();
-                let phrases: Vec<&str> = if speaking.is_empty() {
-                    outcomes.iter().map(|o| o.basis.as_str()).collect()
-                } else {
-                    speaking.iter().map(|o| o.basis.as_str()).collect()
-                };
-                let mut basis = String::new();
-                if !label.is_empty() {
-                    basis.push_str(label);
-                    basis.push('：');
-                }
-                basis.push_str(&phrases.join("；"));
-                match cap {
-                    Some(c) if raw > *c => basis.push_str(&format!(
-                        "；累计{}分，超过上限按{}分计",
-                        display(raw),
-                        display(*c)
-                    )),
-                    _ if phrases.len() > 1 => {
-                        basis.push_str(&format!("；合计{}分", display(score)))
-                    }
-                    _ => {}
-                }
-                let improve = if cap.is_some_and(|c| score >= c) {
-                    vec![]
-                } else {
-                    outcomes.into_iter().flat_map(|o| o.improve).collect()
-                };
-                Outcome {
-                    quiet: false,
-                    score,
-                    basis,
-                    improve,
-                }
+            Rule::Sum { label, cap, parts } => self.sum(label, *cap, parts),
+            Rule::Max { label, parts } => self.max(rule, label, parts),
+        }
+    }
+
+    /// `all`: `points` when every condition holds, else 0, naming what is missing.
+    fn all(&mut self, label: &str, points: Decimal, conditions: &[Condition]) -> Outcome {
+        let mut failures = Vec::new();
+        for c in conditions {
+            if let Err(why) = self.condition(c) {
+                failures.push(why);
             }
-            Rule::Max { label, parts } => {
-                let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
-                let Some(best) = outcomes
-                    .into_iter()
-                    .reduce(|a, b| if b.score > a.score { b } else { a })
-                else {
-                    return Outcome {
-                        quiet: false,
-                        score: Decimal::ZERO,
-                        basis: label.clone(),
-                        improve: vec![],
-                    };
-                };
-                let improve = if best.score < rule.max().unwrap_or(Decimal::ZERO) {
-                    let first = parts
-                        .first()
-                        .map(|p| self.peek_improve(p))
-                        .unwrap_or_default();
-                    if first.is_empty() {
-                        best.improve.clone()
-                    } else {
-                        first
-                    }
-                } else {
-                    vec![]
-                };
-                let basis = if label.is_empty() {
-                    best.basis
-                } else {
-                    format!("{label}：{}", best.basis)
-                };
-                Outcome {
-                    quiet: false,
-                    score: best.score,
-                    basis,
-                    improve,
-                }
+        }
+        let label = if label.is_empty() {
+            "本项".to_string()
+        } else {
+            label.to_string()
+        };
+        if failures.is_empty() {
+            Outcome {
+                quiet: false,
+                score: points,
+                basis: format!("{label}（{}分）", display(points)),
+                improve: vec![],
             }
+        } else {
+            let why = failures.join("、");
+            Outcome {
+                quiet: false,
+                score: Decimal::ZERO,
+                basis: format!("{why}（0分）"),
+                improve: vec![format!("{label}可得{}分（目前{why}）", display(points))],
+            }
+        }
+    }
+
+    /// `level`: the points of the status fact's value.
+    fn level(&mut self, label: &str, fact: &str, levels: &[LevelPoints]) -> Outcome {
+        let name = self.fact_label(fact);
+        let label = if label.is_empty() {
+            name.clone()
+        } else {
+            label.to_string()
+        };
+        let best = levels
+            .iter()
+            .map(|l| l.points)
+            .fold(Decimal::ZERO, Decimal::max);
+        let value = self.use_fact(fact).map(|v| v.to_string());
+        let points = value
+            .as_deref()
+            .and_then(|v| levels.iter().find(|l| l.value == v))
+            .map(|l| l.points)
+            .unwrap_or(Decimal::ZERO);
+        let shown = value.clone().unwrap_or_else(|| "未填报".to_string());
+        let improve = if points < best {
+            let top = levels
+                .iter()
+                .find(|l| l.points == best)
+                .map(|l| l.value.clone());
+            vec![format!(
+                "{label}达到“{}”可得{}分",
+                top.unwrap_or_default(),
+                display(best)
+            )]
+        } else {
+            vec![]
+        };
+        Outcome {
+            quiet: false,
+            score: points,
+            basis: format!("{label}为“{shown}”（{}分）", display(points)),
+            improve,
+        }
+    }
+
+    /// `max_level`: the points of the best level among the qualifying records.
+    fn max_level(
+        &mut self,
+        label: &str,
+        records: &Counter,
+        field: &str,
+        levels: &[LevelPoints],
+    ) -> Outcome {
+        let qualifying = self.records(records);
+        let best = levels
+            .iter()
+            .map(|l| l.points)
+            .fold(Decimal::ZERO, Decimal::max);
+        let mut got: Option<(&str, Decimal)> = None;
+        for r in &qualifying {
+            let Some(v) = r.get(field).map(|v| v.to_string()) else {
+                continue;
+            };
+            if let Some(l) = levels.iter().find(|l| l.value == v)
+                && got.is_none_or(|(_, p)| l.points > p)
+            {
+                got = Some((l.value.as_str(), l.points));
+            }
+        }
+        for r in &qualifying {
+            self.use_record(r);
+        }
+        let scope = self.scope(records);
+        let label = if label.is_empty() {
+            scope.clone()
+        } else {
+            label.to_string()
+        };
+        let quiet = got.is_none();
+        let (basis, score) = match got {
+            Some((v, p)) => (format!("{label}最高为{v}（{}分）", display(p)), p),
+            None => (format!("{label}无符合条件的记录（0分）"), Decimal::ZERO),
+        };
+        let improve = if score < best {
+            let top = levels
+                .iter()
+                .find(|l| l.points == best)
+                .map(|l| l.value.clone());
+            vec![format!(
+                "{label}达到{}可得{}分",
+                top.unwrap_or_default(),
+                display(best)
+            )]
+        } else {
+            vec![]
+        };
+        Outcome {
+            quiet,
+            score,
+            basis,
+            improve,
+        }
+    }
+
+    /// `per_record`: `each` points per qualifying record, up to `cap`.
+    fn per_record(
+        &mut self,
+        label: &str,
+        records: &Counter,
+        each: Decimal,
+        cap: Option<Decimal>,
+        unit: &str,
+    ) -> Outcome {
+        let unit = if unit.is_empty() { "个" } else { unit };
+        let qualifying = self.records(records);
+        let n = Decimal::from(qualifying.len());
+        for r in &qualifying {
+            self.use_record(r);
+        }
+        let raw = n * each;
+        let score = cap.map_or(raw, |c| raw.min(c));
+        let label = if label.is_empty() {
+            self.scope(records)
+        } else {
+            label.to_string()
+        };
+        let rate = match cap {
+            Some(c) => format!("{}分/{unit}，上限{}分", display(each), display(c)),
+            None => format!("{}分/{unit}", display(each)),
+        };
+        let mut basis = format!(
+            "{label}{}{unit}（{rate}）{}分",
+            qualifying.len(),
+            display(score)
+        );
+        if let Some(note) = self.dedupe_note(records) {
+            basis.push_str(&note);
+        }
+        let improve = match cap {
+            Some(c) if score < c => vec![format!(
+                "{label}每增加1{unit}可加{}分（上限{}分）",
+                display(each),
+                display(c)
+            )],
+            Some(_) => vec![],
+            // Uncapped here: the enclosing `sum` drops the advice once its cap is reached.
+            None => vec![format!("{label}每增加1{unit}可加{}分", display(each))],
+        };
+        Outcome {
+            quiet: qualifying.is_empty(),
+            score,
+            basis,
+            improve,
+        }
+    }
+
+    /// `tiers`: the highest tier the count of qualifying records reaches.
+    fn tiers(&mut self, label: &str, records: &Counter, tiers: &[Tier]) -> Outcome {
+        let n = self.count(records);
+        let best = tiers
+            .iter()
+            .map(|t| t.points)
+            .fold(Decimal::ZERO, Decimal::max);
+        let score = tiers
+            .iter()
+            .filter(|t| n >= t.min)
+            .map(|t| t.points)
+            .fold(Decimal::ZERO, Decimal::max);
+        let label = if label.is_empty() {
+            self.scope(records)
+        } else {
+            label.to_string()
+        };
+        let what = if records.distinct.is_some() {
+            "种"
+        } else {
+            "项"
+        };
+        let improve = if score < best {
+            let need = tiers
+                .iter()
+                .filter(|t| t.points == best)
+                .map(|t| t.min)
+                .min();
+            vec![format!(
+                "{label}达到{}{what}可得{}分",
+                need.unwrap_or_default(),
+                display(best)
+            )]
+        } else {
+            vec![]
+        };
+        Outcome {
+            quiet: n == 0,
+            score,
+            basis: format!("{label}{n}{what}（{}分）", display(score)),
+            improve,
+        }
+    }
+
+    /// `deduct`: `full` minus `per_missing` for every option no qualifying record covers.
+    fn deduct(
+        &mut self,
+        label: &str,
+        records: &Counter,
+        field: &str,
+        full: Decimal,
+        per_missing: Decimal,
+    ) -> Outcome {
+        let qualifying = self.records(records);
+        for r in &qualifying {
+            self.use_record(r);
+        }
+        let options = self
+            .catalogue
+            .list(&records.list)
+            .and_then(|l| l.fields.iter().find(|f| f.key == field))
+            .map(|f| f.options.clone())
+            .unwrap_or_default();
+        let missing: Vec<&String> = options
+            .iter()
+            .filter(|o| !qualifying.iter().any(|r| r.text(field) == Some(o.as_str())))
+            .collect();
+        let deduction = per_missing * Decimal::from(missing.len());
+        let score = (full - deduction).max(Decimal::ZERO);
+        let label = if label.is_empty() {
+            self.list_label(&records.list)
+        } else {
+            label.to_string()
+        };
+        if missing.is_empty() {
+            Outcome {
+                quiet: false,
+                score,
+                basis: format!("{label}{}个领域齐全（{}分）", options.len(), display(score)),
+                improve: vec![],
+            }
+        } else {
+            let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+            Outcome {
+                quiet: false,
+                score,
+                basis: format!(
+                    "{label}缺少{}共{}项，每项扣{}分，得{}分",
+                    names.join("、"),
+                    missing.len(),
+                    display(per_missing),
+                    display(score)
+                ),
+                improve: vec![format!("{label}补齐{}", names.join("、"))],
+            }
+        }
+    }
+
+    /// `sum`: the parts added up, capped; one sentence joining the parts that have something to say.
+    fn sum(&mut self, label: &str, cap: Option<Decimal>, parts: &[Rule]) -> Outcome {
+        let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
+        let raw = outcomes
+            .iter()
+            .fold(Decimal::ZERO, |acc, o| acc.saturating_add(o.score));
+        let score = cap.map_or(raw, |c| raw.min(c));
+        let speaking: Vec<&Outcome> = outcomes.iter().filter(|o| !o.quiet).collect();
+        let phrases: Vec<&str> = if speaking.is_empty() {
+            outcomes.iter().map(|o| o.basis.as_str()).collect()
+        } else {
+            speaking.iter().map(|o| o.basis.as_str()).collect()
+        };
+        let mut basis = String::new();
+        if !label.is_empty() {
+            basis.push_str(label);
+            basis.push('：');
+        }
+        basis.push_str(&phrases.join("；"));
+        match cap {
+            Some(c) if raw > c => basis.push_str(&format!(
+                "；累计{}分，超过上限按{}分计",
+                display(raw),
+                display(c)
+            )),
+            _ if phrases.len() > 1 => basis.push_str(&format!("；合计{}分", display(score))),
+            _ => {}
+        }
+        let improve = if cap.is_some_and(|c| score >= c) {
+            vec![]
+        } else {
+            outcomes.into_iter().flat_map(|o| o.improve).collect()
+        };
+        Outcome {
+            quiet: false,
+            score,
+            basis,
+            improve,
+        }
+    }
+
+    /// `max`: the best of the parts; the advice is the first (best) alternative's.
+    fn max(&mut self, rule: &Rule, label: &str, parts: &[Rule]) -> Outcome {
+        let outcomes: Vec<Outcome> = parts.iter().map(|p| self.eval(p)).collect();
+        let Some(best) = outcomes
+            .into_iter()
+            .reduce(|a, b| if b.score > a.score { b } else { a })
+        else {
+            return Outcome {
+                quiet: false,
+                score: Decimal::ZERO,
+                basis: label.to_string(),
+                improve: vec![],
+            };
+        };
+        let improve = if best.score < rule.max().unwrap_or(Decimal::ZERO) {
+            let first = parts
+                .first()
+                .map(|p| self.peek_improve(p))
+                .unwrap_or_default();
+            if first.is_empty() {
+                best.improve.clone()
+            } else {
+                first
+            }
+        } else {
+            vec![]
+        };
+        let basis = if label.is_empty() {
+            best.basis
+        } else {
+            format!("{label}：{}", best.basis)
+        };
+        Outcome {
+            quiet: false,
+            score: best.score,
+            basis,
+            improve,
         }
     }
 
@@ -567,8 +605,13 @@ impl<'a> Ctx<'a> {
                 .fact(&check.fact)
                 .map(|f| f.unit.clone())
                 .unwrap_or_default();
+            let field = self
+                .catalogue
+                .list(&check.records.list)
+                .and_then(|l| l.fields.iter().find(|f| f.key == check.field))
+                .map_or(check.field.as_str(), |f| f.label.as_str());
             let message = format!(
-                "指标{}：{}为{}{unit}，与{}中各单位填报的金额合计{}{unit}不一致，请核对",
+                "指标{}：{}为{}{unit}，与{}中各单位填报的{field}合计{}{unit}不一致，请核对",
                 self.indicator,
                 self.fact_label(&check.fact),
                 display(*total),
@@ -804,7 +847,7 @@ impl<'a> Ctx<'a> {
         let before = self.records(&c_all);
         let after = dedupe(before.clone(), d);
         let dropped = before.len() - after.len();
-        (dropped > 0).then(|| format!("（同一荣誉国家级与省级重复{dropped}项，按国家级计一次）"))
+        (dropped > 0).then(|| format!("（{}）", d.note_for(dropped)))
     }
 
     fn warn_outside(&mut self, c: &Counter, r: &Record, date_field: Option<&str>) {
@@ -931,6 +974,7 @@ impl<'a> Ctx<'a> {
                 records,
                 table,
                 factor,
+                unlisted,
             } => {
                 let qualifying = self.records(records);
                 let mut total = Decimal::ZERO;
@@ -946,7 +990,7 @@ impl<'a> Ctx<'a> {
                                 .with_indicator(self.indicator)
                                 .with_fact(records.list.clone()),
                             format!(
-                                "{}“{name}”的级别或等级不在任务分解表所列范围内（评分方法只列国家级一、二等奖和省级一、二、三等奖），不计分",
+                                "{}“{name}”的级别或等级不在任务分解表所列范围内（{unlisted}），不计分",
                                 self.list_label(&records.list)
                             ),
                         );
@@ -1198,7 +1242,7 @@ fn too_large(what: &str) -> String {
 /// (43: "同一荣誉既获得国家级又获得省级的，仅按高级别统计一次"): a record is dropped when a
 /// better-ranked record with the same fields exists. Records of the same rank are different
 /// records (each judged by its own date), so nothing depends on the order of the list.
-fn dedupe<'r>(records: Vec<&'r Record>, d: &super::rule::Dedupe) -> Vec<&'r Record> {
+fn dedupe<'r>(records: Vec<&'r Record>, d: &Dedupe) -> Vec<&'r Record> {
     let rank_of = |r: &Record| {
         r.get(&d.rank_field)
             .map(|v| v.to_string())
@@ -1268,20 +1312,6 @@ pub(crate) fn filter_holds(f: &Filter, r: &Record, campaign: &Campaign) -> bool 
     if let Some(gt) = f.gt
         && v.and_then(Value::as_number).is_none_or(|n| n <= gt)
     {
-        return false;
-    }
-    true
-}
-
-/// Kinds a filter test needs, for catalogue validation.
-pub(crate) fn filter_fits(f: &Filter, kind: FieldKind) -> bool {
-    if f.is.is_some() && kind != FieldKind::Bool {
-        return false;
-    }
-    if f.gt.is_some() && !matches!(kind, FieldKind::Number | FieldKind::Count) {
-        return false;
-    }
-    if f.year_offset.is_some() && !matches!(kind, FieldKind::Year | FieldKind::Date) {
         return false;
     }
     true

@@ -1,12 +1,10 @@
 //! The rules engine: facts → 43 indicator scores with a one-sentence 得分依据 each.
 //!
-//! The rule of every indicator is data (see [`rule`]); [`score`] evaluates the 43 rule
+//! The rule of every indicator is data (see [`crate::catalogue::rule`]); [`score`] evaluates the 43 rule
 //! trees against the merged facts, exactly (rust_decimal), and explains each result.
 
 pub mod benchmarks;
 mod eval;
-pub(crate) use eval::filter_fits;
-pub mod rule;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
@@ -17,10 +15,6 @@ use crate::diagnostics::Diagnostic;
 use crate::facts::{Facts, Source};
 
 pub use benchmarks::{DerivedBenchmarks, DerivedPart, benchmarks_from_counties, efficacy_values};
-pub use rule::{
-    BenchmarkEnd, Condition, Counter, Dedupe, Exemption, Expr, Factor, Filter, FixedEnd,
-    LevelPoints, PointsRow, Rule, Term, Tier, TotalCheck,
-};
 
 /// The score of one indicator and how it came about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

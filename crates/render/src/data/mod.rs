@@ -2,8 +2,9 @@
 //! the catalogue, the facts and the score sheet. Everything a template prints is a
 //! string prepared here (numbers through [`score::display`]); templates only lay out.
 //!
-//! Objects that carry text typed by a unit have a `src` field (`unit › file › sheet ›
-//! cell`), which the missing-glyph check uses to say where a character came from.
+//! Objects that carry text typed by a unit have a `src` field, a [`Source`] (`{unit, file,
+//! sheet, cell}`), which the missing-glyph check reads back to say where a character came
+//! from.
 //!
 //! One module per document ([`application`], [`self_evaluation`], [`annual_report`]),
 //! [`charts`] for the annual report's native charts; the helpers they share are here.
@@ -18,7 +19,7 @@ use zhiliang_core::config::{Campaign, chinese_date};
 use zhiliang_core::diagnostics::Diagnostic;
 use zhiliang_core::facts::{EvidenceItem, Facts, Source};
 use zhiliang_core::score::{ScoreSheet, display};
-use zhiliang_core::units::{Person, Roster};
+use zhiliang_core::units::{Person, Roster, TaskForceRole};
 
 use crate::wording::WordingError;
 
@@ -116,7 +117,7 @@ pub struct Meta {
 pub struct Para {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
+    pub src: Option<Source>,
 }
 
 impl Para {
@@ -129,15 +130,12 @@ fn paras(texts: Vec<String>) -> Vec<Para> {
     texts.into_iter().map(Para::plain).collect()
 }
 
-/// `unit › file › sheet › cell` of a source (empty parts kept so positions stay fixed).
-pub fn src(source: &Source) -> String {
-    [&source.unit, &source.file, &source.sheet, &source.cell]
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(" › ")
-        .trim_end_matches([' ', '›'])
-        .to_string()
+/// The source of text a unit wrote as a whole (its paragraphs), naming only the unit.
+pub fn unit_src(unit: &str) -> Source {
+    Source {
+        unit: unit.to_string(),
+        ..Source::default()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -218,26 +216,24 @@ pub struct TaskForce {
 }
 
 fn task_force(roster: &Roster) -> TaskForce {
-    let person = |p: &Person, role: &str, unit: &str| Member {
+    let person = |p: &Person, role: TaskForceRole, unit: &str| Member {
         name: p.name.clone(),
         position: p.position.clone(),
-        role: role.to_string(),
+        role: role.label().to_string(),
         unit: unit.to_string(),
     };
+    let with_role = |role: TaskForceRole| -> Vec<Member> {
+        roster
+            .units
+            .iter()
+            .filter(move |u| u.role == role)
+            .map(|u| person(&u.member, u.role, &u.name))
+            .collect()
+    };
     TaskForce {
-        convener: person(&roster.convener, "召集人", ""),
-        deputies: roster
-            .units
-            .iter()
-            .filter(|u| u.role.contains("副召集人"))
-            .map(|u| person(&u.member, &u.role, &u.name))
-            .collect(),
-        members: roster
-            .units
-            .iter()
-            .filter(|u| !u.role.contains("召集人"))
-            .map(|u| person(&u.member, &u.role, &u.name))
-            .collect(),
+        convener: person(&roster.convener, TaskForceRole::Convener, ""),
+        deputies: with_role(TaskForceRole::DeputyConvener),
+        members: with_role(TaskForceRole::Member),
         office_name: roster.office.name.clone(),
         office_unit: roster.office.unit.clone(),
         office_director: roster.office.director.clone(),

@@ -62,8 +62,9 @@ pub enum TableRow {
         evidence: String,
         units: String,
         lost: bool,
+        /// Boxed: a source would make every row as large as this variant.
         #[serde(skip_serializing_if = "Option::is_none")]
-        src: Option<String>,
+        src: Option<Box<Source>>,
     },
     Subtotal {
         label: String,
@@ -92,7 +93,7 @@ pub struct Shortfall {
     pub units: String,
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
+    pub src: Option<Source>,
 }
 
 /// One benchmark pair of the efficacy-coefficient method, as printed with its source.
@@ -231,7 +232,7 @@ pub struct EvidenceRow {
     pub name: String,
     pub found: bool,
     pub status: String,
-    pub src: String,
+    pub src: Source,
 }
 
 /// `1-3-1、1-3-2、1-3-3` → `1-3-1至1-3-3`: consecutive evidence numbers of one indicator
@@ -426,7 +427,7 @@ pub fn self_evaluation(
             for text in wording.paragraphs("self-evaluation/unit.j2", &ctx)? {
                 paragraphs.push(Para {
                     text,
-                    src: Some(unit.clone()),
+                    src: Some(unit_src(unit)),
                 });
             }
         }
@@ -480,7 +481,7 @@ pub fn self_evaluation(
                     evidence: compress_numbers(&numbers),
                     units: units_text(ind),
                     lost: s.lost > Decimal::ZERO,
-                    src: s.sources.first().map(src),
+                    src: s.sources.first().cloned().map(Box::new),
                 });
             }
             let ssub = subtotal(&scores.subcategories, subname);
@@ -529,7 +530,7 @@ pub fn self_evaluation(
             lost: display(s.lost),
             units: units_text(ind),
             text: wording.sentence("self-evaluation/shortfall.j2", &ctx)?,
-            src: s.sources.first().map(src),
+            src: s.sources.first().cloned(),
         });
     }
     // The same lost points, grouped by the unit that leads each indicator.
@@ -572,7 +573,7 @@ pub fn self_evaluation(
         for text in wording.paragraphs("self-evaluation/shortfall-unit.j2", &ctx)? {
             shortfall_units.push(Para {
                 text,
-                src: Some(unit.clone()),
+                src: Some(unit_src(unit)),
             });
         }
     }
@@ -615,7 +616,7 @@ pub fn self_evaluation(
             } else {
                 "缺失".into()
             },
-            src: e.unit.clone(),
+            src: unit_src(&e.unit),
         })
         .collect();
     let evidence_found = evidence.iter().filter(|e| e.found).count();

@@ -1,9 +1,11 @@
-//! The rule kinds: a handful of composable, data-driven kinds that together express the
+//! The rule language of the catalogue. The rule kinds: a handful of composable, data-driven kinds that together express the
 //! 43 评分方法 of 附件2. Each indicator's rule is one tree of these, written in
 //! `catalogue/indicators.toml` (`rule = { kind = "sum", cap = "4", parts = [...] }`).
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+use super::FieldKind;
 
 /// A scoring rule. Leaves look at facts or record lists; `sum` and `max` combine parts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -217,6 +219,23 @@ pub struct Filter {
     pub gt: Option<Decimal>,
 }
 
+impl Filter {
+    /// Whether the field's kind supports every test this filter makes (a boolean test on a
+    /// text field would never hold, silently scoring 0), for catalogue validation.
+    pub fn fits(&self, kind: FieldKind) -> bool {
+        if self.is.is_some() && kind != FieldKind::Bool {
+            return false;
+        }
+        if self.gt.is_some() && !matches!(kind, FieldKind::Number | FieldKind::Count) {
+            return false;
+        }
+        if self.year_offset.is_some() && !matches!(kind, FieldKind::Year | FieldKind::Date) {
+            return false;
+        }
+        true
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exemption {
@@ -233,6 +252,20 @@ pub struct Dedupe {
     /// of lower ranks dropped; records of one rank are all kept.
     pub rank_field: String,
     pub rank: Vec<String>,
+    /// The 得分依据's note when duplicates were dropped, with `{n}` for their number
+    /// (43: 同一荣誉国家级与省级重复{n}项，按国家级计一次). Required, with `{n}`.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Dedupe {
+    /// The placeholder [`Dedupe::note`] must contain.
+    pub const COUNT: &'static str = "{n}";
+
+    /// The note for `dropped` duplicates.
+    pub fn note_for(&self, dropped: usize) -> String {
+        self.note.replace(Self::COUNT, &dropped.to_string())
+    }
 }
 
 /// A value expression for the 功效系数法.
@@ -258,10 +291,16 @@ pub enum Expr {
     /// Σ of per-record points from `table` (first matching row), times `factor` when the
     /// boolean `unless` field is not 是 (42: ×0.5 for non-first units).
     RecordPoints {
-        records: Counter,
+        /// Boxed: the counter would make every expression as large as this variant.
+        records: Box<Counter>,
         table: Vec<PointsRow>,
         #[serde(default)]
         factor: Option<Factor>,
+        /// What the 评分方法 lists, said of a record no row matches (42: 评分方法只列国家级一、
+        /// 二等奖和省级一、二、三等奖); such a record earns nothing and is an `invalid-choice`
+        /// error. Required: the catalogue refuses a points table without it.
+        #[serde(default)]
+        unlisted: String,
     },
 }
 
@@ -464,6 +503,7 @@ impl Expr {
                 records,
                 table,
                 factor,
+                ..
             } => {
                 for row in table {
                     out.extend(
