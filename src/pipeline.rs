@@ -162,7 +162,7 @@ struct PreparedDocument {
     /// Hash of everything the PDF depends on; stored in the build record.
     key: String,
     /// The PDF of an earlier render with the same key.
-    reuse: Option<(Vec<u8>, Origin)>,
+    reuse: Option<Reused>,
 }
 
 /// Where a written PDF came from.
@@ -184,11 +184,26 @@ impl Origin {
     }
 }
 
+/// A PDF of an earlier render with the same key, and the template warnings Typst gave
+/// then (a reused document still carries them into this build's diagnostics).
+struct Reused {
+    pdf: Vec<u8>,
+    warnings: Vec<Diagnostic>,
+    origin: Origin,
+}
+
 struct OutputDocument {
     kind: DocKind,
     pdf: Vec<u8>,
     key: String,
     origin: Origin,
+    /// Template warnings of this render (kept with the PDF in the session cache).
+    warnings: Vec<Diagnostic>,
+}
+
+/// How a template warning's message starts: it names the document it came from.
+fn warning_prefix(kind: DocKind) -> String {
+    format!("排版{}时：", kind.label())
 }
 
 impl Prepared {
@@ -258,7 +273,7 @@ pub struct Session {
     pub setup: Setup,
     renderer: Option<Arc<Renderer>>,
     /// PDFs rendered by this session, by document, with their render key.
-    render_cache: HashMap<DocKind, (String, Vec<u8>)>,
+    render_cache: HashMap<DocKind, (String, Vec<u8>, Vec<Diagnostic>)>,
     /// Parsed workbooks by content: a rebuild re-reads only the files that changed.
     ingest_cache: IngestCache,
     /// How workbooks are read: the `zhiliang` binary reads each one in an isolated worker
@@ -462,13 +477,28 @@ impl Session {
                 draft,
             );
             let reuse = match self.render_cache.get(&kind) {
-                Some((k, pdf)) if *k == key => Some((pdf.clone(), Origin::Session)),
-                _ => previous
-                    .as_ref()
-                    .and_then(|r| {
-                        reusable(r, &self.project.output, kind.file_name_for(draft), &key)
+                Some((k, pdf, warnings)) if *k == key => Some(Reused {
+                    pdf: pdf.clone(),
+                    warnings: warnings.clone(),
+                    origin: Origin::Session,
+                }),
+                _ => previous.as_ref().and_then(|r| {
+                    let pdf = reusable(r, &self.project.output, kind.file_name_for(draft), &key)?;
+                    let warnings = r
+                        .diagnostics
+                        .iter()
+                        .filter(|d| {
+                            d.code == diagnostics::Code::TemplateWarning
+                                && d.message.starts_with(&warning_prefix(kind))
+                        })
+                        .cloned()
+                        .collect();
+                    Some(Reused {
+                        pdf,
+                        warnings,
+                        origin: Origin::PreviousBuild,
                     })
-                    .map(|pdf| (pdf, Origin::PreviousBuild)),
+                }),
             };
             prepared.documents.push(PreparedDocument {
                 kind,
@@ -506,23 +536,36 @@ impl Session {
         let mut template_warnings = Vec::new();
         for doc in documents {
             match doc.reuse {
-                Some((pdf, origin)) => docs.push(OutputDocument {
-                    kind: doc.kind,
-                    pdf,
-                    key: doc.key,
-                    origin,
-                }),
+                Some(reused) => {
+                    template_warnings.extend(reused.warnings);
+                    docs.push(OutputDocument {
+                        kind: doc.kind,
+                        pdf: reused.pdf,
+                        key: doc.key,
+                        origin: reused.origin,
+                        warnings: Vec::new(),
+                    })
+                }
                 None => match results.next() {
                     Some(Ok(rendered)) => {
-                        template_warnings.extend(rendered.warnings.iter().map(|w| {
-                            template_error(format!("{}：{w}", rendered.kind.label()))
-                                .with_severity(diagnostics::Severity::Warning)
-                        }));
+                        let warnings: Vec<Diagnostic> = rendered
+                            .warnings
+                            .iter()
+                            .map(|w| {
+                                Diagnostic::new(
+                                    diagnostics::Code::TemplateWarning,
+                                    template_location(w),
+                                    format!("{}{}", warning_prefix(doc.kind), w.message),
+                                )
+                            })
+                            .collect();
+                        template_warnings.extend(warnings.iter().cloned());
                         docs.push(OutputDocument {
                             kind: doc.kind,
                             pdf: rendered.pdf,
                             key: doc.key,
                             origin: Origin::Rendered(rendered.elapsed),
+                            warnings,
                         })
                     }
                     Some(Err(p)) => problems.extend(p),
@@ -543,8 +586,10 @@ impl Session {
         }
         for doc in &docs {
             if matches!(doc.origin, Origin::Rendered(_)) {
-                self.render_cache
-                    .insert(doc.kind, (doc.key.clone(), doc.pdf.clone()));
+                self.render_cache.insert(
+                    doc.kind,
+                    (doc.key.clone(), doc.pdf.clone(), doc.warnings.clone()),
+                );
             }
         }
 
@@ -792,6 +837,18 @@ fn check_output_set(
         }
     }
     out
+}
+
+/// Where a Typst message points: the template file and line:column.
+fn template_location(m: &zhiliang_render::TemplateMessage) -> diagnostics::Location {
+    if m.file.is_empty() {
+        return diagnostics::Location::default();
+    }
+    diagnostics::Location {
+        file: Some(format!("templates{}", m.file)),
+        cell: Some(format!("{}:{}", m.line, m.column)),
+        ..Default::default()
+    }
 }
 
 pub(crate) fn template_error(message: String) -> Diagnostic {

@@ -577,3 +577,36 @@ fn a_changed_template_or_font_folder_invalidates_what_depends_on_it() {
     let out = stdout(&c.run(&["build", "--quiet"]));
     assert!(rendered_by(&out).is_empty(), "and then stable again: {out}");
 }
+
+#[test]
+fn typst_warnings_are_reported_with_their_template_and_kept_when_the_pdf_is_reused() {
+    let c = Campaign::example();
+    // A font family nobody has: Typst warns (and falls back), the document still renders.
+    let template = c.path("templates/annual-report.typ");
+    let mut text = std::fs::read_to_string(&template).unwrap();
+    text.push_str("\n#place(hide(text(font: \"不存在的字体甲\")[附注]))\n");
+    std::fs::write(&template, text).unwrap();
+    let warned = |out: &str| {
+        out.lines()
+            .any(|l| l.contains("template-warning") && l.contains("排版年度质量分析报告时"))
+    };
+    let first = c.run(&["build", "--quiet"]);
+    let out = stdout(&first);
+    assert!(
+        first.status.success(),
+        "a warning does not stop the build\n{out}"
+    );
+    assert!(warned(&out), "{out}");
+    let diagnostics = std::fs::read_to_string(c.path("output/校验结果.json")).unwrap();
+    assert!(
+        diagnostics.contains("\"template-warning\"")
+            && diagnostics.contains("templates/annual-report.typ"),
+        "{diagnostics}"
+    );
+    // Reused unchanged, the document still carries its warning: nothing was fixed.
+    let second = c.run(&["build", "--quiet"]);
+    let out = stdout(&second);
+    assert!(rendered_by(&out).is_empty(), "{out}");
+    assert!(warned(&out), "{out}");
+    assert!(out.contains("与上次生成相比无变化"), "{out}");
+}

@@ -114,6 +114,7 @@ codes! {
     // --- rendering ---
     MissingGlyph = "missing-glyph", Error, "字体缺字", "核实后按说明处理";
     TemplateError = "template-error", Error, "模板错误", "核实后按说明处理";
+    TemplateWarning = "template-warning", Warning, "模板警告", "核实模板后按说明处理";
     // --- output ---
     OutputMismatch = "output-mismatch", Warning, "输出文件与生成记录不符", "核实后按说明处理";
 }

@@ -427,7 +427,7 @@ pub fn self_evaluation(
             for text in wording.paragraphs("self-evaluation/unit.j2", &ctx)? {
                 paragraphs.push(Para {
                     text,
-                    src: Some(unit_src(unit)),
+                    src: Some(unit_src(&unit)),
                 });
             }
         }
