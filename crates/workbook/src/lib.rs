@@ -8,18 +8,21 @@
 //! - [`feedback`] writes each unit a workbook listing its own problems.
 //!
 //! The physical layout shared by the writer and the reader lives in [`layout`], so the
-//! two cannot drift apart.
+//! two cannot drift apart; what a unit's form contains lives in [`plan`], shared by the
+//! writer, the reader and the checker.
 
 pub mod check;
 pub mod feedback;
 pub mod forms;
 pub mod ingest;
 pub mod layout;
+pub mod plan;
 
 pub use check::{check, evidence_index};
 pub use feedback::{write_feedback, write_feedback_folder};
-pub use forms::{FormError, Role, fill_form, unit_indicators, write_form, write_forms};
+pub use forms::{FormError, fill_form, write_form, write_forms};
 pub use ingest::{
     FormRow, IngestCache, IngestReport, InputFile, Reader, Worker, WorkerLimits, ingest,
     ingest_cached, ingest_file, ingest_file_with, ingest_with,
 };
+pub use plan::{FormPlan, Role, unit_indicators};

@@ -184,12 +184,6 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Column letters of a zero-based column (0 → A, 26 → AA).
-pub fn col_letters(col: u32) -> String {
-    let a1 = zhiliang_core::diagnostics::a1(0, col);
-    a1.trim_end_matches('1').to_string()
-}
-
 enum Container {
     Xlsx,
     Xlsb,
@@ -344,33 +338,15 @@ fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError>
                 calamine::XlsError::Password => ReadError::Encrypted,
                 e => ReadError::Corrupt(e.to_string()),
             })?;
-            let names = wb.sheet_names();
-            let mut book = Book::default();
-            let mut budget = Budget::default();
-            for name in limit_sheets(names, &mut book) {
-                let Ok(range) = wb.worksheet_range(&name) else {
-                    continue;
-                };
-                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                book.sheets
-                    .push(sheet_from_range(name, &range, &merges, &mut budget)?);
-            }
-            Ok(book)
+            read_ranges(&mut wb, |wb, name| {
+                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+            })
         }
         Container::Xlsb => {
             let mut wb =
                 Xlsb::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(e.to_string()))?;
-            let names = wb.sheet_names();
-            let mut book = Book::default();
-            let mut budget = Budget::default();
-            for name in limit_sheets(names, &mut book) {
-                let Ok(range) = wb.worksheet_range(&name) else {
-                    continue;
-                };
-                book.sheets
-                    .push(sheet_from_range(name, &range, &[], &mut budget)?);
-            }
-            Ok(book)
+            // calamine does not expose .xlsb merged ranges.
+            read_ranges(&mut wb, |_, _| Vec::new())
         }
         Container::Ods => {
             ods_guard(bytes)?;
@@ -378,19 +354,38 @@ fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError>
                 calamine::OdsError::Password => ReadError::Encrypted,
                 e => ReadError::Corrupt(e.to_string()),
             })?;
-            let names = wb.sheet_names();
-            let mut book = Book::default();
-            let mut budget = Budget::default();
-            for name in limit_sheets(names, &mut book) {
-                let Ok(range) = wb.worksheet_range(&name) else {
-                    continue;
-                };
-                book.sheets
-                    .push(sheet_from_range(name, &range, &[], &mut budget)?);
-            }
-            Ok(book)
+            // calamine does not expose .ods merged ranges.
+            read_ranges(&mut wb, |_, _| Vec::new())
         }
     }
+}
+
+/// The sheets of a workbook that calamine reads whole, one range per sheet (.xls, .xlsb,
+/// .ods), under the same limits as the streaming xlsx reader: the first
+/// [`limits::MAX_SHEETS`] sheets (the rest counted in [`Book::sheets_skipped`]), the
+/// workbook's cell budget, and the merged-range caps of [`sheet_from_range`]. `merges`
+/// gives a sheet's merged ranges where the format has them. A sheet calamine cannot read
+/// is skipped, as before: the form reader then reports what is missing.
+fn read_ranges<RS, R>(
+    wb: &mut R,
+    merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
+) -> Result<Book, ReadError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+{
+    let names = wb.sheet_names();
+    let mut book = Book::default();
+    let mut budget = Budget::default();
+    for name in limit_sheets(names, &mut book) {
+        let Ok(range) = wb.worksheet_range(&name) else {
+            continue;
+        };
+        let merged = merges(wb, &name);
+        book.sheets
+            .push(sheet_from_range(name, &range, &merged, &mut budget)?);
+    }
+    Ok(book)
 }
 
 /// The first [`limits::MAX_SHEETS`] sheet names; the count of the others is noted.
@@ -752,12 +747,6 @@ mod tests {
         assert!(is_percent_format("0%"));
         assert!(!is_percent_format("0.00\"%\""));
         assert!(!is_percent_format("General"));
-    }
-
-    #[test]
-    fn letters() {
-        assert_eq!(col_letters(0), "A");
-        assert_eq!(col_letters(27), "AB");
     }
 
     #[test]
