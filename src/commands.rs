@@ -46,7 +46,7 @@ pub fn forms(project: &Project, out: Option<&Path>, unit: Option<&str>) -> Resul
     for u in &units {
         let bytes =
             zhiliang_workbook::write_form(&setup.catalogue, &setup.roster, &setup.campaign, u)?;
-        let path = dir.join(format!("{}-{}.xlsx", u.id, u.name));
+        let path = dir.join(zhiliang_workbook::form_file_name(u));
         write_atomic(&path, &bytes)?;
         let n = zhiliang_workbook::unit_indicators(&setup.catalogue, &setup.roster, u).len();
         println!("{}：{} 项指标 → {}", u.name, n, path.display());
@@ -73,14 +73,14 @@ pub fn check(project: &Project, json: bool, feedback: Option<&Path>) -> Result<E
         }
     }
     if let Some(dir) = feedback {
-        let written = zhiliang_workbook::write_feedback_folder(
-            dir,
-            &session.setup.roster,
-            &checked.diagnostics,
-        )?;
+        let files = zhiliang_workbook::feedback_files(&session.setup.roster, &checked.diagnostics)
+            .context("生成问题反馈表失败")?;
+        for (name, bytes) in &files {
+            write_atomic(&dir.join(name), bytes)?;
+        }
         eprintln!(
             "已为 {} 个单位生成问题反馈表：{}",
-            written.len(),
+            files.len(),
             dir.display()
         );
     }

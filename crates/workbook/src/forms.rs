@@ -15,7 +15,6 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use zhiliang_core::catalogue::{Catalogue, FieldDef, FieldKind, Indicator};
 use zhiliang_core::config::{Campaign, chinese_date};
 use zhiliang_core::facts::{Submission, Value};
@@ -31,11 +30,6 @@ pub use crate::plan::{FormPlan, PlannedFact, PlannedList, Role, unit_indicators}
 pub enum FormError {
     #[error("生成填报表失败：{0}")]
     Xlsx(#[from] XlsxError),
-    #[error("写入文件 {path} 失败：{source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
     #[error("{unit}的填报表中没有“{key}”这一项，无法填入")]
     NotInForm { unit: String, key: String },
 }
@@ -102,21 +96,27 @@ pub fn fill_form_with(
     build(catalogue, roster, campaign, unit, Some(submission), options)
 }
 
-/// Writes `<unit.id>.xlsx` for every roster unit into `dir`; returns the paths written.
-pub fn write_forms(
-    dir: &Path,
+/// The file name of a unit's blank form: `<代号>-<单位>.xlsx` (`zhujian-区住建局.xlsx`), so
+/// the office can tell the files apart and the unit finds its own.
+pub fn form_file_name(unit: &Unit) -> String {
+    format!("{}-{}.xlsx", unit.id, unit.name)
+}
+
+/// Every roster unit's blank form as (file name, bytes), in roster order. Writing them is
+/// the caller's business (the `zhiliang forms` command writes each atomically).
+pub fn form_files(
     catalogue: &Catalogue,
     roster: &Roster,
     campaign: &Campaign,
-) -> Result<Vec<PathBuf>, FormError> {
-    let mut written = Vec::new();
-    for unit in &roster.units {
-        let bytes = write_form(catalogue, roster, campaign, unit)?;
-        let path = dir.join(format!("{}.xlsx", unit.id));
-        crate::forms::write_file_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+) -> Result<Vec<(String, Vec<u8>)>, FormError> {
+    roster
+        .units
+        .iter()
+        .map(|unit| {
+            let bytes = write_form(catalogue, roster, campaign, unit)?;
+            Ok((form_file_name(unit), bytes))
+        })
+        .collect()
 }
 
 /// Cell formats used throughout a form.
@@ -1041,27 +1041,4 @@ fn write_series(
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
     ws.protect_with_options(&protection(false));
     Ok(())
-}
-
-/// Writes a workbook (creating its folder) as a temporary file beside `path`, then renames it
-/// over `path`: a unit
-/// (or a printer) never sees half a file, and an interrupted run keeps the previous one.
-pub(crate) fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormError> {
-    let io = |source| FormError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
 }

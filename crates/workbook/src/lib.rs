@@ -10,6 +10,10 @@
 //! The physical layout shared by the writer and the reader lives in [`layout`], so the
 //! two cannot drift apart; what a unit's form contains lives in [`plan`], shared by the
 //! writer, the reader and the checker.
+//!
+//! The crate writes no files: forms and feedback workbooks come back as (file name,
+//! bytes), and the caller writes them (the binary does so atomically), as the render crate
+//! does with PDFs.
 
 pub mod check;
 pub mod feedback;
@@ -19,8 +23,8 @@ pub mod layout;
 pub mod plan;
 
 pub use check::{check, evidence_index};
-pub use feedback::{write_feedback, write_feedback_folder};
-pub use forms::{FormError, fill_form, write_form, write_forms};
+pub use feedback::{feedback_files, write_feedback};
+pub use forms::{FormError, fill_form, form_file_name, form_files, write_form};
 pub use ingest::{
     FormRow, IngestCache, IngestReport, InputFile, Reader, Worker, WorkerLimits, ingest,
     ingest_cached, ingest_file, ingest_file_with, ingest_with,
