@@ -597,7 +597,7 @@ mod tests {
         assert_eq!(back, Cell::new(6, 1));
         assert!(serde_json::from_str::<Cell>("\"scalars[3]\"").is_err());
         // Row-major order, as diagnostics are sorted.
-        let mut cells = vec![Cell::new(9, 0), Cell::new(1, 1), Cell::new(1, 0)];
+        let mut cells = [Cell::new(9, 0), Cell::new(1, 1), Cell::new(1, 0)];
         cells.sort();
         let shown: Vec<String> = cells.iter().map(Cell::to_string).collect();
         assert_eq!(shown, ["A2", "B2", "A10"]);
