@@ -428,6 +428,73 @@ fn score_from_a_facts_file_resolves_unit_names_and_reads_values_as_typed() {
     assert!(!got_err.contains("wrong-type"), "{got_err}");
 }
 
+/// A TOML facts file goes through the same import: the unit by its full name, a rate as
+/// "１００％", a native TOML date and a float; indicator 17 (two complete verification rates,
+/// one point each) earns both points, and loses one when the percentage says 99%.
+#[test]
+fn score_from_a_toml_facts_file_reads_values_as_typed() {
+    let c = Campaign::example();
+    let toml = |percent: &str| {
+        format!(
+            r#"
+[[submissions]]
+unit = "区市场监督管理局"
+
+[[submissions.scalars]]
+key = "class_a_verification_coverage"
+value = "{percent}"
+source = {{ unit = "" }}
+
+[[submissions.scalars]]
+key = "instrument_verification_rate"
+value = {{ type = "rate", value = {{ num = "5", den = "5" }} }}
+source = {{ unit = "" }}
+
+[[submissions]]
+unit = "区政府办"
+
+[[submissions.scalars]]
+key = "mobilization_meeting_date"
+value = 2022-06-28
+source = {{ unit = "" }}
+
+[[submissions]]
+unit = "区统计局"
+
+[[submissions.scalars]]
+key = "gdp"
+value = 1217.8
+source = {{ unit = "" }}
+"#
+        )
+    };
+    let score = |name: &str, text: String| {
+        let path = c.path(name);
+        std::fs::write(&path, text).unwrap();
+        let json = c.path(&format!("{name}.json"));
+        let out = c.run(&[
+            "score",
+            "--facts",
+            path.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        // Most facts are missing, hence exit code 1; the import itself found nothing.
+        assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+        let err = common::stderr(&out);
+        assert!(!err.contains("不是专班成员单位"), "{err}");
+        assert!(
+            !err.contains("wrong-type") && !err.contains("invalid-date"),
+            "{err}"
+        );
+        let sheet: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        sheet["indicators"][16]["score"].clone()
+    };
+    assert_eq!(score("全.toml", toml("１００％")), "2");
+    assert_eq!(score("缺.toml", toml("９９％")), "1");
+}
+
 /// Each printed subtotal is the sum of the printed rows above it, each category the sum of
 /// its subtotals, and the printed total the sum of the categories; returns the total.
 fn printed_table_adds_up(table: &str) -> Decimal {

@@ -202,3 +202,64 @@ fn a_facts_file_that_is_not_json_is_one_unreadable_file_diagnostic() {
     );
     assert!(out.submissions.is_empty());
 }
+
+/// Through ingest and check, as `*.facts.json` under input/: a value the import refused is
+/// reported once, as what is wrong with it, and not a second time as missing — for a
+/// scalar and for a record field alike.
+#[test]
+fn a_value_the_import_refused_is_not_also_reported_missing() {
+    let setup = Setup::load();
+    let mut doc = example_json();
+    let mut record_fact = None;
+    for sub in doc["submissions"].as_array_mut().unwrap() {
+        if sub["unit"] == "区统计局" {
+            for f in sub["scalars"].as_array_mut().unwrap() {
+                if f["key"] == "gdp" {
+                    f["value"] = "约1217.8亿".into();
+                }
+            }
+        }
+        if record_fact.is_some() {
+            continue;
+        }
+        for r in sub["records"].as_array_mut().into_iter().flatten() {
+            let list = r["list"].as_str().unwrap().to_string();
+            let fields = r["fields"].as_object_mut().unwrap();
+            if let Some((key, v)) = fields.iter_mut().find(|(_, v)| v["type"] == "date") {
+                *v = "2022年13月1日".into();
+                record_fact = Some(format!("{list}.{key}"));
+                break;
+            }
+        }
+    }
+    let record_fact = record_fact.expect("the example has a dated record");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("all.facts.json"),
+        serde_json::to_vec(&doc).unwrap(),
+    )
+    .unwrap();
+    let report = zhiliang_workbook::ingest(dir.path(), &setup.catalogue, &setup.roster);
+    let diags = zhiliang_workbook::check(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        &report,
+        &dir.path().join("evidence"),
+    );
+    let about = |fact: &str| -> Vec<Code> {
+        diags
+            .iter()
+            .filter(|d| d.location.fact.as_deref() == Some(fact))
+            .filter(|d| {
+                matches!(
+                    d.code,
+                    Code::MissingFact | Code::WrongType | Code::InvalidDate
+                )
+            })
+            .map(|d| d.code)
+            .collect()
+    };
+    assert_eq!(about("gdp"), [Code::WrongType], "{diags:#?}");
+    assert_eq!(about(&record_fact), [Code::InvalidDate], "{diags:#?}");
+}

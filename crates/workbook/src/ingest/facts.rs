@@ -113,18 +113,12 @@ pub fn import(rel: &str, mut doc: Json, catalogue: &Catalogue, roster: &Roster) 
                 ),
             ));
         }
-        let at = |cell: String, fact: &str| Location {
-            unit: Some(unit.name.clone()),
-            file: Some(rel.to_string()),
-            sheet: Some(format!("submissions[{i}]")),
-            cell: Some(cell),
-            fact: Some(fact.to_string()),
-            ..Default::default()
-        };
-        read_as_typed(&mut sub, catalogue, |path, fact, problem, seen| {
-            out.diagnostics.push(
-                Diagnostic::new(problem.code, at(path, fact), problem.message).with_value(seen),
-            );
+        read_as_typed(&mut sub, catalogue, |source, fact, problem, seen| {
+            // Where the value says it came from, as the checker locates imported values
+            // (so that it knows this one was reported and does not call it missing too).
+            let at = Location::from_source(source).with_fact(fact);
+            out.diagnostics
+                .push(Diagnostic::new(problem.code, at, problem.message).with_value(seen));
         });
         // Numbers normalised as workbook values are (1.50 and 1.5 are one value).
         for f in &mut sub.scalars {
@@ -209,15 +203,16 @@ fn read_text(
 
 /// Reads every text value of a non-text fact or field against its kind; a blank ("/",
 /// "无") or unreadable value is left out, an unreadable one reported through `problem`
-/// with its JSON path, fact key and the text seen. Facts and lists the catalogue does not
+/// with its source (the sheet and cell the file gives, else its JSON path), fact key
+/// (`list.field` for a record field) and the text seen. Facts and lists the catalogue does not
 /// know are left for the checker (`unknown-field`).
 fn read_as_typed(
     sub: &mut Submission,
     catalogue: &Catalogue,
-    mut problem: impl FnMut(String, &str, Problem, String),
+    mut problem: impl FnMut(&Source, &str, Problem, String),
 ) {
     let scalars = std::mem::take(&mut sub.scalars);
-    for (j, mut f) in scalars.into_iter().enumerate() {
+    for mut f in scalars {
         if let (Value::Text(t), Some(def)) = (&f.value, catalogue.fact(&f.key))
             && !holds_text(def.kind)
         {
@@ -225,7 +220,7 @@ fn read_as_typed(
                 Ok(Some(v)) => f.value = v,
                 Ok(None) => continue,
                 Err(p) => {
-                    problem(format!("scalars[{j}]"), &f.key, p, t.trim().to_string());
+                    problem(&f.source, &f.key, p, t.trim().to_string());
                     continue;
                 }
             }
@@ -255,7 +250,7 @@ fn read_as_typed(
                 Err(p) => {
                     let seen = t.trim().to_string();
                     let fact = format!("{}.{}", r.list, field.key);
-                    problem(format!("records[{j}].fields.{}", field.key), &fact, p, seen);
+                    problem(&r.source, &fact, p, seen);
                     r.fields.remove(&field.key);
                 }
             }
