@@ -1,11 +1,11 @@
 //! 填报工作簿：the member units' Excel loop.
 //!
-//! - [`forms`] writes one fill-in workbook per unit (and fills it programmatically for the
+//! - [`forms`] builds one fill-in workbook per unit (and fills it programmatically for the
 //!   example campaign and round-trip tests);
 //! - [`ingest`] reads every returned workbook under `input/` (and `*.facts.json` imports)
 //!   into [`zhiliang_core::facts::Submission`]s, normalising what people really type;
 //! - [`check`] validates the submissions against the catalogue and the evidence folders;
-//! - [`feedback`] writes each unit a workbook listing its own problems.
+//! - [`feedback`] builds each unit a workbook listing its own problems.
 //!
 //! The physical layout shared by the writer and the reader lives in [`layout`], so the
 //! two cannot drift apart; what a unit's form contains lives in [`plan`], shared by the
