@@ -189,8 +189,8 @@ fn marker(sheet: &Sheet) -> String {
 }
 
 impl<'a> FormReader<'a> {
-    fn loc(&self, unit: Option<&str>, sheet: &str, row: u32, col: u32) -> Location {
-        Location::at_cell(unit, self.rel, sheet, Cell::new(row, col))
+    fn loc(&self, unit: Option<&str>, sheet: &str, cell: Cell) -> Location {
+        Location::at_cell(unit, self.rel, sheet, cell)
     }
 
     fn source(&self, unit: &str, sheet: &str, row: u32, col: u32) -> Source {
@@ -238,7 +238,11 @@ impl<'a> FormReader<'a> {
                         "文件“{rel}”封面的填报单位“{unit_text}”不是专班成员单位，无法确定是哪个单位报送的；请填写本单位的规范名称（如“区住建局”）后重新报送。"
                     )
                 };
-                let d = Diagnostic::new(Code::UnknownUnit, self.loc(None, &cover.name, r, c), msg);
+                let d = Diagnostic::new(
+                    Code::UnknownUnit,
+                    self.loc(None, &cover.name, Cell::new(r, c)),
+                    msg,
+                );
                 self.out.diagnostics.push(if unit_text.is_empty() {
                     d
                 } else {
@@ -286,15 +290,15 @@ impl<'a> FormReader<'a> {
             } else if m == layout::MARK_SERIES {
                 self.series(sheet, unit, &mut sub, &mut outdated);
             }
-            if let Some((r, c)) = sheet.beyond_limits {
+            if let Some(cell) = sheet.beyond_limits {
                 self.out.diagnostics.push(
                     Diagnostic::new(
                         Code::FileTooLarge,
-                        self.loc(Some(&unit.name), &sheet.name, r, c),
+                        self.loc(Some(&unit.name), &sheet.name, cell),
                         format!(
                             "工作表“{}”在{}处还有内容，超出读取范围（前{}行、前{}列），这部分内容未读取；请删除多余内容，或把数据填写在表格的预留行中。",
                             sheet.name,
-                            Cell::new(r, c),
+                            cell,
                             limits::MAX_ROWS,
                             limits::MAX_COLS
                         ),
@@ -305,18 +309,18 @@ impl<'a> FormReader<'a> {
             if sheet.merges_skipped > 0 {
                 self.out.push_merges_skipped(rel, &unit.name, sheet);
             }
-            for (r, c, chars) in &sheet.control_chars {
+            for (cell, chars) in &sheet.control_chars {
                 self.out.diagnostics.push(
                     Diagnostic::new(
                         Code::ControlCharacters,
-                        self.loc(Some(&unit.name), &sheet.name, *r, *c),
+                        self.loc(Some(&unit.name), &sheet.name, *cell),
                         format!(
                             "工作表“{}”单元格{}中含有不可见的控制字符（{chars}），可能是从其他系统复制时带入的，已自动删除；请核对该单元格的内容。",
                             sheet.name,
-                            Cell::new(*r, *c)
+                            cell
                         ),
                     )
-                    .with_value(sheet.text(*r, *c)),
+                    .with_value(sheet.text(cell.row, cell.col)),
                 );
             }
         }
@@ -354,7 +358,7 @@ impl<'a> FormReader<'a> {
             let mut d = Diagnostic::new(
                 Code::OutdatedForm,
                 match &outdated.first_cell {
-                    Some((s, r, c)) => self.loc(Some(&unit.name), s, *r, *c),
+                    Some((s, cell)) => self.loc(Some(&unit.name), s, *cell),
                     None => Location {
                         unit: Some(unit.name.clone()),
                         ..Location::file(rel)
@@ -404,7 +408,9 @@ impl<'a> FormReader<'a> {
         p: normalise::Problem,
         seen: String,
     ) {
-        let loc = self.loc(Some(&unit.name), sheet, row, col).with_fact(fact);
+        let loc = self
+            .loc(Some(&unit.name), sheet, Cell::new(row, col))
+            .with_fact(fact);
         self.out
             .diagnostics
             .push(Diagnostic::new(p.code, loc, p.message).with_value(seen));
@@ -718,14 +724,14 @@ fn outdated_whole(rel: &str, unit: Option<&str>) -> Diagnostic {
 struct Outdated {
     unknown: Vec<String>,
     missing: Vec<String>,
-    first_cell: Option<(String, u32, u32)>,
+    first_cell: Option<(String, Cell)>,
 }
 
 impl Outdated {
     fn unknown(&mut self, key: &str, sheet: &str, row: u32, col: u32) {
         self.unknown.push(key.to_string());
         if self.first_cell.is_none() {
-            self.first_cell = Some((sheet.to_string(), row, col));
+            self.first_cell = Some((sheet.to_string(), Cell::new(row, col)));
         }
     }
     fn is_empty(&self) -> bool {

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use crate::layout::limits;
+use zhiliang_core::diagnostics::Cell;
 
 /// A cell value as read, before it is interpreted against a field kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,14 +41,14 @@ pub struct Sheet {
     #[serde(with = "cell_list")]
     pub cells: BTreeMap<(u32, u32), Raw>,
     /// The first non-blank cell found beyond the row/column cap, if any.
-    pub beyond_limits: Option<(u32, u32)>,
+    pub beyond_limits: Option<Cell>,
     /// Merged ranges not applied because the sheet has more than the cap allows.
     #[serde(default)]
     pub merges_skipped: usize,
     /// Cells whose text held control characters (BEL, NUL, ESC …), which were removed:
-    /// (row, column, the characters as `U+0007` names).
+    /// (the cell, the characters as `U+0007` names).
     #[serde(default)]
-    pub control_chars: Vec<(u32, u32, String)>,
+    pub control_chars: Vec<(Cell, String)>,
 }
 
 /// The cells of a sheet as a list of (row, column, value): JSON has no tuple keys.
@@ -566,7 +567,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
             let Some(raw) = raw else { continue };
             if row >= limits::MAX_ROWS || col >= limits::MAX_COLS {
                 if sheet.beyond_limits.is_none() {
-                    sheet.beyond_limits = Some((row, col));
+                    sheet.beyond_limits = Some(Cell::new(row, col));
                 }
                 if row >= limits::MAX_ROWS {
                     // Rows come in order: nothing further will be read.
@@ -597,7 +598,8 @@ impl Sheet {
                         names.push(n);
                     }
                 }
-                self.control_chars.push((row, col, names.join("、")));
+                self.control_chars
+                    .push((Cell::new(row, col), names.join("、")));
                 let clean: String = s.chars().filter(|c| !is_stray_control(*c)).collect();
                 match text(&clean) {
                     Some(r) => r,
@@ -684,7 +686,7 @@ fn sheet_from_range(
         };
         if row >= limits::MAX_ROWS || col >= limits::MAX_COLS {
             if sheet.beyond_limits.is_none() {
-                sheet.beyond_limits = Some((row, col));
+                sheet.beyond_limits = Some(Cell::new(row, col));
             }
             continue;
         }
