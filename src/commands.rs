@@ -11,7 +11,6 @@ use crate::pipeline::{BuildOptions, Built, Session};
 use crate::project::Project;
 use crate::record::BuildRecord;
 use zhiliang_core::diagnostics::{Diagnostic, Summary, render_for_people};
-use zhiliang_core::facts::FactsFile;
 use zhiliang_core::score::{display, table_for_people};
 
 fn status(ok: bool) -> ExitCode {
@@ -46,7 +45,7 @@ pub fn forms(project: &Project, out: Option<&Path>, unit: Option<&str>) -> Resul
     for u in &units {
         let bytes =
             zhiliang_workbook::write_form(&setup.catalogue, &setup.roster, &setup.campaign, u)?;
-        let path = dir.join(format!("{}-{}.xlsx", u.id, u.name));
+        let path = dir.join(zhiliang_workbook::form_file_name(u));
         write_atomic(&path, &bytes)?;
         let n = zhiliang_workbook::unit_indicators(&setup.catalogue, &setup.roster, u).len();
         println!("{}：{} 项指标 → {}", u.name, n, path.display());
@@ -73,14 +72,14 @@ pub fn check(project: &Project, json: bool, feedback: Option<&Path>) -> Result<E
         }
     }
     if let Some(dir) = feedback {
-        let written = zhiliang_workbook::write_feedback_folder(
-            dir,
-            &session.setup.roster,
-            &checked.diagnostics,
-        )?;
+        let files = zhiliang_workbook::feedback_files(&session.setup.roster, &checked.diagnostics)
+            .context("生成问题反馈表失败")?;
+        for (name, bytes) in &files {
+            write_atomic(&dir.join(name), bytes)?;
+        }
         eprintln!(
             "已为 {} 个单位生成问题反馈表：{}",
-            written.len(),
+            files.len(),
             dir.display()
         );
     }
@@ -98,17 +97,37 @@ pub fn score(
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("无法读取事实数据文件 {}", path.display()))?;
-            let file: FactsFile = if path.extension().is_some_and(|e| e == "toml") {
+            let doc: serde_json::Value = if path.extension().is_some_and(|e| e == "toml") {
                 toml_facts(&text).with_context(|| format!("{} 格式有误", path.display()))?
             } else {
                 serde_json::from_str(&text)
                     .with_context(|| format!("{} 格式有误", path.display()))?
             };
             let setup = &session.setup;
+            // The same import as a `*.facts.json` under input/: unit names resolved through
+            // the roster, values written as typed read as the workbook cell would be.
+            let imported = zhiliang_workbook::ingest::facts::import(
+                &path.display().to_string(),
+                doc,
+                &setup.catalogue,
+                &setup.roster,
+            );
+            if let Some(d) = imported
+                .diagnostics
+                .iter()
+                .find(|d| d.code == zhiliang_core::diagnostics::Code::UnreadableFile)
+            {
+                bail!("{}", d.message);
+            }
+            // `check` reads input/, not this file: what the import found is shown here.
+            if !imported.diagnostics.is_empty() {
+                eprint!("{}", render_for_people(&imported.diagnostics));
+            }
             let (facts, mut diags) =
-                zhiliang_core::merge::merge(&setup.catalogue, &setup.roster, &file.submissions);
+                zhiliang_core::merge::merge(&setup.catalogue, &setup.roster, &imported.submissions);
             let (sheet, score_diags) =
                 zhiliang_core::score::score(&setup.catalogue, &facts, &setup.campaign);
+            diags.extend(imported.diagnostics);
             diags.extend(score_diags);
             (sheet, diags)
         }
@@ -134,8 +153,21 @@ pub fn score(
     Ok(status(s.errors == 0))
 }
 
-fn toml_facts(text: &str) -> Result<FactsFile> {
-    Ok(toml::from_str(text)?)
+/// A TOML facts file as the JSON document the facts import reads (dates as their text).
+fn toml_facts(text: &str) -> Result<serde_json::Value> {
+    fn json(v: toml::Value) -> serde_json::Value {
+        match v {
+            toml::Value::String(s) => s.into(),
+            toml::Value::Integer(i) => i.into(),
+            // A float goes through its shortest text, so 97.5 stays 97.5.
+            toml::Value::Float(f) => serde_json::Value::String(f.to_string()),
+            toml::Value::Boolean(b) => b.into(),
+            toml::Value::Datetime(d) => d.to_string().into(),
+            toml::Value::Array(a) => a.into_iter().map(json).collect(),
+            toml::Value::Table(t) => t.into_iter().map(|(k, v)| (k, json(v))).collect(),
+        }
+    }
+    Ok(json(toml::from_str(text)?))
 }
 
 /// `build`: check, score, render, write; summary and change report.

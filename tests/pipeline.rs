@@ -346,6 +346,155 @@ fn score_from_the_facts_file_prints_all_43_rows_and_the_total() {
     );
 }
 
+/// `score --facts` reads the file through the same import as a `*.facts.json` under
+/// input/: the example facts with 区市场监管局 named by its full name (区市场监督管理局),
+/// every number a bare full-width string and a rate written "９６％" score exactly as the
+/// canonical facts do.
+#[test]
+fn score_from_a_facts_file_resolves_unit_names_and_reads_values_as_typed() {
+    let c = Campaign::example();
+    let example = common::repo().join("examples/zhangqiu/facts.json");
+    let mut canonical: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(example).unwrap()).unwrap();
+    let mut typed = canonical.clone();
+    // 48 of 50 in the example; 96 of 100 is the same share, and can be written "96%".
+    fn set_rate(doc: &mut serde_json::Value, value: serde_json::Value) {
+        for s in doc["submissions"].as_array_mut().unwrap() {
+            for f in s["scalars"].as_array_mut().unwrap() {
+                if f["key"] == "energy_metrology_review_coverage" {
+                    f["value"] = value.clone();
+                }
+            }
+        }
+    }
+    set_rate(
+        &mut canonical,
+        serde_json::json!({ "type": "rate", "value": { "num": "96", "den": "100" } }),
+    );
+    set_rate(&mut typed, "９６％".into());
+    let full_width = |s: &str| -> String {
+        s.chars()
+            .map(|ch| match ch {
+                '0'..='9' | '.' | '-' => char::from_u32(ch as u32 + 0xFEE0).unwrap(),
+                ch => ch,
+            })
+            .collect()
+    };
+    let mut numbers = 0;
+    for s in typed["submissions"].as_array_mut().unwrap() {
+        if s["unit"] == "区市场监管局" {
+            s["unit"] = "区市场监督管理局".into();
+        }
+        for f in s["scalars"].as_array_mut().unwrap() {
+            if f["value"]["type"] == "number" {
+                f["value"] = full_width(f["value"]["value"].as_str().unwrap()).into();
+                numbers += 1;
+            }
+        }
+    }
+    assert!(numbers > 50, "{numbers}");
+    let score = |name: &str, doc: &serde_json::Value| {
+        let path = c.path(name);
+        std::fs::write(&path, serde_json::to_vec(doc).unwrap()).unwrap();
+        let json = c.path(&format!("{name}.得分.json"));
+        let out = c.run(&[
+            "score",
+            "--facts",
+            path.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let sheet: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        (stdout(&out), common::stderr(&out), sheet)
+    };
+    let (want_table, _, want) = score("canonical.json", &canonical);
+    let (got_table, got_err, got) = score("typed.json", &typed);
+    assert_eq!(want["total"], "87.07");
+    assert_eq!(got["total"], want["total"]);
+    let scores = |sheet: &serde_json::Value| -> Vec<serde_json::Value> {
+        sheet["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["score"].clone())
+            .collect()
+    };
+    assert_eq!(scores(&got), scores(&want));
+    assert_eq!(got_table, want_table);
+    // Nothing in the typed file was refused: no unknown unit, no unreadable value.
+    assert!(!got_err.contains("不是专班成员单位"), "{got_err}");
+    assert!(!got_err.contains("wrong-type"), "{got_err}");
+}
+
+/// A TOML facts file goes through the same import: the unit by its full name, a rate as
+/// "１００％", a native TOML date and a float; indicator 17 (two complete verification rates,
+/// one point each) earns both points, and loses one when the percentage says 99%.
+#[test]
+fn score_from_a_toml_facts_file_reads_values_as_typed() {
+    let c = Campaign::example();
+    let toml = |percent: &str| {
+        format!(
+            r#"
+[[submissions]]
+unit = "区市场监督管理局"
+
+[[submissions.scalars]]
+key = "class_a_verification_coverage"
+value = "{percent}"
+source = {{ unit = "" }}
+
+[[submissions.scalars]]
+key = "instrument_verification_rate"
+value = {{ type = "rate", value = {{ num = "5", den = "5" }} }}
+source = {{ unit = "" }}
+
+[[submissions]]
+unit = "区政府办"
+
+[[submissions.scalars]]
+key = "mobilization_meeting_date"
+value = 2022-06-28
+source = {{ unit = "" }}
+
+[[submissions]]
+unit = "区统计局"
+
+[[submissions.scalars]]
+key = "gdp"
+value = 1217.8
+source = {{ unit = "" }}
+"#
+        )
+    };
+    let score = |name: &str, text: String| {
+        let path = c.path(name);
+        std::fs::write(&path, text).unwrap();
+        let json = c.path(&format!("{name}.json"));
+        let out = c.run(&[
+            "score",
+            "--facts",
+            path.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        // Most facts are missing, hence exit code 1; the import itself found nothing.
+        assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+        let err = common::stderr(&out);
+        assert!(!err.contains("不是专班成员单位"), "{err}");
+        assert!(
+            !err.contains("wrong-type") && !err.contains("invalid-date"),
+            "{err}"
+        );
+        let sheet: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        sheet["indicators"][16]["score"].clone()
+    };
+    assert_eq!(score("全.toml", toml("１００％")), "2");
+    assert_eq!(score("缺.toml", toml("９９％")), "1");
+}
+
 /// Each printed subtotal is the sum of the printed rows above it, each category the sum of
 /// its subtotals, and the printed total the sum of the categories; returns the total.
 fn printed_table_adds_up(table: &str) -> Decimal {

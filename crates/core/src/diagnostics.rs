@@ -157,7 +157,9 @@ pub struct Location {
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
-    /// A1-style cell reference, e.g. `D12`.
+    /// A1-style cell reference, e.g. `D12` (see [`Cell`], and [`Location::cell_ref`] to
+    /// read it back typed). It stays text because not every location is a worksheet cell:
+    /// a facts import names the JSON path (`scalars[3]`), a template the line and column.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,6 +196,30 @@ impl Location {
             cell: Some(source.cell.clone()).filter(|c| !c.is_empty()),
             ..Default::default()
         }
+    }
+    /// The location of one worksheet cell of a file.
+    pub fn at_cell(
+        unit: Option<&str>,
+        file: impl Into<String>,
+        sheet: impl Into<String>,
+        cell: Cell,
+    ) -> Self {
+        Location {
+            unit: unit.map(str::to_string),
+            file: Some(file.into()),
+            sheet: Some(sheet.into()),
+            cell: Some(cell.to_string()),
+            ..Default::default()
+        }
+    }
+    pub fn with_cell(mut self, cell: Cell) -> Self {
+        self.cell = Some(cell.to_string());
+        self
+    }
+    /// The worksheet cell this location points at, if [`Location::cell`] is an A1
+    /// reference (not a JSON path of a facts import or a template position).
+    pub fn cell_ref(&self) -> Option<Cell> {
+        self.cell.as_deref().and_then(Cell::parse)
     }
     pub fn with_indicator(mut self, id: u32) -> Self {
         self.indicator = Some(id);
@@ -356,15 +382,82 @@ pub fn cell_order(a1: &str) -> (u32, u32) {
 
 /// A1 reference from zero-based row and column (`(0, 0)` → `A1`, `(11, 3)` → `D12`).
 pub fn a1(row: u32, col: u32) -> String {
-    let mut letters = Vec::new();
-    let mut c = col + 1;
-    while c > 0 {
-        let rem = ((c - 1) % 26) as u8;
-        letters.push((b'A' + rem) as char);
-        c = (c - 1) / 26;
+    Cell::new(row, col).to_string()
+}
+
+/// One worksheet cell. Row and column are **zero-based**, as calamine and rust_xlsxwriter
+/// count them: `Cell { row: 11, col: 3 }` is the cell Excel shows as `D12`. It displays,
+/// serialises and parses as that A1 reference, so JSON output (diagnostics, form rows)
+/// reads `"D12"` and a cell never has to be rebuilt from its text by hand.
+///
+/// Ordered row-major (`A2` before `A10` before `B10`), as diagnostics are sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cell {
+    /// Zero-based row (Excel's row number minus one).
+    pub row: u32,
+    /// Zero-based column (`A` is 0, `AA` is 26).
+    pub col: u32,
+}
+
+impl Cell {
+    pub const fn new(row: u32, col: u32) -> Cell {
+        Cell { row, col }
     }
-    letters.reverse();
-    format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
+
+    /// The cell of an A1 reference (`D12`, `aa1`); `None` for anything else, such as the
+    /// JSON path (`scalars[3]`) that locates a value of a facts import, or a range.
+    pub fn parse(a1: &str) -> Option<Cell> {
+        let split = a1.find(|c: char| !c.is_ascii_alphabetic())?;
+        let (letters, digits) = a1.split_at(split);
+        if letters.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut col: u32 = 0;
+        for c in letters.bytes() {
+            let v = u32::from(c.to_ascii_uppercase() - b'A') + 1;
+            col = col.checked_mul(26)?.checked_add(v)?;
+        }
+        let row: u32 = digits.parse().ok()?;
+        Some(Cell::new(row.checked_sub(1)?, col - 1))
+    }
+
+    /// Column letters (`A`, `AB`).
+    pub fn column_letters(self) -> String {
+        let mut letters = Vec::new();
+        let mut c = u64::from(self.col) + 1;
+        while c > 0 {
+            let rem = ((c - 1) % 26) as u8;
+            letters.push((b'A' + rem) as char);
+            c = (c - 1) / 26;
+        }
+        letters.iter().rev().collect()
+    }
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.column_letters(), u64::from(self.row) + 1)
+    }
+}
+
+impl std::str::FromStr for Cell {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Cell, String> {
+        Cell::parse(s).ok_or_else(|| format!("“{s}”不是 A1 形式的单元格引用"))
+    }
+}
+
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cell, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// Human-readable report grouped by unit, as printed by `check`.
@@ -433,6 +526,64 @@ mod tests {
         assert_eq!(Code::MissingFact.remedy(), "补填该单元格");
         assert_eq!(Code::OutsideWindow.default_severity(), Severity::Warning);
         assert_eq!(Code::CatalogueInvalid.title(), "任务分解表数据有误");
+    }
+
+    #[test]
+    fn cells_are_zero_based_and_read_and_written_as_a1() {
+        assert_eq!(Cell::new(11, 3).to_string(), "D12");
+        assert_eq!(Cell::new(0, 0).to_string(), "A1");
+        assert_eq!(Cell::new(9, 16383).to_string(), "XFD10");
+        for c in [
+            Cell::new(0, 25),
+            Cell::new(99, 26),
+            Cell::new(1_048_575, 16_383),
+        ] {
+            assert_eq!(Cell::parse(&c.to_string()), Some(c), "{c}");
+        }
+        assert_eq!(Cell::parse("D12"), Some(Cell::new(11, 3)));
+        assert_eq!(Cell::parse("aa1"), Some(Cell::new(0, 26)));
+        assert_eq!(Cell::parse("XFD10"), Some(Cell::new(9, 16383)));
+        for not_a1 in [
+            "",
+            "D",
+            "12",
+            "D0",
+            "scalars[3]",
+            "D12:E13",
+            "3:7",
+            "D-1",
+            "AAAAAAAAA1",
+        ] {
+            assert_eq!(Cell::parse(not_a1), None, "{not_a1}");
+        }
+        // JSON keeps the A1 string, both ways.
+        assert_eq!(serde_json::to_string(&Cell::new(6, 1)).unwrap(), "\"B7\"");
+        let back: Cell = serde_json::from_str("\"B7\"").unwrap();
+        assert_eq!(back, Cell::new(6, 1));
+        assert!(serde_json::from_str::<Cell>("\"scalars[3]\"").is_err());
+        // Row-major order, as diagnostics are sorted.
+        let mut cells = [Cell::new(9, 0), Cell::new(1, 1), Cell::new(1, 0)];
+        cells.sort();
+        let shown: Vec<String> = cells.iter().map(Cell::to_string).collect();
+        assert_eq!(shown, ["A2", "B2", "A10"]);
+        // A location built from a cell serialises exactly as before (`"cell": "D12"`).
+        let loc = Location::at_cell(
+            Some("区统计局"),
+            "tongji.xlsx",
+            "数据填报",
+            Cell::new(11, 3),
+        );
+        assert_eq!(loc.cell.as_deref(), Some("D12"));
+        assert_eq!(loc.cell_ref(), Some(Cell::new(11, 3)));
+        let json = serde_json::to_value(&loc).unwrap();
+        assert_eq!(json["cell"], "D12");
+        assert_eq!(
+            Location::file("x")
+                .with_cell(Cell::new(0, 2))
+                .cell
+                .as_deref(),
+            Some("C1")
+        );
     }
 
     #[test]

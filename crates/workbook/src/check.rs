@@ -16,9 +16,9 @@ use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location, Severity};
 use zhiliang_core::facts::{EvidenceItem, Source, Submission, Value};
 use zhiliang_core::units::{Roster, Unit};
 
-use crate::forms::names_unit;
 use crate::ingest::{FormRow, IngestReport};
 use crate::layout::{self, scalar_col};
+use crate::plan::names_unit;
 
 /// Every problem of the run, sorted for people (by unit, file, sheet, severity, cell).
 pub fn check(
@@ -216,7 +216,7 @@ impl<'a> Checker<'a> {
         if let Some(row) = self.index.row_of(source)
             && let Some(cell) = row.cells.get(column)
         {
-            loc.cell = Some(cell.clone());
+            loc = loc.with_cell(*cell);
         }
         loc
     }
@@ -380,7 +380,7 @@ impl<'a> Checker<'a> {
                             .row_of(&r.source)
                             .and_then(|row| row.cells.get(&field.key))
                         {
-                            src.cell = cell.clone();
+                            src.cell = cell.to_string();
                         }
                         self.value_checks(
                             &src,
@@ -645,7 +645,7 @@ impl<'a> Checker<'a> {
                         unit: Some(s.unit.clone()),
                         file: Some(s.file.clone()),
                         sheet: Some(row.sheet.clone()),
-                        cell: row.cells.get(scalar_col::VALUE).cloned(),
+                        cell: row.cells.get(scalar_col::VALUE).map(ToString::to_string),
                         ..Default::default()
                     },
                     None => Location {

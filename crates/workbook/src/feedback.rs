@@ -2,11 +2,8 @@
 //! what to do, ready to send back with the unit's own form.
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
-use std::path::{Path, PathBuf};
 use zhiliang_core::diagnostics::{Diagnostic, Severity, sort};
 use zhiliang_core::units::{Roster, Unit};
-
-use crate::forms::FormError;
 
 /// Excel's limit on the characters of one cell.
 pub const CELL_CHARS: usize = 32_767;
@@ -142,25 +139,28 @@ pub fn write_feedback(unit: &Unit, diagnostics: &[Diagnostic]) -> Result<Vec<u8>
     wb.save_to_buffer()
 }
 
-/// Writes `<unit.id>-问题反馈.xlsx` into `dir` for every unit that has at least one error or
-/// warning; returns the paths written. A unit whose only notes are informational (a blank
-/// it explained in 备注) has nothing to fix and gets no workbook.
-pub fn write_feedback_folder(
-    dir: &Path,
+/// The file name of a unit's feedback workbook: `<代号>-问题反馈.xlsx`.
+pub fn feedback_file_name(unit: &Unit) -> String {
+    format!("{}-问题反馈.xlsx", unit.id)
+}
+
+/// The feedback workbooks as (file name, bytes), in roster order, for every unit that has
+/// at least one error or warning. A unit whose only notes are informational (a blank it
+/// explained in 备注) has nothing to fix and gets no workbook. Writing them is the
+/// caller's business (`zhiliang check --feedback` writes each atomically).
+pub fn feedback_files(
     roster: &Roster,
     diagnostics: &[Diagnostic],
-) -> Result<Vec<PathBuf>, FormError> {
-    let mut written = Vec::new();
-    for unit in &roster.units {
-        if !diagnostics.iter().any(|d| {
-            d.location.unit.as_deref() == Some(unit.name.as_str()) && d.severity != Severity::Info
-        }) {
-            continue;
-        }
-        let bytes = write_feedback(unit, diagnostics)?;
-        let path = dir.join(format!("{}-问题反馈.xlsx", unit.id));
-        crate::forms::write_file_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+) -> Result<Vec<(String, Vec<u8>)>, XlsxError> {
+    roster
+        .units
+        .iter()
+        .filter(|unit| {
+            diagnostics.iter().any(|d| {
+                d.location.unit.as_deref() == Some(unit.name.as_str())
+                    && d.severity != Severity::Info
+            })
+        })
+        .map(|unit| Ok((feedback_file_name(unit), write_feedback(unit, diagnostics)?)))
+        .collect()
 }

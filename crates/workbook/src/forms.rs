@@ -15,187 +15,23 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use zhiliang_core::catalogue::{Catalogue, FactDef, FieldDef, FieldKind, Indicator, ListDef};
+use zhiliang_core::catalogue::{Catalogue, FieldDef, FieldKind, Indicator};
 use zhiliang_core::config::{Campaign, chinese_date};
 use zhiliang_core::facts::{Submission, Value};
 use zhiliang_core::series::SeriesDef;
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::layout::{self, narrative_col, scalar_col};
+// The plan moved to `crate::plan`; re-exported so that code written against `forms::`
+// (other branches) keeps compiling until it is updated.
+pub use crate::plan::{FormPlan, PlannedFact, PlannedList, Role, unit_indicators};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FormError {
     #[error("生成填报表失败：{0}")]
     Xlsx(#[from] XlsxError),
-    #[error("写入文件 {path} 失败：{source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
     #[error("{unit}的填报表中没有“{key}”这一项，无法填入")]
     NotInForm { unit: String, key: String },
-}
-
-/// Whether a unit leads an indicator (named in 责任单位) or may contribute to it because the
-/// seed opens it to every member unit (其他成员单位 / 各成员单位).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    Lead,
-    Support,
-}
-
-impl Role {
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Lead => "牵头",
-            Role::Support => "配合",
-        }
-    }
-}
-
-/// Whether `entry` (a 责任单位 entry of the catalogue) designates `unit`.
-pub(crate) fn names_unit(roster: &Roster, entry: &str, unit: &Unit) -> bool {
-    match roster.resolve(entry) {
-        Some(u) => u.id == unit.id,
-        None => entry == unit.name,
-    }
-}
-
-/// The indicators a unit answers for, in catalogue order, with its role in each.
-pub fn unit_indicators<'c>(
-    catalogue: &'c Catalogue,
-    roster: &Roster,
-    unit: &Unit,
-) -> Vec<(&'c Indicator, Role)> {
-    catalogue
-        .indicators
-        .iter()
-        .filter_map(|ind| {
-            if ind.lead_units().any(|n| names_unit(roster, n, unit)) {
-                Some((ind, Role::Lead))
-            } else if ind.open_to_all() {
-                Some((ind, Role::Support))
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-/// One scalar row of a unit's form.
-#[derive(Debug, Clone)]
-pub struct PlannedFact<'c> {
-    pub def: &'c FactDef,
-    /// The unit's indicators that read this fact (a fact such as `gdp` serves several).
-    pub indicators: Vec<u32>,
-    pub role: Role,
-}
-
-/// One list sheet of a unit's form.
-#[derive(Debug, Clone)]
-pub struct PlannedList<'c> {
-    pub def: &'c ListDef,
-    pub indicators: Vec<u32>,
-    pub role: Role,
-    pub sheet: String,
-}
-
-/// What a unit's form contains; shared by the writer, the ingester (to recognise an old
-/// form) and the checker (to know which facts a unit leads).
-#[derive(Debug, Clone)]
-pub struct FormPlan<'c> {
-    pub indicators: Vec<(&'c Indicator, Role)>,
-    pub scalars: Vec<PlannedFact<'c>>,
-    pub lists: Vec<PlannedList<'c>>,
-}
-
-impl<'c> FormPlan<'c> {
-    pub fn new(catalogue: &'c Catalogue, roster: &Roster, unit: &Unit) -> Self {
-        let indicators = unit_indicators(catalogue, roster, unit);
-        let mut scalars: Vec<PlannedFact<'c>> = Vec::new();
-        let mut lists: Vec<PlannedList<'c>> = Vec::new();
-        for (ind, role) in &indicators {
-            for key in &ind.facts {
-                let Some(def) = catalogue.fact(key) else {
-                    continue;
-                };
-                match scalars.iter_mut().find(|p| p.def.key == *key) {
-                    Some(p) => {
-                        p.indicators.push(ind.id);
-                        p.role = p.role.min(*role);
-                    }
-                    None => scalars.push(PlannedFact {
-                        def,
-                        indicators: vec![ind.id],
-                        role: *role,
-                    }),
-                }
-            }
-            for key in &ind.lists {
-                let Some(def) = catalogue.list(key) else {
-                    continue;
-                };
-                match lists.iter_mut().find(|p| p.def.key == *key) {
-                    Some(p) => {
-                        p.indicators.push(ind.id);
-                        p.role = p.role.min(*role);
-                    }
-                    None => lists.push(PlannedList {
-                        def,
-                        indicators: vec![ind.id],
-                        role: *role,
-                        sheet: String::new(),
-                    }),
-                }
-            }
-        }
-        // Sheet names: Excel forbids []:*?/\ and allows 31 characters; keep them unique.
-        let mut used: Vec<String> = [
-            layout::COVER,
-            layout::SCALARS,
-            layout::NARRATIVES,
-            layout::META,
-            layout::OPTIONS,
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        for l in &mut lists {
-            let base: String = l
-                .def
-                .label
-                .chars()
-                .filter(|c| !"[]:*?/\\'".contains(*c))
-                .take(28)
-                .collect();
-            let base = if base.trim().is_empty() {
-                l.def.key.clone()
-            } else {
-                base
-            };
-            let mut name = base.clone();
-            let mut n = 2;
-            while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
-                name = format!("{base}{n}");
-                n += 1;
-            }
-            used.push(name.clone());
-            l.sheet = name;
-        }
-        FormPlan {
-            indicators,
-            scalars,
-            lists,
-        }
-    }
-
-    pub fn role_of(&self, indicator: u32) -> Option<Role> {
-        self.indicators
-            .iter()
-            .find(|(i, _)| i.id == indicator)
-            .map(|(_, r)| *r)
-    }
 }
 
 /// Options of [`fill_form_with`] used to build deliberately faulty example workbooks.
@@ -260,21 +96,27 @@ pub fn fill_form_with(
     build(catalogue, roster, campaign, unit, Some(submission), options)
 }
 
-/// Writes `<unit.id>.xlsx` for every roster unit into `dir`; returns the paths written.
-pub fn write_forms(
-    dir: &Path,
+/// The file name of a unit's blank form: `<代号>-<单位>.xlsx` (`zhujian-区住建局.xlsx`), so
+/// the office can tell the files apart and the unit finds its own.
+pub fn form_file_name(unit: &Unit) -> String {
+    format!("{}-{}.xlsx", unit.id, unit.name)
+}
+
+/// Every roster unit's blank form as (file name, bytes), in roster order. Writing them is
+/// the caller's business (the `zhiliang forms` command writes each atomically).
+pub fn form_files(
     catalogue: &Catalogue,
     roster: &Roster,
     campaign: &Campaign,
-) -> Result<Vec<PathBuf>, FormError> {
-    let mut written = Vec::new();
-    for unit in &roster.units {
-        let bytes = write_form(catalogue, roster, campaign, unit)?;
-        let path = dir.join(format!("{}.xlsx", unit.id));
-        crate::forms::write_file_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+) -> Result<Vec<(String, Vec<u8>)>, FormError> {
+    roster
+        .units
+        .iter()
+        .map(|unit| {
+            let bytes = write_form(catalogue, roster, campaign, unit)?;
+            Ok((form_file_name(unit), bytes))
+        })
+        .collect()
 }
 
 /// Cell formats used throughout a form.
@@ -491,7 +333,7 @@ impl OptionsSheet {
                 self.lists.len() - 1
             }
         };
-        let letters = crate::ingest::read::col_letters(col as u32);
+        let letters = layout::col_letters(col as u32);
         let formula = format!(
             "='{}'!${letters}$1:${letters}${}",
             layout::OPTIONS,
@@ -1199,27 +1041,4 @@ fn write_series(
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
     ws.protect_with_options(&protection(false));
     Ok(())
-}
-
-/// Writes a workbook (creating its folder) as a temporary file beside `path`, then renames it
-/// over `path`: a unit
-/// (or a printer) never sees half a file, and an interrupted run keeps the previous one.
-pub(crate) fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormError> {
-    let io = |source| FormError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
 }

@@ -120,6 +120,11 @@ pub mod limits {
     pub const WORKER_OUTPUT_BYTES: u64 = 256 * 1024 * 1024;
 }
 
+/// Column letters of a zero-based column (0 → A, 26 → AA).
+pub fn col_letters(col: u32) -> String {
+    zhiliang_core::diagnostics::Cell::new(0, col).column_letters()
+}
+
 /// A structural fingerprint of the catalogue (keys, kinds, options of facts and lists, and
 /// which indicator reads what): stored in each form so an old form can be recognised.
 /// Wording changes do not change it. FNV-1a 64, hex.
@@ -158,4 +163,15 @@ pub fn catalogue_hash(catalogue: &zhiliang_core::catalogue::Catalogue) -> String
         }
     }
     format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(col_letters(0), "A");
+        assert_eq!(col_letters(27), "AB");
+    }
 }

@@ -1,25 +1,32 @@
 //! 填报工作簿：the member units' Excel loop.
 //!
-//! - [`forms`] writes one fill-in workbook per unit (and fills it programmatically for the
+//! - [`forms`] builds one fill-in workbook per unit (and fills it programmatically for the
 //!   example campaign and round-trip tests);
 //! - [`ingest`] reads every returned workbook under `input/` (and `*.facts.json` imports)
 //!   into [`zhiliang_core::facts::Submission`]s, normalising what people really type;
 //! - [`check`] validates the submissions against the catalogue and the evidence folders;
-//! - [`feedback`] writes each unit a workbook listing its own problems.
+//! - [`feedback`] builds each unit a workbook listing its own problems.
 //!
 //! The physical layout shared by the writer and the reader lives in [`layout`], so the
-//! two cannot drift apart.
+//! two cannot drift apart; what a unit's form contains lives in [`plan`], shared by the
+//! writer, the reader and the checker.
+//!
+//! The crate writes no files: forms and feedback workbooks come back as (file name,
+//! bytes), and the caller writes them (the binary does so atomically), as the render crate
+//! does with PDFs.
 
 pub mod check;
 pub mod feedback;
 pub mod forms;
 pub mod ingest;
 pub mod layout;
+pub mod plan;
 
 pub use check::{check, evidence_index};
-pub use feedback::{write_feedback, write_feedback_folder};
-pub use forms::{FormError, Role, fill_form, unit_indicators, write_form, write_forms};
+pub use feedback::{feedback_files, write_feedback};
+pub use forms::{FormError, fill_form, form_file_name, form_files, write_form};
 pub use ingest::{
     FormRow, IngestCache, IngestReport, InputFile, Reader, Worker, WorkerLimits, ingest,
     ingest_cached, ingest_file, ingest_file_with, ingest_with,
 };
+pub use plan::{FormPlan, Role, unit_indicators};

@@ -8,6 +8,7 @@ use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 use zhiliang_core::diagnostics::{Code, Diagnostic};
 use zhiliang_workbook::ingest::FileOutcome;
+use zhiliang_workbook::layout::limits;
 use zhiliang_workbook::{ingest, ingest_file};
 
 fn read(name: &str, bytes: &[u8]) -> FileOutcome {
@@ -394,6 +395,11 @@ fn ods_with(rows_repeated: u32, extra_row: &str) -> Vec<u8> {
         cell("value"),
         cell("prefab_industry_bases"),
     );
+    ods_document(&content)
+}
+
+/// An .ods file holding `content` as its content.xml.
+fn ods_document(content: &str) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
@@ -414,6 +420,53 @@ fn ods_with(rows_repeated: u32, extra_row: &str) -> Vec<u8> {
         .unwrap();
     w.write_all(content.as_bytes()).unwrap();
     w.finish().unwrap().into_inner()
+}
+
+/// .xls, .xlsb and .ods share one sheet loop with the xlsx limits: an .ods with more
+/// sheets than [`limits::MAX_SHEETS`] has the first ones read and the rest reported.
+#[test]
+fn ods_with_more_sheets_than_the_limit_reads_the_first_and_warns() {
+    let extra: String = (1..=limits::MAX_SHEETS + 5)
+        .map(|i| format!("<table:table table:name=\"附表{i}\"><table:table-row><table:table-cell office:value-type=\"string\"><text:p>{i}</text:p></table:table-cell></table:table-row></table:table>"))
+        .collect();
+    let cell = |s: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{s}</text:p></table:table-cell>"
+        )
+    };
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>
+<table:table table:name="封面"><table:table-row>{}{}</table:table-row></table:table>
+<table:table table:name="数据填报"><table:table-row>{}<table:table-cell table:number-columns-repeated="6"/>{}</table:table-row><table:table-row><table:table-cell/></table:table-row><table:table-row>{}<table:table-cell table:number-columns-repeated="6"/><table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell></table:table-row></table:table>
+{extra}</office:spreadsheet></office:body></office:document-content>"#,
+        cell("填报单位"),
+        cell("区住建局"),
+        cell("zhiliang:facts"),
+        cell("value"),
+        cell("prefab_industry_bases"),
+    );
+    let book = zhiliang_workbook::ingest::read::read_book(&ods_document(&content)).unwrap();
+    assert_eq!(book.sheets.len(), limits::MAX_SHEETS);
+    assert_eq!(book.sheets_skipped, 7);
+    assert_eq!(book.sheets[0].name, "封面");
+    assert_eq!(book.sheets[limits::MAX_SHEETS - 1].name, "附表58");
+    let out = read("zhujian.ods", &ods_document(&content));
+    // The form itself is read, and the skipped sheets are said.
+    assert_eq!(out.submissions[0].scalars[0].key, "prefab_industry_bases");
+    let d: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::FileTooLarge)
+        .collect();
+    assert_eq!(d.len(), 1, "{:#?}", out.diagnostics);
+    assert_eq!(d[0].severity, zhiliang_core::diagnostics::Severity::Warning);
+    assert!(d[0].message.contains("有67个工作表"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("后7个工作表未读取"),
+        "{}",
+        d[0].message
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use calamine::{Data, Reader, Xlsx};
 use common::{Setup, of, repo};
 use std::io::Cursor;
 use zhiliang_core::diagnostics::Code;
-use zhiliang_workbook::{check, ingest, write_feedback, write_feedback_folder};
+use zhiliang_workbook::{check, feedback_files, ingest, write_feedback};
 
 fn problems() -> (Setup, Vec<zhiliang_core::diagnostics::Diagnostic>) {
     let setup = Setup::load();
@@ -125,12 +125,24 @@ fn feedback_lists_the_units_problems_with_cells() {
 #[test]
 fn feedback_folder_has_one_workbook_per_unit_with_problems() {
     let (setup, diags) = problems();
-    let dir = tempfile::tempdir().unwrap();
-    let written = write_feedback_folder(dir.path(), &setup.roster, &diags).unwrap();
-    let names: Vec<String> = written
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
-        .collect();
+    let files = feedback_files(&setup.roster, &diags).unwrap();
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    // Each file is that unit's own feedback workbook: its title names the unit.
+    for (name, bytes) in &files {
+        let unit = setup
+            .roster
+            .units
+            .iter()
+            .find(|u| *name == format!("{}-问题反馈.xlsx", u.id))
+            .expect("named after a unit");
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+        let range = wb.worksheet_range("问题清单").unwrap();
+        let title = range.get_value((0, 0)).map(Data::to_string);
+        assert!(
+            title.as_deref().unwrap_or("").starts_with(&unit.full_name),
+            "{name}: {title:?}"
+        );
+    }
     assert!(names.contains(&"tongji-问题反馈.xlsx".to_string()));
     assert!(names.contains(&"zhujian-问题反馈.xlsx".to_string()));
     assert!(

@@ -119,20 +119,20 @@ fn the_form_marks_lead_and_support_indicators() {
 #[test]
 fn every_unit_gets_a_form_and_support_only_units_still_get_the_open_indicators() {
     let setup = Setup::load();
-    let dir = tempfile::tempdir().unwrap();
-    let written = zhiliang_workbook::write_forms(
-        dir.path(),
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-    )
-    .unwrap();
-    assert_eq!(written.len(), 15);
-    for unit in &setup.roster.units {
+    let files =
+        zhiliang_workbook::form_files(&setup.catalogue, &setup.roster, &setup.campaign).unwrap();
+    assert_eq!(files.len(), 15);
+    for (unit, (name, bytes)) in setup.roster.units.iter().zip(&files) {
         let inds = zhiliang_workbook::unit_indicators(&setup.catalogue, &setup.roster, unit);
         // 1 (其他成员单位) and 26 (各成员单位) are open to everybody.
         assert!(inds.iter().any(|(i, _)| i.id == 1), "{}", unit.name);
         assert!(inds.iter().any(|(i, _)| i.id == 26), "{}", unit.name);
-        assert!(dir.path().join(format!("{}.xlsx", unit.id)).is_file());
+        assert_eq!(*name, format!("{}-{}.xlsx", unit.id, unit.name));
+        // The bytes are that unit's own form.
+        let own =
+            zhiliang_workbook::write_form(&setup.catalogue, &setup.roster, &setup.campaign, unit)
+                .unwrap();
+        assert_eq!(*bytes, own, "{name}");
     }
+    assert!(files.iter().any(|(n, _)| n == "zhujian-区住建局.xlsx"));
 }

@@ -11,7 +11,7 @@ use std::time::Instant;
 use zhiliang_core::catalogue::FieldKind;
 use zhiliang_core::diagnostics::{Code, Severity};
 use zhiliang_core::facts::{Contact, Record, ScalarFact, Source, Submission, Value};
-use zhiliang_workbook::forms::FormPlan;
+use zhiliang_workbook::plan::FormPlan;
 use zhiliang_workbook::{fill_form, ingest, ingest_file, write_form};
 
 /// The submission without its sources (they name cells of the file, not of the original).
@@ -403,4 +403,41 @@ fn fill_and_read(
     )
     .unwrap();
     ingest_file(name, &bytes, &setup.catalogue, &setup.roster)
+}
+
+/// Form rows carry typed cells (zero-based), which serialise as the A1 reference the
+/// checker and JSON consumers have always seen.
+#[test]
+fn form_rows_carry_typed_cells_that_serialise_as_a1() {
+    let setup = Setup::load();
+    let unit = setup.unit("区统计局");
+    let sub = common::example_submission("区统计局");
+    let bytes = fill_form(&setup.catalogue, &setup.roster, &setup.campaign, unit, &sub).unwrap();
+    let out = ingest_file("tongji.xlsx", &bytes, &setup.catalogue, &setup.roster);
+    let row = out
+        .rows
+        .iter()
+        .find(|r| r.fact.as_deref() == Some("gdp"))
+        .expect("the gdp row");
+    let excel_row = setup.fact_row("区统计局", "gdp");
+    assert_eq!(row.row, excel_row);
+    // 填报值 is column H: zero-based (excel_row - 1, 7).
+    assert_eq!(
+        row.cells["value"],
+        zhiliang_core::diagnostics::Cell::new(excel_row - 1, 7)
+    );
+    assert_eq!(
+        row.cells["evidence"],
+        zhiliang_core::diagnostics::Cell::new(excel_row - 1, 9)
+    );
+    let json = serde_json::to_value(row).unwrap();
+    assert_eq!(json["cells"]["value"], format!("H{excel_row}"));
+    assert_eq!(json["cells"]["evidence"], format!("J{excel_row}"));
+    // The value's source names the same cell.
+    let gdp = out.submissions[0]
+        .scalars
+        .iter()
+        .find(|f| f.key == "gdp")
+        .unwrap();
+    assert_eq!(gdp.source.cell, format!("H{excel_row}"));
 }

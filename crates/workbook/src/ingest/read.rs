@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use crate::layout::limits;
+use zhiliang_core::diagnostics::Cell;
 
 /// A cell value as read, before it is interpreted against a field kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,14 +41,14 @@ pub struct Sheet {
     #[serde(with = "cell_list")]
     pub cells: BTreeMap<(u32, u32), Raw>,
     /// The first non-blank cell found beyond the row/column cap, if any.
-    pub beyond_limits: Option<(u32, u32)>,
+    pub beyond_limits: Option<Cell>,
     /// Merged ranges not applied because the sheet has more than the cap allows.
     #[serde(default)]
     pub merges_skipped: usize,
     /// Cells whose text held control characters (BEL, NUL, ESC …), which were removed:
-    /// (row, column, the characters as `U+0007` names).
+    /// (the cell, the characters as `U+0007` names).
     #[serde(default)]
-    pub control_chars: Vec<(u32, u32, String)>,
+    pub control_chars: Vec<(Cell, String)>,
 }
 
 /// The cells of a sheet as a list of (row, column, value): JSON has no tuple keys.
@@ -182,12 +183,6 @@ fn utf16(s: &str) -> Vec<u8> {
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Column letters of a zero-based column (0 → A, 26 → AA).
-pub fn col_letters(col: u32) -> String {
-    let a1 = zhiliang_core::diagnostics::a1(0, col);
-    a1.trim_end_matches('1').to_string()
 }
 
 enum Container {
@@ -344,33 +339,15 @@ fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError>
                 calamine::XlsError::Password => ReadError::Encrypted,
                 e => ReadError::Corrupt(e.to_string()),
             })?;
-            let names = wb.sheet_names();
-            let mut book = Book::default();
-            let mut budget = Budget::default();
-            for name in limit_sheets(names, &mut book) {
-                let Ok(range) = wb.worksheet_range(&name) else {
-                    continue;
-                };
-                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                book.sheets
-                    .push(sheet_from_range(name, &range, &merges, &mut budget)?);
-            }
-            Ok(book)
+            read_ranges(&mut wb, |wb, name| {
+                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+            })
         }
         Container::Xlsb => {
             let mut wb =
                 Xlsb::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(e.to_string()))?;
-            let names = wb.sheet_names();
-            let mut book = Book::default();
-            let mut budget = Budget::default();
-            for name in limit_sheets(names, &mut book) {
-                let Ok(range) = wb.worksheet_range(&name) else {
-                    continue;
-                };
-                book.sheets
-                    .push(sheet_from_range(name, &range, &[], &mut budget)?);
-            }
-            Ok(book)
+            // calamine does not expose .xlsb merged ranges.
+            read_ranges(&mut wb, |_, _| Vec::new())
         }
         Container::Ods => {
             ods_guard(bytes)?;
@@ -378,19 +355,38 @@ fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError>
                 calamine::OdsError::Password => ReadError::Encrypted,
                 e => ReadError::Corrupt(e.to_string()),
             })?;
-            let names = wb.sheet_names();
-            let mut book = Book::default();
-            let mut budget = Budget::default();
-            for name in limit_sheets(names, &mut book) {
-                let Ok(range) = wb.worksheet_range(&name) else {
-                    continue;
-                };
-                book.sheets
-                    .push(sheet_from_range(name, &range, &[], &mut budget)?);
-            }
-            Ok(book)
+            // calamine does not expose .ods merged ranges.
+            read_ranges(&mut wb, |_, _| Vec::new())
         }
     }
+}
+
+/// The sheets of a workbook that calamine reads whole, one range per sheet (.xls, .xlsb,
+/// .ods), under the same limits as the streaming xlsx reader: the first
+/// [`limits::MAX_SHEETS`] sheets (the rest counted in [`Book::sheets_skipped`]), the
+/// workbook's cell budget, and the merged-range caps of [`sheet_from_range`]. `merges`
+/// gives a sheet's merged ranges where the format has them. A sheet calamine cannot read
+/// is skipped, as before: the form reader then reports what is missing.
+fn read_ranges<RS, R>(
+    wb: &mut R,
+    merges: impl Fn(&mut R, &str) -> Vec<Dimensions>,
+) -> Result<Book, ReadError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+{
+    let names = wb.sheet_names();
+    let mut book = Book::default();
+    let mut budget = Budget::default();
+    for name in limit_sheets(names, &mut book) {
+        let Ok(range) = wb.worksheet_range(&name) else {
+            continue;
+        };
+        let merged = merges(wb, &name);
+        book.sheets
+            .push(sheet_from_range(name, &range, &merged, &mut budget)?);
+    }
+    Ok(book)
 }
 
 /// The first [`limits::MAX_SHEETS`] sheet names; the count of the others is noted.
@@ -571,7 +567,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
             let Some(raw) = raw else { continue };
             if row >= limits::MAX_ROWS || col >= limits::MAX_COLS {
                 if sheet.beyond_limits.is_none() {
-                    sheet.beyond_limits = Some((row, col));
+                    sheet.beyond_limits = Some(Cell::new(row, col));
                 }
                 if row >= limits::MAX_ROWS {
                     // Rows come in order: nothing further will be read.
@@ -602,7 +598,8 @@ impl Sheet {
                         names.push(n);
                     }
                 }
-                self.control_chars.push((row, col, names.join("、")));
+                self.control_chars
+                    .push((Cell::new(row, col), names.join("、")));
                 let clean: String = s.chars().filter(|c| !is_stray_control(*c)).collect();
                 match text(&clean) {
                     Some(r) => r,
@@ -689,7 +686,7 @@ fn sheet_from_range(
         };
         if row >= limits::MAX_ROWS || col >= limits::MAX_COLS {
             if sheet.beyond_limits.is_none() {
-                sheet.beyond_limits = Some((row, col));
+                sheet.beyond_limits = Some(Cell::new(row, col));
             }
             continue;
         }
@@ -752,12 +749,6 @@ mod tests {
         assert!(is_percent_format("0%"));
         assert!(!is_percent_format("0.00\"%\""));
         assert!(!is_percent_format("General"));
-    }
-
-    #[test]
-    fn letters() {
-        assert_eq!(col_letters(0), "A");
-        assert_eq!(col_letters(27), "AB");
     }
 
     #[test]

@@ -11,8 +11,8 @@ use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{Code, Diagnostic};
 use zhiliang_core::facts::{FactsFile, Submission};
 use zhiliang_core::units::{Roster, Unit};
-use zhiliang_workbook::forms::FormPlan;
 use zhiliang_workbook::layout;
+use zhiliang_workbook::plan::FormPlan;
 
 pub fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
