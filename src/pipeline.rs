@@ -166,8 +166,14 @@ impl Session {
             zhiliang_workbook::check(catalogue, roster, campaign, &ingest, &evidence_root);
         // A unit that sent two files has both reported and neither used.
         let submissions = ingest.accepted_submissions();
-        let evidence =
+        let mut evidence =
             zhiliang_workbook::evidence_index(catalogue, roster, &submissions, &evidence_root);
+        // The binder's check: every evidence PDF or image opened as the binder will embed
+        // it (damaged, encrypted, too large → errors; PDF pages → not PDF/A).
+        diagnostics.extend(zhiliang_render::data::inspect_evidence(
+            &mut evidence,
+            &self.project.input,
+        ));
         let t = timings.add("校验", t);
         let (facts, merge_diags) = zhiliang_core::merge::merge(catalogue, roster, &submissions);
         diagnostics.extend(merge_diags);
@@ -208,7 +214,7 @@ impl Session {
         // `--draft` always gives drafts: 草稿 on every page, in the title and the file name.
         let draft = options.draft;
         if !refused {
-            on_stage("排版三份文件…");
+            on_stage("排版四份文件…");
             let t = Instant::now();
             let rendered = self.render_documents(&checked, draft, &mut timings);
             timings.add("排版", t);
@@ -318,7 +324,8 @@ impl Session {
             &checked.scores,
             &checked.evidence,
             &checked.diagnostics,
-        );
+        )
+        .with_evidence_dir(&self.project.input);
         let t = Instant::now();
         let set = renderer.build_data(&inputs).map_err(|e| e.diagnostics())?;
         timings.add("文件数据", t);
@@ -344,7 +351,7 @@ impl Session {
                 .iter()
                 .map(|&kind| {
                     let (set, options) = (&set, &options);
-                    s.spawn(move || (kind, renderer.render(kind, set.get(kind), options)))
+                    s.spawn(move || (kind, renderer.render_doc(kind, set, options)))
                 })
                 .collect();
             handles

@@ -62,6 +62,7 @@ pub enum Code {
     MissingEvidence,
     EvidenceNotFound,
     EvidenceUnreferenced,
+    EvidenceDamaged,
     // --- between units ---
     ConflictingValues,
     DuplicateRecord,
@@ -70,13 +71,14 @@ pub enum Code {
     // --- rendering ---
     MissingGlyph,
     TemplateError,
+    BinderNotPdfa,
     // --- output ---
     OutputMismatch,
 }
 
 impl Code {
     /// Every code, in catalogue order (docs/diagnostics.md lists them all; a test checks it).
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 36] = [
         Code::CatalogueInvalid,
         Code::ConfigInvalid,
         Code::MissingBenchmark,
@@ -104,12 +106,14 @@ impl Code {
         Code::MissingEvidence,
         Code::EvidenceNotFound,
         Code::EvidenceUnreferenced,
+        Code::EvidenceDamaged,
         Code::ConflictingValues,
         Code::DuplicateRecord,
         Code::NotResponsible,
         Code::InconsistentTotals,
         Code::MissingGlyph,
         Code::TemplateError,
+        Code::BinderNotPdfa,
         Code::OutputMismatch,
     ];
 
@@ -144,12 +148,14 @@ impl Code {
             MissingEvidence => "missing-evidence",
             EvidenceNotFound => "evidence-not-found",
             EvidenceUnreferenced => "evidence-unreferenced",
+            EvidenceDamaged => "evidence-damaged",
             ConflictingValues => "conflicting-values",
             DuplicateRecord => "duplicate-record",
             NotResponsible => "not-responsible",
             InconsistentTotals => "inconsistent-totals",
             MissingGlyph => "missing-glyph",
             TemplateError => "template-error",
+            BinderNotPdfa => "binder-not-pdfa",
             OutputMismatch => "output-mismatch",
         }
     }
@@ -185,12 +191,14 @@ impl Code {
             MissingEvidence => "缺少证明材料",
             EvidenceNotFound => "证明材料文件不存在",
             EvidenceUnreferenced => "证明材料未被引用",
+            EvidenceDamaged => "证明材料文件已损坏",
             ConflictingValues => "不同单位报送的数据不一致",
             DuplicateRecord => "重复记录",
             NotResponsible => "非责任单位报送",
             InconsistentTotals => "合计数不一致",
             MissingGlyph => "字体缺字",
             TemplateError => "模板错误",
+            BinderNotPdfa => "证明材料汇编不是 PDF/A",
             OutputMismatch => "输出文件与生成记录不符",
         }
     }
@@ -201,7 +209,7 @@ impl Code {
         match self {
             OutsideWindow | ExampleBenchmark | DuplicateRecord | NotResponsible
             | InconsistentTotals | EvidenceUnreferenced | UnknownField | BenchmarkFixedByRule
-            | OutputMismatch | ControlCharacters => Severity::Warning,
+            | OutputMismatch | ControlCharacters | BinderNotPdfa => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -1,4 +1,4 @@
-//! 排版：以内嵌 Typst 0.15 把申请表、自评报告与年度质量分析报告排成可打印、可归档的 PDF。
+//! 排版：以内嵌 Typst 0.15 把申请表、自评报告、年度质量分析报告与证明材料汇编排成可打印、可归档的 PDF。
 //!
 //! ```text
 //! Inputs ──data::*──▶ typed document data ──serde──▶ /data.json ──Typst (templates/*.typ)──▶ PDF/A-3b
@@ -23,6 +23,7 @@ pub mod glyphs;
 pub mod wording;
 mod world;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,19 +43,22 @@ pub use fonts::{FontReport, FontSet, Role};
 use wording::Wording;
 use world::{DocWorld, Shared};
 
-/// The three documents.
+/// The documents: the three the office signs, and the evidence binder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocKind {
     Application,
     SelfEvaluation,
     AnnualReport,
+    /// 证明材料汇编: the evidence files themselves, in indicator order.
+    Binder,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 3] = [
+    pub const ALL: [DocKind; 4] = [
         DocKind::Application,
         DocKind::SelfEvaluation,
         DocKind::AnnualReport,
+        DocKind::Binder,
     ];
 
     /// Main template, relative to the templates folder.
@@ -63,6 +67,7 @@ impl DocKind {
             DocKind::Application => "/application.typ",
             DocKind::SelfEvaluation => "/self-evaluation.typ",
             DocKind::AnnualReport => "/annual-report.typ",
+            DocKind::Binder => "/binder.typ",
         }
     }
 
@@ -81,6 +86,8 @@ impl DocKind {
             (DocKind::Application, true) => "申请表（草稿）.pdf",
             (DocKind::SelfEvaluation, true) => "自评报告（草稿）.pdf",
             (DocKind::AnnualReport, true) => "年度质量分析报告（草稿）.pdf",
+            (DocKind::Binder, false) => "证明材料汇编.pdf",
+            (DocKind::Binder, true) => "证明材料汇编（草稿）.pdf",
         }
     }
 
@@ -89,6 +96,7 @@ impl DocKind {
             DocKind::Application => "申请表",
             DocKind::SelfEvaluation => "自评报告",
             DocKind::AnnualReport => "年度质量分析报告",
+            DocKind::Binder => "证明材料汇编",
         }
     }
 
@@ -97,6 +105,7 @@ impl DocKind {
             DocKind::Application => "zhiliang/application",
             DocKind::SelfEvaluation => "zhiliang/self-evaluation",
             DocKind::AnnualReport => "zhiliang/annual-report",
+            DocKind::Binder => "zhiliang/binder",
         }
     }
 }
@@ -242,12 +251,19 @@ impl RenderError {
     }
 }
 
-/// The data of the three documents, built once and rendered many times.
+/// The data of the documents, built once and rendered many times.
 #[derive(Debug, Clone)]
 pub struct DocumentSet {
     pub application: serde_json::Value,
     pub self_evaluation: serde_json::Value,
     pub annual_report: serde_json::Value,
+    pub binder: serde_json::Value,
+    /// The evidence files the binder draws: virtual path (`/evidence/<unit>/<file>`) →
+    /// real path. The binder's world serves exactly these, read-only.
+    pub binder_files: Arc<BTreeMap<String, PathBuf>>,
+    /// The binder embeds PDF pages, which Typst 0.15 refuses in PDF/A: it is exported as
+    /// plain PDF (the check stage's `binder-not-pdfa` warning says so).
+    pub binder_embeds_pdf: bool,
 }
 
 impl DocumentSet {
@@ -256,6 +272,7 @@ impl DocumentSet {
             DocKind::Application => &self.application,
             DocKind::SelfEvaluation => &self.self_evaluation,
             DocKind::AnnualReport => &self.annual_report,
+            DocKind::Binder => &self.binder,
         }
     }
 }
@@ -315,17 +332,25 @@ impl Renderer {
         Ok(guard.1.clone())
     }
 
-    /// Builds the data of the three documents (wording templates filled in).
+    /// Builds the data of the documents (wording templates filled in).
     pub fn build_data(&self, inputs: &Inputs) -> Result<DocumentSet, RenderError> {
         let wording = self.wording()?;
         let to =
             |v: Result<serde_json::Value, serde_json::Error>| v.expect("document data serialises");
+        let binder = data::binder(inputs, &wording)?;
+        let binder_files = match inputs.evidence_dir {
+            Some(dir) => data::binder_files(&binder, dir),
+            None => BTreeMap::new(),
+        };
         Ok(DocumentSet {
             application: to(serde_json::to_value(data::application(inputs, &wording)?)),
             self_evaluation: to(serde_json::to_value(data::self_evaluation(
                 inputs, &wording,
             )?)),
             annual_report: to(serde_json::to_value(data::annual_report(inputs, &wording)?)),
+            binder_embeds_pdf: binder.embeds_pdf,
+            binder: to(serde_json::to_value(binder)),
+            binder_files: Arc::new(binder_files),
         })
     }
 
@@ -342,9 +367,41 @@ impl Renderer {
         data: &serde_json::Value,
         options: &RenderOptions,
     ) -> Result<RenderedDocument, RenderError> {
+        self.render_with(kind, data, &BTreeMap::new(), options)
+    }
+
+    /// Renders one document of a [`DocumentSet`]: the binder with its evidence files
+    /// served, and as plain PDF when it embeds PDF pages.
+    pub fn render_doc(
+        &self,
+        kind: DocKind,
+        set: &DocumentSet,
+        options: &RenderOptions,
+    ) -> Result<RenderedDocument, RenderError> {
+        if kind != DocKind::Binder {
+            return self.render(kind, set.get(kind), options);
+        }
+        let mut options = options.clone();
+        options.pdf_a &= !set.binder_embeds_pdf;
+        self.render_with(kind, set.get(kind), &set.binder_files, &options)
+    }
+
+    fn render_with(
+        &self,
+        kind: DocKind,
+        data: &serde_json::Value,
+        files: &BTreeMap<String, PathBuf>,
+        options: &RenderOptions,
+    ) -> Result<RenderedDocument, RenderError> {
         let start = Instant::now();
-        let (doc, pdf, warnings) =
-            self.compile(kind.template(), kind.ident(), kind.label(), data, options)?;
+        let (doc, pdf, warnings) = self.compile(
+            kind.template(),
+            kind.ident(),
+            kind.label(),
+            data,
+            files,
+            options,
+        )?;
         Ok(RenderedDocument {
             kind,
             pages: doc.pages().len(),
@@ -367,7 +424,8 @@ impl Renderer {
         data: &serde_json::Value,
         options: &RenderOptions,
     ) -> Result<StandalonePdf, RenderError> {
-        let (doc, pdf, _) = self.compile(template, ident, label, data, options)?;
+        let (doc, pdf, _) =
+            self.compile(template, ident, label, data, &BTreeMap::new(), options)?;
         Ok(StandalonePdf {
             pages: doc.pages().len(),
             text: extract_text(&doc),
@@ -375,13 +433,15 @@ impl Renderer {
         })
     }
 
-    /// Glyph check, compile and PDF export of `template` with `data` as `/data.json`.
+    /// Glyph check, compile and PDF export of `template` with `data` as `/data.json` and
+    /// `files` (virtual path → real path) served read-only.
     fn compile(
         &self,
         template: &str,
         ident: &str,
         label: &'static str,
         data: &serde_json::Value,
+        files: &BTreeMap<String, PathBuf>,
         options: &RenderOptions,
     ) -> Result<(PagedDocument, Vec<u8>, Vec<TemplateMessage>), RenderError> {
         let missing = self.check_glyphs(data);
@@ -402,7 +462,8 @@ impl Renderer {
             );
         }
         let bytes = serde_json::to_vec(&full).expect("json serialises");
-        let world = DocWorld::new(&self.shared, template, bytes, options.document_date);
+        let world =
+            DocWorld::new(&self.shared, template, bytes, options.document_date).with_files(files);
 
         let warned = typst::compile::<PagedDocument>(&world);
         let warnings: Vec<TemplateMessage> =
@@ -448,7 +509,7 @@ impl Renderer {
         typst::comemo::evict(max_age);
     }
 
-    /// Renders the three documents in parallel threads sharing the font store.
+    /// Renders the documents in parallel threads sharing the font store.
     pub fn render_all(
         &self,
         set: &DocumentSet,
@@ -457,7 +518,7 @@ impl Renderer {
         let out = std::thread::scope(|s| {
             let handles: Vec<_> = DocKind::ALL
                 .iter()
-                .map(|&kind| s.spawn(move || self.render(kind, set.get(kind), options)))
+                .map(|&kind| s.spawn(move || self.render_doc(kind, set, options)))
                 .collect();
             handles
                 .into_iter()

@@ -7,7 +7,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 use zhiliang_core::catalogue::Catalogue;
 use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity};
-use zhiliang_core::facts::{EvidenceItem, Submission};
+use zhiliang_core::facts::{EvidenceItem, EvidenceKind, Submission};
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::ingest::IngestReport;
@@ -266,6 +266,26 @@ pub fn split_evidence(text: &str, is_file: impl Fn(&str) -> bool) -> Vec<String>
     items
 }
 
+/// Size and SHA-256 (hex) of a file, streamed; `None` when it cannot be read.
+fn file_digest(path: &Path) -> Option<(u64, String)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    let hash = hasher.finalize();
+    Some((size, hash.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
 /// The 证明材料目录: every evidence item named by the submissions, numbered
 /// `类别-指标-序号` (1-3-2 = category 1, indicator 3, second item) in catalogue order;
 /// within an indicator by fact/list order, then roster order of units.
@@ -319,23 +339,46 @@ pub fn evidence_index(
                 .map(|u| u.id.clone())
                 .unwrap_or_default();
             for item in split_evidence(text, |s| folders.find(&unit_id, s).is_some()) {
-                let (name, found) = if is_doc_number(&item) {
-                    (item.clone(), true)
+                let (name, found, kind) = if is_doc_number(&item) {
+                    (item.clone(), true, EvidenceKind::DocNumber)
                 } else {
                     match folders.find(&unit_id, &item) {
-                        Some(i) => (folders.units[&unit_id].files[i].rel.clone(), true),
-                        None => (item.clone(), false),
+                        Some(i) => {
+                            let rel = folders.units[&unit_id].files[i].rel.clone();
+                            let kind = EvidenceKind::of_file(&rel);
+                            (rel, true, kind)
+                        }
+                        None => (item.clone(), false, EvidenceKind::Missing),
                     }
                 };
                 if !seen.insert((unit_name.to_string(), name.clone())) {
                     continue;
                 }
+                let path = (found && kind != EvidenceKind::DocNumber)
+                    .then(|| format!("evidence/{unit_id}/{name}"));
+                // Size and hash of the bytes as they are now: the binder prints them, and
+                // its render key changes when a file's content does. A file that cannot
+                // be read has neither (check reports it).
+                let (size, sha256) = match &path {
+                    Some(_) => match file_digest(&evidence_root.join(&unit_id).join(&name)) {
+                        Some((size, hash)) => (Some(size), Some(hash)),
+                        None => (None, None),
+                    },
+                    None => (None, None),
+                };
                 items.push(EvidenceItem {
                     number: format!("{cat}-{}-{}", ind.id, seen.len()),
                     indicator: ind.id,
                     unit: unit_name.to_string(),
                     name,
                     found,
+                    kind,
+                    path,
+                    size,
+                    sha256,
+                    // Filled by the binder's check (it opens the file as Typst will).
+                    pages: None,
+                    problem: None,
                 });
             }
         }
