@@ -431,7 +431,14 @@ fn render_batch(
         .iter()
         .enumerate()
         .filter_map(|(i, set)| set.as_ref().ok().map(|set| (i, set)))
-        .flat_map(|(i, set)| DocKind::ALL.into_iter().map(move |k| (i, k, set)))
+        // The three documents that are compared; a county's evidence binder is built by
+        // its own `build`, which serves its evidence folder.
+        .flat_map(|(i, set)| {
+            DocKind::ALL
+                .into_iter()
+                .filter(|k| *k != DocKind::Binder)
+                .map(move |k| (i, k, set))
+        })
         .collect();
     let mut docs: Vec<(usize, DocKind, Rendered)> = jobs
         .par_iter()

@@ -167,7 +167,7 @@ fn main() {
     let templates = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir_all(templates.path().join("wording")).expect("wording folder");
     std::fs::write(templates.path().join("evidence.typ"), TEMPLATE).expect("template");
-    let fonts = Arc::new(FontSet::load(&root.join("fonts")).expect("fonts"));
+    let fonts = Arc::new(FontSet::load_with(&root.join("fonts"), false).expect("fonts"));
     let renderer = Renderer::with_fonts(templates.path(), fonts).expect("renderer");
     let mut total = 0;
     for dir in ["input/evidence", "examples/problems/evidence"] {

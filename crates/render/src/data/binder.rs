@@ -264,6 +264,9 @@ pub struct BinderData {
     pub doc_title: String,
     pub issuer: String,
     pub district: String,
+    /// 自评得分 and 满分, printed on the cover.
+    pub total: String,
+    pub max: String,
     /// Items in the binder, and how many of them are missing or unusable.
     pub count: usize,
     pub problems: usize,
@@ -373,6 +376,8 @@ pub fn binder(inputs: &Inputs, wording: &Wording) -> Result<BinderData, DataErro
         doc_title,
         issuer: c.district.issuer.clone(),
         district: c.district.name.clone(),
+        total: display(inputs.scores.total),
+        max: num(inputs.scores.max),
         count,
         problems,
         categories,
