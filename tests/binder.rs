@@ -68,10 +68,10 @@ fn numbers_in_self_evaluation(c: &Campaign, file: &str) -> Vec<String> {
 }
 
 /// The binder's table of contents: evidence number → (page it names, the line). The TOC
-/// pages are those before the first indicator divider (the first page with 自评得分).
+/// pages are those before the first indicator divider (the first page with 责任单位).
 fn table_of_contents(pages: &[String]) -> BTreeMap<String, (usize, String)> {
     let mut toc = BTreeMap::new();
-    for page in pages.iter().skip(1).take_while(|p| !p.contains("自评得分")) {
+    for page in pages.iter().skip(1).take_while(|p| !p.contains("责任单位")) {
         for line in page.lines() {
             let words: Vec<&str> = line.split_whitespace().collect();
             if words.len() < 3 || !is_evidence_number(words[0]) {

@@ -34,9 +34,12 @@ pub(crate) struct Shared {
     /// Canonical form of `root`, to refuse symlinks that lead outside it.
     canonical_root: PathBuf,
     cache: Mutex<HashMap<FileId, Cached>>,
-    /// Evidence files served to the binder: (modified, size, bytes) by virtual path.
-    mapped: Mutex<HashMap<FileId, (Option<SystemTime>, u64, Bytes)>>,
+    /// Evidence files served to the binder, by virtual path.
+    mapped: Mutex<HashMap<FileId, MappedFile>>,
 }
+
+/// An evidence file as last read: modification time, size, bytes.
+type MappedFile = (Option<SystemTime>, u64, Bytes);
 
 #[derive(Clone)]
 struct Cached {

@@ -16,7 +16,6 @@ use serde::Serialize;
 use typst::foundations::Bytes;
 use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity};
 use zhiliang_core::facts::{EvidenceItem, EvidenceKind};
-use zhiliang_core::score::display;
 
 use super::*;
 use crate::wording::Wording;
@@ -264,9 +263,6 @@ pub struct BinderData {
     pub doc_title: String,
     pub issuer: String,
     pub district: String,
-    /// 自评得分 and 满分, printed on the cover.
-    pub total: String,
-    pub max: String,
     /// Items in the binder, and how many of them are missing or unusable.
     pub count: usize,
     pub problems: usize,
@@ -291,7 +287,10 @@ pub struct BinderIndicator {
     pub title: String,
     /// 指标内容及评分方法, verbatim.
     pub text: String,
-    /// 自评得分3分（满分3分）
+    /// 分值3分: the indicator's official points from the 任务分解表. Deliberately not the
+    /// self-assessed score: the binder then depends only on the catalogue, the evidence
+    /// and its numbering, so a changed fact re-renders the other documents, not the
+    /// ~200-page binder.
     pub score: String,
     pub responsible: String,
     pub items: Vec<BinderItem>,
@@ -344,16 +343,11 @@ pub fn binder(inputs: &Inputs, wording: &Wording) -> Result<BinderData, DataErro
             count += items.len();
             problems += items.iter().filter(|i| i.kind == "missing").count();
             embeds_pdf |= items.iter().any(|i| i.kind == "pdf");
-            let score = score_of(inputs, ind.id)?;
             indicators.push(BinderIndicator {
                 id: ind.id,
                 title: format!("指标{}　{}", ind.id, ind.subcategory),
                 text: ind.text.clone(),
-                score: format!(
-                    "自评得分{}分（满分{}分）",
-                    display(score.score),
-                    num(score.points)
-                ),
+                score: format!("分值{}分", num(ind.points)),
                 responsible: ind.responsible.join("、"),
                 items,
             });
@@ -376,8 +370,6 @@ pub fn binder(inputs: &Inputs, wording: &Wording) -> Result<BinderData, DataErro
         doc_title,
         issuer: c.district.issuer.clone(),
         district: c.district.name.clone(),
-        total: display(inputs.scores.total),
-        max: num(inputs.scores.max),
         count,
         problems,
         categories,
