@@ -119,3 +119,49 @@ fn inspection_counts_pdf_pages_and_names_damaged_files() {
     let scan = repo("input/evidence/gongxin/园区宣传横幅-2022-06-20.jpg");
     assert_eq!(inspect_file(&scan, EvidenceKind::Image).unwrap().pages, 1);
 }
+
+#[test]
+fn a_pdf_with_unembedded_fonts_is_named_with_its_fonts() {
+    // The old example placeholder: one page of Helvetica, the font not embedded.
+    let stream = "BT /F1 12 Tf 72 760 Td (Placeholder) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 6\n0000000000 65535 f \n").as_bytes());
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("占位.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let found = inspect_file(&path, EvidenceKind::Pdf).expect("a readable PDF");
+    assert_eq!(found.pages, 1);
+    assert_eq!(found.unembedded_fonts, vec!["Helvetica".to_string()]);
+}
+
+#[test]
+fn the_binder_data_does_not_depend_on_the_scores() {
+    // What keeps `watch` from re-rendering the binder when a unit corrects a figure: the
+    // same evidence under two different score sheets gives the same binder data.
+    let ex = common::example();
+    let hand = common::hand_sheet();
+    assert_ne!(ex.scores.total, hand.total);
+    let a = common::build(&ex.facts, &ex.scores, &ex.evidence);
+    let b = common::build(&ex.facts, &hand, &ex.evidence);
+    assert_eq!(a.binder, b.binder);
+    assert_ne!(a.self_evaluation, b.self_evaluation);
+}
