@@ -239,6 +239,27 @@ fn build_writes_the_binder_with_every_evidence_number_on_the_page_its_contents_n
         .collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(warnings[0]["severity"], "warning");
+
+    // The archive takes the binder with the other outputs, hashed in its manifest, and
+    // the evidence files it was built from.
+    let archived = c.run(&["archive"]);
+    assert!(archived.status.success(), "{}", common::stderr(&archived));
+    let folder = std::fs::read_dir(c.path("archive"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .expect("an archive folder");
+    assert_eq!(
+        std::fs::read(folder.join(BINDER)).unwrap(),
+        bytes,
+        "the binder archived as built"
+    );
+    let manifest = std::fs::read_to_string(folder.join("manifest.json")).unwrap();
+    assert!(manifest.contains("证明材料汇编.pdf"), "{manifest}");
+    assert!(
+        manifest.contains("章丘区十四五规划纲要.pdf"),
+        "evidence inputs archived"
+    );
 }
 
 #[test]

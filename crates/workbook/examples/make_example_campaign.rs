@@ -242,7 +242,13 @@ fn main() {
         // 区发改局 names its 十四五规划纲要 but does not send it: an accepted submission
         // with a missing file, which the evidence binder's draft shows as a placeholder page.
         let unsent = (unit.id == "fagai").then_some("章丘区十四五规划纲要.pdf");
-        write_evidence(&problems, &unit.id, &unit.name, &evidence_files(sub), unsent);
+        write_evidence(
+            &problems,
+            &unit.id,
+            &unit.name,
+            &evidence_files(sub),
+            unsent,
+        );
     }
 
     // 区住建局: a rate above 100% and an evidence file named but not sent; a second,
