@@ -2,6 +2,8 @@
 //!
 //! - `input/<unit.id>.xlsx`: every unit's fill-in workbook, filled with its facts;
 //! - `input/evidence/<unit.id>/<file>`: a small placeholder for every evidence file named;
+//!   `zhiliang-render`'s `make_example_evidence` then replaces the PDF and JPG placeholders
+//!   with typeset PDFs and scans for the evidence binder;
 //! - `examples/problems/`: workbooks with deliberate problems, to show what `check` says.
 //!
 //! Then ingests and checks `input/` and fails if the clean example has any error.
