@@ -138,7 +138,7 @@ fn a_pdf_with_unembedded_fonts_is_named_with_its_fonts() {
         pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
     }
     let xref = pdf.len();
-    pdf.extend_from_slice(format!("xref\n0 6\n0000000000 65535 f \n").as_bytes());
+    pdf.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
     for o in offsets {
         pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
