@@ -176,9 +176,13 @@ pub fn build(project: &Project, args: &BuildArgs) -> Result<ExitCode> {
     let mut session = Session::open(project.clone())?;
     let progress = Progress::new(args.quiet);
     progress.stage("读取、校验并计分…");
-    let built = session.build(BuildOptions { draft: args.draft }, &|stage| {
-        progress.stage(stage)
-    })?;
+    let built = session.build(
+        BuildOptions {
+            draft: args.draft,
+            ..BuildOptions::default()
+        },
+        &|stage| progress.stage(stage),
+    )?;
     progress.finish();
     report_build(&session, &built, start.elapsed());
     Ok(status(build_ok(&built)))

@@ -19,7 +19,7 @@ use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
 use zhiliang_core::facts::{EvidenceItem, Facts};
 use zhiliang_core::score::ScoreSheet;
-use zhiliang_render::{DocKind, RenderJob, RenderOptions, RenderedDocument, Renderer};
+use zhiliang_render::{DocKind, DocumentSet, RenderJob, RenderOptions, RenderedDocument, Renderer};
 use zhiliang_workbook::{IngestCache, IngestReport, Reader};
 
 /// Name of the build record in the output folder.
@@ -109,6 +109,9 @@ impl Timings {
 pub struct BuildOptions {
     /// Render even with check errors, marked 草稿 on every page.
     pub draft: bool,
+    /// Leave out the 证明材料汇编 (province mode ranks counties on their three documents;
+    /// each county's binder is its own `build`'s business).
+    pub without_binder: bool,
 }
 
 /// The outcome of one build.
@@ -150,6 +153,8 @@ pub struct Prepared {
     /// Check errors and no `--draft`: nothing is rendered.
     refused: bool,
     options: RenderOptions,
+    /// The documents' data (none when refused or when building it failed).
+    set: Option<DocumentSet>,
     documents: Vec<PreparedDocument>,
     /// Building the document data failed (a wording template error).
     problems: Vec<Diagnostic>,
@@ -158,7 +163,6 @@ pub struct Prepared {
 
 struct PreparedDocument {
     kind: DocKind,
-    data: serde_json::Value,
     /// Hash of everything the PDF depends on; stored in the build record.
     key: String,
     /// The PDF of an earlier render with the same key.
@@ -209,14 +213,13 @@ fn warning_prefix(kind: DocKind) -> String {
 impl Prepared {
     /// The documents that must be rendered, in order.
     pub fn jobs(&self) -> Vec<RenderJob<'_>> {
+        let Some(set) = &self.set else {
+            return Vec::new();
+        };
         self.documents
             .iter()
             .filter(|d| d.reuse.is_none())
-            .map(|d| RenderJob {
-                kind: d.kind,
-                data: &d.data,
-                options: &self.options,
-            })
+            .map(|d| set.job(d.kind, &self.options))
             .collect()
     }
 }
@@ -360,8 +363,14 @@ impl Session {
             zhiliang_workbook::check(catalogue, roster, campaign, &ingest, &evidence_root);
         // A unit that sent two files has both reported and neither used.
         let submissions = ingest.accepted_submissions();
-        let evidence =
+        let mut evidence =
             zhiliang_workbook::evidence_index(catalogue, roster, &submissions, &evidence_root);
+        // The binder's check: every evidence PDF or image opened as the binder will embed
+        // it (damaged, encrypted, too large → errors; PDF pages → not PDF/A).
+        diagnostics.extend(zhiliang_render::data::inspect_evidence(
+            &mut evidence,
+            &self.project.input,
+        ));
         let t = timings.add("校验", t);
         let (facts, merge_diags) = zhiliang_core::merge::merge(catalogue, roster, &submissions);
         diagnostics.extend(merge_diags);
@@ -428,6 +437,7 @@ impl Session {
             draft,
             refused,
             options: RenderOptions::new(self.setup.campaign.dates.document_date),
+            set: None,
             documents: Vec::new(),
             problems: Vec::new(),
             timings: Timings::default(),
@@ -452,7 +462,8 @@ impl Session {
             &checked.scores,
             &checked.evidence,
             &checked.diagnostics,
-        );
+        )
+        .with_evidence_dir(&self.project.input);
         let set = match zhiliang_render::build_data(&self.project.templates, &inputs) {
             Ok(set) => set,
             Err(e) => {
@@ -466,12 +477,14 @@ impl Session {
         let previous = std::fs::read(self.project.output.join(RECORD_FILE))
             .ok()
             .and_then(|b| BuildRecord::from_json(&b));
-        for kind in DocKind::ALL {
-            let data = set.get(kind).clone();
+        let kinds = DocKind::ALL
+            .into_iter()
+            .filter(|k| !(options.without_binder && *k == DocKind::Binder));
+        for kind in kinds {
             let key = render_key(
                 PROGRAM,
                 kind,
-                &data,
+                set.get(kind),
                 &zhiliang_render::fingerprint::templates(&self.project.templates, kind),
                 &fonts,
                 draft,
@@ -500,13 +513,11 @@ impl Session {
                     })
                 }),
             };
-            prepared.documents.push(PreparedDocument {
-                kind,
-                data,
-                key,
-                reuse,
-            });
+            prepared
+                .documents
+                .push(PreparedDocument { kind, key, reuse });
         }
+        prepared.set = Some(set);
         timings.add("文件数据", t);
         prepared.timings = timings;
         Ok(prepared)

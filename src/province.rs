@@ -302,7 +302,13 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
             .par_iter()
             .map(|c| {
                 let (session, checked) = c.state.as_ref().expect("county not yet written");
-                session.prepare(checked, BuildOptions::default())
+                session.prepare(
+                    checked,
+                    BuildOptions {
+                        without_binder: true,
+                        ..BuildOptions::default()
+                    },
+                )
             })
             .collect();
         let prepared: Vec<Prepared> = prepared.into_iter().collect::<Result<_>>()?;

@@ -236,7 +236,10 @@ fn build_once(session: &mut Session, args: &BuildArgs, changed: &BTreeSet<PathBu
             _ => break,
         }
     }
-    let options = BuildOptions { draft: args.draft };
+    let options = BuildOptions {
+        draft: args.draft,
+        ..BuildOptions::default()
+    };
     let result = checked.and_then(|c| session.build_checked(c, options, &|s| progress.stage(s)));
     progress.finish();
     match result {

@@ -12,10 +12,11 @@ use zhiliang_core::facts::Value;
 
 const DOCS: [&str; 3] = ["申请表.pdf", "自评报告.pdf", "年度质量分析报告.pdf"];
 /// The files of one generation, in the order a build commits them.
-const SET: [&str; 6] = [
+const SET: [&str; 7] = [
     "申请表.pdf",
     "自评报告.pdf",
     "年度质量分析报告.pdf",
+    "证明材料汇编.pdf",
     "校验结果.json",
     "变更报告.txt",
     "生成记录.json",
@@ -217,7 +218,7 @@ fn a_build_killed_between_renames_is_completed_by_the_next_run() {
     let text = stdout(&rebuilt);
     assert!(text.contains("与上次生成相比无变化"), "{text}");
     assert!(!text.contains("output-mismatch"), "{text}");
-    assert!(text.contains("写出 0 个文件（3 个内容未变）"), "{text}");
+    assert!(text.contains("写出 0 个文件（4 个内容未变）"), "{text}");
 }
 
 #[test]

@@ -106,6 +106,7 @@ codes! {
     MissingEvidence = "missing-evidence", Error, "缺少证明材料", "填写证明材料文件名或文号，并报送文件";
     EvidenceNotFound = "evidence-not-found", Error, "证明材料文件不存在", "补交该文件，或更正文件名";
     EvidenceUnreferenced = "evidence-unreferenced", Warning, "证明材料未被引用", "在证明材料栏引用该文件，或删除该文件";
+    EvidenceDamaged = "evidence-damaged", Error, "证明材料文件已损坏", "重新导出或扫描该文件后报送";
     // --- between units ---
     ConflictingValues = "conflicting-values", Error, "不同单位报送的数据不一致", "核实后按说明处理";
     DuplicateRecord = "duplicate-record", Warning, "重复记录", "核实后按说明处理";
@@ -115,6 +116,7 @@ codes! {
     MissingGlyph = "missing-glyph", Error, "字体缺字", "核实后按说明处理";
     TemplateError = "template-error", Error, "模板错误", "核实后按说明处理";
     TemplateWarning = "template-warning", Warning, "模板警告", "核实模板后按说明处理";
+    BinderNotPdfa = "binder-not-pdfa", Warning, "证明材料汇编不是 PDF/A", "核实后按说明处理";
     // --- output ---
     OutputMismatch = "output-mismatch", Warning, "输出文件与生成记录不符", "核实后按说明处理";
 }

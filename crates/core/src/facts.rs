@@ -243,7 +243,8 @@ pub struct FactsFile {
 }
 
 /// One entry of the 证明材料目录 (evidence index), numbered `类别-指标-序号` (e.g. `1-3-2`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The 自评报告 lists it; the 证明材料汇编 (evidence binder) prints the file itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceItem {
     pub number: String,
     pub indicator: u32,
@@ -252,4 +253,59 @@ pub struct EvidenceItem {
     pub name: String,
     /// True when `name` is a file that exists, or a 文号 (no file expected).
     pub found: bool,
+    /// How the binder shows the item (by the file's extension; a 文号 or a missing file
+    /// has no file to show).
+    #[serde(default)]
+    pub kind: EvidenceKind,
+    /// The file relative to the input folder, `evidence/<unit id>/<file>`, `/`-separated;
+    /// `None` for a 文号 or a file that was not found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Size in bytes and SHA-256 (hex) of the file, when it could be read. The binder
+    /// prints them for files it cannot draw, and the binder's render key covers the hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Pages the binder embeds (a PDF's page count, 1 for an image), once the binder's
+    /// check has opened the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<usize>,
+    /// Why the binder cannot embed the file (damaged, encrypted, too large, unreadable),
+    /// as a clause of a Chinese sentence; the draft's placeholder page prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// What kind of evidence an [`EvidenceItem`] is, as far as the binder is concerned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// A 文号: the document is cited, no file is expected.
+    DocNumber,
+    /// A PDF: embedded page by page.
+    Pdf,
+    /// A JPG or PNG scan: scaled to the 版心.
+    Image,
+    /// Anything else (spreadsheets, Word files, archives): listed with name, size and
+    /// SHA-256, "见电子附件".
+    Other,
+    /// A named file that is not in the unit's evidence folder.
+    #[default]
+    Missing,
+}
+
+impl EvidenceKind {
+    /// The kind of a file by its name's extension (case-insensitive).
+    pub fn of_file(name: &str) -> EvidenceKind {
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "pdf" => EvidenceKind::Pdf,
+            "jpg" | "jpeg" | "png" => EvidenceKind::Image,
+            _ => EvidenceKind::Other,
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! 排版：以内嵌 Typst 0.15 把申请表、自评报告与年度质量分析报告排成可打印、可归档的 PDF。
+//! 排版：以内嵌 Typst 0.15 把申请表、自评报告、年度质量分析报告与证明材料汇编排成可打印、可归档的 PDF。
 //!
 //! ```text
 //! Inputs ──data::*──▶ typed document data ──serde──▶ /data.json ──Typst (templates/*.typ)──▶ PDF/A-3b
@@ -24,6 +24,7 @@ pub mod glyphs;
 pub mod wording;
 mod world;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,19 +44,22 @@ pub use fonts::{FontReport, FontSet, Role};
 use wording::Wording;
 use world::{DocWorld, Shared};
 
-/// The three documents.
+/// The documents: the three the office signs, and the evidence binder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocKind {
     Application,
     SelfEvaluation,
     AnnualReport,
+    /// 证明材料汇编: the evidence files themselves, in indicator order.
+    Binder,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 3] = [
+    pub const ALL: [DocKind; 4] = [
         DocKind::Application,
         DocKind::SelfEvaluation,
         DocKind::AnnualReport,
+        DocKind::Binder,
     ];
 
     /// Main template, relative to the templates folder.
@@ -64,6 +68,7 @@ impl DocKind {
             DocKind::Application => "/application.typ",
             DocKind::SelfEvaluation => "/self-evaluation.typ",
             DocKind::AnnualReport => "/annual-report.typ",
+            DocKind::Binder => "/binder.typ",
         }
     }
 
@@ -82,6 +87,8 @@ impl DocKind {
             (DocKind::Application, true) => "申请表（草稿）.pdf",
             (DocKind::SelfEvaluation, true) => "自评报告（草稿）.pdf",
             (DocKind::AnnualReport, true) => "年度质量分析报告（草稿）.pdf",
+            (DocKind::Binder, false) => "证明材料汇编.pdf",
+            (DocKind::Binder, true) => "证明材料汇编（草稿）.pdf",
         }
     }
 
@@ -90,6 +97,7 @@ impl DocKind {
             DocKind::Application => "申请表",
             DocKind::SelfEvaluation => "自评报告",
             DocKind::AnnualReport => "年度质量分析报告",
+            DocKind::Binder => "证明材料汇编",
         }
     }
 
@@ -98,6 +106,7 @@ impl DocKind {
             DocKind::Application => "zhiliang/application",
             DocKind::SelfEvaluation => "zhiliang/self-evaluation",
             DocKind::AnnualReport => "zhiliang/annual-report",
+            DocKind::Binder => "zhiliang/binder",
         }
     }
 }
@@ -243,12 +252,19 @@ impl RenderError {
     }
 }
 
-/// The data of the three documents, built once and rendered many times.
+/// The data of the documents, built once and rendered many times.
 #[derive(Debug, Clone)]
 pub struct DocumentSet {
     pub application: serde_json::Value,
     pub self_evaluation: serde_json::Value,
     pub annual_report: serde_json::Value,
+    pub binder: serde_json::Value,
+    /// The evidence files the binder draws: virtual path (`/evidence/<unit>/<file>`) →
+    /// real path. The binder's world serves exactly these, read-only.
+    pub binder_files: Arc<BTreeMap<String, PathBuf>>,
+    /// The binder embeds PDF pages, which Typst 0.15 refuses in PDF/A: it is exported as
+    /// plain PDF (the check stage's `binder-not-pdfa` warning says so).
+    pub binder_embeds_pdf: bool,
 }
 
 impl DocumentSet {
@@ -257,6 +273,7 @@ impl DocumentSet {
             DocKind::Application => &self.application,
             DocKind::SelfEvaluation => &self.self_evaluation,
             DocKind::AnnualReport => &self.annual_report,
+            DocKind::Binder => &self.binder,
         }
     }
 }
@@ -271,12 +288,20 @@ pub fn build_data(templates_dir: &Path, inputs: &Inputs) -> Result<DocumentSet, 
 
 fn document_set(inputs: &Inputs, wording: &Wording) -> Result<DocumentSet, RenderError> {
     let to = |v: Result<serde_json::Value, serde_json::Error>| v.expect("document data serialises");
+    let binder = data::binder(inputs, wording)?;
+    let binder_files = match inputs.evidence_dir {
+        Some(dir) => data::binder_files(&binder, dir),
+        None => BTreeMap::new(),
+    };
     Ok(DocumentSet {
         application: to(serde_json::to_value(data::application(inputs, wording)?)),
         self_evaluation: to(serde_json::to_value(data::self_evaluation(
             inputs, wording,
         )?)),
         annual_report: to(serde_json::to_value(data::annual_report(inputs, wording)?)),
+        binder_embeds_pdf: binder.embeds_pdf,
+        binder: to(serde_json::to_value(binder)),
+        binder_files: Arc::new(binder_files),
     })
 }
 
@@ -335,7 +360,7 @@ impl Renderer {
         Ok(guard.1.clone())
     }
 
-    /// Builds the data of the three documents (wording templates filled in).
+    /// Builds the data of the documents (wording templates filled in).
     pub fn build_data(&self, inputs: &Inputs) -> Result<DocumentSet, RenderError> {
         document_set(inputs, &*self.wording()?)
     }
@@ -353,9 +378,37 @@ impl Renderer {
         data: &serde_json::Value,
         options: &RenderOptions,
     ) -> Result<RenderedDocument, RenderError> {
+        self.render_with(kind, data, &BTreeMap::new(), options)
+    }
+
+    /// Renders one document of a [`DocumentSet`]: the binder with its evidence files
+    /// served, and as plain PDF when it embeds PDF pages.
+    pub fn render_doc(
+        &self,
+        kind: DocKind,
+        set: &DocumentSet,
+        options: &RenderOptions,
+    ) -> Result<RenderedDocument, RenderError> {
+        let job = set.job(kind, options);
+        self.render_with(job.kind, job.data, job.files, &job.options)
+    }
+
+    fn render_with(
+        &self,
+        kind: DocKind,
+        data: &serde_json::Value,
+        files: &BTreeMap<String, PathBuf>,
+        options: &RenderOptions,
+    ) -> Result<RenderedDocument, RenderError> {
         let start = Instant::now();
-        let (doc, pdf, warnings) =
-            self.compile(kind.template(), kind.ident(), kind.label(), data, options)?;
+        let (doc, pdf, warnings) = self.compile(
+            kind.template(),
+            kind.ident(),
+            kind.label(),
+            data,
+            files,
+            options,
+        )?;
         Ok(RenderedDocument {
             kind,
             pages: doc.pages().len(),
@@ -378,7 +431,8 @@ impl Renderer {
         data: &serde_json::Value,
         options: &RenderOptions,
     ) -> Result<StandalonePdf, RenderError> {
-        let (doc, pdf, _) = self.compile(template, ident, label, data, options)?;
+        let (doc, pdf, _) =
+            self.compile(template, ident, label, data, &BTreeMap::new(), options)?;
         Ok(StandalonePdf {
             pages: doc.pages().len(),
             text: extract_text(&doc),
@@ -386,13 +440,15 @@ impl Renderer {
         })
     }
 
-    /// Glyph check, compile and PDF export of `template` with `data` as `/data.json`.
+    /// Glyph check, compile and PDF export of `template` with `data` as `/data.json` and
+    /// `files` (virtual path → real path) served read-only.
     fn compile(
         &self,
         template: &str,
         ident: &str,
         label: &'static str,
         data: &serde_json::Value,
+        files: &BTreeMap<String, PathBuf>,
         options: &RenderOptions,
     ) -> Result<(PagedDocument, Vec<u8>, Vec<TemplateMessage>), RenderError> {
         let missing = self.check_glyphs(data);
@@ -413,7 +469,8 @@ impl Renderer {
             );
         }
         let bytes = serde_json::to_vec(&full).expect("json serialises");
-        let world = DocWorld::new(&self.shared, template, bytes, options.document_date);
+        let world =
+            DocWorld::new(&self.shared, template, bytes, options.document_date).with_files(files);
 
         let warned = typst::compile::<PagedDocument>(&world);
         let warnings: Vec<TemplateMessage> =
@@ -468,31 +525,50 @@ impl Renderer {
         use rayon::prelude::*;
         let out = jobs
             .par_iter()
-            .map(|job| self.render(job.kind, job.data, job.options))
+            .map(|job| self.render_with(job.kind, job.data, job.files, &job.options))
             .collect();
         Self::evict_cache(10);
         out
     }
 }
 
-/// One document to render: which, from what data, how.
-#[derive(Debug, Clone, Copy)]
+/// One document to render: which, from what data and files, how.
+#[derive(Debug, Clone)]
 pub struct RenderJob<'a> {
     pub kind: DocKind,
     pub data: &'a serde_json::Value,
-    pub options: &'a RenderOptions,
+    /// Files the document draws (the binder's evidence): virtual path → real path.
+    pub files: &'a BTreeMap<String, PathBuf>,
+    pub options: RenderOptions,
+}
+
+impl DocumentSet {
+    /// The job that renders `kind` of this set: the binder with its evidence files, and
+    /// as plain PDF when it embeds PDF pages (Typst 0.15 refuses them in PDF/A).
+    pub fn job(&self, kind: DocKind, options: &RenderOptions) -> RenderJob<'_> {
+        static NONE: BTreeMap<String, PathBuf> = BTreeMap::new();
+        let mut options = options.clone();
+        let files = if kind == DocKind::Binder {
+            options.pdf_a &= !self.binder_embeds_pdf;
+            &*self.binder_files
+        } else {
+            &NONE
+        };
+        RenderJob {
+            kind,
+            data: self.get(kind),
+            files,
+            options,
+        }
+    }
 }
 
 impl<'a> RenderJob<'a> {
     /// Every document of `set`, with the same options.
-    pub fn all(set: &'a DocumentSet, options: &'a RenderOptions) -> Vec<RenderJob<'a>> {
+    pub fn all(set: &'a DocumentSet, options: &RenderOptions) -> Vec<RenderJob<'a>> {
         DocKind::ALL
             .iter()
-            .map(|&kind| RenderJob {
-                kind,
-                data: set.get(kind),
-                options,
-            })
+            .map(|&kind| set.job(kind, options))
             .collect()
     }
 }

@@ -2,6 +2,10 @@
 //! (`/data.json`), the shared fonts, and a fixed date. No packages, no network, no file
 //! outside the templates folder — a template cannot read `/etc/passwd`, and data can
 //! never become markup because it only reaches Typst through `json("/data.json")`.
+//!
+//! The one exception is the evidence binder: the renderer maps exactly the evidence files
+//! it draws to virtual paths (`/evidence/<unit>/<file>`), served read-only as bytes (never
+//! as Typst source). A path outside that list still resolves inside the templates folder.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,7 +34,12 @@ pub(crate) struct Shared {
     /// Canonical form of `root`, to refuse symlinks that lead outside it.
     canonical_root: PathBuf,
     cache: Mutex<HashMap<FileId, Cached>>,
+    /// Evidence files served to the binder, by virtual path.
+    mapped: Mutex<HashMap<FileId, MappedFile>>,
 }
+
+/// An evidence file as last read: modification time, size, bytes.
+type MappedFile = (Option<SystemTime>, u64, Bytes);
 
 #[derive(Clone)]
 struct Cached {
@@ -48,6 +57,7 @@ impl Shared {
             root: root.to_path_buf(),
             canonical_root,
             cache: Mutex::new(HashMap::new()),
+            mapped: Mutex::new(HashMap::new()),
         })
     }
 
@@ -71,6 +81,28 @@ impl Shared {
             return Err(FileError::AccessDenied);
         }
         Ok(canonical)
+    }
+
+    /// Reads (or returns the cached) evidence file mapped to `id`: by bytes only, re-read
+    /// when its modification time or size changed.
+    fn load_mapped(&self, id: FileId, path: &Path) -> FileResult<Bytes> {
+        let meta = std::fs::metadata(path).map_err(|e| FileError::from_io(e, path))?;
+        if meta.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        let modified = meta.modified().ok();
+        let mut cache = self.mapped.lock().expect("evidence cache poisoned");
+        if let Some((m, len, bytes)) = cache.get(&id)
+            && *m == modified
+            && modified.is_some()
+            && *len == meta.len()
+        {
+            return Ok(bytes.clone());
+        }
+        let data = std::fs::read(path).map_err(|e| FileError::from_io(e, path))?;
+        let bytes = Bytes::new(data);
+        cache.insert(id, (modified, meta.len(), bytes.clone()));
+        Ok(bytes)
     }
 
     /// Reads (or returns the cached) file; re-reads when the file changed on disk, so
@@ -115,6 +147,13 @@ pub(crate) struct DocWorld<'a> {
     /// `None` when the date is outside what Typst's `datetime` can hold (years beyond
     /// ±9999): `datetime.today()` then fails in the template, the program does not panic.
     today: Option<Datetime>,
+    /// Files outside the templates folder served read-only (the binder's evidence).
+    files: HashMap<FileId, PathBuf>,
+}
+
+/// Whether `path` can name a file in the world (absolute, no `..` escaping the root).
+pub(crate) fn valid_virtual_path(path: &str) -> bool {
+    path.starts_with('/') && VirtualPath::new(path).is_ok()
 }
 
 pub(crate) fn file_id(path: &str) -> FileId {
@@ -133,7 +172,20 @@ impl<'a> DocWorld<'a> {
             data_id: file_id(DATA_PATH),
             data: Bytes::new(data),
             today: typst_date(today),
+            files: HashMap::new(),
         }
+    }
+
+    /// Serves `files` (virtual path → real path) read-only as bytes. A virtual path that
+    /// Typst cannot represent is left out (the binder lists such a file instead).
+    pub fn with_files(mut self, files: &std::collections::BTreeMap<String, PathBuf>) -> Self {
+        for (virtual_path, real) in files {
+            if let Ok(vpath) = VirtualPath::new(virtual_path) {
+                let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+                self.files.insert(id, real.clone());
+            }
+        }
+        self
     }
 
     /// Template path and 1-based line:column of a byte offset, for error messages.
@@ -158,7 +210,7 @@ impl World for DocWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.data_id {
+        if id == self.data_id || self.files.contains_key(&id) {
             return Err(FileError::NotSource);
         }
         self.shared
@@ -170,6 +222,9 @@ impl World for DocWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.data_id {
             return Ok(self.data.clone());
+        }
+        if let Some(path) = self.files.get(&id) {
+            return self.shared.load_mapped(id, path);
         }
         Ok(self.shared.load(id, false)?.bytes)
     }

@@ -2,6 +2,8 @@
 //!
 //! - `input/<unit.id>.xlsx`: every unit's fill-in workbook, filled with its facts;
 //! - `input/evidence/<unit.id>/<file>`: a small placeholder for every evidence file named;
+//!   `zhiliang-render`'s `make_example_evidence` then replaces the PDF and JPG placeholders
+//!   with typeset PDFs and scans for the evidence binder;
 //! - `examples/problems/`: workbooks with deliberate problems, to show what `check` says.
 //!
 //! Then ingests and checks `input/` and fails if the clean example has any error.
@@ -239,7 +241,16 @@ fn main() {
         let bytes =
             fill_form_with(&catalogue, &roster, &campaign, unit, sub, &options).expect("fill form");
         write(&problems.join(format!("{}.xlsx", unit.id)), &bytes);
-        write_evidence(&problems, &unit.id, &unit.name, &evidence_files(sub), None);
+        // 区发改局 names its 十四五规划纲要 but does not send it: an accepted submission
+        // with a missing file, which the evidence binder's draft shows as a placeholder page.
+        let unsent = (unit.id == "fagai").then_some("章丘区十四五规划纲要.pdf");
+        write_evidence(
+            &problems,
+            &unit.id,
+            &unit.name,
+            &evidence_files(sub),
+            unsent,
+        );
     }
 
     // 区住建局: a rate above 100% and an evidence file named but not sent; a second,

@@ -5,7 +5,8 @@
 //! - [`ingest`] reads every returned workbook under `input/` (and `*.facts.json` imports)
 //!   into [`zhiliang_core::facts::Submission`]s, normalising what people really type;
 //! - [`check`] validates the submissions against the catalogue and the evidence folders;
-//! - [`feedback`] builds each unit a workbook listing its own problems.
+//! - [`evidence`] finds the files 证明材料 cells name and numbers the 证明材料目录;
+//! - [`feedback`] writes each unit a workbook listing its own problems.
 //!
 //! The physical layout shared by the writer and the reader lives in [`layout`], so the
 //! two cannot drift apart; what a unit's form contains lives in [`plan`], shared by the
@@ -16,13 +17,15 @@
 //! does with PDFs.
 
 pub mod check;
+pub mod evidence;
 pub mod feedback;
 pub mod forms;
 pub mod ingest;
 pub mod layout;
 pub mod plan;
 
-pub use check::{check, evidence_index};
+pub use check::check;
+pub use evidence::evidence_index;
 pub use feedback::{feedback_files, write_feedback};
 pub use forms::{FormError, fill_form, form_file_name, form_files, write_form};
 pub use ingest::{

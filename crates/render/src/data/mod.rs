@@ -64,6 +64,9 @@ pub struct Inputs<'a> {
     pub scores: &'a ScoreSheet,
     pub evidence: &'a [EvidenceItem],
     pub diagnostics: &'a [Diagnostic],
+    /// The input folder that evidence paths (`evidence/<unit>/<file>`) are relative to;
+    /// without it the binder lists every file instead of drawing it.
+    pub evidence_dir: Option<&'a std::path::Path>,
 }
 
 impl<'a> Inputs<'a> {
@@ -90,7 +93,14 @@ impl<'a> Inputs<'a> {
             scores,
             evidence,
             diagnostics,
+            evidence_dir: None,
         }
+    }
+
+    /// Lets the binder draw the evidence files found under `input_dir`.
+    pub fn with_evidence_dir(mut self, input_dir: &'a std::path::Path) -> Self {
+        self.evidence_dir = Some(input_dir);
+        self
     }
 }
 
@@ -332,11 +342,13 @@ fn fact_text(facts: &Facts, keys: &[&str]) -> Option<String> {
 
 mod annual_report;
 mod application;
+mod binder;
 mod charts;
 mod self_evaluation;
 
 pub use annual_report::*;
 pub use application::*;
+pub use binder::*;
 pub use charts::*;
 pub use self_evaluation::*;
 

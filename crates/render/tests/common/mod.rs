@@ -97,6 +97,7 @@ pub fn evidence_index(scores: &ScoreSheet) -> Vec<EvidenceItem> {
                     .unwrap_or_default(),
                 name: name.clone(),
                 found: k % 7 != 3,
+                ..Default::default()
             });
         }
     }

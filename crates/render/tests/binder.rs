@@ -1,0 +1,167 @@
+//! The evidence binder inside the render crate: the Typst world serves exactly the mapped
+//! evidence files, and the inspection tells drawable files from damaged ones.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use common::{example_set, options, renderer, repo};
+use zhiliang_core::facts::EvidenceKind;
+use zhiliang_render::data::{FileProblem, inspect_file};
+use zhiliang_render::{DocKind, DocumentSet, RenderError};
+
+/// An example evidence PDF (typeset by make_example_evidence, text searchable).
+fn example_pdf() -> PathBuf {
+    repo("input/evidence/fagai/章丘区十四五规划纲要.pdf")
+}
+
+/// The example binder with its first listed item turned into an embedded PDF at `file`,
+/// and `served` as the only file the world maps.
+fn binder_with(file: &str, served: BTreeMap<String, PathBuf>) -> DocumentSet {
+    let mut set = example_set().clone();
+    let item = set.binder["categories"][0]["indicators"][0]["items"][0]
+        .as_object_mut()
+        .expect("an item");
+    item.insert("kind".into(), "pdf".into());
+    item.insert("file".into(), file.into());
+    item.insert("pages".into(), 1.into());
+    set.binder_files = Arc::new(served);
+    set.binder_embeds_pdf = true;
+    set
+}
+
+#[test]
+fn the_binder_embeds_a_mapped_evidence_pdf_with_its_text_and_cannot_read_anything_else() {
+    let mapped = "/evidence/fagai/章丘区十四五规划纲要.pdf";
+    let served = BTreeMap::from([(mapped.to_string(), example_pdf())]);
+    let set = binder_with(mapped, served.clone());
+    let doc = renderer()
+        .render_doc(DocKind::Binder, &set, &options())
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The evidence page's own text is in the binder, as text.
+    assert!(
+        doc.text.contains("章丘区十四五规划纲要"),
+        "embedded page text kept"
+    );
+    assert!(doc.pdf.starts_with(b"%PDF-"));
+
+    // A file on disk that is not in the map is not served, even beside a mapped one.
+    let other = "/evidence/fagai/2022年度部门预算批复-发改.pdf";
+    assert!(repo(&format!("input{other}")).exists());
+    let err = renderer()
+        .render_doc(
+            DocKind::Binder,
+            &binder_with(other, served.clone()),
+            &options(),
+        )
+        .expect_err("an unmapped evidence file must not be readable");
+    assert!(matches!(err, RenderError::Template { .. }), "{err}");
+
+    // `render` (the path of every other document) serves no evidence file at all.
+    let err = renderer()
+        .render(DocKind::Binder, set.get(DocKind::Binder), &options())
+        .expect_err("render() serves no evidence files");
+    assert!(matches!(err, RenderError::Template { .. }), "{err}");
+}
+
+#[test]
+fn a_binder_embedding_pdf_pages_is_plain_pdf_and_one_without_stays_pdf_a() {
+    let mapped = "/evidence/fagai/章丘区十四五规划纲要.pdf";
+    let set = binder_with(
+        mapped,
+        BTreeMap::from([(mapped.to_string(), example_pdf())]),
+    );
+    let with_pdf = renderer()
+        .render_doc(DocKind::Binder, &set, &options())
+        .unwrap();
+    let pdfa = |bytes: &[u8]| bytes.windows(11).any(|w| w == b"pdfaid:part");
+    assert!(
+        !pdfa(&with_pdf.pdf),
+        "Typst 0.15 refuses embedded PDFs in PDF/A"
+    );
+    let listed_only = renderer()
+        .render_doc(DocKind::Binder, example_set(), &options())
+        .unwrap();
+    assert!(
+        pdfa(&listed_only.pdf),
+        "no PDF embedded: PDF/A-3b as the others"
+    );
+}
+
+#[test]
+fn inspection_counts_pdf_pages_and_names_damaged_files() {
+    let found = inspect_file(&example_pdf(), EvidenceKind::Pdf).expect("a good PDF");
+    assert!(found.pages >= 1);
+    assert!(
+        found.unembedded_fonts.is_empty(),
+        "example evidence embeds its fonts"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("扫描件.pdf");
+    std::fs::write(&bad, b"%PDF-1.4 truncated").unwrap();
+    assert!(matches!(
+        inspect_file(&bad, EvidenceKind::Pdf),
+        Err(FileProblem::Damaged(_))
+    ));
+    let text_as_jpg = dir.path().join("照片.jpg");
+    std::fs::write(&text_as_jpg, "不是图片").unwrap();
+    assert!(matches!(
+        inspect_file(&text_as_jpg, EvidenceKind::Image),
+        Err(FileProblem::Damaged(_))
+    ));
+    assert!(matches!(
+        inspect_file(&dir.path().join("不存在.pdf"), EvidenceKind::Pdf),
+        Err(FileProblem::Unreadable(_))
+    ));
+    let scan = repo("input/evidence/gongxin/园区宣传横幅-2022-06-20.jpg");
+    assert_eq!(inspect_file(&scan, EvidenceKind::Image).unwrap().pages, 1);
+}
+
+#[test]
+fn a_pdf_with_unembedded_fonts_is_named_with_its_fonts() {
+    // The old example placeholder: one page of Helvetica, the font not embedded.
+    let stream = "BT /F1 12 Tf 72 760 Td (Placeholder) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("占位.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let found = inspect_file(&path, EvidenceKind::Pdf).expect("a readable PDF");
+    assert_eq!(found.pages, 1);
+    assert_eq!(found.unembedded_fonts, vec!["Helvetica".to_string()]);
+}
+
+#[test]
+fn the_binder_data_does_not_depend_on_the_scores() {
+    // What keeps `watch` from re-rendering the binder when a unit corrects a figure: the
+    // same evidence under two different score sheets gives the same binder data.
+    let ex = common::example();
+    let hand = common::hand_sheet();
+    assert_ne!(ex.scores.total, hand.total);
+    let a = common::build(&ex.facts, &ex.scores, &ex.evidence);
+    let b = common::build(&ex.facts, &hand, &ex.evidence);
+    assert_eq!(a.binder, b.binder);
+    assert_ne!(a.self_evaluation, b.self_evaluation);
+}

@@ -1,0 +1,415 @@
+//! The evidence folders (`evidence/<unit id>/`): finding the file a 证明材料 cell names,
+//! the checks on named and unnamed files, and the 证明材料目录 with its numbering
+//! (`类别-指标-序号`) that the 自评报告 and the evidence binder share.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use walkdir::WalkDir;
+use zhiliang_core::catalogue::Catalogue;
+use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity};
+use zhiliang_core::facts::{EvidenceItem, EvidenceKind, Submission};
+use zhiliang_core::units::{Roster, Unit};
+
+use crate::ingest::IngestReport;
+
+/// Each named evidence item must be a 文号 or a file in the unit's evidence folder.
+pub(crate) fn check_refs(
+    folders: &mut EvidenceFolders,
+    unit: &Unit,
+    label: &str,
+    text: &str,
+    loc: Location,
+    out: &mut Vec<Diagnostic>,
+) {
+    for item in split_evidence(text, |s| folders.find(&unit.id, s).is_some()) {
+        if is_doc_number(&item) {
+            continue;
+        }
+        match folders.find(&unit.id, &item) {
+            Some(idx) => folders.mark(&unit.id, idx),
+            None => out.push(
+                Diagnostic::new(
+                    Code::EvidenceNotFound,
+                    loc.clone(),
+                    format!(
+                        "‘{label}’的证明材料“{item}”在 evidence/{}/ 文件夹中找不到；请将该文件随填报表一并报送（文件名须与所填一致，含扩展名），或改填文件的文号。",
+                        unit.id
+                    ),
+                )
+                .with_value(item.clone()),
+            ),
+        }
+    }
+}
+
+/// Files in a submitting unit's evidence folder that no 证明材料 cell names, and files
+/// there that cannot be opened (the build record and the archive need their bytes).
+pub(crate) fn check_files(
+    folders: &EvidenceFolders,
+    roster: &Roster,
+    report: &IngestReport,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (id, rel, why) in &folders.unreadable {
+        let unit = roster.by_id(id).map(|u| u.name.clone());
+        out.push(
+            Diagnostic::new(
+                Code::UnreadableFile,
+                Location {
+                    unit,
+                    file: Some(format!("evidence/{id}/{rel}")),
+                    ..Default::default()
+                },
+                format!(
+                    "证明材料“evidence/{id}/{rel}”无法打开（{why}），生成记录中无法记录其内容，归档时也无法复制；请检查该文件的读取权限，或重新放入该文件。"
+                ),
+            )
+            .with_severity(Severity::Warning),
+        );
+    }
+    for (id, folder) in &folders.units {
+        let Some(unit) = roster.by_id(id) else {
+            continue;
+        };
+        if !report.submissions.iter().any(|s| s.unit == unit.name) {
+            continue;
+        }
+        for (i, f) in folder.files.iter().enumerate() {
+            if folder.used.contains(&i) {
+                continue;
+            }
+            out.push(Diagnostic::new(
+                Code::EvidenceUnreferenced,
+                Location {
+                    unit: Some(unit.name.clone()),
+                    file: Some(format!("evidence/{id}/{}", f.rel)),
+                    ..Default::default()
+                },
+                format!(
+                    "证明材料文件“evidence/{id}/{}”未在填报表的任何“证明材料”栏中提及；如是证明材料，请在对应数据项的“证明材料”栏填写该文件名，否则请删除该文件。",
+                    f.rel
+                ),
+            ));
+        }
+    }
+}
+
+/// One unit's evidence folder.
+#[derive(Debug, Default)]
+pub(crate) struct Folder {
+    files: Vec<EvFile>,
+    used: BTreeSet<usize>,
+}
+
+#[derive(Debug)]
+struct EvFile {
+    /// Path relative to the unit folder, `/`-separated.
+    rel: String,
+    name: String,
+    stem: String,
+}
+
+/// The evidence folders `evidence_root/<unit.id>/`, scanned once.
+#[derive(Debug, Default)]
+pub(crate) struct EvidenceFolders {
+    units: BTreeMap<String, Folder>,
+    /// Files (or folders) that cannot be opened: (unit id, relative path, why).
+    unreadable: Vec<(String, String, String)>,
+}
+
+fn fold_name(s: &str) -> String {
+    crate::ingest::normalise::fold_width(s)
+        .trim()
+        .trim_matches(['《', '》', '“', '”', '"', '\''])
+        .trim()
+        .to_lowercase()
+}
+
+impl EvidenceFolders {
+    pub(crate) fn scan(roster: &Roster, root: &Path) -> Self {
+        let mut units = BTreeMap::new();
+        let mut unreadable = Vec::new();
+        for unit in &roster.units {
+            let dir = root.join(&unit.id);
+            if !dir.is_dir() {
+                continue;
+            }
+            let mut folder = Folder::default();
+            let walker = WalkDir::new(&dir)
+                .min_depth(1)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    let n = e.file_name().to_string_lossy();
+                    !(n.starts_with('.') || n.starts_with("~$"))
+                });
+            for e in walker {
+                let e = match e {
+                    Ok(e) => e,
+                    Err(err) => {
+                        let rel = err
+                            .path()
+                            .and_then(|p| p.strip_prefix(&dir).ok())
+                            .map(|p| p.to_string_lossy().replace('\\', "/"))
+                            .unwrap_or_default();
+                        unreadable.push((unit.id.clone(), rel, err.to_string()));
+                        continue;
+                    }
+                };
+                if !e.file_type().is_file() {
+                    continue;
+                }
+                if let Err(err) = std::fs::File::open(e.path()) {
+                    let rel = e
+                        .path()
+                        .strip_prefix(&dir)
+                        .unwrap_or(e.path())
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    unreadable.push((unit.id.clone(), rel, err.to_string()));
+                }
+                let rel = e
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(e.path())
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().to_string())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let name = e.file_name().to_string_lossy().to_string();
+                let stem = name
+                    .rsplit_once('.')
+                    .map(|(s, _)| s.to_string())
+                    .unwrap_or(name.clone());
+                folder.files.push(EvFile {
+                    rel,
+                    name: fold_name(&name),
+                    stem: fold_name(&stem),
+                });
+            }
+            units.insert(unit.id.clone(), folder);
+        }
+        EvidenceFolders { units, unreadable }
+    }
+
+    /// The file an evidence item names: by relative path, file name, or name without
+    /// extension (case- and width-insensitive).
+    pub(crate) fn find(&self, unit_id: &str, item: &str) -> Option<usize> {
+        let folder = self.units.get(unit_id)?;
+        let want = fold_name(item).replace('\\', "/");
+        let want = want.trim_start_matches("./");
+        let want = want
+            .strip_prefix(&format!("evidence/{unit_id}/"))
+            .unwrap_or(want);
+        folder
+            .files
+            .iter()
+            .position(|f| f.rel.to_lowercase() == want || f.name == want)
+            .or_else(|| folder.files.iter().position(|f| f.stem == want))
+    }
+
+    pub(crate) fn mark(&mut self, unit_id: &str, idx: usize) {
+        if let Some(f) = self.units.get_mut(unit_id) {
+            f.used.insert(idx);
+        }
+    }
+}
+
+/// A document number (文号) such as 章政发〔2022〕11号 or 2022年第3号: needs no file.
+pub fn is_doc_number(s: &str) -> bool {
+    let t = s.trim().trim_end_matches(['）', ')', '》', '”']);
+    if t.chars().count() > 60 || t.contains(['、', '，', ',', '；', ';', '\n']) {
+        return false;
+    }
+    let mut run = 0;
+    let mut has_year = false;
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                has_year = true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    t.ends_with('号') && has_year
+}
+
+/// The items of a 证明材料 cell: "a.pdf；b.jpg" or one per line; a part that is not a
+/// known file or a 文号 is split further at 、，, (file names rarely contain them).
+pub fn split_evidence(text: &str, is_file: impl Fn(&str) -> bool) -> Vec<String> {
+    let whole = text.trim();
+    if whole.is_empty() {
+        return Vec::new();
+    }
+    if is_file(whole) || is_doc_number(whole) {
+        return vec![whole.to_string()];
+    }
+    let mut items = Vec::new();
+    for part in whole
+        .split(['；', ';', '\n', '\r'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        if is_file(part) || is_doc_number(part) || !part.contains(['、', '，', ',']) {
+            items.push(part.to_string());
+            continue;
+        }
+        items.extend(
+            part.split(['、', '，', ','])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
+        );
+    }
+    items
+}
+
+/// Size and SHA-256 (hex) of a file, streamed; `None` when it cannot be read.
+fn file_digest(path: &Path) -> Option<(u64, String)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    let hash = hasher.finalize();
+    Some((size, hash.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// The 证明材料目录: every evidence item named by the submissions, numbered
+/// `类别-指标-序号` (1-3-2 = category 1, indicator 3, second item) in catalogue order;
+/// within an indicator by fact/list order, then roster order of units.
+pub fn evidence_index(
+    catalogue: &Catalogue,
+    roster: &Roster,
+    submissions: &[Submission],
+    evidence_root: &Path,
+) -> Vec<EvidenceItem> {
+    let folders = EvidenceFolders::scan(roster, evidence_root);
+    let rank = |s: &Submission| {
+        roster
+            .units
+            .iter()
+            .position(|u| u.name == s.unit)
+            .unwrap_or(usize::MAX)
+    };
+    let mut subs: Vec<&Submission> = submissions.iter().collect();
+    subs.sort_by(|a, b| (rank(a), &a.file).cmp(&(rank(b), &b.file)));
+    let mut items = Vec::new();
+    for ind in &catalogue.indicators {
+        let cat = catalogue
+            .categories
+            .iter()
+            .position(|c| c.name == ind.category)
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut named: Vec<(&str, &str)> = Vec::new(); // (unit, evidence text)
+        for key in &ind.facts {
+            for s in &subs {
+                for f in s.scalars.iter().filter(|f| f.key == *key) {
+                    if let Some(e) = &f.evidence {
+                        named.push((&s.unit, e));
+                    }
+                }
+            }
+        }
+        for key in &ind.lists {
+            for s in &subs {
+                for r in s.records.iter().filter(|r| r.list == *key) {
+                    if let Some(e) = &r.evidence {
+                        named.push((&s.unit, e));
+                    }
+                }
+            }
+        }
+        for (unit_name, text) in named {
+            let unit_id = roster
+                .by_name(unit_name)
+                .map(|u| u.id.clone())
+                .unwrap_or_default();
+            for item in split_evidence(text, |s| folders.find(&unit_id, s).is_some()) {
+                let (name, found, kind) = if is_doc_number(&item) {
+                    (item.clone(), true, EvidenceKind::DocNumber)
+                } else {
+                    match folders.find(&unit_id, &item) {
+                        Some(i) => {
+                            let rel = folders.units[&unit_id].files[i].rel.clone();
+                            let kind = EvidenceKind::of_file(&rel);
+                            (rel, true, kind)
+                        }
+                        None => (item.clone(), false, EvidenceKind::Missing),
+                    }
+                };
+                if !seen.insert((unit_name.to_string(), name.clone())) {
+                    continue;
+                }
+                let path = (found && kind != EvidenceKind::DocNumber)
+                    .then(|| format!("evidence/{unit_id}/{name}"));
+                // Size and hash of the bytes as they are now: the binder prints them, and
+                // its render key changes when a file's content does. A file that cannot
+                // be read has neither (check reports it).
+                let (size, sha256) = match &path {
+                    Some(_) => match file_digest(&evidence_root.join(&unit_id).join(&name)) {
+                        Some((size, hash)) => (Some(size), Some(hash)),
+                        None => (None, None),
+                    },
+                    None => (None, None),
+                };
+                items.push(EvidenceItem {
+                    number: format!("{cat}-{}-{}", ind.id, seen.len()),
+                    indicator: ind.id,
+                    unit: unit_name.to_string(),
+                    name,
+                    found,
+                    kind,
+                    path,
+                    size,
+                    sha256,
+                    // Filled by the binder's check (it opens the file as Typst will).
+                    pages: None,
+                    problem: None,
+                });
+            }
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_numbers() {
+        assert!(is_doc_number("章政发〔2022〕11号"));
+        assert!(is_doc_number("济质强办字[2021]3号"));
+        assert!(is_doc_number("2022年第3号"));
+        assert!(!is_doc_number("质量月活动照片.pdf"));
+        assert!(!is_doc_number("12345热线"));
+    }
+
+    #[test]
+    fn evidence_split() {
+        let f = |s: &str| ["a.pdf", "b.pdf", "关于印发、实施的通知.pdf"].contains(&s);
+        assert_eq!(split_evidence("a.pdf；b.pdf", f), vec!["a.pdf", "b.pdf"]);
+        assert_eq!(
+            split_evidence("a.pdf、章政发〔2022〕11号", f),
+            vec!["a.pdf", "章政发〔2022〕11号"]
+        );
+        assert_eq!(
+            split_evidence("关于印发、实施的通知.pdf", f),
+            vec!["关于印发、实施的通知.pdf"]
+        );
+    }
+}
