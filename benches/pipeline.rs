@@ -160,9 +160,7 @@ fn main() -> Result<()> {
     let setup = &session.setup;
     let renderer = Renderer::new(&project.templates, &project.fonts)?;
     let inputs = zhiliang_render::data::Inputs::new(
-        &setup.campaign,
-        &setup.roster,
-        &setup.catalogue,
+        setup,
         &checked.facts,
         &checked.scores,
         &checked.evidence,

@@ -448,16 +448,8 @@ impl Session {
             return Ok(prepared);
         }
         let t = Instant::now();
-        let Setup {
-            catalogue,
-            roster,
-            campaign,
-            ..
-        } = &self.setup;
         let inputs = zhiliang_render::data::Inputs::new(
-            campaign,
-            roster,
-            catalogue,
+            &self.setup,
             &checked.facts,
             &checked.scores,
             &checked.evidence,

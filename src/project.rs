@@ -79,12 +79,4 @@ impl Project {
     }
 }
 
-/// Everything that is fixed for a run: what is asked (catalogue), by whom (roster), for
-/// which campaign.
-#[derive(Debug, Clone)]
-pub struct Setup {
-    pub catalogue: Catalogue,
-    pub roster: Roster,
-    pub campaign: Campaign,
-    pub catalogue_sha256: String,
-}
+pub use zhiliang_core::Setup;

@@ -15,6 +15,8 @@ pub mod facts;
 pub mod merge;
 pub mod score;
 pub mod series;
+pub mod setup;
 pub mod units;
 
 pub use rust_decimal::Decimal;
+pub use setup::Setup;

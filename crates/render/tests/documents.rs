@@ -499,7 +499,8 @@ fn dump() {
         .cycle()
         .take(1000)
         .collect();
-    let inputs = example_inputs(&c);
+    let setup = setup_with(&c);
+    let inputs = example_inputs(&setup);
     let set = renderer().build_data(&inputs).unwrap();
     let long = render(DocKind::Application, &set);
     std::fs::write(dir.join("长摘要-申请表.pdf"), &long.pdf).unwrap();
@@ -528,7 +529,8 @@ fn application_stays_on_two_pages_with_a_1000_character_summary() {
     let sentence = "章丘区坚持质量第一、效益优先，健全大质量工作机制，推进质量基础设施一站式服务，开展质量提升专项行动。";
     c.application.summary = sentence.chars().cycle().take(1000).collect();
     c.validate().expect("1000 characters are allowed");
-    let inputs = example_inputs(&c);
+    let setup = setup_with(&c);
+    let inputs = example_inputs(&setup);
     let set = renderer().build_data(&inputs).unwrap();
     let doc = render(DocKind::Application, &set);
     assert_eq!(

@@ -148,7 +148,7 @@ fn edited_wording_and_templates_are_picked_up_by_a_long_lived_renderer() {
     };
     copy(&repo("templates"), dir.path());
     let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
-    let inputs = example_inputs(campaign());
+    let inputs = example_inputs(setup());
     let before = r.build_data(&inputs).unwrap();
     assert!(
         before.self_evaluation["doc_title"]
@@ -214,7 +214,7 @@ fn a_misspelt_wording_variable_names_the_template_and_line() {
     )
     .unwrap();
     let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
-    let inputs = example_inputs(campaign());
+    let inputs = example_inputs(setup());
     let err = r.build_data(&inputs).unwrap_err().to_string();
     assert!(
         err.contains("annual/title.j2") && err.contains("第2行"),
@@ -281,7 +281,7 @@ fn a_wording_template_linked_outside_the_templates_folder_is_refused() {
     // A long-lived renderer notices a link planted after it was loaded.
     let dir = templates_copy();
     let r = Renderer::with_fonts(dir.path(), fonts()).unwrap();
-    let inputs = example_inputs(campaign());
+    let inputs = example_inputs(setup());
     assert!(r.build_data(&inputs).is_ok());
     let title = dir.path().join("wording/annual/title.j2");
     std::fs::remove_file(&title).unwrap();
@@ -312,7 +312,7 @@ fn links_inside_the_templates_folder_still_work_and_loops_end() {
     )
     .unwrap();
     let r = Renderer::with_fonts(dir.path(), fonts()).expect("links inside are fine");
-    assert!(r.build_data(&example_inputs(campaign())).is_ok());
+    assert!(r.build_data(&example_inputs(setup())).is_ok());
     let w = zhiliang_render::wording::Wording::load_within(&dir.path().join("wording"), dir.path())
         .unwrap();
     assert_eq!(w.sentence("annual/shared.j2", ()).unwrap(), "共用措辞");

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use zhiliang_core::Setup;
 use zhiliang_core::catalogue::{Catalogue, Indicator};
 use zhiliang_core::config::{Campaign, chinese_date};
 use zhiliang_core::diagnostics::Diagnostic;
@@ -71,14 +72,18 @@ pub struct Inputs<'a> {
 
 impl<'a> Inputs<'a> {
     pub fn new(
-        campaign: &'a Campaign,
-        roster: &'a Roster,
-        catalogue: &'a Catalogue,
+        setup: &'a Setup,
         facts: &'a Facts,
         scores: &'a ScoreSheet,
         evidence: &'a [EvidenceItem],
         diagnostics: &'a [Diagnostic],
     ) -> Self {
+        let Setup {
+            catalogue,
+            roster,
+            campaign,
+            ..
+        } = setup;
         Inputs {
             campaign,
             catalogue,

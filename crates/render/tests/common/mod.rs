@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use rust_decimal::Decimal;
+use zhiliang_core::Setup;
 use zhiliang_core::catalogue::Catalogue;
 use zhiliang_core::config::Campaign;
 use zhiliang_core::facts::{EvidenceItem, Facts, FactsFile, Source};
@@ -30,6 +31,25 @@ pub fn catalogue() -> &'static Catalogue {
     C.get_or_init(|| {
         Catalogue::load(&repo("catalogue/indicators.toml"), roster()).expect("catalogue")
     })
+}
+
+/// Catalogue, roster and campaign of the example, as one [`Setup`].
+pub fn setup() -> &'static Setup {
+    static S: OnceLock<Setup> = OnceLock::new();
+    S.get_or_init(|| Setup {
+        catalogue: catalogue().clone(),
+        roster: roster().clone(),
+        campaign: campaign().clone(),
+        catalogue_sha256: String::new(),
+    })
+}
+
+/// The example's setup under another campaign configuration.
+pub fn setup_with(campaign: &Campaign) -> Setup {
+    Setup {
+        campaign: campaign.clone(),
+        ..setup().clone()
+    }
 }
 
 pub fn campaign() -> &'static Campaign {
@@ -143,32 +163,16 @@ pub fn hand_sheet() -> ScoreSheet {
 }
 
 pub fn build(facts: &Facts, scores: &ScoreSheet, evidence: &[EvidenceItem]) -> DocumentSet {
-    let inputs = Inputs::new(
-        campaign(),
-        roster(),
-        catalogue(),
-        facts,
-        scores,
-        evidence,
-        &[],
-    );
+    let inputs = Inputs::new(setup(), facts, scores, evidence, &[]);
     renderer()
         .build_data(&inputs)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The example campaign's inputs under another campaign configuration.
-pub fn example_inputs(campaign: &Campaign) -> Inputs<'_> {
+/// The example campaign's inputs under `setup` (see [`setup_with`]).
+pub fn example_inputs(setup: &Setup) -> Inputs<'_> {
     let ex = example();
-    Inputs::new(
-        campaign,
-        roster(),
-        catalogue(),
-        &ex.facts,
-        &ex.scores,
-        &ex.evidence,
-        &[],
-    )
+    Inputs::new(setup, &ex.facts, &ex.scores, &ex.evidence, &[])
 }
 
 pub fn example_set() -> &'static DocumentSet {
