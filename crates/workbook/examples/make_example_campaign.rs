@@ -18,7 +18,7 @@ use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{Code, Severity, render_for_people};
 use zhiliang_core::facts::{FactsFile, Submission, Value};
 use zhiliang_core::units::Roster;
-use zhiliang_workbook::check::{is_doc_number, split_evidence};
+use zhiliang_workbook::evidence::{is_doc_number, split_evidence};
 use zhiliang_workbook::forms::{FillOptions, fill_form_with};
 
 fn repo() -> PathBuf {

@@ -20,10 +20,6 @@ use crate::ingest::{FormRow, IngestReport};
 use crate::layout::{self, scalar_col};
 use crate::plan::names_unit;
 
-// Kept reachable under their old path (`check::split_evidence`), which the example
-// generator uses.
-pub use crate::evidence::{evidence_index, is_doc_number, split_evidence};
-
 /// Every problem of the run, sorted for people (by unit, file, sheet, severity, cell).
 pub fn check(
     catalogue: &Catalogue,

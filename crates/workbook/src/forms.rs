@@ -22,9 +22,7 @@ use zhiliang_core::series::SeriesDef;
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::layout::{self, narrative_col, scalar_col};
-// The plan moved to `crate::plan`; re-exported so that code written against `forms::`
-// (other branches) keeps compiling until it is updated.
-pub use crate::plan::{FormPlan, PlannedFact, PlannedList, Role, unit_indicators};
+use crate::plan::{FormPlan, PlannedList, Role};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FormError {
