@@ -36,6 +36,10 @@ use zhiliang_render::{DocKind, RenderOptions, Renderer};
 use zhiliang_workbook::{Reader, Worker, WorkerLimits};
 
 fn main() -> Result<()> {
+    #[cfg(unix)]
+    if std::env::args().nth(1).as_deref() == Some(TIME_CHILD) {
+        return time_child(std::env::args_os().skip(2).collect());
+    }
     let mut root = PathBuf::from(".");
     let mut runs = 5usize;
     // Interpreter for the comparison with the Typst Python binding.
@@ -273,11 +277,10 @@ fn main() -> Result<()> {
         std::fs::write(&script, PYTHON_BINDING)?;
         let runs = (0..runs.max(1))
             .map(|_| {
-                let mut cmd = std::process::Command::new(&python);
-                cmd.arg(&script)
-                    .arg(project.fonts.canonicalize()?)
-                    .args(&roots);
-                time_process(&mut cmd)
+                let mut cmd = vec![python.clone().into(), script.clone().into_os_string()];
+                cmd.push(project.fonts.canonicalize()?.into_os_string());
+                cmd.extend(roots.iter().map(|r| r.clone().into_os_string()));
+                time_process(cmd)
             })
             .collect::<Result<Vec<_>>>()?;
         print_process_runs(
@@ -307,13 +310,14 @@ fn cold_process_runs(exe: &Path, root: &Path, runs: usize) -> Result<Vec<Process
     (0..runs.max(1))
         .map(|_| {
             let output = tempfile::tempdir()?;
-            let mut cmd = std::process::Command::new(exe);
-            cmd.arg("--root")
-                .arg(root)
-                .arg("--output")
-                .arg(output.path())
-                .arg("build");
-            let run = time_process(&mut cmd)?;
+            let run = time_process(vec![
+                exe.into(),
+                "--root".into(),
+                root.into(),
+                "--output".into(),
+                output.path().into(),
+                "build".into(),
+            ])?;
             if !output.path().join("自评报告.pdf").is_file() {
                 bail!("{} build wrote no 自评报告.pdf", exe.display());
             }
@@ -322,12 +326,55 @@ fn cold_process_runs(exe: &Path, root: &Path, runs: usize) -> Result<Vec<Process
         .collect()
 }
 
-/// Runs `cmd` to its end and reaps it with `wait4` for its resource usage; fails unless
-/// it exits with status 0.
+/// Argument that makes this program a timing helper: `pipeline --time-child PROGRAM ARGS…`.
 #[cfg(unix)]
-fn time_process(cmd: &mut std::process::Command) -> Result<ProcessRun> {
+const TIME_CHILD: &str = "--time-child";
+
+/// Runs `cmd` (program and arguments) to its end and returns its wall time and resource
+/// usage; fails unless it exits with status 0.
+///
+/// The child is started by a fresh helper process (this program with [`TIME_CHILD`]):
+/// Linux carries a process's peak-memory mark over `exec` from the address space it
+/// was started from, so a child of this benchmark — which by now holds fonts and
+/// documents — would report the benchmark's own peak as its `ru_maxrss`.
+#[cfg(unix)]
+fn time_process(cmd: Vec<std::ffi::OsString>) -> Result<ProcessRun> {
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .arg(TIME_CHILD)
+        .args(&cmd)
+        .output()
+        .with_context(|| format!("{cmd:?}"))?;
+    if !out.status.success() {
+        bail!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let text = String::from_utf8(out.stdout)?;
+    let numbers: Vec<u64> = text
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("timing helper printed {text:?}"))?;
+    let [wall_ns, cpu_ns, max_rss_kib] = numbers[..] else {
+        bail!("timing helper printed {text:?}");
+    };
+    Ok(ProcessRun {
+        wall: Duration::from_nanos(wall_ns),
+        cpu: Duration::from_nanos(cpu_ns),
+        max_rss_kib,
+    })
+}
+
+/// The timing helper: runs `cmd`, reaps it with `wait4` and prints "wall-ns cpu-ns
+/// peak-rss-KiB"; the child's output goes to /dev/null, except errors, which are passed
+/// on when it fails.
+#[cfg(unix)]
+fn time_child(cmd: Vec<std::ffi::OsString>) -> Result<()> {
+    let (program, args) = cmd.split_first().context("no program to time")?;
     let t = Instant::now();
-    let mut child = cmd
+    let mut child = std::process::Command::new(program)
+        .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -356,12 +403,10 @@ fn time_process(cmd: &mut std::process::Command) -> Result<ProcessRun> {
     let time = |t: libc::timeval| {
         Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
     };
-    Ok(ProcessRun {
-        wall,
-        cpu: time(usage.ru_utime) + time(usage.ru_stime),
-        // Linux reports ru_maxrss in KiB.
-        max_rss_kib: usage.ru_maxrss as u64,
-    })
+    let cpu = time(usage.ru_utime) + time(usage.ru_stime);
+    // Linux reports ru_maxrss in KiB.
+    println!("{} {} {}", wall.as_nanos(), cpu.as_nanos(), usage.ru_maxrss);
+    Ok(())
 }
 
 #[cfg(unix)]
