@@ -228,6 +228,40 @@ mod tests {
         assert!(drops_glyphs(&without_format12(data), 0));
     }
 
+    /// Loading the fonts refuses such a file with a message naming it, instead of
+    /// printing blank boxes later.
+    #[test]
+    fn the_font_set_refuses_a_font_that_would_lose_characters() {
+        let dir = tempfile::tempdir().unwrap();
+        let narrow = without_format12(shipped("NotoSansCJKsc-Regular.otf"));
+        std::fs::write(dir.path().join("NotoSansCJKsc-Regular.otf"), narrow).unwrap();
+        let err = match crate::fonts::FontSet::load_with(dir.path(), false) {
+            Ok(_) => panic!("a font with only a format 4 cmap and glyph ids > 32767 was accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("NotoSansCJKsc-Regular.otf"), "{err}");
+        assert!(err.contains("format 12"), "{err}");
+
+        // The same file as shipped is accepted (and serves 黑体).
+        std::fs::write(
+            dir.path().join("NotoSansCJKsc-Regular.otf"),
+            shipped("NotoSansCJKsc-Regular.otf"),
+        )
+        .unwrap();
+        for other in [
+            "NotoSerifCJKsc-Regular.otf",
+            "LXGWWenKai-Regular.ttf",
+            "ZhuqueFangsong-Regular.ttf",
+        ] {
+            std::fs::write(dir.path().join(other), shipped(other)).unwrap();
+        }
+        let set = crate::fonts::FontSet::load_with(dir.path(), false).expect("fonts load");
+        assert_eq!(
+            set.families(crate::fonts::Role::Heiti),
+            ["Noto Sans CJK SC".to_string()]
+        );
+    }
+
     /// 朱雀仿宋 has fewer than 32768 glyphs: even without its format 12 table nothing is
     /// lost, so the check must not fire (no false alarm for ordinary fonts).
     #[test]

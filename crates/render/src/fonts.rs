@@ -452,3 +452,30 @@ impl FontSet {
             .map(|f| &f.info.coverage)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The system-font name filter lets a face through exactly when one of its family
+    /// names starts with a wanted name: official faces reach Typst's exact test, the
+    /// others are skipped before their coverage is computed.
+    #[test]
+    fn the_name_filter_passes_wanted_families_and_skips_others() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fonts/LXGWWenKai-Regular.ttf"
+        );
+        let data = std::fs::read(path).unwrap();
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        // name ID 1 holds "LXGW WenKai" (English) and "霞鹜文楷" (Chinese).
+        assert!(family_starts_with_any(&face, &["lxgw wenkai".into()]));
+        assert!(family_starts_with_any(&face, &["霞鹜文楷".into()]));
+        // A prefix passes too: Typst trims style words from the end of the name.
+        assert!(family_starts_with_any(&face, &["lxgw".into()]));
+        assert!(!family_starts_with_any(
+            &face,
+            &["kaiti".into(), "楷体".into(), "wenkai".into()]
+        ));
+    }
+}
