@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates the open fonts in fonts/ (dev machine only; needs fontTools 4.68.0, which reproduces
-# the shipped files byte for byte — Debian's 4.38 drops the BASE table and changes CFF, GSUB, GPOS):
+# Regenerates the open fonts in fonts/ (dev machine only). The shipped files were made with two
+# fontTools versions, and each reproduces its files (checked by comparing the tables):
+# - Noto CJK and LXGW WenKai: fontTools 4.68.0 (PY) — byte for byte. Debian's 4.38 would drop
+#   the BASE table and change CFF, GSUB and GPOS.
+# - 朱雀仿宋: Debian's fontTools 4.38 (ZPY, apt-get install python3-fonttools) — every table
+#   but head (its modification time) as shipped. 4.68 changes glyf, GSUB and others.
 #
 #   python3 -m venv /tmp/ft && /tmp/ft/bin/pip install fonttools==4.68.0
 #   PY=/tmp/ft/bin/python scripts/subset-fonts.sh
@@ -19,9 +23,11 @@ U="U+0020-007E,U+00A0-024F,U+02C6-02DD,U+0391-03C9,U+0401-0451,U+2000-206F,U+20A
 F=${OUT:-"$(cd "$(dirname "$0")/.." && pwd)/fonts"}   # OUT=dir writes elsewhere (to compare)
 N=/usr/share/fonts/opentype/noto
 ZHUQUE=${ZHUQUE:-/work/shared/fonts/ZhuqueFangsong-Regular.ttf}
-PY=${PY:-python3}   # an interpreter with fontTools 4.68.0 installed
+PY=${PY:-python3}           # an interpreter with fontTools 4.68.0 (Noto CJK, LXGW WenKai)
+ZPY=${ZPY:-/usr/bin/python3}  # Debian's python3-fonttools 4.38 (朱雀仿宋)
 
-sub() { "$PY" -m fontTools.subset "$1" --font-number="$2" --unicodes="${4:-$U}" --layout-features='*' --name-IDs='*' --name-languages='*' --output-file="$3" --no-hinting; }
+# sub SOURCE FONT-NUMBER OUTPUT [UNICODES]; $FT is the interpreter with the wanted fontTools
+sub() { "$FT" -m fontTools.subset "$1" --font-number="$2" --unicodes="${4:-$U}" --layout-features='*' --name-IDs='*' --name-languages='*' --output-file="$3" --no-hinting; }
 
 # ttf-parser (used by Typst) reads glyph ids above 32767 in a format 4 subtable as negative and
 # drops them; a format 12 subtable (platform 3, encoding 10) has no such limit and is preferred.
@@ -29,7 +35,7 @@ sub() { "$PY" -m fontTools.subset "$1" --font-number="$2" --unicodes="${4:-$U}" 
 # added afterwards, with the mappings of the format 4 table decoded by fontTools (16-bit
 # arithmetic, as the specification says). All other tables stay byte for byte as subset.
 add_format12() {
-  "$PY" - "$1" <<'PYEOF'
+  "$FT" - "$1" <<'PYEOF'
 import sys
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
@@ -48,12 +54,14 @@ PYEOF
 }
 
 zhuque() {
+  FT=$ZPY
   # plus the IPA block: GBK's pinyin letters ɑ (U+0251) and ɡ (U+0261) live there
   sub "$ZHUQUE" 0 "$F/ZhuqueFangsong-Regular.ttf" "$U,U+0250-02AF"
   add_format12 "$F/ZhuqueFangsong-Regular.ttf"
 }
 
 noto_lxgw() {
+  FT=$PY
   # font-number 2 in the Noto CJK TTCs is the SC face (JP, KR, SC, TC, HK order)
   sub $N/NotoSerifCJK-Regular.ttc 2 "$F/NotoSerifCJKsc-Regular.otf"
   sub $N/NotoSerifCJK-Bold.ttc 2 "$F/NotoSerifCJKsc-Bold.otf"
@@ -64,6 +72,7 @@ noto_lxgw() {
 }
 
 format12_noto_lxgw() {
+  FT=$PY
   for f in NotoSerifCJKsc-Regular.otf NotoSerifCJKsc-Bold.otf NotoSansCJKsc-Regular.otf NotoSansCJKsc-Bold.otf LXGWWenKai-Regular.ttf; do
     add_format12 "$F/$f"
   done
