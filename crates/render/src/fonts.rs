@@ -85,7 +85,8 @@ fn scan_faces(
 /// Whether a family name of the face (name ID 1, any language) starts with one of
 /// `names` (lowercase). Typst's family name is a name-ID-1 name with style words such
 /// as "Bold" trimmed from its end, so every face whose Typst family is in `names`
-/// passes; the exact test follows on the Typst family.
+/// passes; the exact test follows on the Typst family. (Typst also renames a handful of
+/// Latin fonts by their PostScript name; no official Chinese font is among them.)
 fn family_starts_with_any(ttf: &ttf_parser::Face, names: &[String]) -> bool {
     ttf.names()
         .into_iter()
