@@ -2,7 +2,7 @@
 # Regenerates the open fonts in fonts/ (dev machine only). The shipped files were made with two
 # fontTools versions, and each reproduces its files (checked by comparing the tables):
 # - Noto CJK and LXGW WenKai: fontTools 4.68.0 (PY) — byte for byte before the format 12 table
-#   is added (checked for LXGW WenKai and Noto Serif CJK SC Regular). Debian's 4.38 would drop
+#   is added (checked for all five). Debian's 4.38 would drop
 #   the BASE table and change CFF, GSUB and GPOS.
 # - 朱雀仿宋: Debian's fontTools 4.38 (ZPY, apt-get install python3-fonttools) — every table
 #   but head (its modification time) as shipped. 4.68 changes glyf, GSUB and others.
