@@ -17,23 +17,90 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use typst::foundations::Bytes;
 use typst::text::{Coverage, Font, FontInfo, FontStretch, FontStyle, FontWeight};
-use typst_kit::fonts::{FontPath, FontSource, FontStore};
+use typst_kit::fonts::{FontSource, FontStore};
 
-/// Loads a face lazily, adding a format-12 cmap where ttf-parser needs one
-/// (see [`crate::cmapfix`]).
-struct FixedFont {
+/// A face of a font file, memory-mapped when Typst first asks for it
+/// ([`FontStore`] calls `load` at most once per face, and only for faces a document uses).
+///
+/// Mapping instead of reading: the shipped CJK fonts are 66 MB, of which a document
+/// touches the tables and glyphs it needs; the kernel shares the page cache instead of
+/// copying every byte into fresh heap pages on every run.
+struct MappedFont {
     path: PathBuf,
     index: u32,
 }
 
-impl FontSource for FixedFont {
+impl FontSource for MappedFont {
     fn load(&self) -> Option<Font> {
-        let data = std::fs::read(&self.path).ok()?;
-        match crate::cmapfix::patch(&data, self.index) {
-            Some(fixed) => Font::new(Bytes::new(fixed), 0),
-            None => Font::new(Bytes::new(data), self.index),
-        }
+        let file = std::fs::File::open(&self.path).ok()?;
+        // SAFETY: the map is read-only and lives as long as the font. A font file that
+        // is truncated while a build runs could fault the process — the same contract
+        // as Typst's own font scanning (fontdb maps the files too); font files are not
+        // edited in place while the program runs.
+        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        Font::new(Bytes::new(map), self.index)
     }
+}
+
+/// Faces of `db` for which `candidate` (on the raw face) and then `keep` (on Typst's font
+/// info) hold. Faces that are no candidate are skipped before Typst computes their
+/// coverage, the costly part of a scan (every code point of the cmap is collected and
+/// sorted). Refuses kept faces whose cmap ttf-parser would read wrongly (see
+/// [`crate::cmapcheck`]).
+fn scan_faces(
+    db: &fontdb::Database,
+    candidate: impl Fn(&ttf_parser::Face) -> bool,
+    keep: impl Fn(&FontInfo) -> bool,
+) -> Result<Vec<(PathBuf, u32, FontInfo)>, FontError> {
+    let mut out = Vec::new();
+    for face in db.faces() {
+        let path = match &face.source {
+            fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => path,
+            fontdb::Source::Binary(_) => continue,
+        };
+        let scanned = db.with_face_data(face.id, |data, index| {
+            let ttf = ttf_parser::Face::parse(data, index).ok()?;
+            if !candidate(&ttf) {
+                return None;
+            }
+            let info = FontInfo::new(data, index).filter(&keep)?;
+            Some((info, crate::cmapcheck::drops_glyphs(data, index)))
+        });
+        let Some(Some((info, narrow))) = scanned else {
+            continue;
+        };
+        if narrow {
+            return Err(FontError::NarrowCmap {
+                file: path.display().to_string(),
+                family: info.family,
+            });
+        }
+        out.push((path.clone(), face.index, info));
+    }
+    // Directory order is not stable across machines; the output must be.
+    out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    Ok(out)
+}
+
+/// Whether a family name of the face (name ID 1, any language) starts with one of
+/// `names` (lowercase). Typst's family name is a name-ID-1 name with style words such
+/// as "Bold" trimmed from its end, so every face whose Typst family is in `names`
+/// passes; the exact test follows on the Typst family. (Typst also renames a handful of
+/// Latin fonts by their PostScript name; no official Chinese font is among them.)
+fn family_starts_with_any(ttf: &ttf_parser::Face, names: &[String]) -> bool {
+    ttf.names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::FAMILY)
+        .any(|n| match n.to_string() {
+            Some(family) => {
+                let family = family.trim().trim_start_matches('.').to_lowercase();
+                names
+                    .iter()
+                    .any(|wanted| family.starts_with(wanted.as_str()))
+            }
+            // A name ttf-parser cannot decode (old Mac encodings): let Typst decide.
+            None => true,
+        })
 }
 
 /// A font role of the official document layout.
@@ -184,6 +251,10 @@ pub enum FontError {
         open: String,
         dir: String,
     },
+    #[error(
+        "字体文件 {file}（{family}）的字符映射表只有 16 位的 format 4 子表，而其中字形号超过 32767：排版时许多汉字会成为空白方框。请为它加上 32 位的 format 12 子表（方法见 fonts/README.md 与 scripts/subset-fonts.sh），或移走该文件"
+    )]
+    NarrowCmap { file: String, family: String },
 }
 
 struct Face {
@@ -212,43 +283,39 @@ impl FontSet {
         if !fonts_dir.is_dir() {
             return Err(FontError::NoFontsDir(fonts_dir.display().to_string()));
         }
-        let mut found: Vec<(FontPath, FontInfo, Origin)> = Vec::new();
-        let mut project: Vec<(FontPath, FontInfo)> = typst_kit::fonts::scan(fonts_dir).collect();
-        // Directory order is not stable across machines; the output must be.
-        project.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
-        for (path, info) in project {
-            let origin = Origin::Project(path.path.clone());
-            found.push((path, info, origin));
+        let mut found: Vec<(PathBuf, u32, FontInfo, Origin)> = Vec::new();
+        let mut db = fontdb::Database::new();
+        db.load_fonts_dir(fonts_dir);
+        for (path, index, info) in scan_faces(&db, |_| true, |_| true)? {
+            let origin = Origin::Project(path.clone());
+            found.push((path, index, info, origin));
         }
         if system {
             let official: Vec<String> = Role::ALL
                 .iter()
                 .flat_map(|r| r.official().iter().map(|s| s.to_lowercase()))
                 .collect();
-            let mut sys: Vec<(FontPath, FontInfo)> = typst_kit::fonts::system()
-                .filter(|(_, info)| official.contains(&info.family.to_lowercase()))
-                .collect();
-            sys.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
-            for (path, info) in sys {
-                let origin = Origin::System(path.path.clone());
-                found.push((path, info, origin));
+            let mut db = fontdb::Database::new();
+            db.load_system_fonts();
+            let sys = scan_faces(
+                &db,
+                |ttf| family_starts_with_any(ttf, &official),
+                |info| official.contains(&info.family.to_lowercase()),
+            )?;
+            for (path, index, info) in sys {
+                let origin = Origin::System(path.clone());
+                found.push((path, index, info, origin));
             }
         }
 
         let mut store = FontStore::new();
         let mut faces = Vec::new();
-        for (path, info, origin) in found {
+        for (path, index, info, origin) in found {
             faces.push(Face {
                 info: info.clone(),
                 origin,
             });
-            store.push((
-                FixedFont {
-                    path: path.path,
-                    index: path.index,
-                },
-                info,
-            ));
+            store.push((MappedFont { path, index }, info));
         }
 
         let mut set = FontSet {
@@ -384,5 +451,32 @@ impl FontSet {
                         .any(|fam| fam.eq_ignore_ascii_case(&f.info.family))
             })
             .map(|f| &f.info.coverage)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The system-font name filter lets a face through exactly when one of its family
+    /// names starts with a wanted name: official faces reach Typst's exact test, the
+    /// others are skipped before their coverage is computed.
+    #[test]
+    fn the_name_filter_passes_wanted_families_and_skips_others() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fonts/LXGWWenKai-Regular.ttf"
+        );
+        let data = std::fs::read(path).unwrap();
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        // name ID 1 holds "LXGW WenKai" (English) and "霞鹜文楷" (Chinese).
+        assert!(family_starts_with_any(&face, &["lxgw wenkai".into()]));
+        assert!(family_starts_with_any(&face, &["霞鹜文楷".into()]));
+        // A prefix passes too: Typst trims style words from the end of the name.
+        assert!(family_starts_with_any(&face, &["lxgw".into()]));
+        assert!(!family_starts_with_any(
+            &face,
+            &["kaiti".into(), "楷体".into(), "wenkai".into()]
+        ));
     }
 }

@@ -16,7 +16,7 @@
 //!
 //! Writing the files (atomically) is the caller's job: this crate returns bytes.
 
-mod cmapfix;
+mod cmapcheck;
 pub mod data;
 pub mod fingerprint;
 pub mod fonts;
