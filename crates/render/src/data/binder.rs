@@ -47,6 +47,25 @@ pub struct Inspection {
 ///
 /// `input_dir` is the folder that `item.path` (`evidence/<unit>/<file>`) is relative to.
 pub fn inspect_evidence(items: &mut [EvidenceItem], input_dir: &Path) -> Vec<Diagnostic> {
+    // Opening and parsing ~100 files is most of what `check` costs: each distinct file is
+    // inspected once, in parallel, before the results are handed out in order.
+    let mut wanted: Vec<(String, EvidenceKind)> = items
+        .iter()
+        .filter(|i| matches!(i.kind, EvidenceKind::Pdf | EvidenceKind::Image))
+        .filter_map(|i| i.path.clone().map(|p| (p, i.kind)))
+        .collect();
+    wanted.sort_by(|a, b| a.0.cmp(&b.0));
+    wanted.dedup_by(|a, b| a.0 == b.0);
+    let inspected: std::collections::HashMap<String, Result<Inspection, FileProblem>> = {
+        use rayon::prelude::*;
+        wanted
+            .into_par_iter()
+            .map(|(rel, kind)| {
+                let result = inspect_file(&input_dir.join(&rel), kind);
+                (rel, result)
+            })
+            .collect()
+    };
     let mut out = Vec::new();
     let mut embedded_pdfs = 0usize;
     for item in items.iter_mut() {
@@ -62,7 +81,10 @@ pub fn inspect_evidence(items: &mut [EvidenceItem], input_dir: &Path) -> Vec<Dia
             indicator: Some(item.indicator),
             ..Default::default()
         };
-        match inspect_file(&input_dir.join(&rel), item.kind) {
+        let Some(result) = inspected.get(&rel).cloned() else {
+            continue;
+        };
+        match result {
             Ok(found) => {
                 item.pages = Some(found.pages);
                 if item.kind == EvidenceKind::Pdf {
