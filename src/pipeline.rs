@@ -47,6 +47,14 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Forgets the submissions and rows as read from the workbooks (province mode, once a
+    /// county is checked and merged): only the facts, the diagnostics and the list of
+    /// files read are needed from here on, and memory must not grow with the counties.
+    pub fn drop_workbook_rows(&mut self) {
+        self.ingest.submissions = Vec::new();
+        self.ingest.rows = Vec::new();
+    }
+
     /// Errors found before scoring: the submissions themselves are wrong.
     pub fn check_errors(&self) -> usize {
         self.check_diagnostics

@@ -185,6 +185,8 @@ fn read_county(root: &Path, out: &Path, name: &str, dir: &Path) -> Result<County
     };
     // Parsed workbooks are not needed again: only the facts go on.
     session.drop_ingest_cache();
+    let mut checked = checked;
+    checked.drop_workbook_rows();
     let setup = &session.setup;
     let values = efficacy_values(&setup.catalogue, &checked.facts, &setup.campaign);
     Ok(County {
@@ -329,6 +331,10 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
         .into_iter();
         rendered_count += jobs.len();
         drop(jobs);
+        // Every batch lays out new data: memoised layouts of earlier batches are never
+        // used again, so keep only the last two generations (render_set keeps ten, which
+        // suits `watch`), or memory grows with the number of counties.
+        Renderer::evict_cache(2);
         render_time += r.elapsed();
         let w = Instant::now();
         let mut units: Vec<(&mut County, Prepared, Vec<Rendered>)> = Vec::new();
