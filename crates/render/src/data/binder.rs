@@ -202,18 +202,25 @@ fn inspect_image(data: Vec<u8>) -> Result<Inspection, FileProblem> {
     let format = ExchangeFormat::detect(&data).ok_or_else(|| {
         FileProblem::Damaged("不是可识别的 JPG 或 PNG 图片（可能已损坏或扩展名有误）".to_string())
     })?;
-    let image = RasterImage::plain(Bytes::new(data), format).map_err(|_| {
-        FileProblem::Damaged("无法解码为图片（可能已损坏或扩展名有误）".to_string())
-    })?;
-    let pixels = u64::from(image.width()) * u64::from(image.height());
+    // The size from the header first: a few kilobytes can claim billions of pixels, and
+    // decoding such a file would take the memory the limit is there to protect.
+    let (width, height) = image::ImageReader::new(std::io::Cursor::new(&data))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .ok_or_else(|| {
+            FileProblem::Damaged("无法读出图片尺寸（可能已损坏或扩展名有误）".to_string())
+        })?;
+    let pixels = u64::from(width) * u64::from(height);
     if pixels > limits::MAX_IMAGE_PIXELS {
         return Err(FileProblem::TooLarge(format!(
-            "为 {}×{} 像素，超过汇编单张图片 {} 万像素的上限",
-            image.width(),
-            image.height(),
+            "为 {width}×{height} 像素，超过汇编单张图片 {} 万像素的上限",
             limits::MAX_IMAGE_PIXELS / 10_000
         )));
     }
+    RasterImage::plain(Bytes::new(data), format).map_err(|_| {
+        FileProblem::Damaged("无法解码为图片（可能已损坏或扩展名有误）".to_string())
+    })?;
     Ok(Inspection {
         pages: 1,
         unembedded_fonts: Vec::new(),
