@@ -230,3 +230,51 @@ fn evidence_over_the_limits_is_refused_before_it_is_decoded() {
         Err(FileProblem::Damaged(_))
     ));
 }
+
+/// A valid PDF of `pages` empty A4 pages.
+fn pdf_with_pages(pages: usize) -> Vec<u8> {
+    use lopdf::{Document, Object, dictionary};
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let kids: Vec<Object> = (0..pages)
+        .map(|_| {
+            doc.add_object(dictionary! {
+                "Type" => "Page",
+                "Parent" => pages_id,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            })
+            .into()
+        })
+        .collect();
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => kids,
+            "Count" => pages as i64,
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn a_pdf_over_the_page_limit_is_refused_naming_its_pages() {
+    use zhiliang_render::data::limits;
+    let dir = tempfile::tempdir().unwrap();
+    let at_limit = dir.path().join("会议记录汇编.pdf");
+    std::fs::write(&at_limit, pdf_with_pages(limits::MAX_PDF_PAGES)).unwrap();
+    assert_eq!(
+        inspect_file(&at_limit, EvidenceKind::Pdf).unwrap().pages,
+        limits::MAX_PDF_PAGES
+    );
+    let over = dir.path().join("全年台账.pdf");
+    std::fs::write(&over, pdf_with_pages(limits::MAX_PDF_PAGES + 1)).unwrap();
+    match inspect_file(&over, EvidenceKind::Pdf) {
+        Err(FileProblem::TooLarge(why)) => assert!(why.contains("有 301 页"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
