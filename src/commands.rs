@@ -222,11 +222,9 @@ pub fn report_build(session: &Session, built: &Built, elapsed: std::time::Durati
     // the output folder — the same count the build record keeps.
     let s = built.record.summary;
     if built.documents.is_empty() {
-        let stale: Vec<String> = zhiliang_render::DocKind::ALL
+        let stale: Vec<String> = built
+            .stale_documents()
             .iter()
-            .flat_map(|k| [k.file_name_for(false), k.file_name_for(true)])
-            .map(|name| session.project.output.join(name))
-            .filter(|p| p.exists())
             .map(|p| p.display().to_string())
             .collect();
         if !stale.is_empty() {

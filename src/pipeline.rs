@@ -19,6 +19,7 @@ use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
 use zhiliang_core::facts::{EvidenceItem, Facts};
 use zhiliang_core::score::ScoreSheet;
+use zhiliang_render::fingerprint::Fingerprints;
 use zhiliang_render::{DocKind, DocumentSet, RenderJob, RenderOptions, RenderedDocument, Renderer};
 use zhiliang_workbook::{IngestCache, IngestReport, Reader};
 
@@ -140,6 +141,23 @@ pub struct Built {
     pub record: BuildRecord,
     pub changes: ChangeReport,
     pub timings: Timings,
+    /// The output folder it was written to.
+    pub output: PathBuf,
+}
+
+impl Built {
+    /// Documents in the output folder that this build's record does not vouch for: left
+    /// by an earlier build (the build refused or failed, or wrote the other variant), they
+    /// do not reflect the data submitted now.
+    pub fn stale_documents(&self) -> Vec<PathBuf> {
+        DocKind::ALL
+            .iter()
+            .flat_map(|k| [k.file_name_for(false), k.file_name_for(true)])
+            .filter(|name| !self.record.outputs.iter().any(|o| o.path == *name))
+            .map(|name| self.output.join(name))
+            .filter(|p| p.exists())
+            .collect()
+    }
 }
 
 /// One document of a build as written.
@@ -177,38 +195,20 @@ struct PreparedDocument {
     reuse: Option<Reused>,
 }
 
-/// Where a written PDF came from.
-#[derive(Debug, Clone, Copy)]
-enum Origin {
-    Rendered(Duration),
-    /// This session rendered it for an earlier build (`watch`).
-    Session,
-    /// The previous build wrote it, and it is still on disk unchanged.
-    PreviousBuild,
-}
-
-impl Origin {
-    fn render_time(self) -> Option<Duration> {
-        match self {
-            Origin::Rendered(d) => Some(d),
-            _ => None,
-        }
-    }
-}
-
-/// A PDF of an earlier render with the same key, and the template warnings Typst gave
-/// then (a reused document still carries them into this build's diagnostics).
+/// A PDF of an earlier render with the same key — by this session (`watch`), or by the
+/// previous build and still on disk unchanged — and the template warnings Typst gave then
+/// (a reused document still carries them into this build's diagnostics).
 struct Reused {
     pdf: Vec<u8>,
     warnings: Vec<Diagnostic>,
-    origin: Origin,
 }
 
 struct OutputDocument {
     kind: DocKind,
     pdf: Vec<u8>,
     key: String,
-    origin: Origin,
+    /// How long Typst took to lay it out in this build; `None` when it was reused.
+    render_time: Option<Duration>,
     /// Template warnings of this render (kept with the PDF in the session cache).
     warnings: Vec<Diagnostic>,
 }
@@ -416,7 +416,8 @@ impl Session {
         options: BuildOptions,
         on_stage: &dyn Fn(&str),
     ) -> Result<Built> {
-        let prepared = self.prepare(&checked, options)?;
+        let fingerprints = self.fingerprints();
+        let prepared = self.prepare(&checked, options, &fingerprints)?;
         let rendered = if prepared.jobs().is_empty() {
             Vec::new()
         } else {
@@ -437,7 +438,18 @@ impl Session {
     /// (`watch`) or from the PDF the previous build left, when its render key (data,
     /// templates, fonts, program version, draft) is the one the build record vouches for
     /// and the file on disk still has the recorded hash — or must be rendered.
-    pub fn prepare(&self, checked: &Checked, options: BuildOptions) -> Result<Prepared> {
+    /// What the documents depend on besides their data, taken now (see
+    /// [`Session::prepare`]).
+    pub fn fingerprints(&self) -> Fingerprints {
+        Fingerprints::take(&self.project.templates, &self.project.fonts)
+    }
+
+    pub fn prepare(
+        &self,
+        checked: &Checked,
+        options: BuildOptions,
+        fingerprints: &Fingerprints,
+    ) -> Result<Prepared> {
         let mut timings = checked.timings.clone();
         let draft = options.draft;
         let refused = checked.diagnostics.iter().any(Diagnostic::is_error) && !draft;
@@ -473,7 +485,6 @@ impl Session {
                 return Ok(prepared);
             }
         };
-        let fonts = zhiliang_render::fingerprint::fonts(&self.project.fonts);
         let previous = std::fs::read(self.project.output.join(RECORD_FILE))
             .ok()
             .and_then(|b| BuildRecord::from_json(&b));
@@ -485,15 +496,14 @@ impl Session {
                 PROGRAM,
                 kind,
                 set.get(kind),
-                &zhiliang_render::fingerprint::templates(&self.project.templates, kind),
-                &fonts,
+                fingerprints.templates(kind),
+                fingerprints.fonts(),
                 draft,
             );
             let reuse = match self.render_cache.get(&kind) {
                 Some((k, pdf, warnings)) if *k == key => Some(Reused {
                     pdf: pdf.clone(),
                     warnings: warnings.clone(),
-                    origin: Origin::Session,
                 }),
                 _ => previous.as_ref().and_then(|r| {
                     let pdf = reusable(r, &self.project.output, kind.file_name_for(draft), &key)?;
@@ -506,11 +516,7 @@ impl Session {
                         })
                         .cloned()
                         .collect();
-                    Some(Reused {
-                        pdf,
-                        warnings,
-                        origin: Origin::PreviousBuild,
-                    })
+                    Some(Reused { pdf, warnings })
                 }),
             };
             prepared
@@ -553,7 +559,7 @@ impl Session {
                         kind: doc.kind,
                         pdf: reused.pdf,
                         key: doc.key,
-                        origin: reused.origin,
+                        render_time: None,
                         warnings: Vec::new(),
                     })
                 }
@@ -565,7 +571,7 @@ impl Session {
                             .map(|w| {
                                 Diagnostic::new(
                                     diagnostics::Code::TemplateWarning,
-                                    template_location(w),
+                                    w.location(),
                                     format!("{}{}", warning_prefix(doc.kind), w.message),
                                 )
                             })
@@ -575,7 +581,7 @@ impl Session {
                             kind: doc.kind,
                             pdf: rendered.pdf,
                             key: doc.key,
-                            origin: Origin::Rendered(rendered.elapsed),
+                            render_time: Some(rendered.elapsed),
                             warnings,
                         })
                     }
@@ -587,7 +593,7 @@ impl Session {
                 },
             }
         }
-        if let Some(t) = docs.iter().filter_map(|d| d.origin.render_time()).max() {
+        if let Some(t) = docs.iter().filter_map(|d| d.render_time).max() {
             timings.0.push(("排版".to_string(), t));
         }
         // One failed document withholds the whole set: three documents from two builds
@@ -596,7 +602,7 @@ impl Session {
             docs.clear();
         }
         for doc in &docs {
-            if matches!(doc.origin, Origin::Rendered(_)) {
+            if doc.render_time.is_some() {
                 self.render_cache.insert(
                     doc.kind,
                     (doc.key.clone(), doc.pdf.clone(), doc.warnings.clone()),
@@ -659,7 +665,7 @@ impl Session {
                 kind: doc.kind,
                 path: output.join(doc.kind.file_name_for(draft)),
                 outcome,
-                rendered: matches!(doc.origin, Origin::Rendered(_)),
+                rendered: doc.render_time.is_some(),
             })
             .collect();
         timings.add("写出", t);
@@ -674,6 +680,7 @@ impl Session {
             record,
             changes,
             timings,
+            output,
         })
     }
 
@@ -848,18 +855,6 @@ fn check_output_set(
         }
     }
     out
-}
-
-/// Where a Typst message points: the template file and line:column.
-fn template_location(m: &zhiliang_render::TemplateMessage) -> diagnostics::Location {
-    if m.file.is_empty() {
-        return diagnostics::Location::default();
-    }
-    diagnostics::Location {
-        file: Some(format!("templates{}", m.file)),
-        cell: Some(format!("{}:{}", m.line, m.column)),
-        ..Default::default()
-    }
 }
 
 pub(crate) fn template_error(message: String) -> Diagnostic {

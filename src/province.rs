@@ -41,7 +41,8 @@ use zhiliang_core::diagnostics::{Diagnostic, Summary};
 use zhiliang_core::score::{
     DerivedBenchmarks, ScoreSheet, Subtotal, benchmarks_from_counties, display, efficacy_values,
 };
-use zhiliang_render::{DocKind, RenderJob, Renderer};
+use zhiliang_render::fingerprint::Fingerprints;
+use zhiliang_render::{RenderJob, Renderer};
 
 /// Ranking table (people) and ranking data (programs) in the output folder.
 pub const RANKING_TEXT: &str = "排名.txt";
@@ -294,10 +295,15 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
     };
     let mut render_problems = Vec::new();
     let mut written: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Counties whose folder still holds PDFs of an earlier run (not rendered now).
+    let mut stale: Vec<String> = Vec::new();
     let (mut data_time, mut render_time, mut write_time) =
         (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut rendered_count = 0;
     let batch = rayon::current_num_threads().max(1) * 4;
+    // Every county shares the project's templates and fonts: fingerprinted once.
+    let fingerprints =
+        Fingerprints::take(&options.root.join("templates"), &options.root.join("fonts"));
     for chunk in counties.chunks_mut(batch) {
         let d = Instant::now();
         let prepared: Vec<Result<Prepared>> = chunk
@@ -310,6 +316,7 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
                         without_binder: true,
                         ..BuildOptions::default()
                     },
+                    &fingerprints,
                 )
             })
             .collect();
@@ -352,8 +359,12 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
                 county,
                 files,
                 problems,
+                stale: old_pdfs,
             } = outcome?;
             render_problems.extend(problems.into_iter().map(|p| (county.clone(), p)));
+            if old_pdfs && files.is_empty() {
+                stale.push(county.clone());
+            }
             written.insert(county, files);
         }
         write_time += w.elapsed();
@@ -370,13 +381,6 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
             r.documents = files;
         }
     }
-    // PDFs left from an earlier run in the folder of a county not rendered now.
-    let stale: Vec<String> = ranking
-        .iter()
-        .filter(|r| !r.rendered)
-        .filter(|r| !stale_documents(&options.out.join(&r.county)).is_empty())
-        .map(|r| r.county.clone())
-        .collect();
     let file = RankingFile {
         counties: &ranking,
         failed: &failures,
@@ -444,12 +448,14 @@ impl County {
             .iter()
             .map(|d| format!("{}/{}", self.name, d.kind.file_name()))
             .collect();
+        let stale = !built.stale_documents().is_empty();
         let mut problems = built.render_problems;
         problems.extend(built.template_warnings);
         Ok(Written {
             county: self.name.clone(),
             files,
             problems,
+            stale,
         })
     }
 }
@@ -461,25 +467,8 @@ struct Written {
     files: Vec<String>,
     /// Rendering problems and template warnings.
     problems: Vec<Diagnostic>,
-}
-
-/// The documents in `dir` that its build record does not vouch for: left by an earlier
-/// run, they do not reflect the data submitted now.
-pub fn stale_documents(dir: &Path) -> Vec<PathBuf> {
-    let record = std::fs::read(dir.join(crate::pipeline::RECORD_FILE))
-        .ok()
-        .and_then(|b| crate::record::BuildRecord::from_json(&b));
-    DocKind::ALL
-        .iter()
-        .flat_map(|k| [k.file_name_for(false), k.file_name_for(true)])
-        .filter(|name| {
-            record
-                .as_ref()
-                .is_none_or(|r| !r.outputs.iter().any(|o| o.path == *name))
-        })
-        .map(|name| dir.join(name))
-        .filter(|p| p.exists())
-        .collect()
+    /// Its folder still holds PDFs of an earlier run that this run did not vouch for.
+    stale: bool,
 }
 
 /// By total, highest first; equal totals share a rank (1, 1, 3) and are sorted by name.

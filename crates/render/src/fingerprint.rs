@@ -10,6 +10,7 @@
 //! leave a PDF set in an old font.
 
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::DocKind;
@@ -70,39 +71,80 @@ fn system_font_dirs() -> Vec<PathBuf> {
     dirs
 }
 
+/// Everything besides its data that a document's PDF depends on, fingerprinted once per
+/// build (or once per province run, for every county): the fonts, and per document the
+/// template files it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprints {
+    fonts: String,
+    templates: BTreeMap<DocKind, String>,
+}
+
+impl Fingerprints {
+    /// Walks the fonts folders once and reads each template file once.
+    pub fn take(templates_dir: &Path, fonts_dir: &Path) -> Fingerprints {
+        let files = template_files(templates_dir);
+        Fingerprints {
+            fonts: fonts(fonts_dir),
+            templates: DocKind::ALL
+                .into_iter()
+                .map(|kind| (kind, templates_of(&files, kind)))
+                .collect(),
+        }
+    }
+
+    pub fn fonts(&self) -> &str {
+        &self.fonts
+    }
+
+    pub fn templates(&self, kind: DocKind) -> &str {
+        &self.templates[&kind]
+    }
+}
+
 /// Hash of the template files one document depends on (names and contents): every file
 /// under the templates folder except the other documents' main templates. Editing
 /// `annual-report.typ` therefore re-renders the annual report only; editing `style.typ`
 /// or a wording template re-renders all of them.
 pub fn templates(dir: &Path, kind: DocKind) -> String {
+    templates_of(&template_files(dir), kind)
+}
+
+/// Every file under the templates folder, relative path → SHA-256 of its content.
+fn template_files(dir: &Path) -> Vec<(String, [u8; 32])> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            // An unreadable template fails the render anyway; hash what can be read.
+            let content = std::fs::read(entry.path()).unwrap_or_default();
+            (rel, Sha256::digest(&content).into())
+        })
+        .collect()
+}
+
+fn templates_of(files: &[(String, [u8; 32])], kind: DocKind) -> String {
     let others: Vec<&str> = DocKind::ALL
         .iter()
         .filter(|k| **k != kind)
         .map(|k| k.template().trim_start_matches('/'))
         .collect();
     let mut hasher = Sha256::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (rel, digest) in files {
         if others.contains(&rel.as_str()) {
             continue;
         }
-        // An unreadable template fails the render anyway; hash what can be read.
-        let content = std::fs::read(entry.path()).unwrap_or_default();
         hasher.update(rel.as_bytes());
         hasher.update([0]);
-        hasher.update(Sha256::digest(&content));
+        hasher.update(digest);
     }
     hex(&hasher.finalize())
 }

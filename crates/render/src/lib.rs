@@ -178,6 +178,20 @@ pub struct TemplateMessage {
     pub hints: Vec<String>,
 }
 
+impl TemplateMessage {
+    /// Where it points, for a diagnostic: the template file and `line:column`.
+    pub fn location(&self) -> Location {
+        if self.file.is_empty() {
+            return Location::default();
+        }
+        Location {
+            file: Some(format!("templates{}", self.file)),
+            cell: Some(format!("{}:{}", self.line, self.column)),
+            ..Default::default()
+        }
+    }
+}
+
 impl std::fmt::Display for TemplateMessage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = if self.error { "错误" } else { "警告" };
@@ -230,18 +244,7 @@ impl RenderError {
             RenderError::MissingGlyphs(d) => d.clone(),
             RenderError::Template { messages, .. } | RenderError::Pdf { messages, .. } => messages
                 .iter()
-                .map(|m| {
-                    let loc = if m.file.is_empty() {
-                        Location::default()
-                    } else {
-                        Location {
-                            file: Some(format!("templates{}", m.file)),
-                            cell: Some(format!("{}:{}", m.line, m.column)),
-                            ..Default::default()
-                        }
-                    };
-                    Diagnostic::new(Code::TemplateError, loc, m.message.clone())
-                })
+                .map(|m| Diagnostic::new(Code::TemplateError, m.location(), m.message.clone()))
                 .collect(),
             other => vec![Diagnostic::new(
                 Code::TemplateError,
