@@ -27,6 +27,7 @@
 //!   (`pip install typst`): the same three documents compiled by it as a fresh process,
 //!   one shared font book, one thread per document — the yardstick of issue #13.
 
+mod common;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -129,7 +130,7 @@ fn main() -> Result<()> {
     warm.build(BuildOptions::default(), &|_| {})?;
     let workbook = project.input.join("zhujian.xlsx");
     let original = std::fs::read(&workbook).context("input/zhujian.xlsx")?;
-    let corrected = with_fact(&warm, &original, "prefab_industry_bases", 5)?;
+    let corrected = common::with_fact(&warm.setup, &original, "prefab_industry_bases", 5)?;
     let mut flip = false;
     let incremental = median(runs, || {
         flip = !flip;
@@ -528,32 +529,6 @@ fn copy_campaign(from: &Path, to: &Path) -> Result<()> {
     #[cfg(not(unix))]
     copy_tree(&from.join("fonts"), &to.join("fonts"))?;
     Ok(())
-}
-
-/// The workbook with one numeric fact set to `value`, as the unit would send it back.
-fn with_fact(session: &Session, original: &[u8], key: &str, value: i64) -> Result<Vec<u8>> {
-    let setup = &session.setup;
-    let outcome =
-        zhiliang_workbook::ingest_file("zhujian.xlsx", original, &setup.catalogue, &setup.roster);
-    let mut submission = outcome
-        .submissions
-        .into_iter()
-        .next()
-        .context("区住建局的报送")?;
-    let fact = submission
-        .scalars
-        .iter_mut()
-        .find(|f| f.key == key)
-        .context("事实")?;
-    fact.value = zhiliang_core::facts::Value::Number(value.into());
-    let unit = setup.roster.by_name(&submission.unit).context("单位")?;
-    Ok(zhiliang_workbook::fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        unit,
-        &submission,
-    )?)
 }
 
 /// 区市场监管局's workbook with `rows` records in each of four list sheets, every record

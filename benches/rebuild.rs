@@ -16,6 +16,7 @@
 //! Each number is a whole process from start to exit, so Typst's in-process caches never
 //! flatter it.
 
+mod common;
 use anyhow::{Context, Result, bail};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -24,7 +25,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use zhiliang::fsutil::copy_tree;
 use zhiliang::project::Project;
-use zhiliang_core::facts::Value;
 
 const EXE: &str = env!("CARGO_BIN_EXE_zhiliang");
 const DOCS: [&str; 3] = ["申请表.pdf", "自评报告.pdf", "年度质量分析报告.pdf"];
@@ -53,7 +53,12 @@ fn main() -> Result<()> {
 
     let workbook = dir.join("input/zhujian.xlsx");
     let original = std::fs::read(&workbook)?;
-    let changed = with_fact(dir, &original, "prefab_industry_bases", 9)?;
+    let changed = common::with_fact(
+        &Project::new(dir, None, None).load()?,
+        &original,
+        "prefab_industry_bases",
+        9,
+    )?;
     println!("重新生成基准：每次都是新进程（{runs} 次取中位数）");
 
     let zhiliang = |args: &[&str]| -> Result<Duration> {
@@ -180,36 +185,6 @@ fn watch_latency(
     let _ = child.kill();
     let _ = child.wait();
     Ok(times)
-}
-
-/// The workbook with one numeric fact set to `value`, as the unit would send it back.
-fn with_fact(dir: &Path, original: &[u8], key: &str, value: i64) -> Result<Vec<u8>> {
-    let setup = Project::new(dir, None, None).load()?;
-    let outcome =
-        zhiliang_workbook::ingest_file("zhujian.xlsx", original, &setup.catalogue, &setup.roster);
-    let mut submission = outcome
-        .submissions
-        .into_iter()
-        .next()
-        .context("区住建局的报送")?;
-    let fact = submission
-        .scalars
-        .iter_mut()
-        .find(|f| f.key == key)
-        .context("事实")?;
-    fact.value = Value::Number(value.into());
-    let unit = setup
-        .roster
-        .by_name(&submission.unit)
-        .context("单位")?
-        .clone();
-    Ok(zhiliang_workbook::fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &unit,
-        &submission,
-    )?)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
