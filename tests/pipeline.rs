@@ -605,8 +605,17 @@ fn check_feedback_writes_a_workbook_for_each_unit_with_problems() {
 }
 
 /// The documents a build says it laid out (the others it reused from the previous build).
+/// The four documents of a build, the binder included.
+const ALL_DOCS: [&str; 4] = [
+    "申请表.pdf",
+    "自评报告.pdf",
+    "年度质量分析报告.pdf",
+    "证明材料汇编.pdf",
+];
+
 fn rendered_by(out: &str) -> Vec<&'static str> {
-    DOCS.iter()
+    ALL_DOCS
+        .iter()
         .copied()
         .filter(|doc| {
             let line = out
@@ -619,7 +628,8 @@ fn rendered_by(out: &str) -> Vec<&'static str> {
 }
 
 fn pdf_bytes(c: &Campaign) -> Vec<Vec<u8>> {
-    DOCS.iter()
+    ALL_DOCS
+        .iter()
         .map(|d| std::fs::read(c.path(&format!("output/{d}"))).unwrap())
         .collect()
 }
@@ -631,11 +641,12 @@ fn an_unchanged_build_renders_nothing_and_rewrites_no_pdf() {
     assert!(first.status.success(), "{}", stdout(&first));
     assert_eq!(
         rendered_by(&stdout(&first)),
-        DOCS,
+        ALL_DOCS,
         "a first build renders all"
     );
     let modified = |c: &Campaign| -> Vec<std::time::SystemTime> {
-        DOCS.iter()
+        ALL_DOCS
+            .iter()
             .map(|d| {
                 std::fs::metadata(c.path(&format!("output/{d}")))
                     .unwrap()
@@ -677,7 +688,7 @@ fn one_changed_fact_renders_exactly_the_documents_whose_data_changed() {
     let out = stdout(&rebuilt);
     // Each PDF carries its data as an attachment, so its bytes change exactly when its
     // data does: the documents rendered must be exactly those whose bytes changed.
-    let changed: Vec<&str> = DOCS
+    let changed: Vec<&str> = ALL_DOCS
         .iter()
         .zip(before.iter().zip(pdf_bytes(&c)))
         .filter(|(_, (a, b))| *a != b)
@@ -688,6 +699,8 @@ fn one_changed_fact_renders_exactly_the_documents_whose_data_changed() {
         "the score change reaches the documents"
     );
     assert_eq!(rendered_by(&out), changed, "{out}");
+    // The binder's data holds no scores: a changed fact leaves it as it was.
+    assert!(!changed.contains(&"证明材料汇编.pdf"), "{out}");
 }
 
 #[test]
@@ -717,12 +730,12 @@ fn a_changed_template_or_font_folder_invalidates_what_depends_on_it() {
     text.push_str("\n// 编辑过的样式\n");
     std::fs::write(&style, text).unwrap();
     let out = stdout(&c.run(&["build", "--quiet"]));
-    assert_eq!(rendered_by(&out), DOCS, "{out}");
+    assert_eq!(rendered_by(&out), ALL_DOCS, "{out}");
 
     // A font added to the fonts folder may change which face serves a role: all three.
     std::fs::write(fonts.join("新增字体说明.txt"), "x").unwrap();
     let out = stdout(&c.run(&["build", "--quiet"]));
-    assert_eq!(rendered_by(&out), DOCS, "{out}");
+    assert_eq!(rendered_by(&out), ALL_DOCS, "{out}");
     let out = stdout(&c.run(&["build", "--quiet"]));
     assert!(rendered_by(&out).is_empty(), "and then stable again: {out}");
 }
