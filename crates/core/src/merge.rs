@@ -32,13 +32,7 @@ pub fn merge(
     // units); within a unit by file, sheet and cell (row-major), then by content. The
     // merged facts, the cell a duplicate is kept from and every warning therefore do not
     // depend on the order of units or rows (scoring.md, Merging).
-    let rank = |s: &Submission| {
-        roster
-            .units
-            .iter()
-            .position(|u| u.name == s.unit)
-            .unwrap_or(usize::MAX)
-    };
+    let rank = |s: &Submission| roster.rank(&s.unit);
     let mut ordered: Vec<&Submission> = submissions.iter().collect();
     ordered.sort_by(|a, b| (rank(a), &a.unit, &a.file).cmp(&(rank(b), &b.unit, &b.file)));
 

@@ -210,6 +210,15 @@ impl Roster {
         self.units.iter().find(|u| u.name == canonical)
     }
 
+    /// Where a unit stands in the roster (附件1 order), for putting units in one fixed
+    /// order; a name the roster does not know comes after all of them.
+    pub fn rank(&self, canonical: &str) -> usize {
+        self.units
+            .iter()
+            .position(|u| u.name == canonical)
+            .unwrap_or(usize::MAX)
+    }
+
     pub fn by_id(&self, id: &str) -> Option<&Unit> {
         self.units.iter().find(|u| u.id == id)
     }

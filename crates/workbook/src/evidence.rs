@@ -296,13 +296,7 @@ pub fn evidence_index(
     evidence_root: &Path,
 ) -> Vec<EvidenceItem> {
     let folders = EvidenceFolders::scan(roster, evidence_root);
-    let rank = |s: &Submission| {
-        roster
-            .units
-            .iter()
-            .position(|u| u.name == s.unit)
-            .unwrap_or(usize::MAX)
-    };
+    let rank = |s: &Submission| roster.rank(&s.unit);
     let mut subs: Vec<&Submission> = submissions.iter().collect();
     subs.sort_by(|a, b| (rank(a), &a.file).cmp(&(rank(b), &b.file)));
     let mut items = Vec::new();
