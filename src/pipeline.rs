@@ -716,8 +716,19 @@ impl Session {
                 render_key: None,
             });
         }
-        hash_files_under(&self.project.input.join("evidence"), root, &mut inputs)?;
-        hash_files_under(&self.project.templates, root, &mut inputs)?;
+        // Evidence files the 证明材料目录 names were hashed by the check (the binder prints
+        // those hashes); only the others are read here.
+        let known: HashMap<PathBuf, (String, u64)> = checked
+            .evidence
+            .iter()
+            .filter_map(|e| {
+                let path = self.project.input.join(e.path.as_ref()?);
+                Some((path, (e.sha256.clone()?, e.size?)))
+            })
+            .collect();
+        let evidence = self.project.input.join("evidence");
+        hash_files_under(&evidence, root, &known, &mut inputs)?;
+        hash_files_under(&self.project.templates, root, &HashMap::new(), &mut inputs)?;
         inputs.sort();
         inputs.dedup_by(|a, b| a.path == b.path);
         Ok(BuildRecord {
@@ -758,12 +769,14 @@ fn remove_stale(path: &std::path::Path) -> Result<()> {
     }
 }
 
-/// Appends every file below `dir` (if it exists), hashed, with paths relative to `root`.
-/// A file that cannot be read is recorded with an empty hash rather than failing the
-/// build: `check` reports it (an unreadable evidence file is a warning there).
+/// Appends every file below `dir` (if it exists), hashed, with paths relative to `root`;
+/// a file in `known` keeps the hash and size found for it earlier in the build. A file
+/// that cannot be read is recorded with an empty hash rather than failing the build:
+/// `check` reports it (an unreadable evidence file is a warning there).
 fn hash_files_under(
     dir: &std::path::Path,
     root: &std::path::Path,
+    known: &HashMap<PathBuf, (String, u64)>,
     into: &mut Vec<FileEntry>,
 ) -> Result<()> {
     if !dir.is_dir() {
@@ -772,12 +785,15 @@ fn hash_files_under(
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let Ok(entry) = entry else { continue };
         if entry.file_type().is_file() {
-            let (sha256, size) = sha256_file(entry.path()).unwrap_or_else(|_| {
-                (
-                    String::new(),
-                    entry.metadata().map(|m| m.len()).unwrap_or(0),
-                )
-            });
+            let (sha256, size) = match known.get(entry.path()) {
+                Some(found) => found.clone(),
+                None => sha256_file(entry.path()).unwrap_or_else(|_| {
+                    (
+                        String::new(),
+                        entry.metadata().map(|m| m.len()).unwrap_or(0),
+                    )
+                }),
+            };
             into.push(FileEntry {
                 path: relative(entry.path(), root),
                 sha256,
