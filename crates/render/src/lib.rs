@@ -26,7 +26,7 @@ mod world;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
@@ -139,20 +139,35 @@ pub struct RenderedDocument {
     pub kind: DocKind,
     pub pdf: Vec<u8>,
     pub pages: usize,
-    /// Text of the laid-out pages: lines in reading order, pages separated by `\f`.
-    pub text: String,
     /// Typst warnings (template file, line and column).
     pub warnings: Vec<TemplateMessage>,
-    /// Where each text run sits on its page (tests check positions: page numbers, text
-    /// inside the page).
-    pub layout: Vec<PageLayout>,
     /// Compile + export time.
     pub elapsed: Duration,
+    /// The laid-out pages, kept so that text and positions can be read back
+    /// ([`RenderedDocument::text`], [`RenderedDocument::layout`]) by whoever needs them:
+    /// tests and consistency checks. A build does not, and reading them back walks every
+    /// glyph run of every page (on the 197-page binder a noticeable share of a cold build),
+    /// so it is done on first request, once.
+    laid_out: Arc<PagedDocument>,
+    layout: OnceLock<Vec<PageLayout>>,
+    text: OnceLock<String>,
 }
 
 impl RenderedDocument {
+    /// Text of the laid-out pages: lines in reading order, pages separated by `\f`.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| text_of(self.layout()))
+    }
+
+    /// Text of each page, as in [`RenderedDocument::text`].
     pub fn page_texts(&self) -> Vec<&str> {
-        self.text.split('\u{c}').collect()
+        self.text().split('\u{c}').collect()
+    }
+
+    /// Where each text run sits on its page (tests check positions: page numbers, text
+    /// inside the page).
+    pub fn layout(&self) -> &[PageLayout] {
+        self.layout.get_or_init(|| layout_of(&self.laid_out))
     }
 }
 
@@ -415,11 +430,12 @@ impl Renderer {
         Ok(RenderedDocument {
             kind,
             pages: doc.pages().len(),
-            layout: layout_of(&doc),
-            text: extract_text(&doc),
             pdf,
             warnings,
             elapsed: start.elapsed(),
+            laid_out: Arc::new(doc),
+            layout: OnceLock::new(),
+            text: OnceLock::new(),
         })
     }
 

@@ -42,7 +42,7 @@ fn the_binder_embeds_a_mapped_evidence_pdf_with_its_text_and_cannot_read_anythin
         .unwrap_or_else(|e| panic!("{e}"));
     // The evidence page's own text is in the binder, as text.
     assert!(
-        doc.text.contains("章丘区十四五规划纲要"),
+        doc.text().contains("章丘区十四五规划纲要"),
         "embedded page text kept"
     );
     assert!(doc.pdf.starts_with(b"%PDF-"));

@@ -57,7 +57,7 @@ fn example_documents_carry_what_matters() {
         );
         assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
         assert!(
-            doc.text.contains("章丘区"),
+            doc.text().contains("章丘区"),
             "{:?} lacks the district",
             doc.kind
         );
@@ -85,15 +85,15 @@ fn example_documents_carry_what_matters() {
         "月",
         "日",
     ] {
-        assert!(app.text.contains(needle), "申请表 lacks {needle}");
+        assert!(app.text().contains(needle), "申请表 lacks {needle}");
     }
     assert!(
-        app.text.contains(&format!("{total}分（满分100分）")),
+        app.text().contains(&format!("{total}分（满分100分）")),
         "申请表 lacks the total {total}"
     );
     for c in &ex.scores.categories {
         assert!(
-            app.text
+            app.text()
                 .contains(&format!("{}/{}", display(c.score), display(c.points))),
             "申请表 lacks {}",
             c.name
@@ -112,15 +112,15 @@ fn example_documents_carry_what_matters() {
         "李琦",
         "刘韶山",
     ] {
-        assert!(se.text.contains(needle), "自评报告 lacks {needle}");
+        assert!(se.text().contains(needle), "自评报告 lacks {needle}");
     }
-    assert_rows(&se.text, &ex.scores);
+    assert_rows(&se.text(), &ex.scores);
     assert!(
-        se.text.contains(&format!("总计 100 {total}")),
+        se.text().contains(&format!("总计 100 {total}")),
         "自评报告 lacks the total line"
     );
     // every evidence item is listed in the annex
-    let flat = squeeze(&se.text);
+    let flat = squeeze(&se.text());
     for e in &ex.evidence {
         assert!(
             flat.contains(&squeeze(&e.number)),
@@ -140,7 +140,7 @@ fn example_documents_carry_what_matters() {
         "未达到",
         "食品抽检合格率",
     ] {
-        assert!(ar.text.contains(needle), "年度报告 lacks {needle}");
+        assert!(ar.text().contains(needle), "年度报告 lacks {needle}");
     }
 }
 
@@ -149,14 +149,14 @@ fn hand_made_sheet_prints_all_rows_and_lost_points() {
     let sheet = hand_sheet();
     let set = build(&Facts::default(), &sheet, &evidence_index(&sheet));
     let se = render(DocKind::SelfEvaluation, &set);
-    assert_rows(&se.text, &sheet);
+    assert_rows(&se.text(), &sheet);
     assert!(
-        se.text
+        se.text()
             .contains(&format!("总计 100 {}", display(sheet.total)))
     );
     for s in sheet.indicators.iter().filter(|s| !s.lost.is_zero()) {
         assert!(
-            squeeze(&se.text).contains(&format!("补充指标{}的证明材料", s.id)),
+            squeeze(&se.text()).contains(&format!("补充指标{}的证明材料", s.id)),
             "lost points of {} not discussed",
             s.id
         );
@@ -165,19 +165,19 @@ fn hand_made_sheet_prints_all_rows_and_lost_points() {
     let app = render(DocKind::Application, &set);
     assert_eq!(app.pages, 2);
     assert!(
-        app.text
+        app.text()
             .contains(&format!("{}分（满分100分）", display(sheet.total)))
     );
     for c in &sheet.categories {
         assert!(
-            app.text
+            app.text()
                 .contains(&format!("{}/{}", display(c.score), display(c.points)))
         );
     }
     let ar = render(DocKind::AnnualReport, &set);
-    assert!(ar.text.contains("九、发展前景与对策建议"));
+    assert!(ar.text().contains("九、发展前景与对策建议"));
     // Published to the public: the annual report analyses quality, not the self-score.
-    assert!(!squeeze(&ar.text).contains("自评得分"));
+    assert!(!squeeze(&ar.text()).contains("自评得分"));
 }
 
 #[test]
@@ -318,14 +318,14 @@ fn markup_in_cells_prints_literally() {
     );
     let set = build(&facts, &sheet, &[]);
     let se = render(DocKind::SelfEvaluation, &set);
-    let flat = squeeze(&se.text);
+    let flat = squeeze(&se.text());
     for p in payload
         .iter()
         .chain(["]#panic(\"boom\")[", "`raw`_emph_\\#lorem(3)//注释"].iter())
     {
         assert!(flat.contains(&squeeze(p)), "{p} not printed literally");
     }
-    assert!(!se.text.contains("root:"), "a template read /etc/passwd");
+    assert!(!se.text().contains("root:"), "a template read /etc/passwd");
 }
 
 #[test]
@@ -391,7 +391,7 @@ fn draft_mode_marks_every_page() {
             );
         }
         let final_doc = render(kind, set);
-        assert!(!final_doc.text.contains("草稿"));
+        assert!(!final_doc.text().contains("草稿"));
         // The title says so too (PDF metadata), and the file name.
         let title = pdf_title(&doc.pdf);
         assert!(
@@ -484,7 +484,7 @@ fn dump() {
     for kind in DocKind::ALL {
         let doc = render(kind, set);
         std::fs::write(dir.join(kind.file_name()), &doc.pdf).unwrap();
-        std::fs::write(dir.join(format!("{}.txt", kind.file_name())), &doc.text).unwrap();
+        std::fs::write(dir.join(format!("{}.txt", kind.file_name())), &doc.text()).unwrap();
         eprintln!("{}: {} pages, {:?}", kind.label(), doc.pages, doc.elapsed);
     }
     let mut o = options();
@@ -504,7 +504,7 @@ fn dump() {
     let set = renderer().build_data(&inputs).unwrap();
     let long = render(DocKind::Application, &set);
     std::fs::write(dir.join("长摘要-申请表.pdf"), &long.pdf).unwrap();
-    std::fs::write(dir.join("长摘要-申请表.txt"), &long.text).unwrap();
+    std::fs::write(dir.join("长摘要-申请表.txt"), &long.text()).unwrap();
     eprintln!("{}", renderer().font_report());
     // warm timings: each document again, then the three in parallel
     for kind in DocKind::ALL {
@@ -542,7 +542,7 @@ fn application_stays_on_two_pages_with_a_1000_character_summary() {
     assert_eq!(normal.pages, 2);
     for needle in ["县级人民政府", "审核意见", "（盖章）", "电子邮箱"] {
         assert!(
-            doc.text.contains(needle) && normal.text.contains(needle),
+            doc.text().contains(needle) && normal.text().contains(needle),
             "{needle}"
         );
     }

@@ -72,7 +72,7 @@ fn page_numbers_sit_7mm_below_the_type_area_on_the_outer_side() {
     let songti = renderer().fonts().families(Role::Songti)[0].clone();
     let mut landscape = 0;
     for d in example_docs() {
-        for (i, page) in d.layout.iter().enumerate() {
+        for (i, page) in d.layout().iter().enumerate() {
             let n = i + 1;
             let (first, number, last) = page_number(page, n);
             for r in [first, number, last] {
@@ -154,7 +154,7 @@ fn body_text_is_set_in_an_open_fangsong_and_embedded() {
     );
     let se = doc(DocKind::SelfEvaluation);
     // Running text (三号, 16 pt) of the first page: the paragraphs under 一、基本情况.
-    let body: Vec<&TextRun> = se.layout[0]
+    let body: Vec<&TextRun> = se.layout()[0]
         .runs
         .iter()
         .filter(|r| (r.size - 16.0).abs() < 0.01 && r.text.contains("章丘区"))
@@ -189,7 +189,7 @@ fn gbk_characters_zhuque_lacks_fall_back_to_the_next_fangsong_face() {
     sheet.indicators[0].basis = "丂丆丒丠为罕用字示例".into();
     let set = build(&Facts::default(), &sheet, &evidence_index(&sheet));
     let se = render(DocKind::SelfEvaluation, &set);
-    let runs: Vec<&TextRun> = se.layout.iter().flat_map(|p| &p.runs).collect();
+    let runs: Vec<&TextRun> = se.layout().iter().flat_map(|p| &p.runs).collect();
     let rare = runs
         .iter()
         .find(|r| r.text.contains("丂丆丒丠"))
@@ -236,7 +236,7 @@ fn the_text_layer_is_searchable_as_typed() {
 
 /// The score table's pages: landscape pages of the 自评报告.
 fn table_pages(se: &RenderedDocument) -> Vec<(usize, &PageLayout)> {
-    se.layout
+    se.layout()
         .iter()
         .enumerate()
         .filter(|(_, p)| p.is_landscape())
@@ -322,7 +322,7 @@ fn score_table_rows_that_continue_repeat_their_number_and_subcategory() {
     );
     // A continued row is still one row of the table: its scores are printed once.
     let total = display(example().scores.total);
-    assert!(se.text.contains(&format!("总计 100 {total}")));
+    assert!(se.text().contains(&format!("总计 100 {total}")));
 }
 
 /// Top of the type area and its height (mm) along the page's reading direction: the
@@ -373,10 +373,10 @@ fn first_line(page: &PageLayout) -> String {
 /// page before a turn between portrait and landscape, or the page before one that opens
 /// with a 一级标题 (“四、存在的不足…”) or the 附件.
 fn natural_end(d: &RenderedDocument, i: usize) -> bool {
-    let Some(next) = d.layout.get(i + 1) else {
+    let Some(next) = d.layout().get(i + 1) else {
         return true;
     };
-    if next.is_landscape() != d.layout[i].is_landscape() {
+    if next.is_landscape() != d.layout()[i].is_landscape() {
         return true;
     }
     let line = first_line(next);
@@ -398,13 +398,13 @@ fn assert_pages_filled(d: &RenderedDocument, pages: impl IntoIterator<Item = usi
             continue;
         }
         checked += 1;
-        let u = used(&d.layout[i]);
+        let u = used(&d.layout()[i]);
         assert!(
             u >= min,
             "{:?} page {n} is {:.0} % empty (next page opens with “{}”)",
             d.kind,
             (1.0 - u) * 100.0,
-            first_line(&d.layout[i + 1])
+            first_line(&d.layout()[i + 1])
         );
     }
     assert!(checked > 0, "{:?}: no page was checked", d.kind);
@@ -452,7 +452,7 @@ fn the_page_measure_counts_the_lowest_ink_inside_the_type_area() {
     // The example's 证明材料目录 ends on its last page, well short of the foot: the measure
     // sees it (it is exempt as the document's end).
     let se = doc(DocKind::SelfEvaluation);
-    assert!(used(se.layout.last().unwrap()) < 0.6);
+    assert!(used(se.layout().last().unwrap()) < 0.6);
     assert!(natural_end(se, se.pages - 1));
 }
 
@@ -486,7 +486,7 @@ fn no_running_text_page_is_left_more_than_a_fifth_empty() {
     // unbreakable series table that left a page 24.7 % empty is caught.
     let se = doc(DocKind::SelfEvaluation);
     let portrait: Vec<usize> = (1..=se.pages)
-        .filter(|n| !se.layout[n - 1].is_landscape())
+        .filter(|n| !se.layout()[n - 1].is_landscape())
         .collect();
     assert_pages_filled(se, portrait, 0.8);
     let ar = doc(DocKind::AnnualReport);
@@ -497,7 +497,7 @@ fn no_running_text_page_is_left_more_than_a_fifth_empty() {
 fn application_names_the_government_signature_lines_and_keeps_words_whole() {
     let app = doc(DocKind::Application);
     assert!(app.pages <= 2, "申请表 has {} pages", app.pages);
-    let text = squeeze(&app.text);
+    let text = squeeze(&app.text());
     for needle in [
         "济南市章丘区人民政府",
         "主要负责人",
@@ -509,7 +509,7 @@ fn application_names_the_government_signature_lines_and_keeps_words_whole() {
     ] {
         assert!(text.contains(needle), "申请表 lacks {needle}");
     }
-    assert!(!app.text.contains("申报单位 济南市章丘区\n"));
+    assert!(!app.text().contains("申报单位 济南市章丘区\n"));
     // Labels, category names, names of bodies, the date and the contact's position and
     // e-mail are each set on one line.
     for whole in [
@@ -527,9 +527,9 @@ fn application_names_the_government_signature_lines_and_keeps_words_whole() {
         "zqzlqq@example.cn",
     ] {
         assert!(
-            app.text.lines().any(|l| l.contains(whole)),
+            app.text().lines().any(|l| l.contains(whole)),
             "“{whole}” is broken across lines:\n{}",
-            app.text
+            app.text()
         );
     }
 }
@@ -546,11 +546,11 @@ fn long_unbreakable_text_in_table_cells_stays_on_the_page() {
     // Each is printed whole, though over several lines of its cell.
     for target in [url, file] {
         assert!(
-            se.layout.iter().any(|p| printed_in_one_cell(p, target)),
+            se.layout().iter().any(|p| printed_in_one_cell(p, target)),
             "{target} is not printed whole"
         );
     }
-    for (i, page) in se.layout.iter().enumerate() {
+    for (i, page) in se.layout().iter().enumerate() {
         let n = i + 1;
         let (left, right) = if page.is_landscape() {
             (L_LEFT, 297.0 - L_RIGHT)

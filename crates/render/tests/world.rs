@@ -59,10 +59,10 @@ fn data_and_template_files_are_served_and_today_is_the_document_date() {
         "#set text(font: \"Noto Serif CJK SC\")\n#let d = json(\"/data.json\")\n#read(\"secret.txt\") #d.x #datetime.today().display() #d.render.date_text #d.fonts.fangsong.first()",
     )
     .unwrap();
-    assert!(doc.text.contains("模板目录内的文件"), "{}", doc.text);
-    assert!(doc.text.contains("2022-07-20"), "{}", doc.text);
-    assert!(doc.text.contains("2022年7月20日"), "{}", doc.text);
-    assert!(doc.text.contains("Zhuque Fangsong"), "{}", doc.text);
+    assert!(doc.text().contains("模板目录内的文件"), "{}", doc.text());
+    assert!(doc.text().contains("2022-07-20"), "{}", doc.text());
+    assert!(doc.text().contains("2022年7月20日"), "{}", doc.text());
+    assert!(doc.text().contains("Zhuque Fangsong"), "{}", doc.text());
 }
 
 #[test]
@@ -173,7 +173,7 @@ fn edited_wording_and_templates_are_picked_up_by_a_long_lived_renderer() {
     let first = r
         .render(DocKind::Application, after.get(DocKind::Application), &o)
         .unwrap();
-    assert!(!first.text.contains("办公室修改"));
+    assert!(!first.text().contains("办公室修改"));
     let path = dir.path().join("application.typ");
     let text = std::fs::read_to_string(&path).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -182,7 +182,7 @@ fn edited_wording_and_templates_are_picked_up_by_a_long_lived_renderer() {
         .render(DocKind::Application, after.get(DocKind::Application), &o)
         .unwrap();
     assert!(
-        second.text.contains("办公室修改"),
+        second.text().contains("办公室修改"),
         "template edit not picked up"
     );
 }
