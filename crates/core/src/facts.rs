@@ -4,14 +4,16 @@
 //! entry of a facts import file) after normalisation; [`crate::merge::merge`] combines all
 //! submissions into [`Facts`], which is what the scoring engine reads.
 
+use crate::diagnostics::Place;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Where a value came from: unit, file, sheet and A1 cell. For values from a facts import
-/// file, `sheet` and `cell` name the JSON path instead.
+/// Where a value came from: unit, file, sheet and cell. For values from a facts import
+/// file that does not name a sheet and cell, `sheet` and `cell` hold the JSON path instead
+/// (`submissions[0]`, [`Place::JsonPath`] `scalars[3]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Source {
     pub unit: String,
@@ -19,8 +21,10 @@ pub struct Source {
     pub file: String,
     #[serde(default)]
     pub sheet: String,
-    #[serde(default)]
-    pub cell: String,
+    /// The cell (or JSON path) of the value; `None` when only the unit is known (a unit's
+    /// narrative). Written as its text, `""` when there is none, as always.
+    #[serde(default, with = "crate::diagnostics::place_or_empty")]
+    pub cell: Option<Place>,
 }
 
 impl fmt::Display for Source {
@@ -32,8 +36,8 @@ impl fmt::Display for Source {
         if !self.sheet.is_empty() {
             write!(f, " › {}", self.sheet)?;
         }
-        if !self.cell.is_empty() {
-            write!(f, " › {}", self.cell)?;
+        if let Some(cell) = &self.cell {
+            write!(f, " › {cell}")?;
         }
         Ok(())
     }

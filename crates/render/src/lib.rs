@@ -37,7 +37,7 @@ use typst::syntax::DiagSpanKind;
 use typst::text::TextItem;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
-use zhiliang_core::diagnostics::{Code, Diagnostic, Location};
+use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Place};
 
 pub use data::{IndicatorMeta, Inputs};
 pub use fonts::{FontReport, FontSet, Role};
@@ -186,7 +186,7 @@ impl TemplateMessage {
         }
         Location {
             file: Some(format!("templates{}", self.file)),
-            cell: Some(format!("{}:{}", self.line, self.column)),
+            cell: Some(Place::text(format!("{}:{}", self.line, self.column))),
             ..Default::default()
         }
     }
