@@ -1,7 +1,7 @@
 //! One diagnostic model for every stage (catalogue, ingest, check, score, render), in the
 //! spirit of Frictionless's error catalogue: a stable kebab-case code, a severity, where it
-//! happened (unit, file, sheet, A1 cell, indicator, fact), a Chinese message that the office
-//! can forward to the unit as is, and the value that was seen.
+//! happened (unit, file, sheet, cell or other [`Place`], indicator, fact), a Chinese message
+//! that the office can forward to the unit as is, and the value that was seen.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -150,7 +150,8 @@ impl fmt::Display for Code {
 }
 
 /// Where a diagnostic points. Every part is optional because a problem may concern a whole
-/// unit (not submitted), a whole file (unreadable) or one cell.
+/// unit (not submitted), a whole file (unreadable) or one place in it: a worksheet cell, a
+/// value of a facts import (its JSON path), a template's line and column ([`Place`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
