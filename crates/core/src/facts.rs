@@ -313,3 +313,48 @@ impl EvidenceKind {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Cell;
+
+    fn source(cell: Option<Place>) -> Source {
+        Source {
+            unit: "区统计局".into(),
+            file: "tongji.xlsx".into(),
+            sheet: "数据填报".into(),
+            cell,
+        }
+    }
+
+    /// A source's place is written as the text it always was, `""` when there is none, and
+    /// read back as the same kind of place.
+    #[test]
+    fn a_source_writes_its_place_as_text_and_reads_it_back_typed() {
+        let cases = [
+            (Some(Place::Cell(Cell::new(14, 7))), "H15"),
+            (Some(Place::json_path("scalars[3]")), "scalars[3]"),
+            (None, ""),
+        ];
+        for (cell, text) in cases {
+            let s = source(cell);
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(
+                json,
+                format!(
+                    r#"{{"unit":"区统计局","file":"tongji.xlsx","sheet":"数据填报","cell":"{text}"}}"#
+                )
+            );
+            assert_eq!(serde_json::from_str::<Source>(&json).unwrap(), s);
+        }
+        // Only the unit given (a facts import before its paths are filled in).
+        let bare: Source = serde_json::from_str(r#"{"unit":"区统计局"}"#).unwrap();
+        assert_eq!(bare.cell, None);
+        assert_eq!(bare.to_string(), "区统计局");
+        assert_eq!(
+            source(Some(Place::Cell(Cell::new(14, 7)))).to_string(),
+            "区统计局 tongji.xlsx › 数据填报 › H15"
+        );
+    }
+}

@@ -778,3 +778,26 @@ fn run_of(text: &TextItem, ts: Transform) -> TextRun {
         ink: [x0, y0, x1, y1],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A template problem is located by file and `line:column`, which is no worksheet cell.
+    #[test]
+    fn a_template_message_is_located_by_line_and_column() {
+        let message = TemplateMessage {
+            error: false,
+            file: "/style.typ".into(),
+            line: 12,
+            column: 5,
+            message: "x".into(),
+            hints: Vec::new(),
+        };
+        let location = message.location();
+        assert_eq!(location.file.as_deref(), Some("templates/style.typ"));
+        assert_eq!(location.cell, Some(Place::text("12:5")));
+        assert_eq!(location.cell_ref(), None);
+        assert_eq!(location.to_string(), "templates/style.typ › 12:5");
+    }
+}

@@ -6,7 +6,7 @@ mod common;
 use common::{Cell, FormBuilder, Setup, of, write};
 use rust_decimal::Decimal;
 use tempfile::TempDir;
-use zhiliang_core::diagnostics::{Code, Diagnostic, Severity};
+use zhiliang_core::diagnostics::{self, Code, Diagnostic, Place, Severity};
 use zhiliang_core::facts::{Submission, Value};
 use zhiliang_workbook::forms::{FillOptions, fill_form_with};
 use zhiliang_workbook::{IngestReport, check, ingest};
@@ -165,6 +165,32 @@ fn missing_fact_points_at_the_blank_value_cell() {
     assert_eq!(d.location.fact.as_deref(), Some("prefab_industry_bases"));
     assert!(d.is_error());
     assert!(d.message.contains("装配式建筑产业基地"), "{}", d.message);
+}
+
+/// `check --json` and the build record write the cell as `"H12"`; read back, the location
+/// holds the typed cell again, with that reference's zero-based row and column.
+#[test]
+fn a_diagnostic_read_back_from_json_points_at_the_typed_cell() {
+    let r = run_owned(zhujian(
+        |s| s.scalars.retain(|f| f.key != "prefab_industry_bases"),
+        FillOptions::default(),
+    ));
+    let d = only(&r, Code::MissingFact);
+    let excel_row = row("prefab_industry_bases");
+    let json = serde_json::to_string(&r.diags).unwrap();
+    assert!(
+        json.contains(&format!("\"cell\":\"H{excel_row}\"")),
+        "{json}"
+    );
+    let back: Vec<Diagnostic> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, r.diags);
+    let d = back.iter().find(|b| *b == d).unwrap();
+    let cell = diagnostics::Cell {
+        row: excel_row - 1,
+        col: 7,
+    };
+    assert_eq!(d.location.cell, Some(Place::Cell(cell)));
+    assert_eq!(d.location.cell_ref(), Some(cell));
 }
 
 #[test]
