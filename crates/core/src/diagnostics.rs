@@ -1,7 +1,7 @@
 //! One diagnostic model for every stage (catalogue, ingest, check, score, render), in the
 //! spirit of Frictionless's error catalogue: a stable kebab-case code, a severity, where it
-//! happened (unit, file, sheet, A1 cell, indicator, fact), a Chinese message that the office
-//! can forward to the unit as is, and the value that was seen.
+//! happened (unit, file, sheet, cell or other [`Place`], indicator, fact), a Chinese message
+//! that the office can forward to the unit as is, and the value that was seen.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -150,7 +150,8 @@ impl fmt::Display for Code {
 }
 
 /// Where a diagnostic points. Every part is optional because a problem may concern a whole
-/// unit (not submitted), a whole file (unreadable) or one cell.
+/// unit (not submitted), a whole file (unreadable) or one place in it: a worksheet cell, a
+/// value of a facts import (its JSON path), a template's line and column ([`Place`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,11 +160,11 @@ pub struct Location {
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
-    /// A1-style cell reference, e.g. `D12` (see [`Cell`], and [`Location::cell_ref`] to
-    /// read it back typed). It stays text because not every location is a worksheet cell:
-    /// a facts import names the JSON path (`scalars[3]`), a template the line and column.
+    /// The place within the file or sheet: a worksheet [`Cell`] (`D12`) for everything read
+    /// from a workbook, the JSON path of a value in a facts import (`scalars[3]`), a
+    /// template's `line:column`. Serialised as that text (`"cell": "D12"`); see [`Place`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cell: Option<String>,
+    pub cell: Option<Place>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -195,7 +196,7 @@ impl Location {
             unit: Some(source.unit.clone()).filter(|u| !u.is_empty()),
             file: Some(source.file.clone()).filter(|f| !f.is_empty()),
             sheet: Some(source.sheet.clone()).filter(|s| !s.is_empty()),
-            cell: Some(source.cell.clone()).filter(|c| !c.is_empty()),
+            cell: source.cell.clone(),
             ..Default::default()
         }
     }
@@ -210,18 +211,18 @@ impl Location {
             unit: unit.map(str::to_string),
             file: Some(file.into()),
             sheet: Some(sheet.into()),
-            cell: Some(cell.to_string()),
+            cell: Some(Place::Cell(cell)),
             ..Default::default()
         }
     }
     pub fn with_cell(mut self, cell: Cell) -> Self {
-        self.cell = Some(cell.to_string());
+        self.cell = Some(Place::Cell(cell));
         self
     }
-    /// The worksheet cell this location points at, if [`Location::cell`] is an A1
-    /// reference (not a JSON path of a facts import or a template position).
+    /// The worksheet cell this location points at, if it points at one (not at a JSON path
+    /// of a facts import or a template position).
     pub fn cell_ref(&self) -> Option<Cell> {
-        self.cell.as_deref().and_then(Cell::parse)
+        self.cell.as_ref().and_then(Place::as_cell)
     }
     pub fn with_indicator(mut self, id: u32) -> Self {
         self.indicator = Some(id);
@@ -244,7 +245,7 @@ impl fmt::Display for Location {
             parts.push(sheet.clone());
         }
         if let Some(cell) = &self.cell {
-            parts.push(cell.clone());
+            parts.push(cell.to_string());
         }
         if parts.is_empty() {
             if let Some(id) = self.indicator {
@@ -351,8 +352,9 @@ impl Summary {
     }
 }
 
-/// Sort diagnostics for stable output: by unit, file, sheet, severity, then cell in
-/// row-major order (so `A2` comes before `A10`).
+/// Sort diagnostics for stable output: by unit, file, sheet, severity, then place: cells in
+/// row-major order (so `A2` comes before `A10`), then JSON paths and other places (see
+/// [`Place`]'s order).
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
@@ -361,7 +363,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
                 d.location.file.clone(),
                 d.location.sheet.clone(),
                 d.severity,
-                d.location.cell.as_deref().map(cell_order),
+                d.location.cell.clone(),
                 d.location.indicator,
                 d.code,
                 d.message.clone(),
@@ -369,22 +371,6 @@ pub fn sort(diags: &mut [Diagnostic]) {
         };
         key(a).cmp(&key(b))
     });
-}
-
-/// (row, column) of an A1 reference, for ordering; unparsable references sort last.
-pub fn cell_order(a1: &str) -> (u32, u32) {
-    let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let digits = &a1[letters.len()..];
-    let col = letters.chars().fold(0u32, |acc, c| {
-        acc * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
-    });
-    let row = digits.parse().unwrap_or(u32::MAX);
-    (row, col)
-}
-
-/// A1 reference from zero-based row and column (`(0, 0)` → `A1`, `(11, 3)` → `D12`).
-pub fn a1(row: u32, col: u32) -> String {
-    Cell::new(row, col).to_string()
 }
 
 /// One worksheet cell. Row and column are **zero-based**, as calamine and rust_xlsxwriter
@@ -462,6 +448,155 @@ impl<'de> Deserialize<'de> for Cell {
     }
 }
 
+/// Where in a file a value came from or a problem is: the `cell` of a [`Location`] and of a
+/// [`crate::facts::Source`]. Almost always a worksheet [`Cell`], but not every input is a
+/// worksheet: a facts import file locates a value by its JSON path, a template a problem by
+/// line and column. Keeping the kinds apart lets code that needs a row or column take it
+/// from the cell ([`Place::as_cell`]) instead of parsing text back, and never mistake a
+/// JSON path for a cell.
+///
+/// Displays and serialises as the text people and JSON files have always seen: the A1
+/// reference of a cell (`D12`), a path or text verbatim. Reading text back
+/// ([`Place::parse`], deserialising) gives a cell for every A1 reference, a JSON path for
+/// text shaped like one (`scalars[3]`, `submissions[0].unit`), and text for anything else
+/// (`12:5`).
+///
+/// Ordered cells first, row-major (`A2` before `A10` before `B10`), then JSON paths, then
+/// other text, each by its text: as diagnostics and a unit's values are sorted.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    /// A worksheet cell: every value and most problems of a workbook.
+    Cell(Cell),
+    /// The JSON path of a value in a facts import file (`scalars[3]`, `records[0]`, `unit`),
+    /// used where the file does not name a sheet and cell of its own.
+    JsonPath(String),
+    /// Any other position, verbatim: a template's `line:column` (`12:5`), or text read
+    /// back that is neither an A1 reference nor a JSON path.
+    Text(String),
+}
+
+impl Place {
+    /// The JSON path of a value in a facts import file.
+    pub fn json_path(path: impl Into<String>) -> Place {
+        Place::JsonPath(path.into())
+    }
+
+    /// A position that is neither a cell nor a JSON path (a template's `line:column`).
+    pub fn text(text: impl Into<String>) -> Place {
+        Place::Text(text.into())
+    }
+
+    /// Reads the text of a place back: an A1 reference as [`Cell`] writes it (`D12`) is a
+    /// [`Place::Cell`], text shaped like a JSON path (names and `[index]`es joined by dots,
+    /// `scalars[3]`) a [`Place::JsonPath`], anything else [`Place::Text`]. The place always
+    /// displays as the text it was read from: `d12` or `D012`, which [`Cell::parse`] would
+    /// accept, stay as written (a JSON path). A JSON path that is also an A1 reference (a
+    /// key `D1`) reads as the cell; facts imports write none such.
+    pub fn parse(s: &str) -> Place {
+        if let Some(cell) = Cell::parse(s).filter(|c| c.to_string() == s) {
+            Place::Cell(cell)
+        } else if is_json_path(s) {
+            Place::JsonPath(s.to_string())
+        } else {
+            Place::Text(s.to_string())
+        }
+    }
+
+    /// The worksheet cell, if this place is one.
+    pub fn as_cell(&self) -> Option<Cell> {
+        match self {
+            Place::Cell(cell) => Some(*cell),
+            Place::JsonPath(_) | Place::Text(_) => None,
+        }
+    }
+}
+
+/// `name`, `name[3]`, `a.b[0].c`: names (a letter or `_`, then letters, digits, `_`)
+/// joined by dots, each optionally followed by `[index]`es.
+fn is_json_path(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|segment| {
+            let (name, mut rest) = segment.split_at(segment.find('[').unwrap_or(segment.len()));
+            let mut chars = name.chars();
+            let name_ok = chars
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+            while let Some(tail) = rest.strip_prefix('[') {
+                let Some((index, after)) = tail.split_once(']') else {
+                    return false;
+                };
+                if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+                    return false;
+                }
+                rest = after;
+            }
+            name_ok && rest.is_empty()
+        })
+}
+
+impl From<Cell> for Place {
+    fn from(cell: Cell) -> Place {
+        Place::Cell(cell)
+    }
+}
+
+impl From<&str> for Place {
+    /// As [`Place::parse`].
+    fn from(s: &str) -> Place {
+        Place::parse(s)
+    }
+}
+
+impl std::str::FromStr for Place {
+    type Err = std::convert::Infallible;
+    /// As [`Place::parse`]; every text is some place.
+    fn from_str(s: &str) -> Result<Place, Self::Err> {
+        Ok(Place::parse(s))
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Cell(cell) => cell.fmt(f),
+            Place::JsonPath(text) | Place::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+impl Serialize for Place {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Place {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Place, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        Ok(Place::parse(&s))
+    }
+}
+
+/// Serde for a place that is written as `""` when absent, as [`crate::facts::Source`]'s
+/// `cell` always has been: `None` ↔ `""`, a place ↔ its text.
+pub mod place_or_empty {
+    use super::Place;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(place: &Option<Place>, s: S) -> Result<S::Ok, S::Error> {
+        match place {
+            Some(place) => s.collect_str(place),
+            None => s.serialize_str(""),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Place>, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        Ok((!s.is_empty()).then(|| Place::parse(&s)))
+    }
+}
+
 /// Human-readable report grouped by unit, as printed by `check`.
 pub fn render_for_people(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
@@ -491,12 +626,109 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a1_round_trip() {
-        assert_eq!(a1(0, 0), "A1");
-        assert_eq!(a1(11, 3), "D12");
-        assert_eq!(a1(0, 26), "AA1");
-        assert_eq!(cell_order("D12"), (12, 4));
-        assert_eq!(cell_order("AA1"), (1, 27));
+    fn places_read_and_write_the_text_they_always_had() {
+        let cases = [
+            ("D12", Place::Cell(Cell::new(11, 3))),
+            ("AA1", Place::Cell(Cell::new(0, 26))),
+            ("scalars[3]", Place::json_path("scalars[3]")),
+            ("records[12]", Place::json_path("records[12]")),
+            ("unit", Place::json_path("unit")),
+            (
+                "submissions[0].scalars[1]",
+                Place::json_path("submissions[0].scalars[1]"),
+            ),
+            ("d12", Place::json_path("d12")),
+            ("D012", Place::json_path("D012")),
+            ("12:5", Place::text("12:5")),
+            ("D12:E13", Place::text("D12:E13")),
+            ("scalars[x]", Place::text("scalars[x]")),
+            ("a..b", Place::text("a..b")),
+            ("第3行", Place::text("第3行")),
+        ];
+        for (text, place) in cases {
+            assert_eq!(Place::parse(text), place, "{text}");
+            assert_eq!(text.parse::<Place>(), Ok(place.clone()), "{text}");
+            assert_eq!(place.to_string(), text);
+            let json = serde_json::to_string(&place).unwrap();
+            assert_eq!(json, format!("\"{text}\""));
+            assert_eq!(
+                serde_json::from_str::<Place>(&json).unwrap(),
+                place,
+                "{text}"
+            );
+        }
+        assert_eq!(Place::parse("D12").as_cell(), Some(Cell::new(11, 3)));
+        assert_eq!(Place::json_path("scalars[3]").as_cell(), None);
+        assert_eq!(Place::text("12:5").as_cell(), None);
+        assert_eq!(Place::from(Cell::new(0, 0)), Place::parse("A1"));
+    }
+
+    /// Cells row-major (`A2` before `A10` before `B10`), then JSON paths, then other text;
+    /// before, `A10` was compared as text by callers that forgot to parse it.
+    #[test]
+    fn places_order_cells_row_major_before_paths_and_text() {
+        let mut places: Vec<Place> = ["12:5", "scalars[1]", "B10", "A10", "records[0]", "A2"]
+            .into_iter()
+            .map(Place::parse)
+            .collect();
+        places.sort();
+        let shown: Vec<String> = places.iter().map(Place::to_string).collect();
+        assert_eq!(
+            shown,
+            ["A2", "A10", "B10", "records[0]", "scalars[1]", "12:5"]
+        );
+    }
+
+    #[test]
+    fn diagnostics_sort_cells_row_major_and_before_json_paths() {
+        let at = |place: Option<&str>| {
+            let mut loc = Location::file("x.xlsx");
+            loc.sheet = Some("数据填报".to_string());
+            loc.cell = place.map(Place::parse);
+            Diagnostic::new(Code::WrongType, loc, "同一句话")
+        };
+        let mut diags = vec![
+            at(Some("scalars[0]")),
+            at(Some("A10")),
+            at(None),
+            at(Some("B2")),
+            at(Some("A2")),
+        ];
+        sort(&mut diags);
+        let shown: Vec<String> = diags
+            .iter()
+            .map(|d| {
+                d.location
+                    .cell
+                    .as_ref()
+                    .map(Place::to_string)
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(shown, ["", "A2", "B2", "A10", "scalars[0]"]);
+    }
+
+    /// A location read back from JSON (the diagnostics of `check --json`, a build record)
+    /// holds a typed cell, or the path or text it was written with.
+    #[test]
+    fn a_location_read_back_from_json_holds_a_typed_cell() {
+        let loc: Location =
+            serde_json::from_str(r#"{"file":"tongji.xlsx","sheet":"数据填报","cell":"H15"}"#)
+                .unwrap();
+        assert_eq!(loc.cell, Some(Place::Cell(Cell { row: 14, col: 7 })));
+        assert_eq!(loc.cell_ref(), Some(Cell::new(14, 7)));
+        let loc: Location =
+            serde_json::from_str(r#"{"file":"a.facts.json","cell":"scalars[2]"}"#).unwrap();
+        assert_eq!(loc.cell, Some(Place::json_path("scalars[2]")));
+        assert_eq!(loc.cell_ref(), None);
+        let loc: Location =
+            serde_json::from_str(r#"{"file":"templates/style.typ","cell":"12:5"}"#).unwrap();
+        assert_eq!(loc.cell, Some(Place::text("12:5")));
+        assert_eq!(loc.to_string(), "templates/style.typ › 12:5");
+        assert_eq!(
+            serde_json::to_string(&loc).unwrap(),
+            r#"{"file":"templates/style.typ","cell":"12:5"}"#
+        );
     }
 
     /// The table's names are the variants in kebab-case (one documented exception), unique,
@@ -575,7 +807,7 @@ mod tests {
             "数据填报",
             Cell::new(11, 3),
         );
-        assert_eq!(loc.cell.as_deref(), Some("D12"));
+        assert_eq!(loc.cell, Some(Place::Cell(Cell::new(11, 3))));
         assert_eq!(loc.cell_ref(), Some(Cell::new(11, 3)));
         let json = serde_json::to_value(&loc).unwrap();
         assert_eq!(json["cell"], "D12");
@@ -583,6 +815,7 @@ mod tests {
             Location::file("x")
                 .with_cell(Cell::new(0, 2))
                 .cell
+                .map(|c| c.to_string())
                 .as_deref(),
             Some("C1")
         );

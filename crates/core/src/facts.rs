@@ -4,14 +4,16 @@
 //! entry of a facts import file) after normalisation; [`crate::merge::merge`] combines all
 //! submissions into [`Facts`], which is what the scoring engine reads.
 
+use crate::diagnostics::Place;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Where a value came from: unit, file, sheet and A1 cell. For values from a facts import
-/// file, `sheet` and `cell` name the JSON path instead.
+/// Where a value came from: unit, file, sheet and cell. For values from a facts import
+/// file that does not name a sheet and cell, `sheet` and `cell` hold the JSON path instead
+/// (`submissions[0]`, [`Place::JsonPath`] `scalars[3]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Source {
     pub unit: String,
@@ -19,8 +21,10 @@ pub struct Source {
     pub file: String,
     #[serde(default)]
     pub sheet: String,
-    #[serde(default)]
-    pub cell: String,
+    /// The cell (or JSON path) of the value; `None` when only the unit is known (a unit's
+    /// narrative). Written as its text, `""` when there is none, as always.
+    #[serde(default, with = "crate::diagnostics::place_or_empty")]
+    pub cell: Option<Place>,
 }
 
 impl fmt::Display for Source {
@@ -32,8 +36,8 @@ impl fmt::Display for Source {
         if !self.sheet.is_empty() {
             write!(f, " › {}", self.sheet)?;
         }
-        if !self.cell.is_empty() {
-            write!(f, " › {}", self.cell)?;
+        if let Some(cell) = &self.cell {
+            write!(f, " › {cell}")?;
         }
         Ok(())
     }
@@ -307,5 +311,50 @@ impl EvidenceKind {
             "jpg" | "jpeg" | "png" => EvidenceKind::Image,
             _ => EvidenceKind::Other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Cell;
+
+    fn source(cell: Option<Place>) -> Source {
+        Source {
+            unit: "区统计局".into(),
+            file: "tongji.xlsx".into(),
+            sheet: "数据填报".into(),
+            cell,
+        }
+    }
+
+    /// A source's place is written as the text it always was, `""` when there is none, and
+    /// read back as the same kind of place.
+    #[test]
+    fn a_source_writes_its_place_as_text_and_reads_it_back_typed() {
+        let cases = [
+            (Some(Place::Cell(Cell::new(14, 7))), "H15"),
+            (Some(Place::json_path("scalars[3]")), "scalars[3]"),
+            (None, ""),
+        ];
+        for (cell, text) in cases {
+            let s = source(cell);
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(
+                json,
+                format!(
+                    r#"{{"unit":"区统计局","file":"tongji.xlsx","sheet":"数据填报","cell":"{text}"}}"#
+                )
+            );
+            assert_eq!(serde_json::from_str::<Source>(&json).unwrap(), s);
+        }
+        // Only the unit given (a facts import before its paths are filled in).
+        let bare: Source = serde_json::from_str(r#"{"unit":"区统计局"}"#).unwrap();
+        assert_eq!(bare.cell, None);
+        assert_eq!(bare.to_string(), "区统计局");
+        assert_eq!(
+            source(Some(Place::Cell(Cell::new(14, 7)))).to_string(),
+            "区统计局 tongji.xlsx › 数据填报 › H15"
+        );
     }
 }

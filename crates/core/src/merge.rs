@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
 use crate::catalogue::{Catalogue, FieldKind, MergePolicy};
-use crate::diagnostics::{Code, Diagnostic, Location, cell_order};
+use crate::diagnostics::{Code, Diagnostic, Location, Place};
 use crate::facts::{Facts, MergedFact, Record, ScalarFact, Source, Submission, Value};
 use crate::units::Roster;
 
@@ -113,9 +113,10 @@ pub fn merge(
     (facts, diagnostics)
 }
 
-/// Row-major position of a cell within its unit: file, sheet, (row, column), the text.
-fn cell_key(s: &Source) -> (&str, &str, (u32, u32), &str) {
-    (&s.file, &s.sheet, cell_order(&s.cell), &s.cell)
+/// Position of a value within its unit: file, sheet, then its place (cells row-major, then
+/// JSON paths; see [`Place`]'s order); a value without a place last.
+fn cell_key(s: &Source) -> (&str, &str, bool, Option<&Place>) {
+    (&s.file, &s.sheet, s.cell.is_none(), s.cell.as_ref())
 }
 
 /// The values of every field that identifies a record: the list's identity fields, which

@@ -107,7 +107,15 @@ fn i03_window_edges_of_the_last_year() {
         warning.location.sheet.as_deref(),
         Some("culture_activities")
     );
-    assert_eq!(warning.location.cell.as_deref(), Some("A4"));
+    assert_eq!(
+        warning
+            .location
+            .cell
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("A4")
+    );
     assert_eq!(warning.location.indicator, Some(3));
     assert_score(3, &activity(Case::new(), "质量月", "2021-07-21"), "1");
     // After the reference date is outside too.

@@ -21,7 +21,7 @@ fn cell(unit: &str, file: &str, sheet: &str, cell: &str) -> Source {
         unit: unit.into(),
         file: file.into(),
         sheet: sheet.into(),
-        cell: cell.into(),
+        cell: Some(cell.into()),
     }
 }
 
@@ -160,7 +160,10 @@ fn exact_duplicate_records_are_dropped_with_a_warning_naming_both_sources() {
         (Code::DuplicateRecord, Severity::Warning)
     );
     assert_eq!(d.location.unit.as_deref(), Some("区工信局"));
-    assert_eq!(d.location.cell.as_deref(), Some("A7"));
+    assert_eq!(
+        d.location.cell.as_ref().map(ToString::to_string).as_deref(),
+        Some("A7")
+    );
     assert!(
         d.message
             .contains("区市场监管局 shichangjianguan.xlsx › quality_honors › A5"),

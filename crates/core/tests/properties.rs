@@ -118,7 +118,7 @@ fn random_record(dice: &mut Dice, list: &ListDef, row: usize) -> Record {
         unit: "区市场监管局".into(),
         file: "x.xlsx".into(),
         sheet: list.key.clone(),
-        cell: format!("A{row}"),
+        cell: Some(format!("A{row}").as_str().into()),
     };
     Record {
         list: list.key.clone(),

@@ -12,7 +12,7 @@ fn cell(unit: &str, sheet: &str, at: &str) -> Source {
         unit: unit.into(),
         file: "x.xlsx".into(),
         sheet: sheet.into(),
-        cell: at.into(),
+        cell: Some(at.into()),
     }
 }
 
@@ -69,7 +69,14 @@ fn a_series_year_that_disagrees_with_its_fact_names_both_cells() {
     let d = series::fact_conflicts(catalogue(), 2022, &[stats("43.8")]);
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].code, Code::ConflictingValues);
-    assert_eq!(d[0].location.cell.as_deref(), Some("I3"));
+    assert_eq!(
+        d[0].location
+            .cell
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("I3")
+    );
     assert!(
         d[0].message.contains("43.8") && d[0].message.contains("48"),
         "{}",

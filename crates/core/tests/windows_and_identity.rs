@@ -303,7 +303,7 @@ fn source(s: &Submission, sheet: &str, cell: &str) -> Source {
         unit: s.unit.clone(),
         file: s.file.clone(),
         sheet: sheet.into(),
-        cell: cell.into(),
+        cell: Some(cell.into()),
     }
 }
 
@@ -500,7 +500,7 @@ fn submissions_with_duplicates() -> Vec<Submission> {
     // An exact copy of one of 区住建局's rows, under another cell.
     let builder = find(&mut subs, "区住建局");
     let mut copy = subs[builder].records[0].clone();
-    copy.source.cell = "A99".into();
+    copy.source.cell = Some("A99".into());
     subs[builder].records.push(copy);
     subs
 }
@@ -521,15 +521,16 @@ fn scores_and_warnings_do_not_depend_on_the_order_of_units_and_rows() {
     let (sheet, merge_diags, score_diags) = run(&subs, &campaign);
     // The duplicates: 区工信局's two copies of the honour 区市场监管局 also sent (the
     // roster puts 区市场监管局 first, so its row A40 is kept), and 区住建局's copied row.
-    let dups: Vec<(&str, &str)> = merge_diags
+    let dups: Vec<(&str, String)> = merge_diags
         .iter()
         .map(|d| {
             (
                 d.location.unit.as_deref().unwrap(),
-                d.location.cell.as_deref().unwrap(),
+                d.location.cell.as_ref().unwrap().to_string(),
             )
         })
         .collect();
+    let dups: Vec<(&str, &str)> = dups.iter().map(|(u, c)| (*u, c.as_str())).collect();
     assert_eq!(
         dups,
         [

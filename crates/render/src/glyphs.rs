@@ -107,6 +107,7 @@ fn check_str(
 mod tests {
     use super::*;
     use std::path::Path;
+    use zhiliang_core::diagnostics::{Cell, Place};
 
     fn fonts() -> FontSet {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fonts");
@@ -121,7 +122,7 @@ mod tests {
             unit: "区文旅局".into(),
             file: "文旅 › 第二版.xlsx".into(),
             sheet: "标量数据".into(),
-            cell: "D12".into(),
+            cell: Some(Place::Cell(Cell::new(11, 3))),
         };
         let data = serde_json::json!({
             "src": { "unit": "区住建局" },

@@ -37,7 +37,7 @@ use typst::syntax::DiagSpanKind;
 use typst::text::TextItem;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
-use zhiliang_core::diagnostics::{Code, Diagnostic, Location};
+use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Place};
 
 pub use data::{IndicatorMeta, Inputs};
 pub use fonts::{FontReport, FontSet, Role};
@@ -201,7 +201,7 @@ impl TemplateMessage {
         }
         Location {
             file: Some(format!("templates{}", self.file)),
-            cell: Some(format!("{}:{}", self.line, self.column)),
+            cell: Some(Place::text(format!("{}:{}", self.line, self.column))),
             ..Default::default()
         }
     }
@@ -792,5 +792,28 @@ fn run_of(text: &TextItem, ts: Transform) -> TextRun {
         family: text.font.info().family.clone(),
         size: text.size.to_pt(),
         ink: [x0, y0, x1, y1],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A template problem is located by file and `line:column`, which is no worksheet cell.
+    #[test]
+    fn a_template_message_is_located_by_line_and_column() {
+        let message = TemplateMessage {
+            error: false,
+            file: "/style.typ".into(),
+            line: 12,
+            column: 5,
+            message: "x".into(),
+            hints: Vec::new(),
+        };
+        let location = message.location();
+        assert_eq!(location.file.as_deref(), Some("templates/style.typ"));
+        assert_eq!(location.cell, Some(Place::text("12:5")));
+        assert_eq!(location.cell_ref(), None);
+        assert_eq!(location.to_string(), "templates/style.typ › 12:5");
     }
 }

@@ -355,7 +355,16 @@ fn a_character_no_font_has_is_a_named_error() {
         .collect();
     assert!(!private.is_empty(), "U+10FFFD not named");
     let private = private[0];
-    assert_eq!(private.location.cell.as_deref(), Some("D10"), "{private:?}");
+    assert_eq!(
+        private
+            .location
+            .cell
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("D10"),
+        "{private:?}"
+    );
     assert_eq!(private.location.file.as_deref(), Some("test.xlsx"));
     let ext_b = diags
         .iter()

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use zhiliang_core::catalogue::{Catalogue, FieldKind, Indicator, MergePolicy};
 use zhiliang_core::config::Campaign;
-use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location, Severity};
+use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location, Place, Severity};
 use zhiliang_core::facts::{Source, Submission, Value};
 use zhiliang_core::units::{Roster, Unit};
 
@@ -71,7 +71,8 @@ struct Index<'a> {
     by_fact: HashMap<(&'a str, &'a str), &'a FormRow>,
     /// (file, fact) and (file, fact, row) that ingest already reported.
     rejected: HashSet<(&'a str, &'a str)>,
-    rejected_rows: HashSet<(&'a str, &'a str, u32)>,
+    /// The row is [`sheet_row`]'s: `None` for all values of an import file alike.
+    rejected_rows: HashSet<(&'a str, &'a str, Option<u32>)>,
 }
 
 impl<'a> Index<'a> {
@@ -91,8 +92,8 @@ impl<'a> Index<'a> {
                 (d.location.file.as_deref(), d.location.fact.as_deref())
             {
                 rejected.insert((file, fact));
-                if let Some(cell) = d.location.cell.as_deref() {
-                    rejected_rows.insert((file, fact, diagnostics::cell_order(cell).0));
+                if let Some(place) = &d.location.cell {
+                    rejected_rows.insert((file, fact, sheet_row(place)));
                 }
             }
         }
@@ -105,11 +106,17 @@ impl<'a> Index<'a> {
     }
 
     fn row_of(&self, source: &Source) -> Option<&'a FormRow> {
-        let row = diagnostics::cell_order(&source.cell).0;
+        let row = sheet_row(source.cell.as_ref()?)?;
         self.by_cell
             .get(&(source.file.as_str(), source.sheet.as_str(), row))
             .copied()
     }
+}
+
+/// The 1-based worksheet row of a place, as [`FormRow::row`] counts; `None` for a place
+/// that is not a cell (the JSON path of a value in a facts import), which no form row has.
+fn sheet_row(place: &Place) -> Option<u32> {
+    place.as_cell().map(|c| c.row + 1)
 }
 
 /// Repeated problems collapsed: within one sheet, the first `shown` diagnostics of a code
@@ -128,8 +135,11 @@ pub fn summarise_repeats(diags: Vec<Diagnostic>, shown: usize) -> Vec<Diagnostic
             d.severity,
         ))
     };
+    // The rows a group covers, as [`sheet_row`] gives them: places that are not cells (JSON
+    // paths of an import) count as one.
+    type Rows = BTreeSet<Option<u32>>;
     // Per group: how many seen, the index of its summary in `out`, the rows it covers.
-    let mut groups: HashMap<Key, (usize, Option<usize>, BTreeSet<u32>)> = HashMap::new();
+    let mut groups: HashMap<Key, (usize, Option<usize>, Rows)> = HashMap::new();
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len().min(4096));
     let mut summaries: Vec<(usize, Key)> = Vec::new();
     for d in diags {
@@ -143,8 +153,8 @@ pub fn summarise_repeats(diags: Vec<Diagnostic>, shown: usize) -> Vec<Diagnostic
             out.push(d);
             continue;
         }
-        if let Some(cell) = d.location.cell.as_deref() {
-            g.2.insert(diagnostics::cell_order(cell).0);
+        if let Some(place) = &d.location.cell {
+            g.2.insert(sheet_row(place));
         }
         if g.1.is_none() {
             g.1 = Some(out.len());
@@ -380,7 +390,7 @@ impl<'a> Checker<'a> {
                             .row_of(&r.source)
                             .and_then(|row| row.cells.get(&field.key))
                         {
-                            src.cell = cell.to_string();
+                            src.cell = Some(Place::Cell(*cell));
                         }
                         self.value_checks(
                             &src,
@@ -431,7 +441,7 @@ impl<'a> Checker<'a> {
         match row_of {
             None => self.index.rejected.contains(&(file, fact)),
             Some(s) => {
-                let row = diagnostics::cell_order(&s.cell).0;
+                let row = s.cell.as_ref().and_then(sheet_row);
                 self.index.rejected_rows.contains(&(file, fact, row))
             }
         }
@@ -645,7 +655,7 @@ impl<'a> Checker<'a> {
                         unit: Some(s.unit.clone()),
                         file: Some(s.file.clone()),
                         sheet: Some(row.sheet.clone()),
-                        cell: row.cells.get(scalar_col::VALUE).map(ToString::to_string),
+                        cell: row.cells.get(scalar_col::VALUE).copied().map(Place::Cell),
                         ..Default::default()
                     },
                     None => Location {

@@ -123,7 +123,8 @@ pub fn write_feedback(unit: &Unit, diagnostics: &[Diagnostic]) -> Result<Vec<u8>
             fit_cell(d.location.sheet.as_deref().unwrap_or("")).as_ref(),
             &text,
         )?;
-        ws.write_string_with_format(r, 5, d.location.cell.as_deref().unwrap_or(""), &text)?;
+        let place = d.location.cell.as_ref().map(ToString::to_string);
+        ws.write_string_with_format(r, 5, place.as_deref().unwrap_or(""), &text)?;
         ws.write_string_with_format(r, 6, fit_cell(&d.message).as_ref(), &text)?;
         ws.write_string_with_format(
             r,

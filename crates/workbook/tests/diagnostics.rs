@@ -6,7 +6,7 @@ mod common;
 use common::{Cell, FormBuilder, Setup, of, write};
 use rust_decimal::Decimal;
 use tempfile::TempDir;
-use zhiliang_core::diagnostics::{Code, Diagnostic, Severity};
+use zhiliang_core::diagnostics::{self, Code, Diagnostic, Place, Severity};
 use zhiliang_core::facts::{Submission, Value};
 use zhiliang_workbook::forms::{FillOptions, fill_form_with};
 use zhiliang_workbook::{IngestReport, check, ingest};
@@ -77,10 +77,14 @@ fn fact<'a>(sub: &'a mut Submission, key: &str) -> &'a mut zhiliang_core::facts:
     sub.scalars.iter_mut().find(|f| f.key == key).unwrap()
 }
 
-fn cell(d: &Diagnostic) -> (&str, &str) {
+fn cell(d: &Diagnostic) -> (&str, String) {
     (
         d.location.sheet.as_deref().unwrap_or(""),
-        d.location.cell.as_deref().unwrap_or(""),
+        d.location
+            .cell
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
     )
 }
 
@@ -156,14 +160,37 @@ fn missing_fact_points_at_the_blank_value_cell() {
     let d = only(&r, Code::MissingFact);
     assert_eq!(
         cell(d),
-        (
-            "数据填报",
-            format!("H{}", row("prefab_industry_bases")).as_str()
-        )
+        ("数据填报", format!("H{}", row("prefab_industry_bases")))
     );
     assert_eq!(d.location.fact.as_deref(), Some("prefab_industry_bases"));
     assert!(d.is_error());
     assert!(d.message.contains("装配式建筑产业基地"), "{}", d.message);
+}
+
+/// `check --json` and the build record write the cell as `"H12"`; read back, the location
+/// holds the typed cell again, with that reference's zero-based row and column.
+#[test]
+fn a_diagnostic_read_back_from_json_points_at_the_typed_cell() {
+    let r = run_owned(zhujian(
+        |s| s.scalars.retain(|f| f.key != "prefab_industry_bases"),
+        FillOptions::default(),
+    ));
+    let d = only(&r, Code::MissingFact);
+    let excel_row = row("prefab_industry_bases");
+    let json = serde_json::to_string(&r.diags).unwrap();
+    assert!(
+        json.contains(&format!("\"cell\":\"H{excel_row}\"")),
+        "{json}"
+    );
+    let back: Vec<Diagnostic> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, r.diags);
+    let d = back.iter().find(|b| *b == d).unwrap();
+    let cell = diagnostics::Cell {
+        row: excel_row - 1,
+        col: 7,
+    };
+    assert_eq!(d.location.cell, Some(Place::Cell(cell)));
+    assert_eq!(d.location.cell_ref(), Some(cell));
 }
 
 #[test]
@@ -203,10 +230,7 @@ fn a_blank_count_of_26_is_missing_even_with_a_note_and_zero_is_an_answer() {
     let d = only(&r, Code::MissingFact);
     assert_eq!(
         cell(d),
-        (
-            "数据填报",
-            format!("H{}", row("violations_handled")).as_str()
-        )
+        ("数据填报", format!("H{}", row("violations_handled")))
     );
     assert_eq!(d.location.fact.as_deref(), Some("violations_handled"));
     assert_eq!(d.location.indicator, Some(26));
@@ -247,10 +271,7 @@ fn wrong_type_points_at_the_cell_and_quotes_the_value() {
     let d = only(&r, Code::WrongType);
     assert_eq!(
         cell(d),
-        (
-            "数据填报",
-            format!("H{}", row("prefab_industry_bases")).as_str()
-        )
+        ("数据填报", format!("H{}", row("prefab_industry_bases")))
     );
     assert_eq!(d.value.as_deref(), Some("约3个"));
     // Rejected, hence not also reported as missing.
@@ -273,7 +294,7 @@ fn invalid_choice_in_a_list_sheet() {
     ));
     let d = only(&r, Code::InvalidChoice);
     // 序号 in A, then type (B), level (C); first record on row 3.
-    assert_eq!(cell(d), ("表彰与报道", "C3"));
+    assert_eq!(cell(d), ("表彰与报道", "C3".to_string()));
     assert_eq!(d.value.as_deref(), Some("区级"));
 }
 
@@ -286,10 +307,7 @@ fn out_of_range_negative_count() {
     let d = only(&r, Code::OutOfRange);
     assert_eq!(
         cell(d),
-        (
-            "数据填报",
-            format!("H{}", row("prefab_industry_bases")).as_str()
-        )
+        ("数据填报", format!("H{}", row("prefab_industry_bases")))
     );
     assert!(d.message.contains("不应小于0"), "{}", d.message);
 }
@@ -310,7 +328,7 @@ fn rate_above_100_points_at_the_numerator() {
         cell(d),
         (
             "数据填报",
-            format!("H{}", row("green_design_standard_rate")).as_str()
+            format!("H{}", row("green_design_standard_rate"))
         )
     );
     assert_eq!(
@@ -335,7 +353,7 @@ fn zero_denominator_points_at_the_denominator() {
         cell(d),
         (
             "数据填报",
-            format!("I{}", row("green_design_standard_rate")).as_str()
+            format!("I{}", row("green_design_standard_rate"))
         )
     );
 }
@@ -346,7 +364,7 @@ fn invalid_date_points_at_the_cell() {
         .scalar("mobilization_meeting_date", Cell::Text("2022年13月1日"));
     let r = run(&[("zhengfuban.xlsx", b.build())]);
     let d = only(&r, Code::InvalidDate);
-    assert_eq!(cell(d), ("数据填报", "H3"));
+    assert_eq!(cell(d), ("数据填报", "H3".to_string()));
     assert_eq!(d.value.as_deref(), Some("2022年13月1日"));
 }
 
@@ -359,10 +377,7 @@ fn missing_evidence_points_at_the_evidence_cell() {
     let d = only(&r, Code::MissingEvidence);
     assert_eq!(
         cell(d),
-        (
-            "数据填报",
-            format!("J{}", row("prefab_industry_bases")).as_str()
-        )
+        ("数据填报", format!("J{}", row("prefab_industry_bases")))
     );
     // Its file, now named by nobody, is reported as unreferenced (a warning).
     assert_eq!(of(&r.diags, Code::EvidenceUnreferenced).len(), 1);
@@ -382,7 +397,7 @@ fn missing_evidence_of_a_record() {
     ));
     let d = only(&r, Code::MissingEvidence);
     // Six fields in B..G, 证明材料 in H.
-    assert_eq!(cell(d), ("表彰与报道", "H3"));
+    assert_eq!(cell(d), ("表彰与报道", "H3".to_string()));
 }
 
 #[test]
@@ -398,10 +413,7 @@ fn evidence_not_found_but_a_document_number_needs_no_file() {
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(
         cell(d[0]),
-        (
-            "数据填报",
-            format!("J{}", row("prefab_industry_bases")).as_str()
-        )
+        ("数据填报", format!("J{}", row("prefab_industry_bases")))
     );
     assert!(d[0].message.contains("evidence/zhujian/"));
 }
@@ -443,7 +455,7 @@ fn not_responsible_when_another_unit_fills_a_form() {
         cell(green),
         (
             "数据填报",
-            format!("H{}", row("green_design_standard_rate")).as_str()
+            format!("H{}", row("green_design_standard_rate"))
         )
     );
     // 26 is open to every member: no warning for it.
@@ -462,7 +474,7 @@ fn unknown_unit_points_at_the_cover_cell() {
     let files = zhujian(|_| {}, options);
     let r = run(&[("zhujian.xlsx", files[0].1.clone())]);
     let d = only(&r, Code::UnknownUnit);
-    assert_eq!(cell(d), ("封面", "B3"));
+    assert_eq!(cell(d), ("封面", "B3".to_string()));
     assert_eq!(d.value.as_deref(), Some("区气象局"));
     assert_eq!(r.report.files[0].unit, None);
     // Not attributed by file name.
@@ -480,7 +492,7 @@ fn outdated_form_with_unknown_keys_points_at_the_key_cell() {
     let r = run(&[("zhengfuban.xlsx", b.build())]);
     let d = of(&r.diags, Code::OutdatedForm);
     assert_eq!(d.len(), 1);
-    assert_eq!(cell(d[0]), ("数据填报", "A4"));
+    assert_eq!(cell(d[0]), ("数据填报", "A4".to_string()));
     assert_eq!(d[0].value.as_deref(), Some("quality_office_2019"));
     // The rest of the workbook is still read.
     assert_eq!(r.report.submissions[0].scalars[0].key, "creation_plan");

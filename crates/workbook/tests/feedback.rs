@@ -33,7 +33,11 @@ fn the_problems_example_shows_each_deliberate_problem() {
             .map(|d| {
                 (
                     d.location.sheet.clone().unwrap_or_default(),
-                    d.location.cell.clone().unwrap_or_default(),
+                    d.location
+                        .cell
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                 )
             })
             .collect()

@@ -173,7 +173,7 @@ fn edge_values_serial_60_year_9999_and_1e308() {
             .iter()
             .find(|d| {
                 d.location.sheet.as_deref() == Some("质量文化活动")
-                    && d.location.cell.as_deref() == Some(cell)
+                    && d.location.cell.as_ref().map(ToString::to_string).as_deref() == Some(cell)
             })
             .unwrap_or_else(|| panic!("{cell}: {:#?}", out.diagnostics))
     };

@@ -128,8 +128,8 @@ fn five_thousand_bad_rows_in_four_sheets_are_checked_and_summarised() {
             let first: Vec<u32> = shown
                 .iter()
                 .filter(|d| d.location.sheet.as_deref() == Some(sheet) && d.code == code)
-                .filter_map(|d| d.location.cell.as_deref())
-                .map(|c| diagnostics::cell_order(c).0)
+                .filter_map(|d| d.location.cell_ref())
+                .map(|c| c.row + 1)
                 .collect();
             assert_eq!(first, (3..3 + REPEATS_SHOWN as u32).collect::<Vec<_>>());
         }

@@ -298,7 +298,7 @@ fn vertically_merged_cells_belong_to_every_row() {
     for r in &rs {
         assert_eq!(r.get("level"), Some(&Value::Text("省级".into())), "{r:?}");
     }
-    assert_eq!(rs[1].source.cell, "B4");
+    assert_eq!(rs[1].source.cell.as_ref().unwrap().to_string(), "B4");
 }
 
 #[test]
@@ -321,7 +321,7 @@ fn blank_rows_between_records_are_skipped() {
     assert_eq!(rs.len(), 3);
     assert_eq!(
         rs.iter()
-            .map(|r| r.source.cell.as_str())
+            .map(|r| r.source.cell.as_ref().unwrap().to_string())
             .collect::<Vec<_>>(),
         ["B3", "B10", "B41"]
     );

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use zhiliang_core::catalogue::Catalogue;
 use zhiliang_core::config::{Benchmark, Campaign};
-use zhiliang_core::diagnostics::Diagnostic;
+use zhiliang_core::diagnostics::{Cell, Diagnostic, Place};
 use zhiliang_core::facts::{Facts, MergedFact, Record, Source, Value};
 use zhiliang_core::score::{self, IndicatorScore};
 use zhiliang_core::units::Roster;
@@ -99,6 +99,11 @@ pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// The zero-based sheet row of the `n`th value a [`Case`] adds: Excel rows 4, 5, … .
+fn row(n: usize) -> u32 {
+    u32::try_from(n).unwrap() + 3
+}
+
 /// Facts built in code.
 #[derive(Clone, Default)]
 pub struct Case {
@@ -114,7 +119,8 @@ impl Case {
             unit: "区市场监管局".into(),
             file: "shichangjianguan.xlsx".into(),
             sheet: "标量数据".into(),
-            cell: format!("D{}", self.facts.scalars.len() + 4),
+            // D4, D5, …
+            cell: Some(Place::Cell(Cell::new(row(self.facts.scalars.len()), 3))),
         };
         self.facts.scalars.insert(
             key.to_string(),
@@ -157,7 +163,8 @@ impl Case {
             unit: "区市场监管局".into(),
             file: "shichangjianguan.xlsx".into(),
             sheet: list.to_string(),
-            cell: format!("A{}", rows.len() + 4),
+            // A4, A5, …
+            cell: Some(Place::Cell(Cell::new(row(rows.len()), 0))),
         };
         rows.push(Record {
             list: list.to_string(),

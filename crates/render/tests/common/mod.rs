@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use zhiliang_core::Setup;
 use zhiliang_core::catalogue::Catalogue;
 use zhiliang_core::config::Campaign;
+use zhiliang_core::diagnostics::{Cell, Place};
 use zhiliang_core::facts::{EvidenceItem, Facts, FactsFile, Source};
 use zhiliang_core::score::{self, IndicatorScore, ScoreSheet};
 use zhiliang_core::units::Roster;
@@ -154,7 +155,7 @@ pub fn hand_sheet() -> ScoreSheet {
                     unit: i.responsible.first().cloned().unwrap_or_default(),
                     file: "test.xlsx".into(),
                     sheet: "标量数据".into(),
-                    cell: format!("D{}", i.id + 3),
+                    cell: Some(Place::Cell(Cell::new(i.id + 2, 3))),
                 }],
             }
         })

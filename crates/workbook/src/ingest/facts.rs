@@ -17,7 +17,7 @@
 
 use serde_json::Value as Json;
 use zhiliang_core::catalogue::{Catalogue, FieldKind};
-use zhiliang_core::diagnostics::{Code, Diagnostic, Location};
+use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Place};
 use zhiliang_core::facts::{FactsFile, Source, Submission, Value};
 use zhiliang_core::units::Roster;
 
@@ -60,7 +60,7 @@ pub fn import(rel: &str, mut doc: Json, catalogue: &Catalogue, roster: &Roster) 
                     Location {
                         file: Some(rel.to_string()),
                         sheet: Some(format!("submissions[{i}]")),
-                        cell: Some("unit".to_string()),
+                        cell: Some(Place::json_path("unit")),
                         ..Default::default()
                     },
                     format!("导入文件“{rel}”第{}份报送的单位“{}”不是专班成员单位，已跳过；请改为规范的单位名称。", i + 1, sub.unit),
@@ -71,14 +71,14 @@ pub fn import(rel: &str, mut doc: Json, catalogue: &Catalogue, roster: &Roster) 
         };
         sub.unit = unit.name.clone();
         sub.file = rel.to_string();
-        let fix = |s: &mut Source, sheet: String, cell: String| {
+        let fix = |s: &mut Source, sheet: String, path: String| {
             s.unit = unit.name.clone();
             s.file = rel.to_string();
             if s.sheet.is_empty() {
                 s.sheet = sheet;
             }
-            if s.cell.is_empty() {
-                s.cell = cell;
+            if s.cell.is_none() {
+                s.cell = Some(Place::JsonPath(path));
             }
         };
         for (j, f) in sub.scalars.iter_mut().enumerate() {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use zhiliang_core::catalogue::{Catalogue, FieldKind};
-use zhiliang_core::diagnostics::{Cell, Code, Diagnostic, Location, Severity};
+use zhiliang_core::diagnostics::{Cell, Code, Diagnostic, Location, Place, Severity};
 use zhiliang_core::facts::{Contact, Record, ScalarFact, Source, Submission};
 use zhiliang_core::units::{Roster, Unit};
 
@@ -90,7 +90,7 @@ pub(crate) fn read_error_diagnostic(rel: &str, e: &ReadError) -> Diagnostic {
                 cell: u32::try_from(*row)
                     .ok()
                     .zip(u32::try_from(*col).ok())
-                    .map(|(r, c)| Cell::new(r, c).to_string()),
+                    .map(|(r, c)| Place::Cell(Cell::new(r, c))),
                 ..loc
             },
             format!(
@@ -198,7 +198,7 @@ impl<'a> FormReader<'a> {
             unit: unit.to_string(),
             file: self.rel.to_string(),
             sheet: sheet.to_string(),
-            cell: Cell::new(row, col).to_string(),
+            cell: Some(Place::Cell(Cell::new(row, col))),
         }
     }
 
@@ -510,7 +510,7 @@ impl<'a> FormReader<'a> {
                     unit: unit.name.clone(),
                     file: self.rel.to_string(),
                     sheet: sheet.name.clone(),
-                    cell: Cell::new(row, vc).to_string(),
+                    cell: Some(Place::Cell(Cell::new(row, vc))),
                 },
             });
         }
@@ -584,7 +584,7 @@ impl<'a> FormReader<'a> {
                     unit: unit.name.clone(),
                     file: self.rel.to_string(),
                     sheet: sheet.name.clone(),
-                    cell: Cell::new(row, first_col).to_string(),
+                    cell: Some(Place::Cell(Cell::new(row, first_col))),
                 },
             };
             for (f, c) in &fields {
