@@ -154,7 +154,7 @@ fn every_figure_printed_in_several_documents_has_one_value() {
 
 #[test]
 fn the_annual_report_analyses_and_reads_as_published_text() {
-    let text = squeeze(&render(DocKind::AnnualReport).text());
+    let text = squeeze(render(DocKind::AnnualReport).text());
     for bad in [
         "报错",
         "未提供",
@@ -220,7 +220,7 @@ fn the_annual_report_analyses_and_reads_as_published_text() {
 
 #[test]
 fn the_self_evaluation_has_no_log_lines_and_prints_benchmark_sources() {
-    let text = squeeze(&render(DocKind::SelfEvaluation).text());
+    let text = squeeze(render(DocKind::SelfEvaluation).text());
     for bad in ["报错", "未提供", "：未提供", "null", "true", "达到“达到"] {
         assert!(!text.contains(bad), "自评报告 contains {bad}");
     }
@@ -258,7 +258,7 @@ fn the_composed_summary_gives_figures_within_1000_characters() {
         summary.contains("每万人口有效发明专利拥有量20件"),
         "{summary}"
     );
-    let text = squeeze(&render(DocKind::Application).text());
+    let text = squeeze(render(DocKind::Application).text());
     assert!(text.contains("自愿性认证有效证书数量1840张"));
 }
 
@@ -296,7 +296,7 @@ fn printed_scores_add_up_to_the_printed_total() {
     }
     assert_eq!(rows, 43);
     // And the PDF text prints the same total the score sheet has.
-    let text = squeeze(&render(DocKind::SelfEvaluation).text());
+    let text = squeeze(render(DocKind::SelfEvaluation).text());
     assert!(text.contains(&format!("{}分", zhiliang_core::score::display(sheet.total))));
 }
 
@@ -307,7 +307,7 @@ fn printed_scores_add_up_to_the_printed_total() {
 #[test]
 fn the_work_section_is_composed_from_the_units_narratives_and_figures() {
     let se = render(DocKind::SelfEvaluation);
-    let text = squeeze(&se.text());
+    let text = squeeze(se.text());
     let work = text
         .split("二、创建工作开展情况")
         .nth(1)
@@ -373,7 +373,7 @@ fn annual_report_sections_are_keyed_and_the_targets_table_sits_in_the_overall_se
             "outlook"
         ]
     );
-    let text = squeeze(&render(DocKind::AnnualReport).text());
+    let text = squeeze(render(DocKind::AnnualReport).text());
     let overall = text
         .split("一、总体情况")
         .nth(1)

@@ -114,13 +114,13 @@ fn example_documents_carry_what_matters() {
     ] {
         assert!(se.text().contains(needle), "自评报告 lacks {needle}");
     }
-    assert_rows(&se.text(), &ex.scores);
+    assert_rows(se.text(), &ex.scores);
     assert!(
         se.text().contains(&format!("总计 100 {total}")),
         "自评报告 lacks the total line"
     );
     // every evidence item is listed in the annex
-    let flat = squeeze(&se.text());
+    let flat = squeeze(se.text());
     for e in &ex.evidence {
         assert!(
             flat.contains(&squeeze(&e.number)),
@@ -149,14 +149,14 @@ fn hand_made_sheet_prints_all_rows_and_lost_points() {
     let sheet = hand_sheet();
     let set = build(&Facts::default(), &sheet, &evidence_index(&sheet));
     let se = render(DocKind::SelfEvaluation, &set);
-    assert_rows(&se.text(), &sheet);
+    assert_rows(se.text(), &sheet);
     assert!(
         se.text()
             .contains(&format!("总计 100 {}", display(sheet.total)))
     );
     for s in sheet.indicators.iter().filter(|s| !s.lost.is_zero()) {
         assert!(
-            squeeze(&se.text()).contains(&format!("补充指标{}的证明材料", s.id)),
+            squeeze(se.text()).contains(&format!("补充指标{}的证明材料", s.id)),
             "lost points of {} not discussed",
             s.id
         );
@@ -177,7 +177,7 @@ fn hand_made_sheet_prints_all_rows_and_lost_points() {
     let ar = render(DocKind::AnnualReport, &set);
     assert!(ar.text().contains("九、发展前景与对策建议"));
     // Published to the public: the annual report analyses quality, not the self-score.
-    assert!(!squeeze(&ar.text()).contains("自评得分"));
+    assert!(!squeeze(ar.text()).contains("自评得分"));
 }
 
 #[test]
@@ -318,7 +318,7 @@ fn markup_in_cells_prints_literally() {
     );
     let set = build(&facts, &sheet, &[]);
     let se = render(DocKind::SelfEvaluation, &set);
-    let flat = squeeze(&se.text());
+    let flat = squeeze(se.text());
     for p in payload
         .iter()
         .chain(["]#panic(\"boom\")[", "`raw`_emph_\\#lorem(3)//注释"].iter())
@@ -493,7 +493,7 @@ fn dump() {
     for kind in DocKind::ALL {
         let doc = render(kind, set);
         std::fs::write(dir.join(kind.file_name()), &doc.pdf).unwrap();
-        std::fs::write(dir.join(format!("{}.txt", kind.file_name())), &doc.text()).unwrap();
+        std::fs::write(dir.join(format!("{}.txt", kind.file_name())), doc.text()).unwrap();
         eprintln!("{}: {} pages, {:?}", kind.label(), doc.pages, doc.elapsed);
     }
     let mut o = options();
@@ -513,7 +513,7 @@ fn dump() {
     let set = renderer().build_data(&inputs).unwrap();
     let long = render(DocKind::Application, &set);
     std::fs::write(dir.join("长摘要-申请表.pdf"), &long.pdf).unwrap();
-    std::fs::write(dir.join("长摘要-申请表.txt"), &long.text()).unwrap();
+    std::fs::write(dir.join("长摘要-申请表.txt"), long.text()).unwrap();
     eprintln!("{}", renderer().font_report());
     // warm timings: each document again, then the three in parallel
     for kind in DocKind::ALL {

@@ -497,7 +497,7 @@ fn no_running_text_page_is_left_more_than_a_fifth_empty() {
 fn application_names_the_government_signature_lines_and_keeps_words_whole() {
     let app = doc(DocKind::Application);
     assert!(app.pages <= 2, "申请表 has {} pages", app.pages);
-    let text = squeeze(&app.text());
+    let text = squeeze(app.text());
     for needle in [
         "济南市章丘区人民政府",
         "主要负责人",
