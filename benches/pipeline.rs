@@ -24,8 +24,9 @@
 //!   library: what three separate runs of a Typst command-line compiler do. When a
 //!   `typst` executable is on PATH, three real `typst compile` runs are timed as well;
 //! - when PYTHON (default `python3`) can import the Typst Python binding
-//!   (`pip install typst`): the same three documents compiled by it as a fresh process,
-//!   one shared font book, one thread per document — the yardstick of issue #13.
+//!   (`pip install typst`): the same four documents compiled by it as a fresh process,
+//!   one shared font book, one thread per document — the yardstick of issue #13 —
+//!   alternating round by round with a fresh `zhiliang build`, with the median ratio.
 
 mod common;
 use anyhow::{Context, Result, bail};
@@ -306,17 +307,31 @@ fn main() -> Result<()> {
         }
         let script = dir.path().join("compile.py");
         std::fs::write(&script, PYTHON_BINDING)?;
-        let runs = (0..runs.max(1))
-            .map(|_| {
-                let mut cmd = vec![python.clone().into(), script.clone().into_os_string()];
-                cmd.push(project.fonts.canonicalize()?.into_os_string());
-                cmd.extend(roots.iter().map(|r| r.clone().into_os_string()));
-                time_process(cmd)
-            })
-            .collect::<Result<Vec<_>>>()?;
+        // Side by side: each round runs `zhiliang build` and the binding once, one after
+        // the other, so a machine that is faster or slower for a while (a shared virtual
+        // machine drifts by 10–20 % over minutes) weighs on both alike; the ratio is the
+        // median of the rounds' ratios.
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        for _ in 0..runs.max(1) {
+            ours.extend(cold_process_runs(&exe, work.path(), 1)?);
+            let mut cmd = vec![python.clone().into(), script.clone().into_os_string()];
+            cmd.push(project.fonts.canonicalize()?.into_os_string());
+            cmd.extend(roots.iter().map(|r| r.clone().into_os_string()));
+            theirs.push(time_process(cmd)?);
+        }
+        print_process_runs("并排交替：zhiliang build（新进程，含读取、校验、计分、写出）", &ours);
         print_process_runs(
-            "同样四份文件用 Typst Python 绑定编译（新进程，共用一套字体，每份一个线程，三份 PDF/A-3b、汇编为普通 PDF）",
-            &runs,
+            "并排交替：同样四份文件用 Typst Python 绑定编译（新进程，共用一套字体，每份一个线程，三份 PDF/A-3b、汇编为普通 PDF）",
+            &theirs,
+        );
+        let ratios = ours
+            .iter()
+            .zip(&theirs)
+            .map(|(a, b)| (a.wall.as_secs_f64() / b.wall.as_secs_f64() * 1000.0).round() as u64);
+        println!(
+            "墙钟比值 zhiliang / Python 绑定（逐轮比值的中位数）：{:.2}",
+            median_of(ratios) as f64 / 1000.0
         );
     } else {
         println!("（{python} 无法导入 typst 模块（pip install typst），未测 Typst Python 绑定）");
