@@ -60,7 +60,7 @@ pub enum Command {
         #[arg(long)]
         facts: Option<PathBuf>,
     },
-    /// Check, score and render the three PDFs into the output folder
+    /// Check, score and render the four PDFs (申请表, 自评报告, 年度质量分析报告, 证明材料汇编) into the output folder
     Build(BuildArgs),
     /// Rebuild whenever a workbook, the catalogue, the configuration or a template changes
     Watch(BuildArgs),

@@ -1,4 +1,4 @@
-//! The output folder as one set: the three PDFs, the diagnostics, the change report and
+//! The output folder as one set: the four PDFs, the diagnostics, the change report and
 //! the build record of one build are replaced together, so `output/` always holds one
 //! complete generation — the previous one or the new one, never a mix — even when the
 //! build is killed during the write phase or the disk fills.

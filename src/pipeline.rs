@@ -596,7 +596,7 @@ impl Session {
         if let Some(t) = docs.iter().filter_map(|d| d.render_time).max() {
             timings.0.push(("排版".to_string(), t));
         }
-        // One failed document withholds the whole set: three documents from two builds
+        // One failed document withholds the whole set: documents from two builds
         // must never lie side by side.
         if !problems.is_empty() {
             docs.clear();
