@@ -589,6 +589,19 @@ impl Sheet {
     /// Stores a cell; control characters in a text are removed here (and remembered for a
     /// diagnostic), so they never reach a message, a terminal or a document.
     fn put(&mut self, row: u32, col: u32, raw: Raw) {
+        // Invisible formatting characters (zero-width space, BOM, bidi marks) pasted from web
+        // pages and chat apps change nothing the user sees: removed silently, so "3\u{200B}"
+        // is the number 3 and "省级\u{FEFF}" the option 省级.
+        let raw = match raw {
+            Raw::Text(s) if s.chars().any(is_invisible_format) => {
+                let clean: String = s.chars().filter(|c| !is_invisible_format(*c)).collect();
+                match text(&clean) {
+                    Some(r) => r,
+                    None => return,
+                }
+            }
+            other => other,
+        };
         let raw = match raw {
             Raw::Text(s) if s.chars().any(is_stray_control) => {
                 let mut names: Vec<String> = Vec::new();
@@ -610,6 +623,22 @@ impl Sheet {
         };
         self.cells.insert((row, col), raw);
     }
+}
+
+/// An invisible formatting character: zero-width space, non-joiner and joiner, the
+/// left-to-right and right-to-left marks and overrides, the word joiner and invisible
+/// operators, the byte-order mark (zero-width no-break space) and the soft hyphen. None of
+/// them shows in a cell; all of them make "3" not a number and "省级" not an option.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// A control character that has no place in a cell: everything Unicode calls a control

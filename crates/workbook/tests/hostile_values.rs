@@ -1,0 +1,86 @@
+//! Values and layouts found by mutating real fill-in workbooks the way offices (and
+//! hostile senders) do: each is read as the documented normalisation or ends as one clear
+//! diagnostic at its cell.
+
+mod common;
+
+use common::{Cell, FormBuilder, Setup, of, write};
+use rust_decimal::Decimal;
+use zhiliang_core::diagnostics::{Code, Diagnostic};
+use zhiliang_core::facts::Value;
+use zhiliang_workbook::ingest::FileOutcome;
+use zhiliang_workbook::{check, ingest, ingest_file};
+
+/// A hand-made form, read; the `outdated-form` that its missing rows cause is dropped.
+fn read(b: &FormBuilder) -> FileOutcome {
+    let setup = Setup::load();
+    let mut out = ingest_file("x.xlsx", &b.build(), &setup.catalogue, &setup.roster);
+    out.diagnostics.retain(|d| d.code != Code::OutdatedForm);
+    out
+}
+
+fn n(s: &str) -> Value {
+    Value::Number(s.parse::<Decimal>().unwrap())
+}
+
+fn scalar(out: &FileOutcome, key: &str) -> Option<Value> {
+    out.submissions
+        .first()
+        .expect("a submission")
+        .scalars
+        .iter()
+        .find(|f| f.key == key)
+        .map(|f| f.value.clone())
+}
+
+fn at(d: &Diagnostic) -> (String, String) {
+    (
+        d.location.sheet.clone().unwrap_or_default(),
+        d.location
+            .cell
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    )
+}
+
+/// A campaign folder with the given files, ingested and checked.
+fn check_files(files: &[(&str, Vec<u8>)]) -> Vec<Diagnostic> {
+    let setup = Setup::load();
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, bytes) in files {
+        write(dir.path(), rel, bytes);
+    }
+    let report = ingest(dir.path(), &setup.catalogue, &setup.roster);
+    check(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        &report,
+        &dir.path().join("evidence"),
+    )
+}
+
+#[test]
+fn zero_width_characters_and_byte_order_marks_are_removed() {
+    // Pasted from a web page or a chat: "3" followed by a zero-width space, a BOM before
+    // "１２", and the unit's name with a zero-width space after it.
+    let mut b = FormBuilder::new("区住房和城乡建设局\u{200B}")
+        .scalar("prefab_industry_bases", Cell::Text("3\u{200B}"))
+        .scalar("spot_check_enterprises", Cell::Text("\u{FEFF}１２"));
+    b.scalars.push((
+        "smart_site_system",
+        Some(Cell::Text("智慧\u{200D}工地\u{202E}")),
+        None,
+        None,
+    ));
+    let out = read(&b);
+    assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
+    assert_eq!(out.unit.as_deref(), Some("区住建局"));
+    assert_eq!(scalar(&out, "prefab_industry_bases"), Some(n("3")));
+    assert_eq!(scalar(&out, "spot_check_enterprises"), Some(n("12")));
+    assert_eq!(
+        scalar(&out, "smart_site_system"),
+        Some(Value::Text("智慧工地".into()))
+    );
+}
