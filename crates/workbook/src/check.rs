@@ -41,6 +41,7 @@ pub fn check(
     for sub in &report.submissions {
         c.values(sub);
     }
+    c.unread_values_evidence();
     c.missing_facts();
     c.evidence_files();
     // A 年度数据 year that a scoring fact also gives must carry the same figure.
@@ -722,6 +723,43 @@ impl<'a> Checker<'a> {
             }
         }
     }
+    /// The 证明材料 of 数据填报 rows whose value was not taken (blank, or refused as a wrong
+    /// type): the files they name are referenced all the same (not "unreferenced, delete
+    /// it"), and a file named but absent is still reported.
+    fn unread_values_evidence(&mut self) {
+        let taken: HashSet<(&str, &str)> = self
+            .report
+            .submissions
+            .iter()
+            .flat_map(|s| s.scalars.iter().map(|f| (s.file.as_str(), f.key.as_str())))
+            .collect();
+        for row in &self.report.rows {
+            let (Some(key), Some(text)) = (&row.fact, &row.evidence) else {
+                continue;
+            };
+            if taken.contains(&(row.file.as_str(), key.as_str())) {
+                continue;
+            }
+            let (Some(unit), Some(def)) =
+                (self.roster.by_name(&row.unit), self.catalogue.fact(key))
+            else {
+                continue;
+            };
+            let mut loc = Location::file(&row.file).with_fact(key);
+            loc.unit = Some(unit.name.clone());
+            loc.sheet = Some(row.sheet.clone());
+            loc.cell = row.cells.get(scalar_col::EVIDENCE).map(|c| Place::Cell(*c));
+            evidence::check_refs(
+                &mut self.evidence,
+                unit,
+                &def.label,
+                text,
+                loc,
+                &mut self.out,
+            );
+        }
+    }
+
     /// Each named evidence item must be a 文号 or a file in the unit's evidence folder.
     fn evidence_refs(&mut self, unit: &Unit, label: &str, text: &str, loc: Location) {
         evidence::check_refs(&mut self.evidence, unit, label, text, loc, &mut self.out);

@@ -84,3 +84,39 @@ fn zero_width_characters_and_byte_order_marks_are_removed() {
         Some(Value::Text("智慧工地".into()))
     );
 }
+
+#[test]
+fn evidence_named_beside_a_refused_value_is_still_referenced() {
+    // The value is refused (wrong type); the evidence file it names is there. Before, the
+    // file was reported as "not named in any 证明材料 cell, delete it".
+    let mut b = FormBuilder::new("区住建局");
+    b.scalars.push((
+        "prefab_industry_bases",
+        Some(Cell::Text("约3个")),
+        None,
+        Some("认定文件.pdf"),
+    ));
+    b.scalars.push((
+        "spot_check_enterprises",
+        Some(Cell::Text("#N/A?")),
+        None,
+        Some("抽查名单.pdf"),
+    ));
+    let diags = check_files(&[
+        ("zhujian.xlsx", b.build()),
+        ("evidence/zhujian/认定文件.pdf", b"%PDF-1.4".to_vec()),
+    ]);
+    assert!(
+        of(&diags, Code::EvidenceUnreferenced).is_empty(),
+        "{:#?}",
+        of(&diags, Code::EvidenceUnreferenced)
+    );
+    let wrong = of(&diags, Code::WrongType);
+    assert_eq!(wrong.len(), 2, "{wrong:#?}");
+    assert_eq!(at(wrong[0]), ("数据填报".to_string(), "H3".to_string()));
+    // The absent file is still reported, at the evidence cell of its row.
+    let absent = of(&diags, Code::EvidenceNotFound);
+    assert_eq!(absent.len(), 1, "{absent:#?}");
+    assert_eq!(at(absent[0]), ("数据填报".to_string(), "J4".to_string()));
+    assert!(absent[0].message.contains("抽查名单.pdf"));
+}

@@ -468,6 +468,7 @@ impl<'a> FormReader<'a> {
                 list: None,
                 cells,
                 note: nc.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
+                evidence: ec.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
             });
             let value = if def.kind == FieldKind::Rate {
                 let den = dc.and_then(|c| sheet.get(row, c));
@@ -614,6 +615,7 @@ impl<'a> FormReader<'a> {
                 list: Some(key.to_string()),
                 cells,
                 note: None,
+                evidence: None,
             });
             sub.records.push(record);
         }

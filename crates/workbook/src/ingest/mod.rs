@@ -66,6 +66,10 @@ pub struct FormRow {
     /// The 备注 of a scalar row, kept even when the value is blank (it says why).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The 证明材料 of a scalar row, kept even when the value is blank or was refused (the
+    /// file it names is still referenced, and still has to exist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
