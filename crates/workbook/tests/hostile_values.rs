@@ -120,3 +120,40 @@ fn evidence_named_beside_a_refused_value_is_still_referenced() {
     assert_eq!(at(absent[0]), ("数据填报".to_string(), "J4".to_string()));
     assert!(absent[0].message.contains("抽查名单.pdf"));
 }
+
+#[test]
+fn a_repeated_row_with_another_value_is_a_conflict_and_neither_is_taken() {
+    // A 数据填报 row copied (hidden code included) and given another value: before, the
+    // second row was silently ignored.
+    let mut b = FormBuilder::new("区住建局")
+        .scalar("prefab_industry_bases", Cell::Number(3.0))
+        .scalar("spot_check_enterprises", Cell::Number(12.0));
+    b.scalars
+        .push(("prefab_industry_bases", Some(Cell::Text("5")), None, None));
+    // A repeat with the same value, and an empty repeat, are harmless.
+    b.scalars.push((
+        "spot_check_enterprises",
+        Some(Cell::Text("１２")),
+        None,
+        None,
+    ));
+    b.scalars.push(("spot_check_enterprises", None, None, None));
+    let out = read(&b);
+    assert_eq!(out.diagnostics.len(), 1, "{:#?}", out.diagnostics);
+    let d = &out.diagnostics[0];
+    assert_eq!(d.code, Code::ConflictingValues);
+    assert_eq!(at(d), ("数据填报".to_string(), "H5".to_string()));
+    assert_eq!(d.location.fact.as_deref(), Some("prefab_industry_bases"));
+    assert!(d.message.contains("第3行、第5行"), "{}", d.message);
+    assert!(d.message.contains("“3”") && d.message.contains("“5”"));
+    assert_eq!(scalar(&out, "prefab_industry_bases"), None);
+    assert_eq!(scalar(&out, "spot_check_enterprises"), Some(n("12")));
+
+    // And the checker does not also call it missing.
+    let diags = check_files(&[("zhujian.xlsx", b.build())]);
+    assert!(
+        !diags.iter().any(|d| d.code == Code::MissingFact
+            && d.location.fact.as_deref() == Some("prefab_industry_bases")),
+        "{diags:#?}"
+    );
+}

@@ -435,6 +435,7 @@ impl<'a> FormReader<'a> {
         let ec = cols.get(scalar_col::EVIDENCE).copied();
         let nc = cols.get(scalar_col::NOTE).copied();
         let mut seen_keys: Vec<String> = Vec::new();
+        let mut first_rows: BTreeMap<String, u32> = BTreeMap::new();
         for row in sheet.rows() {
             if row < layout::FIRST_DATA_ROW {
                 continue;
@@ -447,9 +448,11 @@ impl<'a> FormReader<'a> {
                 outdated.unknown(&key, &sheet.name, row, 0);
                 continue;
             };
-            if seen_keys.contains(&key) {
+            if let Some(&first) = first_rows.get(&key) {
+                self.repeated_row(sheet, unit, sub, def, first, row, (vc, dc));
                 continue;
             }
+            first_rows.insert(key.clone(), row);
             seen_keys.push(key.clone());
             let mut cells = BTreeMap::new();
             cells.insert(scalar_col::VALUE.to_string(), Cell::new(row, vc));
@@ -522,6 +525,84 @@ impl<'a> FormReader<'a> {
                     .push(format!("缺少数据项“{}”", p.def.label));
             }
         }
+    }
+
+    /// A 数据填报 row repeating a fact's row (a copied row, its hidden code included). Blank,
+    /// or the same as the first: nothing to say. Different: the sheet gives two answers and
+    /// neither is taken (a diagnostic at the repeated row; the first value is withdrawn).
+    #[allow(clippy::too_many_arguments)] // where (sheet, unit, rows, columns) and what
+    fn repeated_row(
+        &mut self,
+        sheet: &Sheet,
+        unit: &Unit,
+        sub: &mut Submission,
+        def: &zhiliang_core::catalogue::FactDef,
+        first: u32,
+        row: u32,
+        (vc, dc): (u32, Option<u32>),
+    ) {
+        let shown = |r: u32| {
+            let v = sheet.text(r, vc);
+            match (def.kind, dc.map(|c| sheet.text(r, c))) {
+                (FieldKind::Rate, Some(d)) if !d.is_empty() => format!("{v}/{d}"),
+                _ => v,
+            }
+        };
+        let again = shown(row);
+        if again.trim_matches('/').is_empty() {
+            return;
+        }
+        let read = |r: u32| -> Option<zhiliang_core::facts::Value> {
+            if def.kind == FieldKind::Rate {
+                let den = dc.and_then(|c| sheet.get(r, c));
+                normalise::rate(sheet.get(r, vc), den, &def.label)
+                    .ok()
+                    .flatten()
+                    .map(|(v, _)| v)
+            } else {
+                normalise::value(
+                    sheet.get(r, vc),
+                    def.kind,
+                    &def.label,
+                    &def.unit,
+                    &def.options,
+                )
+                .ok()
+                .flatten()
+            }
+        };
+        let (a, b) = (read(first), read(row));
+        if a.is_some() && a == b {
+            return;
+        }
+        sub.scalars
+            .retain(|f| !(f.key == def.key && f.source.sheet == sheet.name));
+        let before = shown(first);
+        let before = if before.trim_matches('/').is_empty() {
+            "未填写".to_string()
+        } else {
+            format!("填写“{before}”")
+        };
+        self.push_problem(
+            unit,
+            &sheet.name,
+            row,
+            vc,
+            &def.key,
+            normalise::Problem {
+                code: Code::ConflictingValues,
+                message: format!(
+                    "‘{}’在工作表“{}”中有两行（第{}行、第{}行），第{}行{before}，第{}行填写“{again}”，两行不一致，系统无法确定以哪一行为准，本项暂不采用；请删除多余的一行，只保留正确的数值后重新报送。",
+                    def.label,
+                    sheet.name,
+                    first + 1,
+                    row + 1,
+                    first + 1,
+                    row + 1,
+                ),
+            },
+            again.clone(),
+        );
     }
 
     fn list(
