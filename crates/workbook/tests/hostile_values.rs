@@ -157,3 +157,57 @@ fn a_repeated_row_with_another_value_is_a_conflict_and_neither_is_taken() {
         "{diags:#?}"
     );
 }
+
+/// Rewrites one entry of an xlsx.
+fn rewrite(xlsx: &[u8], entry: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == entry {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_sheet_broken_half_way_says_where_not_that_the_form_is_old() {
+    // H3 points at shared string 99999 of a table that has a handful: calamine stops
+    // there. Before, the rows after it were silently missing and the only message was
+    // "可能是旧版填报表".
+    let b = FormBuilder::new("区住建局")
+        .scalar("prefab_industry_bases", Cell::Number(3.0))
+        .scalar("smart_site_system", Cell::Text("章丘区智慧工地监管平台"));
+    let bytes = rewrite(&b.build(), "xl/worksheets/sheet2.xml", |s| {
+        assert!(s.contains(r#"<c r="H3"><v>3</v></c>"#), "{s}");
+        s.replace(
+            r#"<c r="H3"><v>3</v></c>"#,
+            r#"<c r="H3" t="s"><v>99999</v></c>"#,
+        )
+    });
+    let setup = Setup::load();
+    let out = ingest_file("x.xlsx", &bytes, &setup.catalogue, &setup.roster);
+    let broken = of(&out.diagnostics, Code::UnreadableFile);
+    assert_eq!(broken.len(), 1, "{:#?}", out.diagnostics);
+    assert_eq!(at(broken[0]), ("数据填报".to_string(), "A3".to_string()));
+    assert!(
+        broken[0].message.contains("工作表“数据填报”已损坏")
+            && broken[0].message.contains("A3之后"),
+        "{}",
+        broken[0].message
+    );
+    assert!(
+        of(&out.diagnostics, Code::OutdatedForm).is_empty(),
+        "{:#?}",
+        out.diagnostics
+    );
+}

@@ -309,6 +309,31 @@ impl<'a> FormReader<'a> {
             if sheet.merges_skipped > 0 {
                 self.out.push_merges_skipped(rel, &unit.name, sheet);
             }
+            if let Some((last, why)) = &sheet.broken {
+                let loc = match last {
+                    Some(cell) => self.loc(Some(&unit.name), &sheet.name, *cell),
+                    None => Location {
+                        unit: Some(unit.name.clone()),
+                        sheet: Some(sheet.name.clone()),
+                        ..Location::file(rel)
+                    },
+                };
+                let what = match last {
+                    Some(cell) => format!("读到{cell}之后的内容无法读取"),
+                    None => "整张工作表无法读取".to_string(),
+                };
+                self.out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnreadableFile,
+                        loc,
+                        format!(
+                            "文件“{rel}”的工作表“{}”已损坏，{what}（{why}），这部分数据未读取；请用 Excel 或 WPS 打开后“另存为”新的 .xlsx 文件，或在下发的填报表中重新填写后报送。",
+                            sheet.name
+                        ),
+                    )
+                    .with_value(why.clone()),
+                );
+            }
             for (cell, chars) in &sheet.control_chars {
                 self.out.diagnostics.push(
                     Diagnostic::new(
@@ -354,7 +379,10 @@ impl<'a> FormReader<'a> {
                     .push(format!("缺少“{}”工作表", l.def.label));
             }
         }
-        if !outdated.is_empty() {
+        // A sheet broken half-way misses rows because it is broken (said above), not because
+        // the form is an old one.
+        let broken = self.book.sheets.iter().any(|s| s.broken.is_some());
+        if !outdated.is_empty() && !(broken && outdated.unknown.is_empty()) {
             let mut d = Diagnostic::new(
                 Code::OutdatedForm,
                 match &outdated.first_cell {

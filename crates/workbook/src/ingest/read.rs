@@ -49,6 +49,10 @@ pub struct Sheet {
     /// (the cell, the characters as `U+0007` names).
     #[serde(default)]
     pub control_chars: Vec<(Cell, String)>,
+    /// The sheet could not be read to its end (broken XML, a shared-string index out of
+    /// range, an unreadable sheet): the last cell read before it broke, if any, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<(Option<Cell>, String)>,
 }
 
 /// The cells of a sheet as a list of (row, column, value): JSON has no tuple keys.
@@ -374,13 +378,18 @@ fn read_ranges<RS, R>(
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
+    R::Error: std::fmt::Display,
 {
     let names = wb.sheet_names();
     let mut book = Book::default();
     let mut budget = Budget::default();
     for name in limit_sheets(names, &mut book) {
-        let Ok(range) = wb.worksheet_range(&name) else {
-            continue;
+        let range = match wb.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                book.sheets.push(Sheet::broken(name, None, e.to_string()));
+                continue;
+            }
         };
         let merged = merges(wb, &name);
         book.sheets
@@ -536,8 +545,12 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
             name: name.clone(),
             ..Default::default()
         };
-        let Ok(mut reader) = wb.worksheet_cells_reader(&name) else {
-            continue;
+        let mut reader = match wb.worksheet_cells_reader(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                book.sheets.push(Sheet::broken(name, None, e.to_string()));
+                continue;
+            }
         };
         let percent: Vec<bool> = reader
             .styles()
@@ -553,8 +566,13 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
                 Ok(Some(c)) => c,
                 Ok(None) => break,
                 Err(e) => {
-                    // A broken sheet XML: keep what was read, the caller sees missing keys.
-                    let _ = e;
+                    // A broken sheet XML: keep what was read, and say where it broke.
+                    let last = sheet
+                        .cells
+                        .keys()
+                        .next_back()
+                        .map(|(r, c)| Cell::new(*r, *c));
+                    sheet.broken = Some((last, e.to_string()));
                     break;
                 }
             };
@@ -586,6 +604,14 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
 }
 
 impl Sheet {
+    fn broken(name: String, last: Option<Cell>, why: String) -> Sheet {
+        Sheet {
+            name,
+            broken: Some((last, why)),
+            ..Default::default()
+        }
+    }
+
     /// Stores a cell; control characters in a text are removed here (and remembered for a
     /// diagnostic), so they never reach a message, a terminal or a document.
     fn put(&mut self, row: u32, col: u32, raw: Raw) {
