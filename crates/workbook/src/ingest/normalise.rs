@@ -204,6 +204,12 @@ pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
 /// 20220720, with or without a time part.
 pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
     let t: String = fold_width(s).trim().to_string();
+    // "2022 年 6 月 28 日": spaces around 年/月/日 are not a time part.
+    let t = if t.contains('年') {
+        t.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        t
+    };
     let t = t.split(['T', ' ']).next().unwrap_or("").to_string();
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     let ymd = |y: &str, m: &str, d: &str| -> Option<NaiveDate> {
@@ -577,6 +583,8 @@ mod tests {
             "２０２２年７月２０日",
             "20220720",
             "2022-07-20 00:00:00",
+            "2022 年 7 月 20 日",
+            "２０２２年　７月２０日",
         ] {
             assert_eq!(parse_date_text(s), Some(d), "{s}");
         }
