@@ -211,3 +211,37 @@ fn a_sheet_broken_half_way_says_where_not_that_the_form_is_old() {
         out.diagnostics
     );
 }
+
+#[test]
+fn a_formula_saved_without_its_result_is_reported_at_its_cell_not_as_blank() {
+    // Excel and WPS save a formula's result with it (read as the value); a file written by
+    // a script may hold only the formula. Before, such a cell read as blank: "未填写".
+    let b = FormBuilder::new("区住建局")
+        .scalar("prefab_industry_bases", Cell::Number(3.0))
+        .scalar("spot_check_enterprises", Cell::Number(12.0));
+    let bytes = rewrite(&b.build(), "xl/worksheets/sheet2.xml", |s| {
+        assert!(s.contains(r#"<c r="H3"><v>3</v></c>"#), "{s}");
+        assert!(s.contains(r#"<c r="H4"><v>12</v></c>"#), "{s}");
+        s.replace(r#"<c r="H3"><v>3</v></c>"#, r#"<c r="H3"><f>1+2</f></c>"#)
+            .replace(
+                r#"<c r="H4"><v>12</v></c>"#,
+                r#"<c r="H4"><f>10+2</f><v>12</v></c>"#,
+            )
+    });
+    let setup = Setup::load();
+    let mut out = ingest_file("x.xlsx", &bytes, &setup.catalogue, &setup.roster);
+    out.diagnostics.retain(|d| d.code != Code::OutdatedForm);
+    assert_eq!(out.diagnostics.len(), 1, "{:#?}", out.diagnostics);
+    let d = &out.diagnostics[0];
+    assert_eq!(d.code, Code::WrongType);
+    assert_eq!(at(d), ("数据填报".to_string(), "H3".to_string()));
+    assert_eq!(d.value.as_deref(), Some("=1+2"));
+    assert!(
+        d.message.contains("没有保存公式的计算结果"),
+        "{}",
+        d.message
+    );
+    // A formula with its saved result is that result.
+    assert_eq!(scalar(&out, "spot_check_enterprises"), Some(n("12")));
+    assert_eq!(scalar(&out, "prefab_industry_bases"), None);
+}

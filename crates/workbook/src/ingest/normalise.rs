@@ -133,6 +133,15 @@ pub fn number(raw: &Raw, label: &str, unit: &str) -> Result<Option<Num>, Problem
 }
 
 fn error_cell(label: &str, e: &str) -> Problem {
+    if e.starts_with('=') {
+        // A formula saved without its result (see `read::unsaved_formulas`).
+        return problem(
+            Code::WrongType,
+            format!(
+                "‘{label}’单元格中是公式“{e}”，但文件中没有保存公式的计算结果（文件可能由其他软件生成），系统无法读取；请不要使用公式，直接填写数值，或在 Excel、WPS 中打开后保存再报送。"
+            ),
+        );
+    }
     problem(
         Code::WrongType,
         format!("‘{label}’单元格显示错误值“{e}”，请不要使用公式，直接填写数值。"),

@@ -597,10 +597,52 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
             budget.take(1)?;
         }
         drop(reader);
+        unsaved_formulas(&mut wb, &mut sheet, &mut budget)?;
         apply_merges(&mut sheet, &merges, &mut budget)?;
         book.sheets.push(sheet);
     }
     Ok(book)
+}
+
+/// Formulas saved without their result. Excel and WPS store each formula's last result,
+/// which is what is read; files written by other programs (scripts, some exports) may hold
+/// only the formula, which Excel computes when the file is opened: the cell looks filled in,
+/// and every reader sees it blank. Such a cell is kept as [`Raw::Error`] holding the formula
+/// (`=1+2`), so it is reported at its cell instead of as "未填写". A second streaming pass
+/// over the sheet, under the same caps.
+fn unsaved_formulas(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    sheet: &mut Sheet,
+    budget: &mut Budget,
+) -> Result<(), ReadError> {
+    use calamine::{DataRef, XlsxFormulaMetadata};
+    let Ok(mut reader) = wb.worksheet_cells_reader(&sheet.name) else {
+        return Ok(());
+    };
+    while let Ok(Some(rec)) = reader.next_cell_with_formula_metadata() {
+        let (row, col) = rec.pos;
+        if row >= limits::MAX_ROWS {
+            break;
+        }
+        let Some(formula) = rec.formula else { continue };
+        if col >= limits::MAX_COLS
+            || !matches!(rec.value, DataRef::Empty)
+            || sheet.cells.contains_key(&(row, col))
+        {
+            continue;
+        }
+        let shown = match formula {
+            XlsxFormulaMetadata::Normal { formula }
+            | XlsxFormulaMetadata::Shared { formula, .. } => {
+                format!("={formula}")
+            }
+            _ => "=（公式）".to_string(),
+        };
+        let shown: String = shown.chars().filter(|c| !is_stray_control(*c)).collect();
+        sheet.cells.insert((row, col), Raw::Error(shown));
+        budget.take(1)?;
+    }
+    Ok(())
 }
 
 impl Sheet {
