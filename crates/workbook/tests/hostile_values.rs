@@ -245,3 +245,44 @@ fn a_formula_saved_without_its_result_is_reported_at_its_cell_not_as_blank() {
     assert_eq!(scalar(&out, "spot_check_enterprises"), Some(n("12")));
     assert_eq!(scalar(&out, "prefab_industry_bases"), None);
 }
+
+#[test]
+fn a_repeated_year_row_with_another_figure_is_a_conflict_for_that_year() {
+    use rust_xlsxwriter::Workbook;
+    use zhiliang_workbook::layout::{self, series_col};
+    // A 年度数据 row copied below itself (hidden series code included), one year changed.
+    // Before, the repeat was silently ignored.
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet();
+    cover.set_name(layout::COVER).unwrap();
+    cover.write_string(2, 0, layout::COVER_UNIT).unwrap();
+    cover.write_string(2, 1, "区住建局").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("年度数据").unwrap();
+    ws.write_string(0, 0, layout::MARK_SERIES).unwrap();
+    ws.write_string(0, 4, format!("{}2020", series_col::YEAR_PREFIX))
+        .unwrap();
+    ws.write_string(0, 5, format!("{}2021", series_col::YEAR_PREFIX))
+        .unwrap();
+    for (r, y2020, y2021) in [(2, 96.5, 98.2), (4, 96.5, 50.0)] {
+        ws.write_string(r, 0, "green_building_rate").unwrap();
+        ws.write_number(r, 4, y2020).unwrap();
+        ws.write_number(r, 5, y2021).unwrap();
+    }
+    let setup = Setup::load();
+    let bytes = wb.save_to_buffer().unwrap();
+    let mut out = ingest_file("x.xlsx", &bytes, &setup.catalogue, &setup.roster);
+    out.diagnostics.retain(|d| d.code != Code::OutdatedForm);
+    assert_eq!(out.diagnostics.len(), 1, "{:#?}", out.diagnostics);
+    let d = &out.diagnostics[0];
+    assert_eq!(d.code, Code::ConflictingValues);
+    assert_eq!(at(d), ("年度数据".to_string(), "F5".to_string()));
+    assert!(
+        d.message.contains("2021年") && d.message.contains("98.2") && d.message.contains("50"),
+        "{}",
+        d.message
+    );
+    let series = &out.submissions[0].series[0];
+    assert_eq!(series.values.get(&2020), Some(&"96.5".parse().unwrap()));
+    assert_eq!(series.values.get(&2021), None);
+}

@@ -756,7 +756,11 @@ impl<'a> FormReader<'a> {
                 continue;
             }
             let key = sheet.text(row, 0);
-            if key.is_empty() || sub.series.iter().any(|s| s.key == key) {
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(i) = sub.series.iter().position(|s| s.key == key) {
+                self.repeated_series_row(sheet, unit, &mut sub.series[i], row, &years);
                 continue;
             }
             let Some(def) = self.catalogue.series.iter().find(|d| d.key == key) else {
@@ -792,6 +796,73 @@ impl<'a> FormReader<'a> {
                 fact.measures = sheet.text(row, c);
             }
             sub.series.push(fact);
+        }
+    }
+
+    /// A 年度数据 row repeating a series' row. A year it gives the same figure for (or
+    /// leaves blank) is nothing to say; a year with another figure is `conflicting-values` at
+    /// the repeated cell, and that year is taken from neither row.
+    fn repeated_series_row(
+        &mut self,
+        sheet: &Sheet,
+        unit: &Unit,
+        fact: &mut zhiliang_core::facts::SeriesFact,
+        row: u32,
+        years: &[(i32, u32)],
+    ) {
+        let label = self
+            .catalogue
+            .series
+            .iter()
+            .find(|d| d.key == fact.key)
+            .map(|d| d.label.clone())
+            .unwrap_or_else(|| fact.key.clone());
+        let first = fact
+            .source
+            .cell
+            .as_ref()
+            .and_then(|c| c.as_cell())
+            .map(|c| c.row);
+        for (year, col) in years {
+            let Some(raw) = sheet.get(row, *col) else {
+                continue;
+            };
+            let again = normalise::number(raw, &label, "")
+                .ok()
+                .flatten()
+                .map(|n| n.value);
+            let Some(again) = again else {
+                continue;
+            };
+            let before = fact.values.get(year).copied();
+            if before == Some(again) {
+                continue;
+            }
+            fact.values.remove(year);
+            fact.cells.remove(year);
+            let first_row = first.map(|r| format!("第{}行", r + 1)).unwrap_or_default();
+            let was = match (before, first) {
+                (Some(v), Some(r)) => format!("第{}行填写{}", r + 1, v.normalize()),
+                _ => format!("{first_row}未填写"),
+            };
+            self.push_problem(
+                unit,
+                &sheet.name,
+                row,
+                *col,
+                &fact.key,
+                normalise::Problem {
+                    code: Code::ConflictingValues,
+                    message: format!(
+                        "‘{label}’在工作表“{}”中有两行（{first_row}、第{}行），{year}年的数值{was}，第{}行填写{}，两行不一致，系统无法确定以哪一行为准，该年度暂不采用；请删除多余的一行后重新报送。",
+                        sheet.name,
+                        row + 1,
+                        row + 1,
+                        again.normalize()
+                    ),
+                },
+                raw.display(),
+            );
         }
     }
 
