@@ -381,8 +381,9 @@ impl<'a> FormReader<'a> {
         }
         // A sheet broken half-way misses rows because it is broken (said above), not because
         // the form is an old one.
-        let broken = self.book.sheets.iter().any(|s| s.broken.is_some());
-        if !outdated.is_empty() && !(broken && outdated.unknown.is_empty()) {
+        let explained =
+            outdated.unknown.is_empty() && self.book.sheets.iter().any(|s| s.broken.is_some());
+        if !outdated.is_empty() && !explained {
             let mut d = Diagnostic::new(
                 Code::OutdatedForm,
                 match &outdated.first_cell {
