@@ -118,8 +118,10 @@ pub fn number(raw: &Raw, label: &str, unit: &str) -> Result<Option<Num>, Problem
                     .chars()
                     .filter(|c| !c.is_whitespace())
                     .collect();
-                if t.parse::<f64>()
-                    .is_ok_and(|v| v.abs() >= 1e28 || !v.is_finite())
+                // Only digits can be too large: "NaN" and "inf" parse as f64 but are words.
+                if t.chars().any(|c| c.is_ascii_digit())
+                    && t.parse::<f64>()
+                        .is_ok_and(|v| v.abs() >= 1e28 || !v.is_finite())
                 {
                     huge(s.trim())
                 } else {
@@ -579,6 +581,17 @@ mod tests {
         assert_eq!(n("1,23"), None);
         assert_eq!(n("约100"), None);
         assert_eq!(n("−5"), Some(("-5".into(), false)));
+    }
+
+    #[test]
+    fn nan_and_inf_typed_as_text_are_not_numbers_not_huge_ones() {
+        for s in ["NaN", "inf", "-Infinity"] {
+            let p = number(&t(s), "x", "个").unwrap_err();
+            assert_eq!(p.code, Code::WrongType, "{s}");
+            assert!(p.message.contains("无法识别为数字"), "{s}: {}", p.message);
+        }
+        let p = number(&t("1e999"), "x", "个").unwrap_err();
+        assert_eq!(p.code, Code::OutOfRange);
     }
 
     #[test]
