@@ -286,3 +286,27 @@ fn a_repeated_year_row_with_another_figure_is_a_conflict_for_that_year() {
     assert_eq!(series.values.get(&2020), Some(&"96.5".parse().unwrap()));
     assert_eq!(series.values.get(&2021), None);
 }
+
+#[test]
+fn a_workbook_name_with_a_trailing_blank_is_read_and_an_archive_is_reported() {
+    // Both were silently skipped: the unit was only "not submitted".
+    let setup = Setup::load();
+    let dir = tempfile::tempdir().unwrap();
+    let form = FormBuilder::new("区住建局").scalar("prefab_industry_bases", Cell::Number(3.0));
+    write(dir.path(), "zhujian.xlsx ", &form.build());
+    write(dir.path(), "财政局报送材料.zip", b"PK\x05\x06");
+    let report = ingest(dir.path(), &setup.catalogue, &setup.roster);
+    assert_eq!(report.submissions.len(), 1, "{:#?}", report.diagnostics);
+    assert_eq!(report.submissions[0].file, "zhujian.xlsx ");
+    let archive = of(&report.diagnostics, Code::NotASpreadsheet);
+    assert_eq!(archive.len(), 1, "{:#?}", report.diagnostics);
+    assert_eq!(
+        archive[0].location.file.as_deref(),
+        Some("财政局报送材料.zip")
+    );
+    assert!(
+        archive[0].message.contains("压缩包"),
+        "{}",
+        archive[0].message
+    );
+}
