@@ -310,3 +310,24 @@ fn a_workbook_name_with_a_trailing_blank_is_read_and_an_archive_is_reported() {
         archive[0].message
     );
 }
+
+#[test]
+fn an_absurd_shared_string_count_is_refused_before_calamine_reserves_it() {
+    // calamine reserves `uniqueCount` strings up front: 2 000 000 000 of them aborted the
+    // process (an allocation failure, not a panic) when reading in-process.
+    let b = FormBuilder::new("区住建局").scalar("prefab_industry_bases", Cell::Number(3.0));
+    let bytes = rewrite(&b.build(), "xl/sharedStrings.xml", |s| {
+        assert!(s.contains("uniqueCount=\""), "{s}");
+        let i = s.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+        let j = i + s[i..].find('"').unwrap();
+        format!("{}2000000000{}", &s[..i], &s[j..])
+    });
+    let setup = Setup::load();
+    let out = ingest_file("x.xlsx", &bytes, &setup.catalogue, &setup.roster);
+    assert_eq!(out.diagnostics.len(), 1, "{:#?}", out.diagnostics);
+    let d = &out.diagnostics[0];
+    assert_eq!(d.code, Code::FileTooLarge);
+    assert_eq!(d.location.file.as_deref(), Some("x.xlsx"));
+    assert!(d.message.contains("2000000000"), "{}", d.message);
+    assert!(out.submissions.is_empty());
+}

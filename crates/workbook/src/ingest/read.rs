@@ -319,6 +319,7 @@ fn zip_guard(bytes: &[u8]) -> Result<Container, ReadError> {
         }
     }
     if xlsx {
+        shared_strings_guard(&mut zip)?;
         Ok(Container::Xlsx)
     } else if xlsb {
         Ok(Container::Xlsb)
@@ -329,6 +330,39 @@ fn zip_guard(bytes: &[u8]) -> Result<Container, ReadError> {
             "压缩包（不含工作簿，可能是 Word 文档或其他压缩文件）".to_string(),
         ))
     }
+}
+
+/// calamine reserves room for as many shared strings as `<sst uniqueCount="…">` declares,
+/// before reading one: a 2 000 000 000 there asks for tens of gigabytes and aborts the
+/// process (no panic to catch). The declaration is read from the first few kilobytes of the
+/// table and refused when it exceeds what the workbook may hold.
+fn shared_strings_guard(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), ReadError> {
+    use std::io::Read;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else { continue };
+        let name = f.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        if !name.ends_with("sharedstrings.xml") {
+            continue;
+        }
+        let mut head = Vec::new();
+        let _ = f.take(4096).read_to_end(&mut head);
+        let head = String::from_utf8_lossy(&head);
+        let Some(i) = head.find("uniqueCount=") else {
+            continue;
+        };
+        let digits: String = head[i + "uniqueCount=".len()..]
+            .chars()
+            .skip_while(|c| *c == '"' || *c == '\'')
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let declared: u64 = digits.parse().unwrap_or(u64::MAX);
+        if declared > limits::MAX_BOOK_CELLS {
+            return Err(ReadError::Bomb(format!(
+                "共享字符串表声明有 {digits} 个字符串"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError> {
