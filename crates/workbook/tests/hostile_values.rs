@@ -331,3 +331,49 @@ fn an_absurd_shared_string_count_is_refused_before_calamine_reserves_it() {
     assert!(d.message.contains("2000000000"), "{}", d.message);
     assert!(out.submissions.is_empty());
 }
+
+#[test]
+fn a_year_typed_where_a_date_is_asked_is_not_serial_day_2022() {
+    // 2022 in a date cell was read as Excel serial 2022, 1905-07-14, and only warned about as
+    // "不在统计期内".
+    let mut b = FormBuilder::new("区住建局");
+    b.lists.push(common::ListSheet {
+        key: "culture_activities",
+        name: "质量文化活动",
+        fields: vec!["name", "type", "date"],
+        rows: vec![
+            (
+                2,
+                vec![
+                    Some(Cell::Text("质量月启动仪式")),
+                    Some(Cell::Text("质量月")),
+                    Some(Cell::Number(2022.0)),
+                ],
+            ),
+            (
+                3,
+                vec![
+                    Some(Cell::Text("质量月现场会")),
+                    Some(Cell::Text("质量月")),
+                    Some(Cell::Number(44740.0)),
+                ],
+            ),
+        ],
+        merges: vec![],
+    });
+    let out = read(&b);
+    assert_eq!(out.diagnostics.len(), 1, "{:#?}", out.diagnostics);
+    let d = &out.diagnostics[0];
+    assert_eq!(d.code, Code::InvalidDate);
+    assert_eq!(at(d), ("质量文化活动".to_string(), "D3".to_string()));
+    assert!(d.message.contains("只有年份"), "{}", d.message);
+    // A serial without date format is still a date.
+    let records = &out.submissions[0].records;
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[1].fields.get("date"),
+        Some(&Value::Date(
+            chrono::NaiveDate::from_ymd_opt(2022, 6, 28).unwrap()
+        ))
+    );
+}

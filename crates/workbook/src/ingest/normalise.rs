@@ -278,6 +278,17 @@ pub fn date(raw: &Raw, label: &str) -> Result<Option<NaiveDate>, Problem> {
                     .map(Some)
                     .ok_or_else(|| invalid(&raw.display()));
             }
+            if v.fract() == 0.0 && (1900.0..=2100.0).contains(&v) {
+                // "2022" typed where a date is asked is a year, not serial day 2022 of the
+                // 1900 date system (1905-07-14).
+                return Err(problem(
+                    Code::InvalidDate,
+                    format!(
+                        "‘{label}’应填写日期，所填“{}”只有年份，请按“2022-07-20”的格式填写完整的年月日。",
+                        raw.display()
+                    ),
+                ));
+            }
             if (60.0..61.0).contains(&v) {
                 // Serial 60 is 1900-02-29, a day Excel counts but the calendar never had
                 // (whether the cell is date-formatted or not).
