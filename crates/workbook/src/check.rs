@@ -550,11 +550,20 @@ impl<'a> Checker<'a> {
                 }
             }
             Value::Rate { num: a, den: b } => {
-                if a.is_sign_negative() && !a.is_zero() || b.is_sign_negative() && !b.is_zero() {
+                let negative = |d: &Decimal| d.is_sign_negative() && !d.is_zero();
+                if negative(a) || negative(b) {
+                    // At the cell holding the negative number (the denominator's when only
+                    // it is negative).
+                    let mut l = if negative(a) || den_column.is_empty() {
+                        loc
+                    } else {
+                        self.sibling(source, den_column)
+                    };
+                    l.fact = Some(fact.to_string());
                     self.out.push(
                         Diagnostic::new(
                             Code::OutOfRange,
-                            loc,
+                            l,
                             format!(
                                 "‘{label}’的分子、分母不能为负数（所填{}），请核实后重新填写。",
                                 seen

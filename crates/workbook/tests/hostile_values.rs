@@ -377,3 +377,24 @@ fn a_year_typed_where_a_date_is_asked_is_not_serial_day_2022() {
         ))
     );
 }
+
+#[test]
+fn a_negative_denominator_is_reported_at_the_denominator() {
+    // It pointed at the numerator cell, which holds a valid 5.
+    let mut b = FormBuilder::new("区住建局");
+    b.scalars.push((
+        "green_design_standard_rate",
+        Some(Cell::Number(5.0)),
+        Some(Cell::Number(-100.0)),
+        None,
+    ));
+    let diags = check_files(&[("zhujian.xlsx", b.build())]);
+    let neg: Vec<_> = of(&diags, Code::OutOfRange);
+    assert_eq!(neg.len(), 1, "{diags:#?}");
+    assert_eq!(at(neg[0]), ("数据填报".to_string(), "I3".to_string()));
+    assert_eq!(
+        neg[0].location.fact.as_deref(),
+        Some("green_design_standard_rate")
+    );
+    assert!(neg[0].message.contains("不能为负数"), "{}", neg[0].message);
+}
