@@ -312,9 +312,14 @@ impl fmt::Display for Diagnostic {
 
 /// Text safe to print on a terminal or in a plain-text report: every control character
 /// (C0 such as NUL, BEL, ESC; DEL; C1) becomes a visible escape such as `\u{1b}`. Line
-/// breaks become `\n` too, so one diagnostic stays one line. Everything else is kept.
+/// breaks become `\n` too, so one diagnostic stays one line. So do the bidirectional
+/// embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069): a file named
+/// `zhujian\u{202e}xcod.xlsx` would otherwise print as “zhujianxslx.docx”. Everything else
+/// is kept.
 pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    let escaped =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -323,7 +328,7 @@ pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if escaped(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -623,6 +628,16 @@ pub fn render_for_people(diags: &[Diagnostic]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bidi_overrides_are_escaped_for_the_terminal() {
+        assert_eq!(
+            escape_controls("zhujian\u{202e}xcod.xlsx"),
+            "zhujian\\u{202e}xcod.xlsx"
+        );
+        assert_eq!(escape_controls("a\u{2066}b\u{1b}"), "a\\u{2066}b\\u{1b}");
+        assert_eq!(escape_controls("区住建局"), "区住建局");
+    }
+
     use super::*;
 
     #[test]

@@ -126,7 +126,21 @@ pub enum RosterError {
 pub fn normalise_name(raw: &str) -> String {
     let mut s: String = raw
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        // Whitespace, and invisible formatting characters (zero-width space, BOM, bidi
+        // marks) pasted with a name.
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '\u{3000}'
+                        | '\u{00AD}'
+                        | '\u{200B}'..='\u{200F}'
+                        | '\u{202A}'..='\u{202E}'
+                        | '\u{2060}'..='\u{2064}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{FEFF}'
+                )
+        })
         .map(|c| match c {
             '（' => '(',
             '）' => ')',

@@ -41,6 +41,7 @@ pub fn check(
     for sub in &report.submissions {
         c.values(sub);
     }
+    c.unread_values_evidence();
     c.missing_facts();
     c.evidence_files();
     // A 年度数据 year that a scoring fact also gives must carry the same figure.
@@ -549,11 +550,20 @@ impl<'a> Checker<'a> {
                 }
             }
             Value::Rate { num: a, den: b } => {
-                if a.is_sign_negative() && !a.is_zero() || b.is_sign_negative() && !b.is_zero() {
+                let negative = |d: &Decimal| d.is_sign_negative() && !d.is_zero();
+                if negative(a) || negative(b) {
+                    // At the cell holding the negative number (the denominator's when only
+                    // it is negative).
+                    let mut l = if negative(a) || den_column.is_empty() {
+                        loc
+                    } else {
+                        self.sibling(source, den_column)
+                    };
+                    l.fact = Some(fact.to_string());
                     self.out.push(
                         Diagnostic::new(
                             Code::OutOfRange,
-                            loc,
+                            l,
                             format!(
                                 "‘{label}’的分子、分母不能为负数（所填{}），请核实后重新填写。",
                                 seen
@@ -722,6 +732,43 @@ impl<'a> Checker<'a> {
             }
         }
     }
+    /// The 证明材料 of 数据填报 rows whose value was not taken (blank, or refused as a wrong
+    /// type): the files they name are referenced all the same (not "unreferenced, delete
+    /// it"), and a file named but absent is still reported.
+    fn unread_values_evidence(&mut self) {
+        let taken: HashSet<(&str, &str)> = self
+            .report
+            .submissions
+            .iter()
+            .flat_map(|s| s.scalars.iter().map(|f| (s.file.as_str(), f.key.as_str())))
+            .collect();
+        for row in &self.report.rows {
+            let (Some(key), Some(text)) = (&row.fact, &row.evidence) else {
+                continue;
+            };
+            if taken.contains(&(row.file.as_str(), key.as_str())) {
+                continue;
+            }
+            let (Some(unit), Some(def)) =
+                (self.roster.by_name(&row.unit), self.catalogue.fact(key))
+            else {
+                continue;
+            };
+            let mut loc = Location::file(&row.file).with_fact(key);
+            loc.unit = Some(unit.name.clone());
+            loc.sheet = Some(row.sheet.clone());
+            loc.cell = row.cells.get(scalar_col::EVIDENCE).map(|c| Place::Cell(*c));
+            evidence::check_refs(
+                &mut self.evidence,
+                unit,
+                &def.label,
+                text,
+                loc,
+                &mut self.out,
+            );
+        }
+    }
+
     /// Each named evidence item must be a 文号 or a file in the unit's evidence folder.
     fn evidence_refs(&mut self, unit: &Unit, label: &str, text: &str, loc: Location) {
         evidence::check_refs(&mut self.evidence, unit, label, text, loc, &mut self.out);

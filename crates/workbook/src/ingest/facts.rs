@@ -263,6 +263,8 @@ fn read_as_typed(
 fn strip_controls(sub: &mut Submission) -> usize {
     let mut stripped = 0usize;
     let mut strip = |t: &mut String| {
+        // Invisible formatting characters go silently, as from workbook cells.
+        t.retain(|c| !read::is_invisible_format(c));
         if t.chars().any(read::is_stray_control) {
             t.retain(|c| !read::is_stray_control(c));
             stripped += 1;

@@ -309,6 +309,31 @@ impl<'a> FormReader<'a> {
             if sheet.merges_skipped > 0 {
                 self.out.push_merges_skipped(rel, &unit.name, sheet);
             }
+            if let Some((last, why)) = &sheet.broken {
+                let loc = match last {
+                    Some(cell) => self.loc(Some(&unit.name), &sheet.name, *cell),
+                    None => Location {
+                        unit: Some(unit.name.clone()),
+                        sheet: Some(sheet.name.clone()),
+                        ..Location::file(rel)
+                    },
+                };
+                let what = match last {
+                    Some(cell) => format!("读到{cell}之后的内容无法读取"),
+                    None => "整张工作表无法读取".to_string(),
+                };
+                self.out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnreadableFile,
+                        loc,
+                        format!(
+                            "文件“{rel}”的工作表“{}”已损坏，{what}（{why}），这部分数据未读取；请用 Excel 或 WPS 打开后“另存为”新的 .xlsx 文件，或在下发的填报表中重新填写后报送。",
+                            sheet.name
+                        ),
+                    )
+                    .with_value(why.clone()),
+                );
+            }
             for (cell, chars) in &sheet.control_chars {
                 self.out.diagnostics.push(
                     Diagnostic::new(
@@ -354,7 +379,11 @@ impl<'a> FormReader<'a> {
                     .push(format!("缺少“{}”工作表", l.def.label));
             }
         }
-        if !outdated.is_empty() {
+        // A sheet broken half-way misses rows because it is broken (said above), not because
+        // the form is an old one.
+        let explained =
+            outdated.unknown.is_empty() && self.book.sheets.iter().any(|s| s.broken.is_some());
+        if !outdated.is_empty() && !explained {
             let mut d = Diagnostic::new(
                 Code::OutdatedForm,
                 match &outdated.first_cell {
@@ -435,6 +464,7 @@ impl<'a> FormReader<'a> {
         let ec = cols.get(scalar_col::EVIDENCE).copied();
         let nc = cols.get(scalar_col::NOTE).copied();
         let mut seen_keys: Vec<String> = Vec::new();
+        let mut first_rows: BTreeMap<String, u32> = BTreeMap::new();
         for row in sheet.rows() {
             if row < layout::FIRST_DATA_ROW {
                 continue;
@@ -447,9 +477,11 @@ impl<'a> FormReader<'a> {
                 outdated.unknown(&key, &sheet.name, row, 0);
                 continue;
             };
-            if seen_keys.contains(&key) {
+            if let Some(&first) = first_rows.get(&key) {
+                self.repeated_row(sheet, unit, sub, def, first, row, (vc, dc));
                 continue;
             }
+            first_rows.insert(key.clone(), row);
             seen_keys.push(key.clone());
             let mut cells = BTreeMap::new();
             cells.insert(scalar_col::VALUE.to_string(), Cell::new(row, vc));
@@ -468,6 +500,7 @@ impl<'a> FormReader<'a> {
                 list: None,
                 cells,
                 note: nc.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
+                evidence: ec.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
             });
             let value = if def.kind == FieldKind::Rate {
                 let den = dc.and_then(|c| sheet.get(row, c));
@@ -521,6 +554,84 @@ impl<'a> FormReader<'a> {
                     .push(format!("缺少数据项“{}”", p.def.label));
             }
         }
+    }
+
+    /// A 数据填报 row repeating a fact's row (a copied row, its hidden code included). Blank,
+    /// or the same as the first: nothing to say. Different: the sheet gives two answers and
+    /// neither is taken (a diagnostic at the repeated row; the first value is withdrawn).
+    #[allow(clippy::too_many_arguments)] // where (sheet, unit, rows, columns) and what
+    fn repeated_row(
+        &mut self,
+        sheet: &Sheet,
+        unit: &Unit,
+        sub: &mut Submission,
+        def: &zhiliang_core::catalogue::FactDef,
+        first: u32,
+        row: u32,
+        (vc, dc): (u32, Option<u32>),
+    ) {
+        let shown = |r: u32| {
+            let v = sheet.text(r, vc);
+            match (def.kind, dc.map(|c| sheet.text(r, c))) {
+                (FieldKind::Rate, Some(d)) if !d.is_empty() => format!("{v}/{d}"),
+                _ => v,
+            }
+        };
+        let again = shown(row);
+        if again.trim_matches('/').is_empty() {
+            return;
+        }
+        let read = |r: u32| -> Option<zhiliang_core::facts::Value> {
+            if def.kind == FieldKind::Rate {
+                let den = dc.and_then(|c| sheet.get(r, c));
+                normalise::rate(sheet.get(r, vc), den, &def.label)
+                    .ok()
+                    .flatten()
+                    .map(|(v, _)| v)
+            } else {
+                normalise::value(
+                    sheet.get(r, vc),
+                    def.kind,
+                    &def.label,
+                    &def.unit,
+                    &def.options,
+                )
+                .ok()
+                .flatten()
+            }
+        };
+        let (a, b) = (read(first), read(row));
+        if a.is_some() && a == b {
+            return;
+        }
+        sub.scalars
+            .retain(|f| !(f.key == def.key && f.source.sheet == sheet.name));
+        let before = shown(first);
+        let before = if before.trim_matches('/').is_empty() {
+            "未填写".to_string()
+        } else {
+            format!("填写“{before}”")
+        };
+        self.push_problem(
+            unit,
+            &sheet.name,
+            row,
+            vc,
+            &def.key,
+            normalise::Problem {
+                code: Code::ConflictingValues,
+                message: format!(
+                    "‘{}’在工作表“{}”中有两行（第{}行、第{}行），第{}行{before}，第{}行填写“{again}”，两行不一致，系统无法确定以哪一行为准，本项暂不采用；请删除多余的一行，只保留正确的数值后重新报送。",
+                    def.label,
+                    sheet.name,
+                    first + 1,
+                    row + 1,
+                    first + 1,
+                    row + 1,
+                ),
+            },
+            again.clone(),
+        );
     }
 
     fn list(
@@ -614,6 +725,7 @@ impl<'a> FormReader<'a> {
                 list: Some(key.to_string()),
                 cells,
                 note: None,
+                evidence: None,
             });
             sub.records.push(record);
         }
@@ -645,7 +757,11 @@ impl<'a> FormReader<'a> {
                 continue;
             }
             let key = sheet.text(row, 0);
-            if key.is_empty() || sub.series.iter().any(|s| s.key == key) {
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(i) = sub.series.iter().position(|s| s.key == key) {
+                self.repeated_series_row(sheet, unit, &mut sub.series[i], row, &years);
                 continue;
             }
             let Some(def) = self.catalogue.series.iter().find(|d| d.key == key) else {
@@ -681,6 +797,73 @@ impl<'a> FormReader<'a> {
                 fact.measures = sheet.text(row, c);
             }
             sub.series.push(fact);
+        }
+    }
+
+    /// A 年度数据 row repeating a series' row. A year it gives the same figure for (or
+    /// leaves blank) is nothing to say; a year with another figure is `conflicting-values` at
+    /// the repeated cell, and that year is taken from neither row.
+    fn repeated_series_row(
+        &mut self,
+        sheet: &Sheet,
+        unit: &Unit,
+        fact: &mut zhiliang_core::facts::SeriesFact,
+        row: u32,
+        years: &[(i32, u32)],
+    ) {
+        let label = self
+            .catalogue
+            .series
+            .iter()
+            .find(|d| d.key == fact.key)
+            .map(|d| d.label.clone())
+            .unwrap_or_else(|| fact.key.clone());
+        let first = fact
+            .source
+            .cell
+            .as_ref()
+            .and_then(|c| c.as_cell())
+            .map(|c| c.row);
+        for (year, col) in years {
+            let Some(raw) = sheet.get(row, *col) else {
+                continue;
+            };
+            let again = normalise::number(raw, &label, "")
+                .ok()
+                .flatten()
+                .map(|n| n.value);
+            let Some(again) = again else {
+                continue;
+            };
+            let before = fact.values.get(year).copied();
+            if before == Some(again) {
+                continue;
+            }
+            fact.values.remove(year);
+            fact.cells.remove(year);
+            let first_row = first.map(|r| format!("第{}行", r + 1)).unwrap_or_default();
+            let was = match (before, first) {
+                (Some(v), Some(r)) => format!("第{}行填写{}", r + 1, v.normalize()),
+                _ => format!("{first_row}未填写"),
+            };
+            self.push_problem(
+                unit,
+                &sheet.name,
+                row,
+                *col,
+                &fact.key,
+                normalise::Problem {
+                    code: Code::ConflictingValues,
+                    message: format!(
+                        "‘{label}’在工作表“{}”中有两行（{first_row}、第{}行），{year}年的数值{was}，第{}行填写{}，两行不一致，系统无法确定以哪一行为准，该年度暂不采用；请删除多余的一行后重新报送。",
+                        sheet.name,
+                        row + 1,
+                        row + 1,
+                        again.normalize()
+                    ),
+                },
+                raw.display(),
+            );
         }
     }
 

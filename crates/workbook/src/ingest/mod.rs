@@ -66,6 +66,10 @@ pub struct FormRow {
     /// The 备注 of a scalar row, kept even when the value is blank (it says why).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The 证明材料 of a scalar row, kept even when the value is blank or was refused (the
+    /// file it names is still referenced, and still has to exist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -100,6 +104,9 @@ impl IngestReport {
 /// recognised only to tell the unit to save as .xlsx.
 const SPREADSHEET_EXT: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 const FOREIGN_EXT: [&str; 3] = ["et", "csv", "numbers"];
+/// Archives a unit may send its form in: said, so that the unit is not merely listed as
+/// "not submitted".
+const ARCHIVE_EXT: [&str; 3] = ["zip", "rar", "7z"];
 
 fn skipped_name(name: &str) -> bool {
     // Hidden files, Excel owner files (~$x.xlsx), LibreOffice locks (.~lock.x#).
@@ -186,7 +193,9 @@ pub fn ingest_with(
             continue;
         }
         let name = entry.file_name().to_string_lossy().to_string();
-        let lower = name.to_lowercase();
+        // "zhujian.xlsx " and "zhujian.xlsx." (names unpacked from archives made elsewhere;
+        // Windows drops trailing blanks and dots) are still workbooks.
+        let lower = name.to_lowercase().trim_end_matches([' ', '.']).to_string();
         let ext = lower
             .rsplit_once('.')
             .map(|(_, e)| e.to_string())
@@ -194,7 +203,8 @@ pub fn ingest_with(
         let is_facts = lower.ends_with(".facts.json");
         if !(is_facts
             || SPREADSHEET_EXT.contains(&ext.as_str())
-            || FOREIGN_EXT.contains(&ext.as_str()))
+            || FOREIGN_EXT.contains(&ext.as_str())
+            || ARCHIVE_EXT.contains(&ext.as_str()))
         {
             continue;
         }
@@ -261,6 +271,14 @@ pub fn ingest_with(
             Work::Cached(bytes, outcome)
         } else if is_facts {
             Work::Facts(bytes)
+        } else if ARCHIVE_EXT.contains(&ext.as_str()) {
+            Work::Done(FileOutcome::failed(Diagnostic::new(
+                Code::NotASpreadsheet,
+                Location::file(&rel),
+                format!(
+                    "文件“{rel}”是压缩包，系统不读取压缩包中的文件；请解压后把填报表（.xlsx）放入输入文件夹，证明材料放入 evidence/<单位代号>/ 文件夹。"
+                ),
+            )))
         } else if FOREIGN_EXT.contains(&ext.as_str()) {
             Work::Done(FileOutcome::failed(Diagnostic::new(
                 Code::NotASpreadsheet,

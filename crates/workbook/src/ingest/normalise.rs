@@ -118,8 +118,10 @@ pub fn number(raw: &Raw, label: &str, unit: &str) -> Result<Option<Num>, Problem
                     .chars()
                     .filter(|c| !c.is_whitespace())
                     .collect();
-                if t.parse::<f64>()
-                    .is_ok_and(|v| v.abs() >= 1e28 || !v.is_finite())
+                // Only digits can be too large: "NaN" and "inf" parse as f64 but are words.
+                if t.chars().any(|c| c.is_ascii_digit())
+                    && t.parse::<f64>()
+                        .is_ok_and(|v| v.abs() >= 1e28 || !v.is_finite())
                 {
                     huge(s.trim())
                 } else {
@@ -133,6 +135,15 @@ pub fn number(raw: &Raw, label: &str, unit: &str) -> Result<Option<Num>, Problem
 }
 
 fn error_cell(label: &str, e: &str) -> Problem {
+    if e.starts_with('=') {
+        // A formula saved without its result (see `read::unsaved_formulas`).
+        return problem(
+            Code::WrongType,
+            format!(
+                "‘{label}’单元格中是公式“{e}”，但文件中没有保存公式的计算结果（文件可能由其他软件生成），系统无法读取；请不要使用公式，直接填写数值，或在 Excel、WPS 中打开后保存再报送。"
+            ),
+        );
+    }
     problem(
         Code::WrongType,
         format!("‘{label}’单元格显示错误值“{e}”，请不要使用公式，直接填写数值。"),
@@ -204,6 +215,12 @@ pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
 /// 20220720, with or without a time part.
 pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
     let t: String = fold_width(s).trim().to_string();
+    // "2022 年 6 月 28 日": spaces around 年/月/日 are not a time part.
+    let t = if t.contains('年') {
+        t.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        t
+    };
     let t = t.split(['T', ' ']).next().unwrap_or("").to_string();
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     let ymd = |y: &str, m: &str, d: &str| -> Option<NaiveDate> {
@@ -260,6 +277,17 @@ pub fn date(raw: &Raw, label: &str) -> Result<Option<NaiveDate>, Problem> {
                 return parse_date_text(&format!("{}", v as u64))
                     .map(Some)
                     .ok_or_else(|| invalid(&raw.display()));
+            }
+            if v.fract() == 0.0 && (1900.0..=2100.0).contains(&v) {
+                // "2022" typed where a date is asked is a year, not serial day 2022 of the
+                // 1900 date system (1905-07-14).
+                return Err(problem(
+                    Code::InvalidDate,
+                    format!(
+                        "‘{label}’应填写日期，所填“{}”只有年份，请按“2022-07-20”的格式填写完整的年月日。",
+                        raw.display()
+                    ),
+                ));
             }
             if (60.0..61.0).contains(&v) {
                 // Serial 60 is 1900-02-29, a day Excel counts but the calendar never had
@@ -567,6 +595,17 @@ mod tests {
     }
 
     #[test]
+    fn nan_and_inf_typed_as_text_are_not_numbers_not_huge_ones() {
+        for s in ["NaN", "inf", "-Infinity"] {
+            let p = number(&t(s), "x", "个").unwrap_err();
+            assert_eq!(p.code, Code::WrongType, "{s}");
+            assert!(p.message.contains("无法识别为数字"), "{s}: {}", p.message);
+        }
+        let p = number(&t("1e999"), "x", "个").unwrap_err();
+        assert_eq!(p.code, Code::OutOfRange);
+    }
+
+    #[test]
     fn dates_as_typed() {
         let d = NaiveDate::from_ymd_opt(2022, 7, 20).unwrap();
         for s in [
@@ -577,6 +616,8 @@ mod tests {
             "２０２２年７月２０日",
             "20220720",
             "2022-07-20 00:00:00",
+            "2022 年 7 月 20 日",
+            "２０２２年　７月２０日",
         ] {
             assert_eq!(parse_date_text(s), Some(d), "{s}");
         }

@@ -49,6 +49,10 @@ pub struct Sheet {
     /// (the cell, the characters as `U+0007` names).
     #[serde(default)]
     pub control_chars: Vec<(Cell, String)>,
+    /// The sheet could not be read to its end (broken XML, a shared-string index out of
+    /// range, an unreadable sheet): the last cell read before it broke, if any, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<(Option<Cell>, String)>,
 }
 
 /// The cells of a sheet as a list of (row, column, value): JSON has no tuple keys.
@@ -315,6 +319,7 @@ fn zip_guard(bytes: &[u8]) -> Result<Container, ReadError> {
         }
     }
     if xlsx {
+        shared_strings_guard(&mut zip)?;
         Ok(Container::Xlsx)
     } else if xlsb {
         Ok(Container::Xlsb)
@@ -325,6 +330,39 @@ fn zip_guard(bytes: &[u8]) -> Result<Container, ReadError> {
             "压缩包（不含工作簿，可能是 Word 文档或其他压缩文件）".to_string(),
         ))
     }
+}
+
+/// calamine reserves room for as many shared strings as `<sst uniqueCount="…">` declares,
+/// before reading one: a 2 000 000 000 there asks for tens of gigabytes and aborts the
+/// process (no panic to catch). The declaration is read from the first few kilobytes of the
+/// table and refused when it exceeds what the workbook may hold.
+fn shared_strings_guard(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), ReadError> {
+    use std::io::Read;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else { continue };
+        let name = f.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        if !name.ends_with("sharedstrings.xml") {
+            continue;
+        }
+        let mut head = Vec::new();
+        let _ = f.take(4096).read_to_end(&mut head);
+        let head = String::from_utf8_lossy(&head);
+        let Some(i) = head.find("uniqueCount=") else {
+            continue;
+        };
+        let digits: String = head[i + "uniqueCount=".len()..]
+            .chars()
+            .skip_while(|c| *c == '"' || *c == '\'')
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let declared: u64 = digits.parse().unwrap_or(u64::MAX);
+        if declared > limits::MAX_BOOK_CELLS {
+            return Err(ReadError::Bomb(format!(
+                "共享字符串表声明有 {digits} 个字符串"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn read_container(bytes: &[u8], container: Container) -> Result<Book, ReadError> {
@@ -374,13 +412,18 @@ fn read_ranges<RS, R>(
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
+    R::Error: std::fmt::Display,
 {
     let names = wb.sheet_names();
     let mut book = Book::default();
     let mut budget = Budget::default();
     for name in limit_sheets(names, &mut book) {
-        let Ok(range) = wb.worksheet_range(&name) else {
-            continue;
+        let range = match wb.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                book.sheets.push(Sheet::broken(name, None, e.to_string()));
+                continue;
+            }
         };
         let merged = merges(wb, &name);
         book.sheets
@@ -536,8 +579,12 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
             name: name.clone(),
             ..Default::default()
         };
-        let Ok(mut reader) = wb.worksheet_cells_reader(&name) else {
-            continue;
+        let mut reader = match wb.worksheet_cells_reader(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                book.sheets.push(Sheet::broken(name, None, e.to_string()));
+                continue;
+            }
         };
         let percent: Vec<bool> = reader
             .styles()
@@ -553,8 +600,13 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
                 Ok(Some(c)) => c,
                 Ok(None) => break,
                 Err(e) => {
-                    // A broken sheet XML: keep what was read, the caller sees missing keys.
-                    let _ = e;
+                    // A broken sheet XML: keep what was read, and say where it broke.
+                    let last = sheet
+                        .cells
+                        .keys()
+                        .next_back()
+                        .map(|(r, c)| Cell::new(*r, *c));
+                    sheet.broken = Some((last, e.to_string()));
                     break;
                 }
             };
@@ -579,16 +631,79 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
             budget.take(1)?;
         }
         drop(reader);
+        unsaved_formulas(&mut wb, &mut sheet, &mut budget)?;
         apply_merges(&mut sheet, &merges, &mut budget)?;
         book.sheets.push(sheet);
     }
     Ok(book)
 }
 
+/// Formulas saved without their result. Excel and WPS store each formula's last result,
+/// which is what is read; files written by other programs (scripts, some exports) may hold
+/// only the formula, which Excel computes when the file is opened: the cell looks filled in,
+/// and every reader sees it blank. Such a cell is kept as [`Raw::Error`] holding the formula
+/// (`=1+2`), so it is reported at its cell instead of as "未填写". A second streaming pass
+/// over the sheet, under the same caps.
+fn unsaved_formulas(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    sheet: &mut Sheet,
+    budget: &mut Budget,
+) -> Result<(), ReadError> {
+    use calamine::{DataRef, XlsxFormulaMetadata};
+    let Ok(mut reader) = wb.worksheet_cells_reader(&sheet.name) else {
+        return Ok(());
+    };
+    while let Ok(Some(rec)) = reader.next_cell_with_formula_metadata() {
+        let (row, col) = rec.pos;
+        if row >= limits::MAX_ROWS {
+            break;
+        }
+        let Some(formula) = rec.formula else { continue };
+        if col >= limits::MAX_COLS
+            || !matches!(rec.value, DataRef::Empty)
+            || sheet.cells.contains_key(&(row, col))
+        {
+            continue;
+        }
+        let shown = match formula {
+            XlsxFormulaMetadata::Normal { formula }
+            | XlsxFormulaMetadata::Shared { formula, .. } => {
+                format!("={formula}")
+            }
+            _ => "=（公式）".to_string(),
+        };
+        let shown: String = shown.chars().filter(|c| !is_stray_control(*c)).collect();
+        sheet.cells.insert((row, col), Raw::Error(shown));
+        budget.take(1)?;
+    }
+    Ok(())
+}
+
 impl Sheet {
+    fn broken(name: String, last: Option<Cell>, why: String) -> Sheet {
+        Sheet {
+            name,
+            broken: Some((last, why)),
+            ..Default::default()
+        }
+    }
+
     /// Stores a cell; control characters in a text are removed here (and remembered for a
     /// diagnostic), so they never reach a message, a terminal or a document.
     fn put(&mut self, row: u32, col: u32, raw: Raw) {
+        // Invisible formatting characters (zero-width space, BOM, bidi marks) pasted from web
+        // pages and chat apps change nothing the user sees: removed silently, so "3\u{200B}"
+        // is the number 3 and "省级\u{FEFF}" the option 省级.
+        let raw = match raw {
+            Raw::Text(s) if s.chars().any(is_invisible_format) => {
+                let clean: String = s.chars().filter(|c| !is_invisible_format(*c)).collect();
+                match text(&clean) {
+                    Some(r) => r,
+                    None => return,
+                }
+            }
+            other => other,
+        };
         let raw = match raw {
             Raw::Text(s) if s.chars().any(is_stray_control) => {
                 let mut names: Vec<String> = Vec::new();
@@ -610,6 +725,22 @@ impl Sheet {
         };
         self.cells.insert((row, col), raw);
     }
+}
+
+/// An invisible formatting character: zero-width space, non-joiner and joiner, the
+/// left-to-right and right-to-left marks and overrides, the word joiner and invisible
+/// operators, the byte-order mark (zero-width no-break space) and the soft hyphen. None of
+/// them shows in a cell; all of them make "3" not a number and "省级" not an option.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// A control character that has no place in a cell: everything Unicode calls a control
