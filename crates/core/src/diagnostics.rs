@@ -108,7 +108,7 @@ codes! {
     EvidenceUnreferenced = "evidence-unreferenced", Warning, "证明材料未被引用", "在证明材料栏引用该文件，或删除该文件";
     EvidenceDamaged = "evidence-damaged", Error, "证明材料文件已损坏", "重新导出或扫描该文件后报送";
     // --- between units ---
-    ConflictingValues = "conflicting-values", Error, "不同单位报送的数据不一致", "核实后按说明处理";
+    ConflictingValues = "conflicting-values", Error, "同一数据报了不同的值", "核实后按说明处理";
     DuplicateRecord = "duplicate-record", Warning, "重复记录", "核实后按说明处理";
     NotResponsible = "not-responsible", Warning, "非责任单位报送", "与专班办公室确认";
     InconsistentTotals = "inconsistent-totals", Warning, "合计数不一致", "核实后按说明处理";

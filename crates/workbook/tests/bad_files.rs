@@ -1,11 +1,12 @@
-//! Broken, hostile and foreign files end in a diagnostic, in bounded time and memory,
-//! never a panic; the other files of the run are still read and checked.
+//! Broken, hostile and foreign files end in a diagnostic, never a panic; the other files
+//! of the run are still read and checked. Bounded time and memory are shown by what the
+//! reader reports (a size or cell cap reached, `file-too-large` before decompression), not
+//! by timing: speed is measured by the benchmarks, never asserted in a test.
 
 mod common;
 
 use common::{Cell, FormBuilder, Setup, of, write};
 use std::io::{Read, Write};
-use std::time::{Duration, Instant};
 use zhiliang_core::diagnostics::{Code, Diagnostic};
 use zhiliang_workbook::ingest::FileOutcome;
 use zhiliang_workbook::layout::limits;
@@ -151,10 +152,8 @@ fn broken_xml_inside_a_valid_zip() {
 fn zip_bomb_declared_sizes_are_refused_before_decompression() {
     let mut bytes = rewrite(&good_workbook(), "xl/worksheets/sheet2.xml", |s| s);
     declare_size(&mut bytes, "xl/worksheets/sheet2.xml", 0xF000_0000);
-    let t = Instant::now();
     let out = read("zhujian.xlsx", &bytes);
     assert_eq!(only_code(&out), Code::FileTooLarge);
-    assert!(t.elapsed() < Duration::from_secs(2));
 }
 
 #[test]
@@ -193,9 +192,7 @@ fn zip_bomb_lying_about_its_size() {
     let at = bytes.windows(name.len()).position(|w| w == name).unwrap() - 30;
     assert_eq!(bytes[at..at + 4], *b"PK\x03\x04");
     bytes[at + 22..at + 26].copy_from_slice(&2048u32.to_le_bytes());
-    let t = Instant::now();
     let out = read("zhujian.xlsx", &bytes);
-    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     assert!(out.submissions.is_empty());
     let code = only_code(&out);
     assert_eq!(code, Code::FileTooLarge);
@@ -218,9 +215,7 @@ fn absurd_dimension_and_a_far_away_cell() {
             "<row r=\"1048576\"><c r=\"XFD1048576\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData>",
         )
     });
-    let t = Instant::now();
     let out = read("zhujian.xlsx", &bytes);
-    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     let far: Vec<&Diagnostic> = of(&out.diagnostics, Code::FileTooLarge);
     assert_eq!(far.len(), 1, "{:#?}", out.diagnostics);
     assert_eq!(
@@ -249,9 +244,7 @@ fn ten_thousand_blank_rows_in_bounded_time() {
     let mut b = FormBuilder::new("区住建局").scalar("prefab_industry_bases", Cell::Number(3.0));
     b.blank_rows = 10_000;
     let bytes = b.build();
-    let t = Instant::now();
     let out = read("zhujian.xlsx", &bytes);
-    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
     assert!(of(&out.diagnostics, Code::FileTooLarge).is_empty());
     assert_eq!(out.submissions[0].scalars.len(), 1);
 }
@@ -274,9 +267,7 @@ fn content_beyond_the_row_cap_is_reported() {
         ws.write_blank(r, 7, &blank).unwrap();
     }
     ws.write_string(10_000, 7, "漏填在最后一行的数据").unwrap();
-    let t = Instant::now();
     let out = read("zhujian.xlsx", &wb.save_to_buffer().unwrap());
-    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
     let d = of(&out.diagnostics, Code::FileTooLarge);
     assert_eq!(d.len(), 1, "{:#?}", out.diagnostics);
     assert_eq!(d[0].location.sheet.as_deref(), Some("数据填报"));
@@ -313,9 +304,7 @@ fn a_run_with_bad_files_still_checks_the_good_ones() {
     let big = std::fs::File::create(p.join("scan.xlsx")).unwrap();
     big.set_len(21 * 1024 * 1024).unwrap();
 
-    let t = Instant::now();
     let report = ingest(p, &setup.catalogue, &setup.roster);
-    assert!(t.elapsed() < Duration::from_secs(5));
     let files: Vec<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         files,
@@ -486,9 +475,7 @@ fn ods_with_more_sheets_than_the_limit_reads_the_first_and_warns() {
 
 #[test]
 fn libreoffice_ods_is_read_with_its_repeated_empty_rows() {
-    let t = Instant::now();
     let out = read("zhujian.ods", &ods(1_048_000));
-    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     assert_eq!(
         out.unit.as_deref(),
         Some("区住建局"),
@@ -507,9 +494,7 @@ fn libreoffice_ods_is_read_with_its_repeated_empty_rows() {
 #[test]
 fn ods_with_a_value_repeated_over_the_whole_sheet_is_refused() {
     let bomb = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row>"#;
-    let t = Instant::now();
     let out = read("zhujian.ods", &ods_with(10, bomb));
-    assert!(t.elapsed() < Duration::from_secs(5));
     assert_eq!(only_code(&out), Code::FileTooLarge);
 }
 
@@ -519,9 +504,7 @@ fn ods_with_content_past_a_huge_run_of_repeated_empty_rows_is_refused_before_exp
     // expand every empty row to the full width (millions of cells) before anyone looks.
     let tail = r#"<table:table-row table:number-rows-repeated="20000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="200"/><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#;
     let bytes = ods_with(10, tail);
-    let t = Instant::now();
     let out = read("zhujian.ods", &bytes);
-    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     assert_eq!(only_code(&out), Code::FileTooLarge);
     let d = &out.diagnostics[0];
     assert_eq!(d.location.sheet.as_deref(), Some("数据填报"));

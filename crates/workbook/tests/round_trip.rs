@@ -311,8 +311,6 @@ fn the_example_campaign_checks_clean() {
     assert!(of(&diags, Code::EvidenceUnreferenced).is_empty());
     assert_eq!(report.files.len(), 15);
     assert_eq!(report.accepted_submissions().len(), 15);
-    // Generous bound for a debug build on a shared machine; release is measured by the bench.
-    assert!(elapsed.as_secs() < 20, "{elapsed:?}");
     // The committed workbooks hold exactly the example facts.
     for written in common::example_facts().submissions {
         let read = report
