@@ -53,6 +53,9 @@ def main():
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--keep", action="store_true", help="keep every case, not only divergent ones")
+    ap.add_argument("--written", action="store_true",
+                    help="zhiliang reads the values as a user would type them (random_facts.written_variant); "
+                         "the independent scorer reads the canonical file")
     a = ap.parse_args()
 
     work = Path(a.work)
@@ -65,6 +68,10 @@ def main():
             shutil.rmtree(case)
         gen.generate(seed, case)
         doc = json.loads((case / "facts.json").read_text(encoding="utf-8"))
+        if a.written:
+            (case / "canonical.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+            (case / "facts.json").write_text(
+                json.dumps(gen.written_variant(doc, seed), ensure_ascii=False, indent=1), encoding="utf-8")
         campaign = tomllib.loads((case / "campaign.toml").read_text(encoding="utf-8"))
         mine = ind.score_all(ind.Facts(doc), campaign)
         mine_off = {i: ind.official(v) for i, v in mine.items()}

@@ -569,3 +569,100 @@ def generate(seed, outdir):
 
 if __name__ == "__main__":
     generate(int(sys.argv[1]), sys.argv[2])
+
+
+# ---------------------------------------------------------------- written variants
+#
+# docs/workbooks.md, "用户的各种写法": the same content written as a user would type it in a
+# cell must read (and therefore score) exactly as the canonical typed value.
+
+FULLWIDTH = str.maketrans("0123456789.,-%", "０１２３４５６７８９．，－％")
+UNIT_SUFFIX = {
+    "quality_funding_total_y0": "万元", "public_expenditure_y0": "万元", "quality_funding_total_y1": "万元",
+    "public_expenditure_y1": "万元", "product_regulation_funds_y1": "元", "resident_population": "万人",
+    "gdp": "亿元", "service_value_added": "亿元", "service_revenue": "亿元", "hightech_output": "亿元",
+    "industrial_output": "亿元", "tech_transaction_value": "亿元", "energy_intensity_reduction": "%",
+    "honest_metrology_units": "家", "prefab_industry_bases": "个", "good_air_days": "天",
+}
+UNIT_ALIASES = {"区市场监管局": ["区市场监督管理局", "区市监局", "市场监管局"], "区工信局": ["区工业和信息化局", "工信局"],
+                "区住建局": ["区住房和城乡建设局", "住建局"], "区发改局": ["区发展和改革局"], "区财政局": ["财政局"]}
+PREFIX = {"省级": "省", "国家级": "国家", "市级": "市", "省地方": "省"}
+
+
+def thousands(s):
+    neg = s.startswith("-")
+    s = s.lstrip("-")
+    whole, _, frac = s.partition(".")
+    parts = []
+    while len(whole) > 3:
+        parts.insert(0, whole[-3:])
+        whole = whole[:-3]
+    parts.insert(0, whole)
+    out = ",".join(parts) + ("." + frac if frac else "")
+    return ("-" if neg else "") + out
+
+
+def write_number(r, s, key=None):
+    k = r.random()
+    if k < 0.25:
+        return s.translate(FULLWIDTH)
+    if k < 0.5 and len(s.split(".")[0].lstrip("-")) > 3:
+        return thousands(s)
+    if k < 0.75 and key in UNIT_SUFFIX:
+        return s + UNIT_SUFFIX[key]
+    return f"  {s} "
+
+
+def write_date(r, s):
+    d = dt.date.fromisoformat(s)
+    return r.choice([
+        f"{d.year}年{d.month}月{d.day}日", f"{d.year}.{d.month}.{d.day}", f"{d.year}/{d.month}/{d.day}",
+        d.strftime("%Y%m%d"), f"{d.year}-{d.month}-{d.day}", f"{d.year}年{d.month}月{d.day}日".translate(FULLWIDTH),
+        f"{s} 00:00:00",
+    ])
+
+
+def write_value(r, v, key=None):
+    """An equivalent user-typed form of a canonical typed value (or the value itself)."""
+    t, x = v["type"], v["value"]
+    if r.random() < 0.4:
+        return v
+    if t == "number":
+        return {"type": "number", "value": write_number(r, x, key)} if r.random() < 0.5 else write_number(r, x, key)
+    if t == "year":
+        return r.choice([f"{x}年", f"{x}年度", f" {x} "])
+    if t == "date":
+        return write_date(r, x)
+    if t == "bool":
+        return r.choice(["是", "√", "Y", "yes", "TRUE", "有", "1"]) if x else r.choice(["否", "×", "N", "no", "FALSE", "0"])
+    if t == "rate":
+        num, den = x["num"], x["den"]
+        if num == den and r.random() < 0.5:
+            return r.choice(["100%", "１００％"])
+        return v
+    if t == "text":
+        if x in PREFIX and r.random() < 0.5:
+            return PREFIX[x]
+        if x == "3·15":
+            return r.choice(["3.15", "3•15"])
+        return f" {x}　"
+    return v
+
+
+def written_variant(doc, seed):
+    r = random.Random(seed * 7919 + 1)
+    out = json.loads(json.dumps(doc))
+    seen = [f["key"] for s in out["submissions"] for f in s["scalars"]]
+    for s in out["submissions"]:
+        if s["unit"] in UNIT_ALIASES and r.random() < 0.5:
+            s["unit"] = r.choice(UNIT_ALIASES[s["unit"]])
+        for f in s["scalars"]:
+            if f["value"]["type"] == "rate" and seen.count(f["key"]) > 1:
+                continue  # 3/3 from one unit and "100%" (100/100) from another are two values
+            f["value"] = write_value(r, f["value"], f["key"])
+        for rec in s["records"]:
+            for k, v in list(rec["fields"].items()):
+                if rec["list"] == "standards" and k == "level" and v["value"] == "国家":
+                    continue  # "国家" is itself an option there
+                rec["fields"][k] = write_value(r, v)
+    return out
