@@ -15,6 +15,8 @@ README.md).  Standard library only.
 """
 
 import datetime as dt
+from decimal import Decimal, getcontext
+from fractions import Fraction
 import json
 import random
 import sys
@@ -70,6 +72,8 @@ LIST_UNITS = {
     "exchanges": ["区市场监管局", "区工信局", "区住建局", "区商务服务中心"], "quality_reports": UNITS,
     "tech_awards": ["区工信局"], "quality_honors": UNITS,
 }
+
+getcontext().prec = 60
 
 REF_DATES = [
     "2022-07-20", "2024-02-29", "2020-02-29", "2023-02-28", "2023-03-01", "2024-02-28",
@@ -155,6 +159,10 @@ class Gen:
             self.scalar(key, "text", f"{key} 文件（示例〔{self.r.randrange(2018, 2025)}〕{self.r.randrange(1, 99)}号）")
 
     def number(self, x):
+        if isinstance(x, Decimal):
+            s = format(x, "f")
+            s = s.rstrip("0").rstrip(".") if "." in s else s
+            return s if s not in ("-0", "") else "0"
         s = f"{x:.6f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
         return s if s not in ("-0", "") else "0"
 
@@ -215,6 +223,22 @@ class Gen:
         return round(v, r.choice([0, 1, 2, 3]))
 
     # ------------------------------------------------------------ benchmarks
+
+    def near_midpoint(self, p, xh, xs):
+        """A value x whose efficacy score p × d / 100 is a midpoint (k + ½ cent), or lies
+        1e-11 either side of it, written with at most 12 decimals.  (Inputs with 20 and more
+        decimals can put the exact score within 1e-20 of a midpoint, beyond the 28 digits of
+        rust_decimal: see README.md.)"""
+        r = self.r
+        xh, xs = Fraction(str(xh)), Fraction(str(xs))
+        p = Fraction(p)
+        lo, hi = p * Fraction(60, 100), p
+        k = r.randrange(int(lo * 100), int(hi * 100))
+        target = Fraction(k, 100) + Fraction(5, 1000)
+        x = xs + (xh - xs) * (target * 100 / p - 60) / 40
+        x += r.choice([0, 0, Fraction(1, 10**11), -Fraction(1, 10**11)])
+        q = Fraction(round(x * 10**12), 10**12)
+        return Decimal(q.numerator) / Decimal(q.denominator)
 
     def benchmarks(self):
         r = self.r
@@ -434,9 +458,15 @@ class Gen:
         self.num("tech_transaction_value", round(gdp * self.around(*b["41.share"]) / 100, r.choice([2, 3, 4])))
         # 36
         self.num("service_enterprises", self.around(*b["36.count"], integer=True))
-        self.num("service_revenue", self.around(*b["36.revenue"]))
+        if r.random() < 0.25:
+            self.num("service_revenue", self.near_midpoint(Fraction(3, 2), *b["36.revenue"]))
+        else:
+            self.num("service_revenue", self.around(*b["36.revenue"]))
         # 37
-        self.num("energy_intensity_reduction", self.around(*b["37.reduction"], nonneg=False))
+        if r.random() < 0.25:
+            self.num("energy_intensity_reduction", self.near_midpoint(3, *b["37.reduction"]))
+        else:
+            self.num("energy_intensity_reduction", self.around(*b["37.reduction"], nonneg=False))
         # 38
         total = r.choice([365, 366, 360, 300])
         good = r.randrange(int(total * 0.4), total + 1)
