@@ -320,7 +320,10 @@ fn main() -> Result<()> {
             cmd.extend(roots.iter().map(|r| r.clone().into_os_string()));
             theirs.push(time_process(cmd)?);
         }
-        print_process_runs("并排交替：zhiliang build（新进程，含读取、校验、计分、写出）", &ours);
+        print_process_runs(
+            "并排交替：zhiliang build（新进程，含读取、校验、计分、写出）",
+            &ours,
+        );
         print_process_runs(
             "并排交替：同样四份文件用 Typst Python 绑定编译（新进程，共用一套字体，每份一个线程，三份 PDF/A-3b、汇编为普通 PDF）",
             &theirs,
