@@ -643,8 +643,13 @@ def write_number(r, s, key=None):
     return f"  {s} "
 
 
+SERIAL_DATES = 0.15
+
+
 def write_date(r, s):
     d = dt.date.fromisoformat(s)
+    if r.random() < SERIAL_DATES:
+        return (d - dt.date(1899, 12, 30)).days  # an Excel serial number (1900 date system)
     return r.choice([
         f"{d.year}年{d.month}月{d.day}日", f"{d.year}.{d.month}.{d.day}", f"{d.year}/{d.month}/{d.day}",
         d.strftime("%Y%m%d"), f"{d.year}-{d.month}-{d.day}", f"{d.year}年{d.month}月{d.day}日".translate(FULLWIDTH),
@@ -657,6 +662,8 @@ def write_value(r, v, key=None):
     t, x = v["type"], v["value"]
     if r.random() < 0.4:
         return v
+    if t == "number" and r.random() < 0.2 and len(x.replace("-", "").replace(".", "").lstrip("0")) <= 15:
+        return int(x) if "." not in x else float(x)  # a JSON number
     if t == "number":
         return {"type": "number", "value": write_number(r, x, key)} if r.random() < 0.5 else write_number(r, x, key)
     if t == "year":
