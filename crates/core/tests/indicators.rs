@@ -1108,6 +1108,39 @@ fn i37_energy_intensity_reduction() {
 }
 
 #[test]
+fn i37_a_score_just_below_a_half_cent_rounds_down() {
+    // Benchmarks 5 / 0: score = 3 × (60 + 40 × x / 5) / 100 = 1.8 + 0.24 x.
+    // x = 0.1875: 1.8 + 0.045 = 1.845 exactly, a midpoint → 1.85 (half up).
+    let s = assert_score(
+        37,
+        &Case::new().num("energy_intensity_reduction", "0.1875"),
+        "1.85",
+    );
+    assert_eq!(s.exact, dec("1.845"));
+    // x = 0.18749999999: 1.8 + 0.24 × 0.18749999999 = 1.8 + 0.0449999999976
+    // = 1.8449999999976 exactly, below the midpoint → 1.84. (Kept to 10 decimals the
+    // exact value became 1.8450000000 and was rounded up to 1.85.)
+    let s = assert_score(
+        37,
+        &Case::new().num("energy_intensity_reduction", "0.18749999999"),
+        "1.84",
+    );
+    assert_eq!(s.exact, dec("1.8449999999976"));
+    // A midpoint reached through a non-terminating quotient still rounds up: benchmarks
+    // 3 / 0, x = 0.0625: t = 0.0625 / 3 = 0.0208333…, d = 60 + 40 t = 60.8333…,
+    // score = 3 × d / 100 = 1.8 + 0.4 × 0.0625 = 1.825 → 1.83.
+    let mut c = campaign();
+    let bench = c.benchmarks.get_mut("37.reduction").unwrap();
+    bench.satisfactory = dec("3");
+    let (s, _) = score_with(
+        37,
+        &Case::new().num("energy_intensity_reduction", "0.0625"),
+        &c,
+    );
+    assert_eq!((s.score, s.exact), (dec("1.83"), dec("1.825")));
+}
+
+#[test]
 fn efficacy_lower_is_better_when_satisfactory_is_below_unacceptable() {
     let mut c = campaign();
     let bench = c.benchmarks.get_mut("37.reduction").unwrap();

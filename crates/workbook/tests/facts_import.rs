@@ -298,3 +298,55 @@ fn a_value_the_import_refused_is_not_also_reported_missing() {
     assert_eq!(about("gdp"), [Code::WrongType], "{diags:#?}");
     assert_eq!(about(&record_fact), [Code::InvalidDate], "{diags:#?}");
 }
+
+/// A bare JSON number where a date is expected reads as a number cell without a date
+/// format does (docs/workbooks.md, 日期序列号): the Excel serial 44740 is 2022-06-28, and
+/// 20220628 typed as a number is the same day. Before, the number became the text
+/// "44740" and was refused as invalid-date, so the record scored nothing.
+#[test]
+fn a_bare_number_for_a_date_is_an_excel_serial_as_in_a_cell() {
+    let setup = Setup::load();
+    let want = import(
+        "x.facts.json",
+        example_json(),
+        &setup.catalogue,
+        &setup.roster,
+    );
+    for written in [json!(44740), json!(44740.0), json!(20220628)] {
+        let mut doc = example_json();
+        let zfb = doc["submissions"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|s| s["unit"] == "区政府办")
+            .unwrap();
+        let meeting = zfb["scalars"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|f| f["key"] == "mobilization_meeting_date")
+            .unwrap();
+        assert_eq!(meeting["value"]["value"], "2022-06-28");
+        meeting["value"] = written.clone();
+        // 质量工作会议 of 2022-03-28 (serial 44648), written as a bare number.
+        let record = &mut zfb["records"][0];
+        assert_eq!(record["fields"]["date"]["value"], "2022-03-28");
+        record["fields"]["date"] = json!(44648);
+        let got = import("x.facts.json", doc, &setup.catalogue, &setup.roster);
+        assert!(
+            got.diagnostics.is_empty(),
+            "{written}: {:#?}",
+            got.diagnostics
+        );
+        assert_eq!(got.submissions, want.submissions, "{written}");
+    }
+    // A number that is no date is still refused, at its JSON path.
+    let mut doc = example_json();
+    doc["submissions"][0]["records"][0]["fields"]["date"] = json!(12.5);
+    let got = import("x.facts.json", doc, &setup.catalogue, &setup.roster);
+    assert!(
+        got.diagnostics.iter().any(|d| d.code == Code::InvalidDate),
+        "{:#?}",
+        got.diagnostics
+    );
+}

@@ -68,8 +68,12 @@ pub fn display(value: Decimal) -> String {
     round_half_up(value).normalize().to_string()
 }
 
-/// Decimals kept of a non-terminating score (far beyond the 2 shown).
-pub const SCORE_DP: u32 = 10;
+/// Decimals kept of a non-terminating score (far beyond the 2 shown). 20 decimals keep
+/// every exact score written with up to 20 decimals as it is (an input such as
+/// 0.18749999999 gives 1.8449999999976, which is officially 1.84; kept to 10 decimals it
+/// became 1.845 → 1.85), while still absorbing the last-digit error (about 1e-26) of
+/// rust_decimal's 28-digit quotients.
+pub const SCORE_DP: u32 = 20;
 
 /// Decimals of the official score (0.01 point).
 pub const OFFICIAL_DP: u32 = 2;
@@ -134,9 +138,10 @@ pub fn score_indicator(
     // from producing a score above the indicator's points.
     // Scores are exact whenever the division terminates (halves, quarters, 功效系数 of
     // round values). A non-terminating quotient (1/3) is kept to SCORE_DP decimals so that
-    // sums of scores are exact and do not depend on the order of addition. (Keeping 10
+    // sums of scores are exact and do not depend on the order of addition. (Keeping 20
     // decimals also absorbs the last-digit error of a 28-digit quotient before the official
-    // rounding: a true 2.555 computed as 2.55499…9 is still 2.56.)
+    // rounding: a true 2.555 computed as 2.55499…9 is still 2.56; fewer decimals would
+    // round up true values such as 1.8449999999976 that lie just below a midpoint.)
     let exact = outcome
         .score
         .round_dp(SCORE_DP)

@@ -45,7 +45,7 @@ fn malformed(rel: &str, e: &serde_json::Error) -> Diagnostic {
 /// (aliases, full names, the district prefix); values keep their sources, and sources
 /// without a sheet or cell get the JSON path instead (`submissions[0]` / `scalars[3]`).
 pub fn import(rel: &str, mut doc: Json, catalogue: &Catalogue, roster: &Roster) -> FileOutcome {
-    accept_as_typed(&mut doc);
+    accept_as_typed(&mut doc, catalogue);
     let file: FactsFile = match serde_json::from_value(doc) {
         Ok(f) => f,
         Err(e) => return FileOutcome::failed(malformed(rel, &e)),
@@ -140,29 +140,44 @@ pub fn import(rel: &str, mut doc: Json, catalogue: &Catalogue, roster: &Roster) 
 /// holding what was written, so that the document deserialises and [`read_as_typed`] reads
 /// it against the catalogue. Anything else (an array, an object without `value`) is left
 /// for deserialisation to report.
-fn accept_as_typed(doc: &mut Json) {
+fn accept_as_typed(doc: &mut Json, catalogue: &Catalogue) {
     let Some(subs) = doc.get_mut("submissions").and_then(Json::as_array_mut) else {
         return;
     };
     for sub in subs {
         if let Some(scalars) = sub.get_mut("scalars").and_then(Json::as_array_mut) {
             for f in scalars {
+                let kind = f
+                    .get("key")
+                    .and_then(Json::as_str)
+                    .and_then(|k| catalogue.fact(k))
+                    .map(|d| d.kind);
                 if let Some(v) = f.get_mut("value") {
-                    as_typed(v);
+                    as_typed(v, kind);
                 }
             }
         }
         if let Some(records) = sub.get_mut("records").and_then(Json::as_array_mut) {
             for r in records {
+                let list = r
+                    .get("list")
+                    .and_then(Json::as_str)
+                    .and_then(|l| catalogue.list(l));
                 if let Some(fields) = r.get_mut("fields").and_then(Json::as_object_mut) {
-                    fields.values_mut().for_each(as_typed);
+                    for (key, v) in fields.iter_mut() {
+                        let kind = list
+                            .and_then(|l| l.fields.iter().find(|f| f.key == *key))
+                            .map(|f| f.kind);
+                        as_typed(v, kind);
+                    }
                 }
             }
         }
     }
 }
 
-fn as_typed(v: &mut Json) {
+/// `kind` is what the catalogue declares for the value (None: an unknown fact or field).
+fn as_typed(v: &mut Json, kind: Option<FieldKind>) {
     if serde_json::from_value::<Value>(v.clone()).is_ok() {
         return;
     }
@@ -170,6 +185,22 @@ fn as_typed(v: &mut Json) {
         Json::Object(m) => m.get("value").cloned(),
         other => Some(other.clone()),
     };
+    // A bare number where a date is expected is what a number cell without a date format
+    // holds: an Excel serial (44740 → 2022-06-28) or 20220720, read as that cell would be.
+    // One that is not a date stays text, so that the reading below reports it.
+    if let (Some(Json::Number(n)), Some(FieldKind::Date)) = (&written, kind)
+        && let Some(value) = n.as_f64()
+        && let Ok(Some(d)) = normalise::date(
+            &Raw::Number {
+                value,
+                percent: false,
+            },
+            "",
+        )
+    {
+        *v = serde_json::json!({ "type": "date", "value": d.to_string() });
+        return;
+    }
     *v = match written {
         Some(Json::String(s)) => serde_json::json!({ "type": "text", "value": s }),
         Some(Json::Number(n)) => serde_json::json!({ "type": "text", "value": n.to_string() }),
