@@ -90,6 +90,7 @@ codes! {
     OutdatedForm = "outdated-form", Error, "填报表与当前任务分解表不一致（旧版表格）", "改用最新下发的填报表";
     UnknownUnit = "unknown-unit", Error, "无法识别的单位名称", "在封面填写本单位规范名称";
     MissingSubmission = "missing-submission", Error, "单位尚未报送", "报送填报表及证明材料";
+    FormOfAnotherUnit = "form-of-another-unit", Warning, "封面单位与填报表所属单位不同", "核实封面的填报单位";
     DuplicateSubmission = "duplicate-submission", Error, "同一单位重复报送", "确认以哪份为准，撤回其余文件";
     // --- values ---
     MissingFact = "missing-fact", Error, "缺少应填数据", "补填该单元格";

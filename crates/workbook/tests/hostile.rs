@@ -324,3 +324,46 @@ fn control_characters_in_a_facts_import_are_removed_with_a_warning() {
     let read = report.submissions.iter().find(|s| s.unit == unit).unwrap();
     assert_eq!(read.narratives[&id], "开展了[2J活动");
 }
+
+#[test]
+fn another_units_form_under_this_units_cover_is_said_once_at_the_cover() {
+    // 区住建局's form as the program wrote it, with 区市场监管局 typed on the cover.
+    let original = std::fs::read(common::repo("input/zhujian.xlsx")).unwrap();
+    let swapped = rewrite(&original, "xl/sharedStrings.xml", |s| {
+        assert!(s.contains("区住房和城乡建设局"));
+        s.replace("区住房和城乡建设局", "区市场监管局")
+    });
+    assert!(
+        of(
+            &read("zhujian.xlsx", &original).diagnostics,
+            Code::FormOfAnotherUnit
+        )
+        .is_empty()
+    );
+
+    let out = read("zhujian.xlsx", &swapped);
+    let d = of(&out.diagnostics, Code::FormOfAnotherUnit);
+    assert_eq!(d.len(), 1, "{:#?}", out.diagnostics);
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert_eq!(d[0].location.sheet.as_deref(), Some("封面"));
+    assert_eq!(
+        d[0].location
+            .cell
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("B3")
+    );
+    assert!(
+        d[0].message.contains("是下发给区住建局的填报表"),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].message.contains("evidence/shichangjianguan/"),
+        "{}",
+        d[0].message
+    );
+    // The data still counts for the unit on the cover, as the message says.
+    assert_eq!(out.submissions[0].unit, "区市场监管局");
+}

@@ -272,6 +272,23 @@ impl<'a> FormReader<'a> {
             .and_then(|m| meta_value(m, layout::META_UNIT_ID))
             .and_then(|id| self.roster.by_id(&id))
             .unwrap_or(unit);
+        if form_unit.id != unit.id {
+            // Usually a slip (another unit's form picked up, or the cover filled in wrong),
+            // and it explains what follows — duplicate submission, missing facts, evidence
+            // looked for in the wrong folder — so it is said once, at the cover's cell.
+            let (r, c) = unit_cell;
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::FormOfAnotherUnit,
+                    self.loc(Some(&unit.name), &cover.name, Cell::new(r, c)),
+                    format!(
+                        "文件“{rel}”是下发给{}的填报表，封面的填报单位却是“{unit_text}”；表中数据按{}报送计入，证明材料在 evidence/{}/ 中查找。如是封面填错或拿错了表，请改正后重新报送。",
+                        form_unit.name, unit.name, unit.id
+                    ),
+                )
+                .with_value(unit_text.clone()),
+            );
+        }
         let plan = FormPlan::new(self.catalogue, self.roster, form_unit);
         let mut outdated = Outdated::default();
 
