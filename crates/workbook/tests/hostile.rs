@@ -367,3 +367,39 @@ fn another_units_form_under_this_units_cover_is_said_once_at_the_cover() {
     // The data still counts for the unit on the cover, as the message says.
     assert_eq!(out.submissions[0].unit, "区市场监管局");
 }
+
+#[test]
+fn a_row_beyond_the_cap_written_before_the_form_rows_hides_none_of_them() {
+    // Excel writes rows in order; a script need not. A cell at row 20 001 placed first in
+    // 数据填报's XML must not stop the rows after it from being read.
+    let original = std::fs::read(common::repo("input/zhujian.xlsx")).unwrap();
+    // 数据填报 is the form's second sheet (the far cell reported on 数据填报 below confirms
+    // the edit landed there).
+    let sheet = "xl/worksheets/sheet2.xml";
+    let far =
+        r#"<row r="20001"><c r="H20001" t="inlineStr"><is><t>写在表格外的数据</t></is></c></row>"#;
+    let shuffled = rewrite(&original, sheet, |s| {
+        s.replacen("<sheetData>", &format!("<sheetData>{far}"), 1)
+    });
+    let before = read("zhujian.xlsx", &original);
+    let after = read("zhujian.xlsx", &shuffled);
+    // Every value of the form is still read...
+    assert_eq!(
+        after.submissions[0].scalars, before.submissions[0].scalars,
+        "{:#?}",
+        after.diagnostics
+    );
+    assert!(!after.submissions[0].scalars.is_empty());
+    // ...and the far cell is reported where it is.
+    let d = of(&after.diagnostics, Code::FileTooLarge);
+    assert_eq!(d.len(), 1, "{:#?}", after.diagnostics);
+    assert_eq!(d[0].location.sheet.as_deref(), Some("数据填报"));
+    assert_eq!(
+        d[0].location
+            .cell
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("H20001")
+    );
+}

@@ -621,10 +621,10 @@ fn read_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
                 if sheet.beyond_limits.is_none() {
                     sheet.beyond_limits = Some(Cell::new(row, col));
                 }
-                if row >= limits::MAX_ROWS {
-                    // Rows come in order: nothing further will be read.
-                    break;
-                }
+                // Not `break` at the first row beyond the cap: Excel writes rows in order,
+                // but nothing obliges a file to, and a far row written first would hide
+                // every in-range row after it. Reading on costs at most one pass over the
+                // sheet's XML, which the zip guard caps at MAX_ENTRY_BYTES.
                 continue;
             }
             sheet.put(row, col, raw);
