@@ -29,24 +29,10 @@ fn good_workbook() -> Vec<u8> {
         .build()
 }
 
-/// Rewrites the entries of an xlsx (stored, uncompressed), changing one entry's text.
+/// [`common::rewrite`] with every entry stored, uncompressed: tests below patch entry
+/// bytes and declared sizes directly.
 fn rewrite(xlsx: &[u8], entry: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if name == entry {
-            data = edit(String::from_utf8(data).unwrap()).into_bytes();
-        }
-        out.start_file(name, opts).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    common::rewrite_as(xlsx, entry, zip::CompressionMethod::Stored, edit)
 }
 
 /// Patches the uncompressed size an entry declares in the zip's central directory.

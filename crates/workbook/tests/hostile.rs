@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::{Cell, FormBuilder, ListSheet, Setup, of, write};
-use std::io::{Read, Write};
+use common::{Cell, FormBuilder, ListSheet, Setup, of, rewrite, write};
 use std::time::Duration;
 use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity};
 use zhiliang_workbook::ingest::read::ReadError;
@@ -15,26 +14,6 @@ use zhiliang_workbook::{ingest_file, ingest_with};
 fn read(name: &str, bytes: &[u8]) -> FileOutcome {
     let setup = Setup::load();
     ingest_file(name, bytes, &setup.catalogue, &setup.roster)
-}
-
-/// Rewrites one entry of an xlsx.
-fn rewrite(xlsx: &[u8], entry: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if name == entry {
-            data = edit(String::from_utf8(data).unwrap()).into_bytes();
-        }
-        out.start_file(name, opts).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
 }
 
 fn list_form(rows: Vec<(u32, Vec<Option<Cell>>)>) -> FormBuilder {

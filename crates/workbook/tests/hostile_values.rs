@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Cell, FormBuilder, Setup, of, write};
+use common::{Cell, FormBuilder, Setup, of, rewrite, write};
 use rust_decimal::Decimal;
 use zhiliang_core::diagnostics::{Code, Diagnostic};
 use zhiliang_core::facts::Value;
@@ -156,27 +156,6 @@ fn a_repeated_row_with_another_value_is_a_conflict_and_neither_is_taken() {
             && d.location.fact.as_deref() == Some("prefab_industry_bases")),
         "{diags:#?}"
     );
-}
-
-/// Rewrites one entry of an xlsx.
-fn rewrite(xlsx: &[u8], entry: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if name == entry {
-            data = edit(String::from_utf8(data).unwrap()).into_bytes();
-        }
-        out.start_file(name, opts).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
 }
 
 #[test]

@@ -75,6 +75,38 @@ pub fn example_submission(unit: &str) -> Submission {
 }
 
 /// Diagnostics of one code.
+/// An xlsx with one entry's text edited by `edit` and every other entry copied, stored
+/// deflated (as Excel writes them): to break a workbook in one precise place.
+pub fn rewrite(xlsx: &[u8], entry: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+    rewrite_as(xlsx, entry, zip::CompressionMethod::Deflated, edit)
+}
+
+/// [`rewrite`] with every entry stored with `method` (`Stored` keeps the bytes of an entry
+/// where a test patches them directly).
+pub fn rewrite_as(
+    xlsx: &[u8],
+    entry: &str,
+    method: zip::CompressionMethod,
+    edit: impl Fn(String) -> String,
+) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == entry {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 pub fn of(diags: &[Diagnostic], code: Code) -> Vec<&Diagnostic> {
     diags.iter().filter(|d| d.code == code).collect()
 }
