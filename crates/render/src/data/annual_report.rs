@@ -218,34 +218,50 @@ pub(crate) fn report_year(inputs: &Inputs) -> i32 {
     c.annual_report.year.unwrap_or(c.dates.evaluation_year - 1)
 }
 
+/// One series as the annual report shows it for `year`: its values in the report's years,
+/// the target verdict, and the context the wording templates see.
+struct ReportSeries {
+    values: BTreeMap<i32, Decimal>,
+    status: String,
+    met: Option<bool>,
+    ctx: SeriesCtx,
+}
+
+fn report_series(inputs: &Inputs, def: &SeriesDef, year: i32) -> ReportSeries {
+    let resolved = core_series::resolve(
+        inputs.catalogue,
+        def,
+        inputs.facts,
+        inputs.campaign.dates.evaluation_year,
+    );
+    let years = SeriesDef::years(year);
+    let mut values = resolved.values;
+    values.retain(|y, _| years.contains(y));
+    let (status, met) = evaluate(&values, def.target.as_ref());
+    let ctx = series_ctx(
+        def,
+        &values,
+        &resolved.causes,
+        &resolved.measures,
+        year,
+        met,
+    );
+    ReportSeries {
+        values,
+        status,
+        met,
+        ctx,
+    }
+}
+
 /// Every series of the catalogue as the wording templates see it, for the report year:
 /// the same values, changes and target verdicts the annual report prints.
 pub(crate) fn series_contexts<'i>(inputs: &'i Inputs) -> Vec<(&'i SeriesDef, SeriesCtx)> {
     let year = report_year(inputs);
-    let years = SeriesDef::years(year);
     inputs
         .series
         .iter()
-        .map(|def| {
-            let resolved = core_series::resolve(
-                inputs.catalogue,
-                def,
-                inputs.facts,
-                inputs.campaign.dates.evaluation_year,
-            );
-            let mut values = resolved.values;
-            values.retain(|y, _| years.contains(y));
-            let (_, met) = evaluate(&values, def.target.as_ref());
-            let ctx = series_ctx(
-                def,
-                &values,
-                &resolved.causes,
-                &resolved.measures,
-                year,
-                met,
-            );
-            (def, ctx)
-        })
+        .map(|def| (def, report_series(inputs, def, year).ctx))
         .collect()
 }
 
@@ -423,17 +439,17 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
             year,
         },
     )?;
-    let years = SeriesDef::years(year);
 
     let mut by_section: HashMap<SectionKey, Vec<Entry>> = HashMap::new();
     let mut targets = Vec::new();
     let mut problems = Vec::new();
     for def in &inputs.series {
-        let resolved =
-            core_series::resolve(inputs.catalogue, def, inputs.facts, c.dates.evaluation_year);
-        let mut values = resolved.values;
-        values.retain(|y, _| years.contains(y));
-        let (status, met) = evaluate(&values, def.target.as_ref());
+        let ReportSeries {
+            values,
+            status,
+            met,
+            ctx,
+        } = report_series(inputs, def, year);
         let (kind, tval) = match &def.target {
             Some(Target::AtLeast { value, .. }) => ("bars", Some(*value)),
             _ => ("line", None),
@@ -452,14 +468,6 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
             &tval
                 .map(|t| format!("目标值{}", with_unit(t, &def.unit)))
                 .unwrap_or_default(),
-        );
-        let ctx = series_ctx(
-            def,
-            &values,
-            &resolved.causes,
-            &resolved.measures,
-            year,
-            met,
         );
         if def.target.is_some() {
             targets.push(TargetStatus {
