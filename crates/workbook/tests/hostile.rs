@@ -355,8 +355,12 @@ fn a_row_beyond_the_cap_written_before_the_form_rows_hides_none_of_them() {
     // 数据填报 is the form's second sheet (the far cell reported on 数据填报 below confirms
     // the edit landed there).
     let sheet = "xl/worksheets/sheet2.xml";
-    let far =
-        r#"<row r="20001"><c r="H20001" t="inlineStr"><is><t>写在表格外的数据</t></is></c></row>"#;
+    // After the far row: an in-range row holding only a formula (no saved result), which
+    // the second, formula pass must reach too.
+    let far = concat!(
+        r#"<row r="20001"><c r="H20001" t="inlineStr"><is><t>写在表格外的数据</t></is></c></row>"#,
+        r#"<row r="9001"><c r="K9001"><f>1+2</f></c></row>"#
+    );
     let shuffled = rewrite(&original, sheet, |s| {
         s.replacen("<sheetData>", &format!("<sheetData>{far}"), 1)
     });
@@ -369,6 +373,12 @@ fn a_row_beyond_the_cap_written_before_the_form_rows_hides_none_of_them() {
         after.diagnostics
     );
     assert!(!after.submissions[0].scalars.is_empty());
+    let book = zhiliang_workbook::ingest::read::read_book(&shuffled).unwrap();
+    let data = book.sheet("数据填报").unwrap();
+    assert_eq!(
+        data.get(9000, 10),
+        Some(&zhiliang_workbook::ingest::read::Raw::Error("=1+2".into()))
+    );
     // ...and the far cell is reported where it is.
     let d = of(&after.diagnostics, Code::FileTooLarge);
     assert_eq!(d.len(), 1, "{:#?}", after.diagnostics);

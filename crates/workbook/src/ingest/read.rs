@@ -655,11 +655,11 @@ fn unsaved_formulas(
     };
     while let Ok(Some(rec)) = reader.next_cell_with_formula_metadata() {
         let (row, col) = rec.pos;
-        if row >= limits::MAX_ROWS {
-            break;
-        }
         let Some(formula) = rec.formula else { continue };
-        if col >= limits::MAX_COLS
+        // Rows beyond the cap are skipped, not a reason to stop: as in the first pass, a
+        // file need not keep Excel's row order.
+        if row >= limits::MAX_ROWS
+            || col >= limits::MAX_COLS
             || !matches!(rec.value, DataRef::Empty)
             || sheet.cells.contains_key(&(row, col))
         {
