@@ -103,6 +103,17 @@ pub enum Command {
         #[arg(long)]
         cpu: u64,
     },
+    /// Internal: open evidence files (PDF, images) from standard input under hard limits
+    /// and print what was found as JSON (the isolated inspection `check` and `build` start)
+    #[command(hide = true)]
+    EvidenceWorker {
+        /// Address space limit, bytes
+        #[arg(long)]
+        memory: u64,
+        /// CPU time limit, seconds
+        #[arg(long)]
+        cpu: u64,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

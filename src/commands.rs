@@ -401,6 +401,24 @@ pub fn read_worker(memory: u64, cpu: u64) -> ExitCode {
     }
 }
 
+/// `evidence-worker` (hidden): limit this process, open evidence files from standard
+/// input as the binder will embed them, print each result as JSON on standard output.
+pub fn evidence_worker(memory: u64, cpu: u64) -> ExitCode {
+    if let Err(e) = zhiliang_isolate::apply_limits(memory, cpu) {
+        eprintln!("错误：无法设置检查进程的资源限制（{e}）");
+        return ExitCode::from(2);
+    }
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    match zhiliang_render::evidence::worker_main(&mut stdin.lock(), &mut stdout.lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// A spinner with the current stage, on standard error; silent with `--quiet` or when
 /// standard error is not a terminal.
 pub struct Progress(Option<indicatif::ProgressBar>);

@@ -9,15 +9,28 @@ use zhiliang::project::Project;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::ReadWorker { memory, cpu } = &cli.command {
-        return zhiliang::commands::read_worker(*memory, *cpu);
+    match &cli.command {
+        Command::ReadWorker { memory, cpu } => {
+            return zhiliang::commands::read_worker(*memory, *cpu);
+        }
+        Command::EvidenceWorker { memory, cpu } => {
+            return zhiliang::commands::evidence_worker(*memory, *cpu);
+        }
+        _ => {}
     }
-    // Every workbook is read in an isolated child process of this binary (hard memory,
-    // CPU and time limits), so that no file can crash or exhaust the run.
+    // Every workbook and every evidence file is opened in an isolated child process of
+    // this binary (hard memory, CPU and time limits), so that no file can crash or
+    // exhaust the run.
     if let Ok(exe) = std::env::current_exe() {
         zhiliang_workbook::ingest::isolate::set_process_default(zhiliang_workbook::Reader::Worker(
-            zhiliang_workbook::Worker::subcommand(exe, zhiliang_workbook::WorkerLimits::default()),
+            zhiliang_workbook::Worker::subcommand(
+                exe.clone(),
+                zhiliang_workbook::WorkerLimits::default(),
+            ),
         ));
+        zhiliang_render::evidence::Inspector::set_process_default(
+            zhiliang_render::evidence::Inspector::subcommand(exe),
+        );
     }
     let project = Project::new(
         &cli.paths.root,
@@ -34,7 +47,9 @@ fn main() -> ExitCode {
         Command::Watch(args) => zhiliang::watch::run(&project, args),
         Command::Archive { to } => commands::archive(&project, to.as_deref()),
         Command::Verify { folder, expect } => commands::verify(folder, expect.as_deref()),
-        Command::ReadWorker { .. } => unreachable!("handled above"),
+        Command::ReadWorker { .. } | Command::EvidenceWorker { .. } => {
+            unreachable!("handled above")
+        }
         Command::Province {
             counties,
             out,

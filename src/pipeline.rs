@@ -19,6 +19,7 @@ use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
 use zhiliang_core::facts::{EvidenceItem, Facts};
 use zhiliang_core::score::ScoreSheet;
+use zhiliang_render::evidence::{InspectionCache, Inspector};
 use zhiliang_render::fingerprint::Fingerprints;
 use zhiliang_render::{DocKind, DocumentSet, RenderJob, RenderOptions, RenderedDocument, Renderer};
 use zhiliang_workbook::{IngestCache, IngestReport, Reader};
@@ -290,6 +291,10 @@ pub struct Session {
     /// How workbooks are read: the `zhiliang` binary reads each one in an isolated worker
     /// process (see `zhiliang_workbook::ingest::isolate`); library users read in-process.
     pub reader: Reader,
+    /// How evidence files are opened: likewise in isolated workers for the binary.
+    pub inspector: Inspector,
+    /// Evidence files already opened, by content: a rebuild opens only changed files.
+    inspection_cache: InspectionCache,
 }
 
 impl Session {
@@ -302,6 +307,8 @@ impl Session {
             render_cache: HashMap::new(),
             ingest_cache: IngestCache::default(),
             reader: Reader::process_default(),
+            inspector: Inspector::process_default(),
+            inspection_cache: InspectionCache::default(),
         })
     }
 
@@ -373,11 +380,14 @@ impl Session {
         let submissions = ingest.accepted_submissions();
         let mut evidence =
             zhiliang_workbook::evidence_index(catalogue, roster, &submissions, &evidence_root);
-        // The binder's check: every evidence PDF or image opened as the binder will embed
-        // it (damaged, encrypted, too large → errors; PDF pages → not PDF/A).
-        diagnostics.extend(zhiliang_render::data::inspect_evidence(
+        // The binder's check: every evidence PDF or image opened, in an isolated worker,
+        // as the binder will embed it (damaged, encrypted, too large, unsafe → errors; PDF
+        // pages → not PDF/A). The render stage only ever sees files that passed.
+        diagnostics.extend(zhiliang_render::evidence::inspect_evidence(
             &mut evidence,
             &self.project.input,
+            &self.inspector,
+            &mut self.inspection_cache,
         ));
         let t = timings.add("校验", t);
         let (facts, merge_diags) = zhiliang_core::merge::merge(catalogue, roster, &submissions);

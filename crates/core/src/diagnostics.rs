@@ -108,6 +108,7 @@ codes! {
     EvidenceNotFound = "evidence-not-found", Error, "证明材料文件不存在", "补交该文件，或更正文件名";
     EvidenceUnreferenced = "evidence-unreferenced", Warning, "证明材料未被引用", "在证明材料栏引用该文件，或删除该文件";
     EvidenceDamaged = "evidence-damaged", Error, "证明材料文件已损坏", "重新导出或扫描该文件后报送";
+    UnreadableEvidence = "unreadable-evidence", Error, "证明材料无法安全打开", "用原软件重新导出（另存为 PDF）或重新扫描后报送";
     // --- between units ---
     ConflictingValues = "conflicting-values", Error, "同一数据报了不同的值", "核实后按说明处理";
     DuplicateRecord = "duplicate-record", Warning, "重复记录", "核实后按说明处理";

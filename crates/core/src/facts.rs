@@ -246,6 +246,11 @@ pub struct FactsFile {
     pub submissions: Vec<Submission>,
 }
 
+/// Bytes of one evidence file beyond which it is neither read, hashed nor listed: the
+/// check refuses it as too large before touching its content (a 2 GB sparse file costs
+/// nothing). PDFs and images the binder embeds have a lower limit of their own.
+pub const MAX_EVIDENCE_BYTES: u64 = 200 * 1024 * 1024;
+
 /// One entry of the 证明材料目录 (evidence index), numbered `类别-指标-序号` (e.g. `1-3-2`).
 /// The 自评报告 lists it; the 证明材料汇编 (evidence binder) prints the file itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

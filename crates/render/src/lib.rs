@@ -18,6 +18,7 @@
 
 mod cmapcheck;
 pub mod data;
+pub mod evidence;
 pub mod fingerprint;
 pub mod fonts;
 pub mod glyphs;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use common::{example_set, options, renderer, repo};
 use zhiliang_core::facts::EvidenceKind;
-use zhiliang_render::data::{FileProblem, inspect_file};
+use zhiliang_render::evidence::{FileProblem, inspect_file};
 use zhiliang_render::{DocKind, DocumentSet, RenderError};
 
 /// An example evidence PDF (typeset by make_example_evidence, text searchable).
@@ -199,7 +199,7 @@ fn png_header_only(width: u32, height: u32) -> Vec<u8> {
 
 #[test]
 fn evidence_over_the_limits_is_refused_before_it_is_decoded() {
-    use zhiliang_render::data::limits;
+    use zhiliang_render::evidence::limits;
     let dir = tempfile::tempdir().unwrap();
 
     // A file larger than the limit (sparse: it takes no disk space) is not even read.
@@ -263,7 +263,7 @@ fn pdf_with_pages(pages: usize) -> Vec<u8> {
 
 #[test]
 fn a_pdf_over_the_page_limit_is_refused_naming_its_pages() {
-    use zhiliang_render::data::limits;
+    use zhiliang_render::evidence::limits;
     let dir = tempfile::tempdir().unwrap();
     let at_limit = dir.path().join("会议记录汇编.pdf");
     std::fs::write(&at_limit, pdf_with_pages(limits::MAX_PDF_PAGES)).unwrap();

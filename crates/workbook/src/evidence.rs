@@ -7,7 +7,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 use zhiliang_core::catalogue::Catalogue;
 use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity};
-use zhiliang_core::facts::{EvidenceItem, EvidenceKind, Submission};
+use zhiliang_core::facts::{EvidenceItem, EvidenceKind, MAX_EVIDENCE_BYTES, Submission};
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::ingest::IngestReport;
@@ -266,10 +266,15 @@ pub fn split_evidence(text: &str, is_file: impl Fn(&str) -> bool) -> Vec<String>
     items
 }
 
-/// Size and SHA-256 (hex) of a file, streamed; `None` when it cannot be read.
-fn file_digest(path: &Path) -> Option<(u64, String)> {
+/// Size and SHA-256 (hex) of a file, streamed; `None` when it cannot be read. A file over
+/// [`MAX_EVIDENCE_BYTES`] has its size only: it is not read (the check refuses it).
+fn file_digest(path: &Path) -> Option<(u64, Option<String>)> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
+    let len = std::fs::metadata(path).ok()?.len();
+    if len > MAX_EVIDENCE_BYTES {
+        return Some((len, None));
+    }
     let mut file = std::fs::File::open(path).ok()?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -283,7 +288,10 @@ fn file_digest(path: &Path) -> Option<(u64, String)> {
         hasher.update(&buf[..n]);
     }
     let hash = hasher.finalize();
-    Some((size, hash.iter().map(|b| format!("{b:02x}")).collect()))
+    Some((
+        size,
+        Some(hash.iter().map(|b| format!("{b:02x}")).collect()),
+    ))
 }
 
 /// The 证明材料目录: every evidence item named by the submissions, numbered
@@ -355,7 +363,7 @@ pub fn evidence_index(
                 // be read has neither (check reports it).
                 let (size, sha256) = match &path {
                     Some(_) => match file_digest(&evidence_root.join(&unit_id).join(&name)) {
-                        Some((size, hash)) => (Some(size), Some(hash)),
+                        Some((size, hash)) => (Some(size), hash),
                         None => (None, None),
                     },
                     None => (None, None),

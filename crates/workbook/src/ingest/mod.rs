@@ -243,12 +243,12 @@ pub fn ingest_with(
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         if size > limits::MAX_FILE_BYTES {
-            let mut f = fail(
+            // Refused by its size alone: not read, not hashed (a 2 GB sparse file would
+            // take seconds to hash for nothing).
+            found.push(fail(
                 size,
                 form::read_error_diagnostic(&rel, &ReadError::TooLarge(size)),
-            );
-            f.sha256 = hash_file(entry.path());
-            found.push(f);
+            ));
             continue;
         }
         let bytes = match std::fs::read(entry.path()) {
@@ -366,15 +366,6 @@ pub fn ingest_with(
     // Files that left the folder leave the cache too.
     cache.files = seen;
     report
-}
-
-/// SHA-256 of a file read in pieces (for files too large to read whole).
-fn hash_file(path: &Path) -> Option<String> {
-    use sha2::{Digest, Sha256};
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).ok()?;
-    Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// What one file contributed.
