@@ -80,7 +80,7 @@ codes! {
     ConfigInvalid = "config-invalid", Error, "创建配置有误", "核实后按说明处理";
     MissingBenchmark = "missing-benchmark", Error, "缺少功效系数法的满意值或不允许值", "核实后按说明处理";
     BenchmarkFixedByRule = "benchmark-fixed-by-rule", Warning, "配置的基准与评分方法规定值不一致", "核实后按说明处理";
-    ExampleBenchmark = "example-benchmark", Warning, "满意值、不允许值为示例数据", "核实后按说明处理";
+    ExampleBenchmark = "example-benchmark", Error, "满意值、不允许值为示例数据", "换成实际来源后重新生成";
     // --- files ---
     UnreadableFile = "unreadable-file", Error, "文件无法读取", "用 Excel/WPS 另存为 .xlsx 后重新报送";
     UnreadableWorkbook = "unreadable-workbook", Error, "工作簿读取失败", "核实后按说明处理";

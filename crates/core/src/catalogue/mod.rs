@@ -366,7 +366,7 @@ impl Catalogue {
             .collect()
     }
 
-    /// One `example-benchmark` warning naming the indicators whose 满意值/不允许值 come
+    /// One `example-benchmark` error naming the indicators whose 满意值/不允许值 come
     /// from a source marked 示例 (example data): such documents must not be submitted.
     pub fn example_benchmarks(
         &self,
@@ -395,7 +395,7 @@ impl Catalogue {
             Code::ExampleBenchmark,
             Location::default().with_fact(keys.join("、")),
             format!(
-                "{}的满意值、不允许值来源标为示例数据（创建配置 [benchmarks]：{}），按此排出的文件不能正式报送；请换成实际来源（如《山东统计年鉴》县域数据）后重新生成",
+                "{}的满意值、不允许值来源标为示例数据（创建配置 [benchmarks]：{}），按此排出的文件只能是草稿（文件名、标题和每页标注“草稿”），不能正式报送；请换成实际来源（如《山东统计年鉴》县域数据）后重新生成",
                 names.join("、"),
                 keys.join("、")
             ),
