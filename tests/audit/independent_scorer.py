@@ -410,14 +410,21 @@ def score_all(facts, campaign):
         exempt = "中国质量奖" in name or "省长质量奖" in name
         if exempt or in_window(h.get("date"), ref, 3):
             counted.append(h)
-    national_keys = {(h.get("recipient"), h.get("matter")) for h in counted if h.get("level") == "国家级"}
-    s43 = F(0)
+    # One 获得单位 + 荣誉事项 is one honour, worth its best level however many counted records
+    # name it (both levels, or twice at one level: 提名奖 then the award).  The 级别 field
+    # decides, never the name.  A record missing either key stands alone.
+    worth = {"国家级": F(3), "省级": F(2)}
+    best = {}
+    alone = []
     for h in counted:
-        if h.get("level") == "国家级":
-            s43 += 3
-        elif h.get("level") == "省级" and (h.get("recipient"), h.get("matter")) not in national_keys:
-            s43 += 2
-    S[43] = min(F(9), s43)
+        pts = worth.get(h.get("level"), F(0))
+        recipient, matter = h.get("recipient"), h.get("matter")
+        if present(recipient) and present(matter):
+            key = (recipient, matter)
+            best[key] = max(best.get(key, F(0)), pts)
+        else:
+            alone.append(pts)
+    S[43] = min(F(9), sum(best.values(), F(0)) + sum(alone, F(0)))
 
     for i, p in POINTS.items():
         assert F(0) <= S[i] <= p, (i, S[i])

@@ -547,10 +547,16 @@ class Gen:
                     "honor_name": self.t(name), "level": self.t(lvl), "recipient": self.t(recip),
                     "matter": self.t(matter), "date": self.d(date)})
                 if len(levels) == 1 and r.random() < 0.15:
-                    # the same honour with another date: two records, each judged by its date
+                    # the same matter again at the same level, on another date and maybe under
+                    # another name (提名奖 then the award): one honour, counted once if either
+                    # record counts
+                    again = r.choice([name, r.choice(names_nat if lvl == "国家级" else names_prov)])
+                    date = self.date_near(3)
+                    if ("中国质量奖" in again or "省长质量奖" in again) and date > self.ref:
+                        date = self.ref - dt.timedelta(days=r.randrange(0, 4000))
                     self.record("quality_honors", {
-                        "honor_name": self.t(name), "level": self.t(lvl), "recipient": self.t(recip),
-                        "matter": self.t(matter), "date": self.d(self.date_near(3))})
+                        "honor_name": self.t(again), "level": self.t(lvl), "recipient": self.t(recip),
+                        "matter": self.t(matter), "date": self.d(date)})
 
     def finish(self):
         r = self.r

@@ -277,11 +277,25 @@ fn a_points_table_that_does_not_say_what_the_rule_lists_is_refused() {
 #[test]
 fn a_dedupe_note_without_the_count_is_refused_for_each_part() {
     let text = catalogue_text().replace(
-        "note = \"同一荣誉国家级与省级重复{n}项，按国家级计一次\"",
-        "note = \"同一荣誉国家级与省级重复，按国家级计一次\"",
+        "note = \"同一获得单位同一荣誉事项重复报送{n}条，按最高级别计一次\"",
+        "note = \"同一获得单位同一荣誉事项重复报送，按最高级别计一次\"",
     );
     let problem = "指标43：清单“quality_honors”的去重规则（dedupe）缺少得分依据中的说明（note），或说明中没有表示重复条数的“{n}”";
     assert_eq!(problems_of(&text), [problem, problem]);
+}
+
+#[test]
+fn an_item_template_naming_an_undefined_field_is_refused() {
+    let text = catalogue_text().replacen(
+        "item = \"{recipient}“{matter}”获{honor_name}（{date}）\"",
+        "item = \"{recipient}“{subject}”获{honor_name}（{date}）\"",
+        1,
+    );
+    assert_ne!(text, catalogue_text());
+    assert_eq!(
+        problems_of(&text),
+        ["指标43：得分依据列出记录的写法（item）引用的字段“quality_honors.subject”未定义"]
+    );
 }
 
 #[test]

@@ -1438,13 +1438,13 @@ fn i43_same_honour_at_both_levels_counts_once_at_national_level() {
         "2021-05-01",
     );
     let s = assert_score(43, &c, "3");
-    // The note is the catalogue's dedupe `note` with the count filled in.
-    assert!(
-        s.basis
-            .contains("（同一荣誉国家级与省级重复1项，按国家级计一次）"),
-        "{}",
-        s.basis
+    // The counted honour is named (the catalogue's `item`), then the dedupe `note` with the
+    // number of records merged into it.
+    assert_eq!(
+        s.basis,
+        "国家级质量荣誉1个（3分/个）3分：甲企业“数字化质量管控”获全国质量标杆（2021年5月1日），同一获得单位同一荣誉事项重复报送1条，按最高级别计一次，本项得3分。"
     );
+    assert_eq!(assert_score(43, &reversed(&c), "3").basis, s.basis);
     // A different matter of the same recipient is another honour.
     assert_score(
         43,
@@ -1458,6 +1458,313 @@ fn i43_same_honour_at_both_levels_counts_once_at_national_level() {
         ),
         "5",
     );
+}
+
+/// The same records in the opposite order.
+fn reversed(c: &Case) -> Case {
+    let mut r = c.clone();
+    r.facts
+        .lists
+        .get_mut("quality_honors")
+        .expect("honours")
+        .reverse();
+    r
+}
+
+#[test]
+fn i43_a_nomination_then_the_award_for_one_matter_count_once_at_one_level() {
+    // 省长质量奖提名奖 in 2019, then 省长质量奖 in 2021, for one 事项 of one 获得单位: one
+    // achievement, 2 points (not 2 + 2), and the later award is the record kept.
+    let c = honour(
+        honour(
+            Case::new(),
+            "山东省省长质量奖提名奖",
+            "省级",
+            "乙企业",
+            "全面质量管理",
+            "2019-03-01",
+        ),
+        "山东省省长质量奖",
+        "省级",
+        "乙企业",
+        "全面质量管理",
+        "2021-11-05",
+    );
+    let expected = "省级质量荣誉1个（2分/个）2分：乙企业“全面质量管理”获山东省省长质量奖（2021年11月5日），同一获得单位同一荣誉事项重复报送1条，按最高级别计一次，本项得2分。";
+    for case in [c.clone(), reversed(&c)] {
+        let s = assert_score(43, &case, "2");
+        assert_eq!(s.basis, expected);
+        // The kept record's 证明材料 is the one cited.
+        assert_eq!(s.evidence.len(), 1, "{:?}", s.evidence);
+    }
+}
+
+#[test]
+fn i43_national_and_provincial_for_one_matter_count_three_in_either_order() {
+    let c = honour(
+        honour(
+            Case::new(),
+            "全国质量标杆",
+            "国家级",
+            "甲企业",
+            "精益管理",
+            "2020-05-01",
+        ),
+        "山东省质量标杆",
+        "省级",
+        "甲企业",
+        "精益管理",
+        "2021-05-01",
+    );
+    // The 国家级 record is kept although the 省级 one is later.
+    let expected = "国家级质量荣誉1个（3分/个）3分：甲企业“精益管理”获全国质量标杆（2020年5月1日），同一获得单位同一荣誉事项重复报送1条，按最高级别计一次，本项得3分。";
+    assert_eq!(assert_score(43, &c, "3").basis, expected);
+    assert_eq!(assert_score(43, &reversed(&c), "3").basis, expected);
+}
+
+#[test]
+fn i43_two_national_records_for_one_matter_count_three() {
+    let c = honour(
+        honour(
+            Case::new(),
+            "中国质量奖提名奖",
+            "国家级",
+            "甲企业",
+            "卓越绩效模式",
+            "2016-03-29",
+        ),
+        "中国质量奖",
+        "国家级",
+        "甲企业",
+        "卓越绩效模式",
+        "2020-09-16",
+    );
+    let expected = "国家级质量荣誉1个（3分/个）3分：甲企业“卓越绩效模式”获中国质量奖（2020年9月16日），同一获得单位同一荣誉事项重复报送1条，按最高级别计一次，本项得3分。";
+    assert_eq!(assert_score(43, &c, "3").basis, expected);
+    assert_eq!(assert_score(43, &reversed(&c), "3").basis, expected);
+}
+
+#[test]
+fn i43_merges_are_counted_by_the_part_that_counts_the_kept_record() {
+    // 甲企业 精益管理 at both levels (kept: 国家级), 乙企业 全面质量管理 twice at 省级 (kept: the
+    // later), 丙企业 at 省级 once: 3 + 2 + 2 = 7, one merge said in each part.
+    let c = honour(
+        honour(
+            honour(
+                honour(
+                    honour(
+                        Case::new(),
+                        "山东省质量标杆",
+                        "省级",
+                        "甲企业",
+                        "精益管理",
+                        "2020-05-01",
+                    ),
+                    "山东省省长质量奖",
+                    "省级",
+                    "乙企业",
+                    "全面质量管理",
+                    "2021-11-05",
+                ),
+                "全国质量标杆",
+                "国家级",
+                "甲企业",
+                "精益管理",
+                "2021-05-01",
+            ),
+            "山东名牌",
+            "省级",
+            "丙企业",
+            "精密轴承",
+            "2020-12-01",
+        ),
+        "山东省省长质量奖提名奖",
+        "省级",
+        "乙企业",
+        "全面质量管理",
+        "2019-03-01",
+    );
+    let expected = "国家级质量荣誉1个（3分/个）3分：甲企业“精益管理”获全国质量标杆（2021年5月1日），同一获得单位同一荣誉事项重复报送1条，按最高级别计一次；省级质量荣誉2个（2分/个）4分：丙企业“精密轴承”获山东名牌（2020年12月1日）、乙企业“全面质量管理”获山东省省长质量奖（2021年11月5日），同一获得单位同一荣誉事项重复报送1条，按最高级别计一次；合计7分。";
+    assert_eq!(assert_score(43, &c, "7").basis, expected);
+    assert_eq!(assert_score(43, &reversed(&c), "7").basis, expected);
+}
+
+#[test]
+fn i43_different_matters_or_recipients_count_separately() {
+    let c = honour(
+        honour(
+            honour(
+                Case::new(),
+                "山东省质量标杆",
+                "省级",
+                "甲企业",
+                "精益管理",
+                "2021-05-01",
+            ),
+            "山东省质量标杆",
+            "省级",
+            "甲企业",
+            "数字化质量管控",
+            "2021-05-01",
+        ),
+        "山东省质量标杆",
+        "省级",
+        "乙企业",
+        "精益管理",
+        "2021-05-01",
+    );
+    let s = assert_score(43, &c, "6");
+    assert!(!s.basis.contains("重复报送"), "{}", s.basis);
+}
+
+#[test]
+fn i43_a_nomination_earns_by_its_level_not_its_name() {
+    // A 提名奖 is worth 3 only when the record says 国家级: the level field decides.
+    let provincial = honour(
+        Case::new(),
+        "山东省省长质量奖提名奖",
+        "省级",
+        "甲企业",
+        "全面质量管理",
+        "2016-05-01",
+    );
+    let s = assert_score(43, &provincial, "2");
+    assert_eq!(
+        s.basis,
+        "省级质量荣誉1个（2分/个）2分：甲企业“全面质量管理”获山东省省长质量奖提名奖（2016年5月1日），本项得2分。"
+    );
+    let national = honour(
+        Case::new(),
+        "中国质量奖提名奖",
+        "国家级",
+        "甲企业",
+        "全面质量管理",
+        "2016-05-01",
+    );
+    assert_score(43, &national, "3");
+}
+
+#[test]
+fn i43_the_kept_record_is_the_latest_then_the_first_by_text() {
+    // Three 省级 records for one matter: the latest (2022) is kept, whatever the order.
+    let three = |dates: [&str; 3]| {
+        dates.iter().fold(Case::new(), |c, date| {
+            honour(c, "山东省质量标杆", "省级", "甲企业", "精益管理", date)
+        })
+    };
+    for dates in [
+        ["2020-01-01", "2022-01-01", "2021-01-01"],
+        ["2022-01-01", "2021-01-01", "2020-01-01"],
+        ["2021-01-01", "2020-01-01", "2022-01-01"],
+    ] {
+        let s = assert_score(43, &three(dates), "2");
+        assert!(
+            s.basis
+                .contains("获山东省质量标杆（2022年1月1日），同一获得单位同一荣誉事项重复报送2条"),
+            "{}",
+            s.basis
+        );
+    }
+    // The same date: the record whose texts come first (山东省省长质量奖 before
+    // 山东省省长质量奖提名奖) is kept, in either order.
+    let same_day = honour(
+        honour(
+            Case::new(),
+            "山东省省长质量奖提名奖",
+            "省级",
+            "甲企业",
+            "精益管理",
+            "2021-01-01",
+        ),
+        "山东省省长质量奖",
+        "省级",
+        "甲企业",
+        "精益管理",
+        "2021-01-01",
+    );
+    for case in [same_day.clone(), reversed(&same_day)] {
+        let s = assert_score(43, &case, "2");
+        assert!(
+            s.basis
+                .contains("：甲企业“精益管理”获山东省省长质量奖（2021年1月1日），"),
+            "{}",
+            s.basis
+        );
+    }
+}
+
+#[test]
+fn i43_a_blank_key_field_merges_nothing() {
+    // 甲企业 with two honours whose 荣誉事项 is blank: nothing says they are one achievement.
+    let blank_matter = |c: Case, name: &str| {
+        c.rec(
+            "quality_honors",
+            &[
+                ("honor_name", t(name)),
+                ("level", t("省级")),
+                ("recipient", t("甲企业")),
+                ("date", d("2021-05-01")),
+            ],
+        )
+    };
+    let c = blank_matter(blank_matter(Case::new(), "山东省质量标杆"), "山东名牌");
+    let s = assert_score(43, &c, "4");
+    assert!(!s.basis.contains("重复报送"), "{}", s.basis);
+    // A blank 获得单位 neither (a text of spaces is blank).
+    let blank_recipient = |c: Case, recipient: &str| {
+        c.rec(
+            "quality_honors",
+            &[
+                ("honor_name", t("山东省质量标杆")),
+                ("level", t("省级")),
+                ("recipient", t(recipient)),
+                ("matter", t("精益管理")),
+                ("date", d("2021-05-01")),
+            ],
+        )
+    };
+    assert_score(
+        43,
+        &blank_recipient(blank_recipient(Case::new(), " "), "  "),
+        "4",
+    );
+    // All key fields blank: not merged either (as before).
+    let bare = |c: Case| {
+        c.rec(
+            "quality_honors",
+            &[
+                ("honor_name", t("山东省质量标杆")),
+                ("level", t("省级")),
+                ("date", d("2021-05-01")),
+            ],
+        )
+    };
+    assert_score(43, &bare(bare(Case::new())), "4");
+}
+
+#[test]
+fn i43_a_duplicate_outside_the_window_does_not_displace_one_inside() {
+    // 全国质量标杆 of 2018 is outside 近三年 and counts nothing; the 省级 honour of 2021 for
+    // the same matter still counts 2, and nothing was merged.
+    let c = honour(
+        honour(
+            Case::new(),
+            "全国质量标杆",
+            "国家级",
+            "甲企业",
+            "精益管理",
+            "2018-05-01",
+        ),
+        "山东省质量标杆",
+        "省级",
+        "甲企业",
+        "精益管理",
+        "2021-05-01",
+    );
+    let (s, diags) = score_with(43, &c, &campaign());
+    assert_eq!(s.score, dec("2"), "{}", s.basis);
+    assert!(!s.basis.contains("重复报送"), "{}", s.basis);
+    assert!(diags.iter().any(|d| d.code == Code::OutsideWindow));
 }
 
 #[test]

@@ -625,8 +625,9 @@ fn summed_counts_and_their_sources_do_not_depend_on_the_order_of_units() {
 }
 
 #[test]
-fn the_same_honour_twice_at_one_level_is_two_honours_and_only_a_lower_level_is_dropped() {
-    // 43: "同一荣誉既获得国家级又获得省级的，仅按高级别统计一次" — across levels only.
+fn the_same_honour_twice_at_one_level_counts_once_and_a_higher_level_replaces_it() {
+    // 43 (scoring.md): the same 获得单位 + 荣誉事项 counts once, at its highest level, however
+    // many records name it — also twice at one level.
     let honour = |c: Case, level: &str, date: &str| {
         c.rec(
             "quality_honors",
@@ -639,16 +640,22 @@ fn the_same_honour_twice_at_one_level_is_two_honours_and_only_a_lower_level_is_d
             ],
         )
     };
-    // 省级 in 2020 and again in 2021: two honours, 2 + 2.
+    // 省级 in 2020 and again in 2021: one honour, 2.
     let twice = honour(
         honour(Case::new(), "省级", "2020-06-01"),
         "省级",
         "2021-06-01",
     );
-    assert_score(43, &twice, "4");
+    let s = assert_score(43, &twice, "2");
+    assert!(
+        s.basis
+            .contains("（2021年6月1日），同一获得单位同一荣誉事项重复报送1条"),
+        "{}",
+        s.basis
+    );
     // Plus 国家级 for the same matter: both 省级 give way to it, 3.
     let s = assert_score(43, &honour(twice.clone(), "国家级", "2021-09-01"), "3");
-    assert!(s.basis.contains("重复2项"), "{}", s.basis);
+    assert!(s.basis.contains("重复报送2条"), "{}", s.basis);
     // Whatever the order of the rows.
     let mut reversed = honour(twice, "国家级", "2021-09-01");
     reversed
@@ -657,5 +664,5 @@ fn the_same_honour_twice_at_one_level_is_two_honours_and_only_a_lower_level_is_d
         .get_mut("quality_honors")
         .unwrap()
         .reverse();
-    assert_score(43, &reversed, "3");
+    assert_eq!(assert_score(43, &reversed, "3").basis, s.basis);
 }

@@ -46,6 +46,12 @@ pub enum Rule {
         /// Counting word for phrases (次, 个, 项); 个 when empty.
         #[serde(default)]
         unit: String,
+        /// How the 得分依据 names each record counted: `{field}` is replaced by that field's
+        /// text (a date as 2021年5月1日, a blank as nothing), e.g. 43's
+        /// `{recipient}“{matter}”获{honor_name}（{date}）`. Without it the records are only
+        /// counted.
+        #[serde(default)]
+        item: Option<String>,
     },
     /// The highest tier whose `min` the count of qualifying records (or of their distinct
     /// values) reaches (≥3 → 2, 1–2 → 1).
@@ -189,7 +195,7 @@ pub struct Counter {
     /// Count distinct values of this field instead of records ("多种途径").
     #[serde(default)]
     pub distinct: Option<String>,
-    /// Records equal in these fields at several ranks count at the best rank only (43).
+    /// Records equal in these fields count once, at the best rank (43).
     #[serde(default)]
     pub dedupe: Option<Dedupe>,
 }
@@ -247,13 +253,20 @@ pub struct Exemption {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dedupe {
+    /// Records whose texts in all these fields are equal are one achievement, counted once
+    /// however many records name it (43: 获得单位 + 荣誉事项). A record with any of these
+    /// fields blank is not merged with anything: a blank says nothing about sameness.
     pub fields: Vec<String>,
-    /// Field whose value ranks duplicates: records of the best rank present are kept, those
-    /// of lower ranks dropped; records of one rank are all kept.
+    /// Field whose value ranks the records of one achievement: one record is kept, the one
+    /// of the best rank present (earlier in `rank` is better; a value not in `rank` is worst);
+    /// among those, the one with the latest date (the list's `date_field`); among those, the
+    /// one whose field texts, then 证明材料, then source come first. All others are dropped,
+    /// whatever their rank, so the result does not depend on the order of the records.
     pub rank_field: String,
     pub rank: Vec<String>,
-    /// The 得分依据's note when duplicates were dropped, with `{n}` for their number
-    /// (43: 同一荣誉国家级与省级重复{n}项，按国家级计一次). Required, with `{n}`.
+    /// The 得分依据's note when records were merged, with `{n}` for the number dropped; said
+    /// by the part that counts the kept records (43: 同一获得单位同一荣誉事项重复报送{n}条，
+    /// 按最高级别计一次). Required, with `{n}`.
     #[serde(default)]
     pub note: String,
 }
@@ -405,6 +418,23 @@ impl Rule {
         out
     }
 
+    /// Every `per_record` part that names its records: its list and `item` template (for
+    /// validating the template's fields).
+    pub fn items(&self) -> Vec<(&str, &str)> {
+        let mut out = Vec::new();
+        self.walk(&mut |node| {
+            if let Node::Rule(Rule::PerRecord {
+                records,
+                item: Some(item),
+                ..
+            }) = node
+            {
+                out.push((records.list.as_str(), item.as_str()));
+            }
+        });
+        out
+    }
+
     /// Every (list, field) the rule reads from records: window-independent filters,
     /// exemptions, distinct and de-duplication fields, levels, deductions, points tables.
     /// (The list's date field is read by windows; the catalogue adds it.)
@@ -549,6 +579,44 @@ impl Counter {
         }
         out
     }
+}
+
+/// One piece of a `per_record` rule's `item` template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemPart<'t> {
+    Text(&'t str),
+    /// `{field}`
+    Field(&'t str),
+}
+
+/// An `item` template in pieces; a `{` without a closing `}` is text.
+pub fn item_parts(template: &str) -> Vec<ItemPart<'_>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        if open > 0 {
+            out.push(ItemPart::Text(&rest[..open]));
+        }
+        out.push(ItemPart::Field(&after[..close]));
+        rest = &after[close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(ItemPart::Text(rest));
+    }
+    out
+}
+
+/// The `{field}` placeholders of an `item` template, in order.
+pub fn item_fields(template: &str) -> Vec<&str> {
+    item_parts(template)
+        .into_iter()
+        .filter_map(|p| match p {
+            ItemPart::Field(f) => Some(f),
+            ItemPart::Text(_) => None,
+        })
+        .collect()
 }
 
 /// 近一年 / 近两年 / 近三年

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 
+use super::rule::item_fields;
 use super::{
     ALL_MEMBERS, CATEGORY_COUNT, Catalogue, Dedupe, Expr, FieldKind, FixedEnd, INDICATOR_COUNT,
     Indicator, Rule, SUBCATEGORY_COUNT,
@@ -314,6 +315,19 @@ impl Catalogue {
                             ));
                         }
                     }
+                }
+            }
+        }
+        for (list, item) in indicator.rule.items() {
+            let Some(list) = self.list(list) else {
+                continue;
+            };
+            for field in item_fields(item) {
+                if !list.fields.iter().any(|f| f.key == field) {
+                    problems.push(format!(
+                        "指标{id}：得分依据列出记录的写法（item）引用的字段“{}.{field}”未定义",
+                        list.key
+                    ));
                 }
             }
         }

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use super::benchmarks::with_fixed_end;
 use super::display;
 use crate::catalogue::rule::{
-    Condition, Counter, Dedupe, Expr, Filter, FixedEnd, LevelPoints, Rule, Tier, TotalCheck,
-    window_name,
+    Condition, Counter, Dedupe, Expr, Filter, FixedEnd, ItemPart, LevelPoints, Rule, Tier,
+    TotalCheck, item_parts, window_name,
 };
 use crate::catalogue::{Catalogue, MergePolicy};
 use crate::config::Campaign;
@@ -184,7 +184,8 @@ impl<'a> Ctx<'a> {
                 each,
                 cap,
                 unit,
-            } => self.per_record(label, records, *each, *cap, unit),
+                item,
+            } => self.per_record(label, records, *each, *cap, unit, item.as_deref()),
             Rule::Tiers {
                 label,
                 records,
@@ -357,9 +358,12 @@ impl<'a> Ctx<'a> {
         each: Decimal,
         cap: Option<Decimal>,
         unit: &str,
+        item: Option<&str>,
     ) -> Outcome {
         let unit = if unit.is_empty() { "个" } else { unit };
-        let qualifying = self.records(records);
+        let counted = self.counted(records);
+        let merged: usize = counted.iter().map(|k| k.merged).sum();
+        let qualifying: Vec<&Record> = counted.iter().map(|k| k.record).collect();
         let n = Decimal::from(qualifying.len());
         for r in &qualifying {
             self.use_record(r);
@@ -380,8 +384,13 @@ impl<'a> Ctx<'a> {
             qualifying.len(),
             display(score)
         );
-        if let Some(note) = self.dedupe_note(records) {
-            basis.push_str(&note);
+        if let Some(template) = item.filter(|_| !qualifying.is_empty()) {
+            basis.push('：');
+            basis.push_str(&self.items(records, template, &qualifying).join("、"));
+        }
+        if let Some(d) = records.dedupe.as_ref().filter(|_| merged > 0) {
+            basis.push('，');
+            basis.push_str(&d.note_for(merged));
         }
         let improve = match cap {
             Some(c) if score < c => vec![format!(
@@ -789,6 +798,13 @@ impl<'a> Ctx<'a> {
     /// filters. Records that pass the filters but fall outside the window get an
     /// `outside-window` warning.
     pub fn records(&mut self, c: &Counter) -> Vec<&'a Record> {
+        self.counted(c).into_iter().map(|k| k.record).collect()
+    }
+
+    /// [`Ctx::records`], each with the number of records merged into it by the counter's
+    /// `dedupe`. Only records that count (in the window or exempt) are merged: a duplicate
+    /// outside the window neither counts nor displaces one inside it.
+    fn counted(&mut self, c: &Counter) -> Vec<Kept<'a>> {
         let all = self.facts.list(&c.list);
         let date_field = self
             .catalogue
@@ -817,37 +833,37 @@ impl<'a> Ctx<'a> {
                 outside.push(r)
             }
         }
-        if let Some(d) = &c.dedupe {
-            in_window = dedupe(in_window, d);
-        }
+        let kept = match &c.dedupe {
+            Some(d) => dedupe(in_window, d, date_field.as_deref()),
+            None => in_window
+                .into_iter()
+                .map(|record| Kept { record, merged: 0 })
+                .collect(),
+        };
         let campaign = self.campaign;
         let passes = |r: &Record| c.filter.iter().all(|f| filter_holds(f, r, campaign));
         for r in outside.into_iter().filter(|r| passes(r)) {
             self.warn_outside(c, r, date_field.as_deref());
         }
-        in_window.into_iter().filter(|r| passes(r)).collect()
+        kept.into_iter().filter(|k| passes(k.record)).collect()
     }
 
-    /// Said once, by the part that counts the best rank (国家级).
-    fn dedupe_note(&mut self, c: &Counter) -> Option<String> {
-        let d = c.dedupe.as_ref()?;
-        let top = d.rank.first()?;
-        if !c
-            .filter
+    /// The counted records named by a `per_record` rule's `item` template, earliest date first
+    /// (then by the text), so that the sentence does not depend on the order of the rows.
+    fn items(&self, c: &Counter, template: &str, records: &[&Record]) -> Vec<String> {
+        let date_field = self
+            .catalogue
+            .list(&c.list)
+            .and_then(|l| l.date_field.as_deref());
+        let mut named: Vec<(Option<chrono::NaiveDate>, String)> = records
             .iter()
-            .any(|f| f.field == d.rank_field && f.eq.as_ref() == Some(top))
-        {
-            return None;
-        }
-        let c_all = Counter {
-            dedupe: None,
-            filter: vec![],
-            ..c.clone()
-        };
-        let before = self.records(&c_all);
-        let after = dedupe(before.clone(), d);
-        let dropped = before.len() - after.len();
-        (dropped > 0).then(|| format!("（{}）", d.note_for(dropped)))
+            .map(|r| {
+                let date = date_field.and_then(|f| r.get(f)).and_then(Value::as_date);
+                (date, fill_item(template, r))
+            })
+            .collect();
+        named.sort();
+        named.into_iter().map(|(_, text)| text).collect()
     }
 
     fn warn_outside(&mut self, c: &Counter, r: &Record, date_field: Option<&str>) {
@@ -1238,39 +1254,94 @@ fn too_large(what: &str) -> String {
     format!("{what}数值超出可计算范围")
 }
 
-/// Records equal in `fields` at several ranks of `rank_field` count once, at the best rank
-/// (43: "同一荣誉既获得国家级又获得省级的，仅按高级别统计一次"): a record is dropped when a
-/// better-ranked record with the same fields exists. Records of the same rank are different
-/// records (each judged by its own date), so nothing depends on the order of the list.
-fn dedupe<'r>(records: Vec<&'r Record>, d: &Dedupe) -> Vec<&'r Record> {
+/// A record that counts, with how many other records of the same achievement were merged
+/// into it by a `dedupe`.
+struct Kept<'r> {
+    record: &'r Record,
+    merged: usize,
+}
+
+/// Records equal in `fields` are one achievement and count once, at the best rank of
+/// `rank_field` (43: "同一荣誉既获得国家级又获得省级的，仅按高级别统计一次", and scoring.md: the
+/// same 获得单位 + 荣誉事项 counts once however many records name it, also twice at one
+/// level). Of each achievement one record is kept: the best rank, then the latest date
+/// (`date_field`), then the first by field texts, 证明材料 and source, so that neither the
+/// score nor the record kept depends on the order of the list. A record with any key
+/// field blank is its own achievement. The kept records stay in list order.
+fn dedupe<'r>(records: Vec<&'r Record>, d: &Dedupe, date_field: Option<&str>) -> Vec<Kept<'r>> {
     let rank_of = |r: &Record| {
         r.get(&d.rank_field)
             .map(|v| v.to_string())
             .and_then(|v| d.rank.iter().position(|x| *x == v))
             .unwrap_or(usize::MAX)
     };
-    let key_of = |r: &Record| -> Vec<String> {
+    // `None` when a key field is blank: such a record is never merged.
+    let key_of = |r: &Record| -> Option<Vec<String>> {
         d.fields
             .iter()
-            .map(|f| r.get(f).map(|v| v.to_string()).unwrap_or_default())
+            .map(|f| r.get(f).filter(|v| v.is_present()).map(|v| v.to_string()))
             .collect()
     };
-    let mut best: BTreeMap<Vec<String>, usize> = BTreeMap::new();
-    for r in &records {
-        let key = key_of(r);
-        if key.iter().all(String::is_empty) {
-            continue;
-        }
-        let rank = rank_of(r);
+    // Smaller is better: best rank, latest date (a missing date is the oldest), then text.
+    let preference = |r: &'r Record| {
+        let date = date_field.and_then(|f| r.get(f)).and_then(Value::as_date);
+        let texts: Vec<(&str, String)> = r
+            .fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.to_string()))
+            .collect();
+        (
+            rank_of(r),
+            std::cmp::Reverse(date),
+            texts,
+            r.evidence.as_deref(),
+            &r.source,
+        )
+    };
+    // Key → (index of the kept record, records in the group).
+    let mut best: BTreeMap<Vec<String>, (usize, usize)> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let Some(key) = key_of(r) else { continue };
         best.entry(key)
-            .and_modify(|b| *b = (*b).min(rank))
-            .or_insert(rank);
+            .and_modify(|(kept, n)| {
+                *n += 1;
+                if preference(r) < preference(records[*kept]) {
+                    *kept = i;
+                }
+            })
+            .or_insert((i, 1));
     }
     records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match key_of(r) {
+            None => Some(Kept {
+                record: r,
+                merged: 0,
+            }),
+            Some(key) => {
+                let (kept, n) = best[&key];
+                (kept == i).then_some(Kept {
+                    record: r,
+                    merged: n - 1,
+                })
+            }
+        })
+        .collect()
+}
+
+/// An `item` template filled from one record: `{field}` becomes the field's text
+/// (nothing when blank).
+fn fill_item(template: &str, r: &Record) -> String {
+    item_parts(template)
         .into_iter()
-        .filter(|r| {
-            let key = key_of(r);
-            key.iter().all(String::is_empty) || best.get(&key) == Some(&rank_of(r))
+        .map(|p| match p {
+            ItemPart::Text(t) => t.to_string(),
+            ItemPart::Field(f) => r
+                .get(f)
+                .filter(|v| v.is_present())
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
         })
         .collect()
 }
