@@ -389,6 +389,13 @@ impl Session {
             &self.inspector,
             &mut self.inspection_cache,
         ));
+        // Spreadsheets among the evidence, read (isolated, like the forms) into the
+        // tables the binder prints.
+        diagnostics.extend(zhiliang_workbook::read_evidence_tables(
+            &mut evidence,
+            &self.project.input,
+            &self.reader,
+        ));
         let t = timings.add("校验", t);
         let (facts, merge_diags) = zhiliang_core::merge::merge(catalogue, roster, &submissions);
         diagnostics.extend(merge_diags);

@@ -258,9 +258,16 @@ pub struct EvidenceItem {
     pub number: String,
     pub indicator: u32,
     pub unit: String,
-    /// File name under the unit's evidence folder, or a 文号.
+    /// What the 证明材料 cell named: a file name under the unit's evidence folder, or a
+    /// 文号 (then the file is the one whose name contains it).
     pub name: String,
-    /// True when `name` is a file that exists, or a 文号 (no file expected).
+    /// The material's title as the documents print it: the file's name without folder,
+    /// extension or unit code (双随机抽查结果汇总-shichangjianguan-2022.xlsx →
+    /// 双随机抽查结果汇总-2022), never a path.
+    #[serde(default)]
+    pub title: String,
+    /// True when the file is in the unit's evidence folder (for a 文号: a file whose name
+    /// contains it). A 文号 without its file is missing like any other file.
     pub found: bool,
     /// How the binder shows the item (by the file's extension; a 文号 or a missing file
     /// has no file to show).
@@ -284,19 +291,74 @@ pub struct EvidenceItem {
     /// as a clause of a Chinese sentence; the draft's placeholder page prints it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// A spreadsheet's sheets as read (capped), which the binder prints as tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<EvidenceTable>,
+}
+
+impl EvidenceItem {
+    /// How the documents count the item: in the binder (its pages or table printed), as
+    /// an electronic attachment only (a video: listed with size and SHA-256), or missing
+    /// (absent, or present but unusable). The 自评报告's 证明材料目录 and the binder
+    /// count with this one function, so their numbers agree.
+    pub fn status(&self) -> EvidenceStatus {
+        if !self.found || self.problem.is_some() {
+            return EvidenceStatus::Missing;
+        }
+        match self.kind {
+            EvidenceKind::Pdf | EvidenceKind::Image => EvidenceStatus::Printed,
+            EvidenceKind::Spreadsheet if self.table.is_some() => EvidenceStatus::Printed,
+            EvidenceKind::Missing => EvidenceStatus::Missing,
+            _ => EvidenceStatus::Attached,
+        }
+    }
+}
+
+/// See [`EvidenceItem::status`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceStatus {
+    Printed,
+    Attached,
+    Missing,
+}
+
+/// A spreadsheet's content for printing: each sheet with its caption (a merged title
+/// row), header row and data rows, as displayed text, capped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceTable {
+    pub sheets: Vec<EvidenceSheet>,
+    /// Sheets left out beyond the cap (the binder says so).
+    #[serde(default)]
+    pub sheets_omitted: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceSheet {
+    pub name: String,
+    /// A title row above the table (one text across the row), if any.
+    #[serde(default)]
+    pub caption: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Rows and columns left out beyond the cap (the binder says so).
+    #[serde(default)]
+    pub rows_omitted: usize,
+    #[serde(default)]
+    pub columns_omitted: usize,
 }
 
 /// What kind of evidence an [`EvidenceItem`] is, as far as the binder is concerned.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EvidenceKind {
-    /// A 文号: the document is cited, no file is expected.
-    DocNumber,
     /// A PDF: embedded page by page.
     Pdf,
     /// A JPG or PNG scan: scaled to the 版心.
     Image,
-    /// Anything else (spreadsheets, Word files, archives): listed with name, size and
+    /// A spreadsheet (xlsx, xlsm, xls, ods): printed as tables, sheet by sheet.
+    Spreadsheet,
+    /// Anything else (video, Word files, archives): listed with its title, size and
     /// SHA-256, "见电子附件".
     Other,
     /// A named file that is not in the unit's evidence folder.
@@ -314,6 +376,7 @@ impl EvidenceKind {
         match ext.as_str() {
             "pdf" => EvidenceKind::Pdf,
             "jpg" | "jpeg" | "png" => EvidenceKind::Image,
+            "xlsx" | "xlsm" | "xls" | "ods" => EvidenceKind::Spreadsheet,
             _ => EvidenceKind::Other,
         }
     }

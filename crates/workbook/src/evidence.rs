@@ -12,7 +12,8 @@ use zhiliang_core::units::{Roster, Unit};
 
 use crate::ingest::IngestReport;
 
-/// Each named evidence item must be a 文号 or a file in the unit's evidence folder.
+/// Each named evidence item must be a file in the unit's evidence folder; a 文号 must be
+/// the name (or part of the name) of one, so that the binder holds the document itself.
 pub(crate) fn check_refs(
     folders: &mut EvidenceFolders,
     unit: &Unit,
@@ -22,23 +23,24 @@ pub(crate) fn check_refs(
     out: &mut Vec<Diagnostic>,
 ) {
     for item in split_evidence(text, |s| folders.find(&unit.id, s).is_some()) {
-        if is_doc_number(&item) {
+        if let Some(idx) = folders.resolve(&unit.id, &item) {
+            folders.mark(&unit.id, idx);
             continue;
         }
-        match folders.find(&unit.id, &item) {
-            Some(idx) => folders.mark(&unit.id, idx),
-            None => out.push(
-                Diagnostic::new(
-                    Code::EvidenceNotFound,
-                    loc.clone(),
-                    format!(
-                        "‘{label}’的证明材料“{item}”在 evidence/{}/ 文件夹中找不到；请将该文件随填报表一并报送（文件名须与所填一致，含扩展名），或改填文件的文号。",
-                        unit.id
-                    ),
-                )
-                .with_value(item.clone()),
-            ),
-        }
+        let message = if is_doc_number(&item) {
+            format!(
+                "‘{label}’的证明材料以文号“{item}”引用，但 evidence/{}/ 文件夹中没有文件名含该文号的文件；证明材料汇编须附文件本身，请将该文件的 PDF 或扫描件随填报表报送，文件名写明文号（如“{item} 关于……的通知.pdf”）。",
+                unit.id
+            )
+        } else {
+            format!(
+                "‘{label}’的证明材料“{item}”在 evidence/{}/ 文件夹中找不到；请将该文件随填报表一并报送（文件名须与所填一致，含扩展名），或改填文件的文号并报送该文件。",
+                unit.id
+            )
+        };
+        out.push(
+            Diagnostic::new(Code::EvidenceNotFound, loc.clone(), message).with_value(item.clone()),
+        );
     }
 }
 
@@ -208,6 +210,27 @@ impl EvidenceFolders {
             .or_else(|| folder.files.iter().position(|f| f.stem == want))
     }
 
+    /// The file a 文号 names: the first (by path) whose name without extension contains
+    /// it, brackets and widths folded (章政发〔2022〕11号 = 章政发[2022]11号).
+    pub(crate) fn find_doc_number(&self, unit_id: &str, doc_number: &str) -> Option<usize> {
+        let folder = self.units.get(unit_id)?;
+        let want = fold_brackets(&fold_name(doc_number));
+        folder
+            .files
+            .iter()
+            .position(|f| fold_brackets(&f.stem).contains(&want))
+    }
+
+    /// The file an evidence item stands for: the file it names, or for a 文号 the file
+    /// whose name contains it.
+    pub(crate) fn resolve(&self, unit_id: &str, item: &str) -> Option<usize> {
+        self.find(unit_id, item).or_else(|| {
+            is_doc_number(item)
+                .then(|| self.find_doc_number(unit_id, item))
+                .flatten()
+        })
+    }
+
     pub(crate) fn mark(&mut self, unit_id: &str, idx: usize) {
         if let Some(f) = self.units.get_mut(unit_id) {
             f.used.insert(idx);
@@ -215,7 +238,42 @@ impl EvidenceFolders {
     }
 }
 
-/// A document number (文号) such as 章政发〔2022〕11号 or 2022年第3号: needs no file.
+/// 〔〕［］[]【】 as one pair of brackets, so a 文号 typed with any of them matches.
+fn fold_brackets(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '[' | '［' | '【' | '(' => '〔',
+            ']' | '］' | '】' | ')' => '〕',
+            c => c,
+        })
+        .collect()
+}
+
+/// The title the documents print for an evidence file: its name without folders and
+/// extension, and without segments that are a unit code (`-shichangjianguan-`), which
+/// mean nothing to a reader.
+pub fn evidence_title(file: &str, roster: &Roster) -> String {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let stem = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 5 && ext.is_ascii() => stem,
+        _ => name,
+    };
+    let is_code = |seg: &str| {
+        !seg.is_empty() && roster.units.iter().any(|u| u.id.eq_ignore_ascii_case(seg))
+    };
+    let mut out = String::new();
+    for seg in stem.split_inclusive(['-', '_']) {
+        let bare = seg.trim_end_matches(['-', '_']);
+        if is_code(bare) {
+            continue;
+        }
+        out.push_str(seg);
+    }
+    let out = out.trim_matches(['-', '_', ' ']).to_string();
+    if out.is_empty() { stem.to_string() } else { out }
+}
+
+/// A document number (文号) such as 章政发〔2022〕11号 or 2022年第3号.
 pub fn is_doc_number(s: &str) -> bool {
     let t = s.trim().trim_end_matches(['）', ')', '》', '”']);
     if t.chars().count() > 60 || t.contains(['、', '，', ',', '；', ';', '\n']) {
@@ -341,28 +399,27 @@ pub fn evidence_index(
                 .map(|u| u.id.clone())
                 .unwrap_or_default();
             for item in split_evidence(text, |s| folders.find(&unit_id, s).is_some()) {
-                let (name, found, kind) = if is_doc_number(&item) {
-                    (item.clone(), true, EvidenceKind::DocNumber)
-                } else {
-                    match folders.find(&unit_id, &item) {
-                        Some(i) => {
-                            let rel = folders.units[&unit_id].files[i].rel.clone();
-                            let kind = EvidenceKind::of_file(&rel);
-                            (rel, true, kind)
-                        }
-                        None => (item.clone(), false, EvidenceKind::Missing),
-                    }
+                // A 文号 stands for the file whose name contains it; without one it is
+                // missing like a file that was not sent.
+                let file = folders
+                    .resolve(&unit_id, &item)
+                    .map(|i| folders.units[&unit_id].files[i].rel.clone());
+                let (found, kind) = match &file {
+                    Some(rel) => (true, EvidenceKind::of_file(rel)),
+                    None => (false, EvidenceKind::Missing),
                 };
-                if !seen.insert((unit_name.to_string(), name.clone())) {
+                let key = file.clone().unwrap_or_else(|| item.clone());
+                if !seen.insert((unit_name.to_string(), key)) {
                     continue;
                 }
-                let path = (found && kind != EvidenceKind::DocNumber)
-                    .then(|| format!("evidence/{unit_id}/{name}"));
+                let path = file.as_ref().map(|rel| format!("evidence/{unit_id}/{rel}"));
+                let title = evidence_title(file.as_deref().unwrap_or(&item), roster);
                 // Size and hash of the bytes as they are now: the binder prints them, and
                 // its render key changes when a file's content does. A file that cannot
-                // be read has neither (check reports it).
-                let (size, sha256) = match &path {
-                    Some(_) => match file_digest(&evidence_root.join(&unit_id).join(&name)) {
+                // be read has neither (check reports it); one over the size limit has
+                // its size only.
+                let (size, sha256) = match &file {
+                    Some(rel) => match file_digest(&evidence_root.join(&unit_id).join(rel)) {
                         Some((size, hash)) => (Some(size), hash),
                         None => (None, None),
                     },
@@ -372,7 +429,8 @@ pub fn evidence_index(
                     number: format!("{cat}-{}-{}", ind.id, seen.len()),
                     indicator: ind.id,
                     unit: unit_name.to_string(),
-                    name,
+                    name: item,
+                    title,
                     found,
                     kind,
                     path,
@@ -381,6 +439,8 @@ pub fn evidence_index(
                     // Filled by the binder's check (it opens the file as Typst will).
                     pages: None,
                     problem: None,
+                    // Filled by the spreadsheet reading (read_evidence_tables).
+                    table: None,
                 });
             }
         }

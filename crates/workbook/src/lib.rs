@@ -6,6 +6,7 @@
 //!   into [`zhiliang_core::facts::Submission`]s, normalising what people really type;
 //! - [`check`] validates the submissions against the catalogue and the evidence folders;
 //! - [`evidence`] finds the files 证明材料 cells name and numbers the 证明材料目录;
+//! - [`evidence_table`] reads spreadsheets among the evidence for the binder to print;
 //! - [`feedback`] writes each unit a workbook listing its own problems.
 //!
 //! The physical layout shared by the writer and the reader lives in [`layout`], so the
@@ -18,6 +19,7 @@
 
 pub mod check;
 pub mod evidence;
+pub mod evidence_table;
 pub mod feedback;
 pub mod forms;
 pub mod ingest;
@@ -26,6 +28,7 @@ pub mod plan;
 
 pub use check::check;
 pub use evidence::evidence_index;
+pub use evidence_table::read_evidence_tables;
 pub use feedback::{feedback_files, write_feedback};
 pub use forms::{FormError, fill_form, form_file_name, form_files, write_form};
 pub use ingest::{

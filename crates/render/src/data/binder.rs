@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use zhiliang_core::facts::{EvidenceItem, EvidenceKind};
+use zhiliang_core::facts::{EvidenceItem, EvidenceKind, EvidenceStatus};
 
 use super::*;
 use crate::wording::Wording;
@@ -37,8 +37,12 @@ pub struct BinderData {
     pub doc_title: String,
     pub issuer: String,
     pub district: String,
-    /// Items in the binder, and how many of them are missing or unusable.
+    /// Items in the binder; how many are printed (pages or tables), only attached
+    /// (listed with size and SHA-256), and missing or unusable — counted with
+    /// `EvidenceItem::status`, as the 自评报告 counts them.
     pub count: usize,
+    pub printed: usize,
+    pub attached: usize,
     pub problems: usize,
     pub categories: Vec<BinderCategory>,
     /// PDF pages are embedded: the binder is exported as plain PDF, not PDF/A (Typst 0.15
@@ -74,12 +78,17 @@ pub struct BinderIndicator {
 pub struct BinderItem {
     pub number: String,
     pub unit: String,
-    /// File name (under the unit's folder) or 文号.
-    pub name: String,
-    /// `pdf`, `image` (drawn); `listed` (a file that is not drawn: name, size, SHA-256,
-    /// 见电子附件); `doc-number` (a 文号); `missing` (named but absent or unusable: a
-    /// placeholder page in drafts).
+    /// The material's title (file name without folder, extension or unit code).
+    pub title: String,
+    /// What kind of file it is, for a listed item (MP4 视频).
+    pub format: String,
+    /// `pdf`, `image` (drawn); `table` (a spreadsheet printed sheet by sheet); `listed`
+    /// (a file that cannot be printed, such as a video: title, size, SHA-256,
+    /// 见电子附件); `missing` (named but absent or unusable: a placeholder page).
     pub kind: &'static str,
+    /// The sheets of a `table` item.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sheets: Vec<BinderSheet>,
     /// Virtual path in the Typst world (`/evidence/<unit id>/<file>`) of a drawn file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
@@ -92,6 +101,18 @@ pub struct BinderItem {
     pub src: String,
 }
 
+/// One sheet of a spreadsheet as the binder prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BinderSheet {
+    pub name: String,
+    pub caption: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub columns: usize,
+    /// What was left out, as a sentence (empty when nothing was).
+    pub note: String,
+}
+
 /// The binder's data: categories → indicators that have evidence → items, in the order
 /// and with the numbers of the 证明材料目录.
 pub fn binder(inputs: &Inputs, wording: &Wording) -> Result<BinderData, DataError> {
@@ -100,22 +121,33 @@ pub fn binder(inputs: &Inputs, wording: &Wording) -> Result<BinderData, DataErro
     let doc_title = wording.sentence("binder/title.j2", &common)?;
     let mut categories = Vec::new();
     let mut count = 0;
+    let mut printed = 0;
+    let mut attached = 0;
     let mut problems = 0;
     let mut embeds_pdf = false;
     for (n, (cat, inds)) in super::categories(inputs).into_iter().enumerate() {
         let mut indicators = Vec::new();
         for ind in inds {
-            let items: Vec<BinderItem> = inputs
+            let evidence: Vec<&EvidenceItem> = inputs
                 .evidence
                 .iter()
                 .filter(|e| e.indicator == ind.id)
-                .map(|e| item(e, inputs.evidence_dir.is_some()))
                 .collect();
-            if items.is_empty() {
+            if evidence.is_empty() {
                 continue;
             }
+            for e in &evidence {
+                match e.status() {
+                    EvidenceStatus::Printed => printed += 1,
+                    EvidenceStatus::Attached => attached += 1,
+                    EvidenceStatus::Missing => problems += 1,
+                }
+            }
+            let items: Vec<BinderItem> = evidence
+                .iter()
+                .map(|e| item(e, inputs.evidence_dir.is_some()))
+                .collect();
             count += items.len();
-            problems += items.iter().filter(|i| i.kind == "missing").count();
             embeds_pdf |= items.iter().any(|i| i.kind == "pdf");
             indicators.push(BinderIndicator {
                 id: ind.id,
@@ -145,6 +177,8 @@ pub fn binder(inputs: &Inputs, wording: &Wording) -> Result<BinderData, DataErro
         issuer: c.district.issuer.clone(),
         district: c.district.name.clone(),
         count,
+        printed,
+        attached,
         problems,
         categories,
         embeds_pdf,
@@ -153,32 +187,44 @@ pub fn binder(inputs: &Inputs, wording: &Wording) -> Result<BinderData, DataErro
 
 fn item(e: &EvidenceItem, files_served: bool) -> BinderItem {
     let drawable = files_served
-        && e.problem.is_none()
         && e.pages.is_some_and(|p| p > 0)
         && e.path
             .as_ref()
             .is_some_and(|p| crate::world::valid_virtual_path(&format!("/{p}")));
-    let kind = match e.kind {
-        EvidenceKind::DocNumber => "doc-number",
-        EvidenceKind::Missing => "missing",
-        _ if e.problem.is_some() => "missing",
-        EvidenceKind::Pdf if drawable => "pdf",
-        EvidenceKind::Image if drawable => "image",
+    // The status decides what the binder holds; the kind only how it is shown. A file
+    // that passed the check but that this run cannot serve is listed, never dropped.
+    let kind = match (e.status(), e.kind) {
+        (EvidenceStatus::Missing, _) => "missing",
+        (EvidenceStatus::Printed, EvidenceKind::Pdf) if drawable => "pdf",
+        (EvidenceStatus::Printed, EvidenceKind::Image) if drawable => "image",
+        (EvidenceStatus::Printed, EvidenceKind::Spreadsheet) => "table",
         _ => "listed",
     };
-    let problem = match (&e.problem, e.kind) {
-        (Some(p), _) => format!("该文件{p}。"),
-        (None, EvidenceKind::Missing) => format!(
-            "{}所填的证明材料“{}”未随填报表报送，证明材料文件夹中没有该文件。",
-            e.unit, e.name
+    let problem = match &e.problem {
+        Some(p) => format!("该文件{p}。"),
+        None if !e.found => format!(
+            "{}所列的证明材料“{}”未随填报表报送，证明材料文件夹中没有该文件{}。",
+            e.unit,
+            e.name,
+            if is_doc_number_like(&e.name) {
+                "（以文号引用的文件，须附文件本身）"
+            } else {
+                ""
+            }
         ),
-        _ => String::new(),
+        None => String::new(),
+    };
+    let sheets = match (kind, &e.table) {
+        ("table", Some(t)) => sheets(t),
+        _ => Vec::new(),
     };
     BinderItem {
         number: e.number.clone(),
         unit: e.unit.clone(),
-        name: e.name.clone(),
+        title: e.title.clone(),
+        format: format_name(e.path.as_deref().unwrap_or(&e.name)),
         kind,
+        sheets,
         file: matches!(kind, "pdf" | "image")
             .then(|| e.path.as_ref().map(|p| format!("/{p}")))
             .flatten(),
@@ -192,6 +238,76 @@ fn item(e: &EvidenceItem, files_served: bool) -> BinderItem {
         problem,
         src: [e.unit.as_str(), e.path.as_deref().unwrap_or(&e.name)].join(" › "),
     }
+}
+
+/// 文号-shaped text (ends in 号, holds a year), for the placeholder's wording only.
+fn is_doc_number_like(s: &str) -> bool {
+    s.trim().ends_with('号') && s.chars().filter(char::is_ascii_digit).count() >= 4
+}
+
+/// MP4 视频, Word 文档 …: what a listed file is, by its extension.
+fn format_name(file: &str) -> String {
+    let ext = file
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "mp4" | "mov" | "avi" | "wmv" | "mkv" | "flv" => format!("{} 视频", ext.to_uppercase()),
+        "mp3" | "wav" | "m4a" => format!("{} 音频", ext.to_uppercase()),
+        "doc" | "docx" | "wps" => "Word 文档".to_string(),
+        "ppt" | "pptx" => "演示文稿".to_string(),
+        "zip" | "rar" | "7z" => "压缩包".to_string(),
+        "xlsx" | "xlsm" | "xls" | "ods" => "电子表格".to_string(),
+        "" => "文件".to_string(),
+        e => format!("{} 文件", e.to_uppercase()),
+    }
+}
+
+fn sheets(t: &zhiliang_core::facts::EvidenceTable) -> Vec<BinderSheet> {
+    let many = t.sheets.len() > 1;
+    let mut out: Vec<BinderSheet> = t
+        .sheets
+        .iter()
+        .map(|s| {
+            let mut left_out = Vec::new();
+            if s.rows_omitted > 0 {
+                left_out.push(format!("其后 {} 行", s.rows_omitted));
+            }
+            if s.columns_omitted > 0 {
+                left_out.push(format!("右侧 {} 列", s.columns_omitted));
+            }
+            let note = if left_out.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "本表篇幅较大，汇编只排印前 {} 行、前 {} 列，{}未排印，完整内容见电子附件。",
+                    s.rows.len(),
+                    s.header.len(),
+                    left_out.join("、")
+                )
+            };
+            BinderSheet {
+                name: if many { s.name.clone() } else { String::new() },
+                caption: s.caption.clone(),
+                columns: s.header.len().max(s.rows.iter().map(Vec::len).max().unwrap_or(0)),
+                header: s.header.clone(),
+                rows: s.rows.clone(),
+                note,
+            }
+        })
+        .collect();
+    if t.sheets_omitted > 0
+        && let Some(last) = out.last_mut()
+    {
+        if !last.note.is_empty() {
+            last.note.push('\n');
+        }
+        last.note.push_str(&format!(
+            "另有 {} 张工作表未排印，完整内容见电子附件。",
+            t.sheets_omitted
+        ));
+    }
+    out
 }
 
 /// The evidence files the binder draws: virtual path in the Typst world → real path.

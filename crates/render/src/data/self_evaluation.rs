@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use zhiliang_core::facts::EvidenceStatus;
 use zhiliang_core::score::display;
 use zhiliang_core::series::SeriesDef;
 
@@ -28,7 +29,10 @@ pub struct SelfEvaluationData {
     pub shortfall_units: Vec<Para>,
     pub next_steps: Vec<Para>,
     pub evidence: Vec<EvidenceRow>,
+    /// Counted with `EvidenceItem::status`, as the binder counts: printed in the binder,
+    /// attached only (listed with size and SHA-256), missing or unusable.
     pub evidence_found: usize,
+    pub evidence_attached: usize,
     pub evidence_missing: usize,
 }
 
@@ -229,6 +233,7 @@ pub struct EvidenceRow {
     pub number: String,
     pub indicator: String,
     pub unit: String,
+    /// The material's title (never a path or a file name with its extension).
     pub name: String,
     pub found: bool,
     pub status: String,
@@ -609,17 +614,24 @@ pub fn self_evaluation(
             number: e.number.clone(),
             indicator: e.indicator.to_string(),
             unit: e.unit.clone(),
-            name: e.name.clone(),
-            found: e.found,
-            status: if e.found {
-                "已提供".into()
-            } else {
-                "缺失".into()
-            },
+            name: e.title.clone(),
+            found: e.status() != EvidenceStatus::Missing,
+            status: match e.status() {
+                EvidenceStatus::Printed => "已编入",
+                EvidenceStatus::Attached => "电子附件",
+                EvidenceStatus::Missing => "缺失",
+            }
+            .into(),
             src: unit_src(&e.unit),
         })
         .collect();
-    let evidence_found = evidence.iter().filter(|e| e.found).count();
+    let count = |status: EvidenceStatus| {
+        inputs
+            .evidence
+            .iter()
+            .filter(|e| e.status() == status)
+            .count()
+    };
 
     Ok(SelfEvaluationData {
         meta: meta(
@@ -642,8 +654,9 @@ pub fn self_evaluation(
         shortfalls,
         shortfall_units,
         next_steps,
-        evidence_missing: evidence.len() - evidence_found,
-        evidence_found,
+        evidence_found: count(EvidenceStatus::Printed),
+        evidence_attached: count(EvidenceStatus::Attached),
+        evidence_missing: count(EvidenceStatus::Missing),
         evidence,
     })
 }
