@@ -23,6 +23,7 @@ pub mod forms;
 pub mod ingest;
 pub mod layout;
 pub mod plan;
+pub mod print;
 
 pub use check::check;
 pub use evidence::evidence_index;
