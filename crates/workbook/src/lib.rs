@@ -6,7 +6,9 @@
 //!   into [`zhiliang_core::facts::Submission`]s, normalising what people really type;
 //! - [`check`] validates the submissions against the catalogue and the evidence folders;
 //! - [`evidence`] finds the files 证明材料 cells name and numbers the 证明材料目录;
-//! - [`feedback`] writes each unit a workbook listing its own problems.
+//! - [`feedback`] writes each unit a workbook listing its own problems;
+//! - [`print`](mod@print) sets how the forms print (A4, one page wide, 页眉/页脚) and sizes rows to
+//!   their wrapped text.
 //!
 //! The physical layout shared by the writer and the reader lives in [`layout`], so the
 //! two cannot drift apart; what a unit's form contains lives in [`plan`], shared by the
