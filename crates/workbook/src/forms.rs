@@ -23,6 +23,7 @@ use zhiliang_core::units::{Roster, Unit};
 
 use crate::layout::{self, narrative_col, scalar_col};
 use crate::plan::{FormPlan, PlannedList, Role};
+use crate::print::{self, PageSetup};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FormError {
@@ -165,6 +166,41 @@ impl Formats {
     }
 }
 
+/// The form's title, as on the cover and in every sheet's 页眉.
+fn form_title(campaign: &Campaign) -> String {
+    format!(
+        "{}创建山东省质量强区 数据填报表",
+        campaign.district.short_name
+    )
+}
+
+/// What every printed sheet of a unit's form shares: the 页眉's title and unit.
+struct Pages<'a> {
+    title: &'a str,
+    unit: &'a str,
+}
+
+impl Pages<'_> {
+    /// A4 print setup of a sheet whose visible columns are `width_units` wide; data sheets
+    /// repeat their header row (and the hidden key row above it) on every page.
+    fn apply(
+        &self,
+        ws: &mut Worksheet,
+        width_units: f64,
+        repeat_header: bool,
+        one_page: bool,
+    ) -> Result<(), XlsxError> {
+        PageSetup {
+            width_units,
+            repeat_rows: repeat_header.then_some((layout::KEY_ROW, layout::HEADER_ROW)),
+            title: self.title,
+            unit: self.unit,
+            one_page,
+        }
+        .apply(ws)
+    }
+}
+
 fn build(
     catalogue: &Catalogue,
     roster: &Roster,
@@ -189,18 +225,20 @@ fn build(
             .set_creation_datetime(&created),
     );
     let mut options_sheet = OptionsSheet::default();
+    let title = form_title(campaign);
+    let pages = Pages {
+        title: &title,
+        unit: &unit.full_name,
+    };
 
-    write_cover(
-        wb.add_worksheet(),
-        &fmt,
-        campaign,
-        unit,
-        &plan,
-        submission,
-        options,
-    )?;
-    write_scalars(
-        wb.add_worksheet(),
+    // Each sheet writer returns the width of the columns it shows, for its print setup.
+    // The cover prints on one page: instructions and the sheet list, as the clerk files it.
+    let ws = wb.add_worksheet();
+    let width = write_cover(ws, &fmt, campaign, unit, &plan, submission, options)?;
+    pages.apply(ws, width, false, true)?;
+    let ws = wb.add_worksheet();
+    let width = write_scalars(
+        ws,
         &fmt,
         campaign,
         &plan,
@@ -208,30 +246,24 @@ fn build(
         options,
         &mut options_sheet,
     )?;
+    pages.apply(ws, width, true, false)?;
     for list in &plan.lists {
-        write_list(
-            wb.add_worksheet(),
-            &fmt,
-            list,
-            submission,
-            &mut options_sheet,
-        )?;
+        let ws = wb.add_worksheet();
+        let width = write_list(ws, &fmt, list, submission, &mut options_sheet)?;
+        pages.apply(ws, width, true, false)?;
     }
-    write_narratives(wb.add_worksheet(), &fmt, &plan, submission)?;
+    let ws = wb.add_worksheet();
+    let width = write_narratives(ws, &fmt, &plan, submission)?;
+    pages.apply(ws, width, true, false)?;
     let series: Vec<&SeriesDef> = catalogue
         .series
         .iter()
         .filter(|s| s.responsible == unit.name)
         .collect();
     if !series.is_empty() {
-        write_series(
-            wb.add_worksheet(),
-            &fmt,
-            catalogue,
-            campaign,
-            &series,
-            submission,
-        )?;
+        let ws = wb.add_worksheet();
+        let width = write_series(ws, &fmt, catalogue, campaign, &series, submission)?;
+        pages.apply(ws, width, true, false)?;
     }
 
     let opts = wb.add_worksheet();
@@ -437,23 +469,15 @@ fn write_cover(
     plan: &FormPlan,
     submission: Option<&Submission>,
     options: &FillOptions,
-) -> Result<(), FormError> {
+) -> Result<f64, FormError> {
     ws.set_name(layout::COVER)?;
-    ws.set_column_width(0, 16)?;
-    ws.set_column_width(1, 28)?;
-    ws.set_column_width(2, 28)?;
-    ws.set_column_width(3, 28)?;
-    ws.merge_range(
-        0,
-        0,
-        0,
-        3,
-        &format!(
-            "{}创建山东省质量强区 数据填报表",
-            campaign.district.short_name
-        ),
-        &fmt.title,
-    )?;
+    const WIDTHS: [f64; 4] = [16.0, 28.0, 28.0, 28.0];
+    for (c, w) in WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let full_width: f64 = WIDTHS.iter().sum();
+    ws.merge_range(0, 0, 0, 3, &form_title(campaign), &fmt.title)?;
+    ws.set_row_height(0, 24)?;
     let contact = submission.and_then(|s| s.contact.as_ref());
     let unit_name = options
         .cover_unit
@@ -461,6 +485,10 @@ fn write_cover(
         .unwrap_or_else(|| unit.full_name.clone());
     ws.write_string_with_format(2, 0, layout::COVER_UNIT, &fmt.header)?;
     ws.merge_range(2, 1, 2, 3, &unit_name, &fmt.text)?;
+    ws.set_row_height(
+        2,
+        print::row_height([(unit_name.as_str(), full_width - WIDTHS[0])]),
+    )?;
     let fields = [
         (3, layout::COVER_CONTACT, contact.map(|c| c.name.clone())),
         (4, layout::COVER_PHONE, contact.map(|c| c.phone.clone())),
@@ -503,8 +531,9 @@ fn write_cover(
     ws.write_string_with_format(7, 0, "填报说明", &fmt.header)?;
     let mut row = 8;
     for (i, line) in lines.iter().enumerate() {
-        ws.merge_range(row, 0, row, 3, &format!("{}. {line}", i + 1), &fmt.text)?;
-        ws.set_row_height(row, 48)?;
+        let text = format!("{}. {line}", i + 1);
+        ws.merge_range(row, 0, row, 3, &text, &fmt.text)?;
+        ws.set_row_height(row, print::row_height([(text.as_str(), full_width)]))?;
         row += 1;
     }
     row += 1;
@@ -544,15 +573,24 @@ fn write_cover(
         plan.indicators.iter().map(|(i, _)| i.id).collect(),
     ));
     for (sheet, what, inds) in contents {
+        let id_text = ids(&inds);
         ws.write_string_with_format(row, 0, &sheet, &fmt.text)?;
         ws.write_string_with_format(row, 1, &what, &fmt.text)?;
-        ws.write_string_with_format(row, 2, ids(&inds), &fmt.text)?;
+        ws.write_string_with_format(row, 2, &id_text, &fmt.text)?;
         ws.write_string_with_format(row, 3, lead_any(&inds), &fmt.text)?;
+        ws.set_row_height(
+            row,
+            print::row_height([
+                (sheet.as_str(), WIDTHS[0]),
+                (what.as_str(), WIDTHS[1]),
+                (id_text.as_str(), WIDTHS[2]),
+            ]),
+        )?;
         row += 1;
     }
     ws.protect_with_options(&protection(false));
     ws.set_active(true);
-    Ok(())
+    Ok(full_width)
 }
 
 fn dedup(mut v: Vec<u32>) -> Vec<u32> {
@@ -645,6 +683,11 @@ fn col_of(key: &str) -> u16 {
         .expect("known column") as u16
 }
 
+/// Width of a 数据填报 column.
+fn width_of(key: &str) -> f64 {
+    SCALAR_COLUMNS[col_of(key) as usize].2
+}
+
 fn write_scalars(
     ws: &mut Worksheet,
     fmt: &Formats,
@@ -653,7 +696,7 @@ fn write_scalars(
     submission: Option<&Submission>,
     options: &FillOptions,
     sheet_options: &mut OptionsSheet,
-) -> Result<(), FormError> {
+) -> Result<f64, FormError> {
     ws.set_name(layout::SCALARS)?;
     for (c, (key, header, width)) in SCALAR_COLUMNS.iter().enumerate() {
         let c = c as u16;
@@ -667,7 +710,10 @@ fn write_scalars(
     }
     ws.set_row_hidden(layout::KEY_ROW)?;
     ws.set_column_hidden(0)?;
-    ws.set_row_height(layout::HEADER_ROW, 32)?;
+    ws.set_row_height(
+        layout::HEADER_ROW,
+        print::row_height(SCALAR_COLUMNS.iter().map(|(_, h, w)| (*h, *w))),
+    )?;
 
     let (vc, dc, ec, nc) = (
         col_of(scalar_col::VALUE),
@@ -689,18 +735,23 @@ fn write_scalars(
             .map(u32::to_string)
             .collect::<Vec<_>>()
             .join("、");
+        let period = period(def.year_offset, def.kind, campaign);
+        // Texts of the row's wrapped cells, for its height; the inputs are added below.
+        let mut texts: Vec<(&str, &str)> = vec![
+            (&ids, scalar_col::INDICATOR),
+            (&first, scalar_col::CONTENT),
+            (&def.label, scalar_col::LABEL),
+            (&def.unit, scalar_col::UNIT),
+            (&period, scalar_col::PERIOD),
+            (&def.help, scalar_col::HELP),
+        ];
         ws.write_string(row, 0, &def.key)?;
         ws.write_string_with_format(row, col_of(scalar_col::INDICATOR), &ids, &fmt.text)?;
         ws.write_string_with_format(row, col_of(scalar_col::CONTENT), &first, &fmt.text)?;
         ws.write_string_with_format(row, col_of(scalar_col::ROLE), p.role.label(), &fmt.text)?;
         ws.write_string_with_format(row, col_of(scalar_col::LABEL), &def.label, &fmt.text)?;
         ws.write_string_with_format(row, col_of(scalar_col::UNIT), &def.unit, &fmt.text)?;
-        ws.write_string_with_format(
-            row,
-            col_of(scalar_col::PERIOD),
-            period(def.year_offset, def.kind, campaign),
-            &fmt.text,
-        )?;
+        ws.write_string_with_format(row, col_of(scalar_col::PERIOD), &period, &fmt.text)?;
         ws.write_string_with_format(row, col_of(scalar_col::HELP), &def.help, &fmt.text)?;
 
         let input = fmt.for_kind(def.kind);
@@ -752,28 +803,47 @@ fn write_scalars(
                     ws.write_number_with_format(row, vc, dec(*num), input)?;
                     ws.write_number_with_format(row, dc, dec(*den), &fmt.input)?;
                 }
-                v => write_value(ws, row, vc, v, input)?,
+                v => {
+                    write_value(ws, row, vc, v, input)?;
+                    if let Value::Text(t) = v {
+                        texts.push((t, scalar_col::VALUE));
+                    }
+                }
             }
             if let Some(e) = &f.evidence {
                 ws.write_string_with_format(row, ec, e, &fmt.input_wrap)?;
+                texts.push((e, scalar_col::EVIDENCE));
             }
             if let Some(n) = &f.note {
                 ws.write_string_with_format(row, nc, n, &fmt.input_wrap)?;
+                texts.push((n, scalar_col::NOTE));
             }
         }
         if let Some(raw) = options.raw_values.get(&def.key) {
             ws.write_string_with_format(row, vc, raw, input)?;
+            texts.push((raw, scalar_col::VALUE));
         }
         if let Some(note) = options.notes.get(&def.key) {
             ws.write_string_with_format(row, nc, note, &fmt.input_wrap)?;
+            texts.push((note, scalar_col::NOTE));
         }
         if let Some(raw) = options.raw_denominators.get(&def.key) {
             ws.write_string_with_format(row, dc, raw, &fmt.input)?;
         }
+        ws.set_row_height(
+            row,
+            print::row_height(texts.iter().map(|(t, k)| (*t, width_of(k)))),
+        )?;
     }
+    let width = print::visible_units(
+        SCALAR_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(c, (_, _, w))| (*w, c == 0)),
+    );
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 5)?;
     ws.protect_with_options(&protection(false));
-    Ok(())
+    Ok(width)
 }
 
 fn field_header(f: &FieldDef) -> String {
@@ -787,13 +857,32 @@ fn field_header(f: &FieldDef) -> String {
     h
 }
 
+/// Width of a list field's column: wide for free text, and wide enough for the longest
+/// drop-down option, so a chosen option is not cut off on screen or on paper.
+fn list_width(f: &FieldDef) -> f64 {
+    let base: f64 = match f.kind {
+        FieldKind::Text | FieldKind::Doc => 30.0,
+        FieldKind::Date => 13.0,
+        _ => 12.0,
+    };
+    let longest = f
+        .options
+        .iter()
+        .map(|o| print::text_units(o) + print::WRAP_SLACK)
+        .fold(0.0, f64::max);
+    base.max(longest.min(30.0))
+}
+
+/// Width of the 证明材料 column of a list sheet.
+const LIST_EVIDENCE_WIDTH: f64 = 30.0;
+
 fn write_list(
     ws: &mut Worksheet,
     fmt: &Formats,
     list: &PlannedList,
     submission: Option<&Submission>,
     sheet_options: &mut OptionsSheet,
-) -> Result<(), FormError> {
+) -> Result<f64, FormError> {
     let def = list.def;
     ws.set_name(&list.sheet)?;
     ws.write_string(
@@ -812,14 +901,12 @@ fn write_list(
     let last = first + rows - 1;
 
     let mut col: u16 = 1;
+    let mut headers: Vec<(String, f64)> = Vec::new();
     for f in &def.fields {
         ws.write_string(layout::KEY_ROW, col, &f.key)?;
         ws.write_string_with_format(layout::HEADER_ROW, col, field_header(f), &fmt.header)?;
-        let width = match f.kind {
-            FieldKind::Text | FieldKind::Doc => 30.0,
-            FieldKind::Date => 13.0,
-            _ => 12.0,
-        };
+        let width = list_width(f);
+        headers.push((field_header(f), width));
         ws.set_column_width(col, width)?;
         // Input cells are unlocked through the column's format, not cell by cell: a form
         // with ten lists would otherwise carry ten thousand blank cells that every read
@@ -846,43 +933,54 @@ fn write_list(
     }
     let ec = col;
     ws.write_string(layout::KEY_ROW, ec, layout::EVIDENCE_FIELD)?;
-    ws.write_string_with_format(
-        layout::HEADER_ROW,
-        ec,
-        if def.evidence {
-            "证明材料*\n（文件名或文号）"
-        } else {
-            "证明材料\n（文件名或文号）"
-        },
-        &fmt.header,
-    )?;
-    ws.set_column_width(ec, 30)?;
+    let evidence_header = if def.evidence {
+        "证明材料*\n（文件名或文号）"
+    } else {
+        "证明材料\n（文件名或文号）"
+    };
+    ws.write_string_with_format(layout::HEADER_ROW, ec, evidence_header, &fmt.header)?;
+    headers.push((evidence_header.to_string(), LIST_EVIDENCE_WIDTH));
+    ws.set_column_width(ec, LIST_EVIDENCE_WIDTH)?;
     ws.set_column_format(ec, &fmt.input_wrap)?;
     ws.set_row_hidden(layout::KEY_ROW)?;
-    ws.set_row_height(layout::HEADER_ROW, 32)?;
+    ws.set_row_height(
+        layout::HEADER_ROW,
+        print::row_height(headers.iter().map(|(h, w)| (h.as_str(), *w))),
+    )?;
 
     for (i, rec) in records.iter().enumerate() {
         let r = first + i as u32;
+        let mut texts: Vec<(&str, f64)> = Vec::new();
         for (j, f) in def.fields.iter().enumerate() {
             if let Some(v) = rec.fields.get(&f.key) {
                 write_value(ws, r, 1 + j as u16, v, fmt.for_kind(f.kind))?;
+                if let Value::Text(t) = v {
+                    texts.push((t, headers[j].1));
+                }
             }
         }
         if let Some(e) = &rec.evidence {
             ws.write_string_with_format(r, ec, e, &fmt.input_wrap)?;
+            texts.push((e, LIST_EVIDENCE_WIDTH));
         }
+        ws.set_row_height(r, print::row_height(texts))?;
     }
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 1)?;
     ws.protect_with_options(&protection(true));
-    Ok(())
+    Ok(headers.iter().map(|(_, w)| w).sum())
 }
+
+/// Rows of the 工作情况 sheet are at least this tall (points), to leave room to write.
+const NARRATIVE_MIN_POINTS: f64 = 90.0;
+/// Rows of the 年度数据 sheet are at least this tall (points).
+const SERIES_MIN_POINTS: f64 = 60.0;
 
 fn write_narratives(
     ws: &mut Worksheet,
     fmt: &Formats,
     plan: &FormPlan,
     submission: Option<&Submission>,
-) -> Result<(), FormError> {
+) -> Result<f64, FormError> {
     ws.set_name(layout::NARRATIVES)?;
     let cols = [
         (layout::MARK_NARRATIVES, "指标代码", 4.0),
@@ -907,15 +1005,25 @@ fn write_narratives(
         ws.write_number_with_format(row, 1, ind.id as f64, &fmt.text)?;
         ws.write_string_with_format(row, 2, ind.text.trim(), &fmt.text)?;
         ws.write_string_with_format(row, 3, role.label(), &fmt.text)?;
-        match submission.and_then(|s| s.narratives.get(&ind.id)) {
+        let narrative = submission.and_then(|s| s.narratives.get(&ind.id));
+        match narrative {
             Some(t) => ws.write_string_with_format(row, 4, t, &fmt.input_wrap)?,
             None => ws.write_blank(row, 4, &fmt.input_wrap)?,
         };
-        ws.set_row_height(row, 90)?;
+        let height = print::row_height([
+            (ind.text.trim(), cols[2].2),
+            (narrative.map_or("", String::as_str), cols[4].2),
+        ]);
+        ws.set_row_height(row, height.max(NARRATIVE_MIN_POINTS))?;
     }
+    ws.set_row_height(
+        layout::HEADER_ROW,
+        print::row_height(cols.iter().map(|(_, h, w)| (*h, *w))),
+    )?;
+    let width = print::visible_units(cols.iter().enumerate().map(|(c, (_, _, w))| (*w, c == 0)));
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
     ws.protect_with_options(&protection(false));
-    Ok(())
+    Ok(width)
 }
 
 /// The 年度数据 sheet: one row per series the unit reports, a column per year, and the
@@ -928,7 +1036,7 @@ fn write_series(
     campaign: &Campaign,
     series: &[&SeriesDef],
     submission: Option<&Submission>,
-) -> Result<(), FormError> {
+) -> Result<f64, FormError> {
     use layout::series_col;
     ws.set_name(layout::SERIES)?;
     let report_year = campaign
@@ -1002,19 +1110,10 @@ fn write_series(
                 None => ws.write_blank(row, col, &fmt.input)?,
             };
         }
-        let text = |t: Option<&String>| t.cloned().unwrap_or_default();
-        ws.write_string_with_format(
-            row,
-            causes_col,
-            text(reported.map(|r| &r.causes)),
-            &fmt.input_wrap,
-        )?;
-        ws.write_string_with_format(
-            row,
-            causes_col + 1,
-            text(reported.map(|r| &r.measures)),
-            &fmt.input_wrap,
-        )?;
+        let causes = reported.map_or("", |r| r.causes.as_str());
+        let measures = reported.map_or("", |r| r.measures.as_str());
+        ws.write_string_with_format(row, causes_col, causes, &fmt.input_wrap)?;
+        ws.write_string_with_format(row, causes_col + 1, measures, &fmt.input_wrap)?;
         let mut help = String::new();
         if !given.is_empty() {
             let mut ys: Vec<String> = given.iter().map(|(y, _)| format!("{y}年")).collect();
@@ -1034,9 +1133,23 @@ fn write_series(
             help.push_str(&def.help);
         }
         ws.write_string_with_format(row, causes_col + 2, &help, &fmt.text)?;
-        ws.set_row_height(row, 60)?;
+        let width = |c: u16| cols[c as usize].2;
+        let height = print::row_height([
+            (def.label.as_str(), width(1)),
+            (def.unit.as_str(), width(2)),
+            (target.as_str(), width(3)),
+            (causes, width(causes_col)),
+            (measures, width(causes_col + 1)),
+            (help.as_str(), width(causes_col + 2)),
+        ]);
+        ws.set_row_height(row, height.max(SERIES_MIN_POINTS))?;
     }
+    ws.set_row_height(
+        layout::HEADER_ROW,
+        print::row_height(cols.iter().map(|(_, h, w)| (h.as_str(), *w))),
+    )?;
+    let width = print::visible_units(cols.iter().enumerate().map(|(c, (_, _, w))| (*w, c == 0)));
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
     ws.protect_with_options(&protection(false));
-    Ok(())
+    Ok(width)
 }

@@ -7,7 +7,9 @@
 //! - [`check`] validates the submissions against the catalogue and the evidence folders;
 //! - [`evidence`] finds the files 证明材料 cells name and numbers the 证明材料目录;
 //! - [`evidence_table`] reads spreadsheets among the evidence for the binder to print;
-//! - [`feedback`] writes each unit a workbook listing its own problems.
+//! - [`feedback`] writes each unit a workbook listing its own problems;
+//! - [`print`](mod@print) sets how the forms print (A4, one page wide, 页眉/页脚) and sizes rows to
+//!   their wrapped text.
 //!
 //! The physical layout shared by the writer and the reader lives in [`layout`], so the
 //! two cannot drift apart; what a unit's form contains lives in [`plan`], shared by the
@@ -25,6 +27,7 @@ pub mod forms;
 pub mod ingest;
 pub mod layout;
 pub mod plan;
+pub mod print;
 
 pub use check::check;
 pub use evidence::evidence_index;

@@ -136,3 +136,114 @@ fn every_unit_gets_a_form_and_support_only_units_still_get_the_open_indicators()
     }
     assert!(files.iter().any(|(n, _)| n == "zhujian-区住建局.xlsx"));
 }
+
+/// Sheet names in workbook order (the hidden ones last).
+fn sheet_names(p: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    p["xl/workbook.xml"]
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_printed_sheet_is_a4_one_page_wide_with_header_rows_and_page_numbers() {
+    // The printed result itself is checked by tests/print_pdf.rs where LibreOffice is
+    // installed; this checks the setup Excel reads, everywhere.
+    let (_, p) = form("区市场监管局");
+    let wb = &p["xl/workbook.xml"];
+    let printed: Vec<String> = sheet_names(&p)
+        .into_iter()
+        .filter(|n| !n.starts_with('_'))
+        .collect();
+    assert!(printed.len() > 10, "{printed:?}");
+    for name in &printed {
+        let s = sheet(&p, name);
+        assert!(s.contains("paperSize=\"9\""), "{name}: A4");
+        assert!(
+            s.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+            "{name}: fit to page"
+        );
+        assert!(s.contains("horizontalCentered=\"1\""), "{name}");
+        assert!(
+            s.contains("<oddHeader>&amp;L章丘区创建山东省质量强区 数据填报表&amp;R区市场监督管理局</oddHeader>"),
+            "{name}: 页眉 with the unit"
+        );
+        assert!(
+            s.contains("<oddFooter>&amp;L&amp;A&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"),
+            "{name}: 页脚 with page numbers"
+        );
+        if name == "封面" {
+            // One page, portrait: no fitToHeight="0", so Excel fits it 1 × 1.
+            assert!(s.contains("orientation=\"portrait\"") && !s.contains("fitToHeight"));
+            assert!(!wb.contains(&format!(">{name}!$1:$2<")));
+        } else {
+            // One page wide, as many down as needed, the header row on every page.
+            assert!(s.contains("fitToHeight=\"0\""), "{name}");
+            assert!(
+                wb.contains(&format!(
+                    "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{}\">{name}!$1:$2<",
+                    printed.iter().position(|n| n == name).unwrap()
+                )),
+                "{name}: print titles"
+            );
+            // Frozen under the header row.
+            assert!(
+                s.contains("ySplit=\"2\"") && s.contains("state=\"frozen\""),
+                "{name}"
+            );
+        }
+    }
+    for wide in ["数据填报", "工作情况", "年度数据"] {
+        assert!(
+            sheet(&p, wide).contains("orientation=\"landscape\""),
+            "{wide}"
+        );
+    }
+}
+
+/// The `ht` of a 1-based row of a sheet's XML.
+fn row_height(s: &str, row: u32) -> f64 {
+    let tag = s
+        .split(&format!("<row r=\"{row}\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("row {row}"))
+        .split('>')
+        .next()
+        .unwrap();
+    let ht = tag.split("ht=\"").nth(1).expect("row height set");
+    ht.split('"').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn rows_are_as_tall_as_their_wrapped_text() {
+    let (setup, p) = form("区市场监管局");
+    let plan = setup.plan("区市场监管局");
+    let s = sheet(&p, "工作情况");
+    // Each indicator's row holds its whole text (50-unit column): a long one is taller
+    // than the 90 pt every row gets for writing in, and taller than a short one.
+    let (long, short) = {
+        let by_len = |i: usize| plan.indicators[i].0.text.trim().chars().count();
+        let mut idx: Vec<usize> = (0..plan.indicators.len()).collect();
+        idx.sort_by_key(|&i| by_len(i));
+        (*idx.last().unwrap(), idx[0])
+    };
+    let row = |i: usize| i as u32 + zhiliang_workbook::layout::FIRST_DATA_ROW + 1;
+    let long_text = plan.indicators[long].0.text.trim();
+    let lines = zhiliang_workbook::print::wrapped_lines(long_text, 50.0);
+    assert!(lines > 6, "{lines} lines");
+    assert_eq!(
+        row_height(s, row(long)),
+        zhiliang_workbook::print::row_height([(long_text, 50.0)])
+    );
+    assert_eq!(row_height(s, row(short)), 90.0);
+    // The 数据填报 header row fits its two-line headers; data rows fit their 填写说明.
+    let s = sheet(&p, "数据填报");
+    assert!(row_height(s, 2) >= 2.0 * zhiliang_workbook::print::LINE_POINTS);
+    for r in 3..3 + plan.scalars.len() as u32 {
+        assert!(
+            row_height(s, r) >= zhiliang_workbook::print::MIN_ROW_POINTS,
+            "row {r}"
+        );
+    }
+}
