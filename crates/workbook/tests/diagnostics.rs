@@ -401,7 +401,7 @@ fn missing_evidence_of_a_record() {
 }
 
 #[test]
-fn evidence_not_found_but_a_document_number_needs_no_file() {
+fn evidence_not_found_for_a_file_and_for_a_document_number_without_its_file() {
     let r = run_owned(zhujian(
         |s| {
             fact(s, "prefab_industry_bases").evidence = Some("装配式基地认定（扫描件）.pdf".into());
@@ -410,12 +410,58 @@ fn evidence_not_found_but_a_document_number_needs_no_file() {
         FillOptions::default(),
     ));
     let d = of(&r.diags, Code::EvidenceNotFound);
-    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d.len(), 2, "{d:#?}");
     assert_eq!(
         cell(d[0]),
         ("数据填报", format!("J{}", row("prefab_industry_bases")))
     );
     assert!(d[0].message.contains("evidence/zhujian/"));
+    // A 文号 is satisfied only by the document itself: a file whose name contains it.
+    assert_eq!(
+        cell(d[1]),
+        ("数据填报", format!("J{}", row("smart_site_system")))
+    );
+    assert!(d[1].message.contains("以文号“章建发〔2021〕15号”引用"), "{}", d[1].message);
+    assert!(d[1].message.contains("文件名含该文号"), "{}", d[1].message);
+}
+
+#[test]
+fn a_document_number_is_the_file_whose_name_contains_it_whatever_the_brackets() {
+    let mut files = zhujian(
+        |s| fact(s, "smart_site_system").evidence = Some("章建发〔2021〕15号".into()),
+        FillOptions::default(),
+    );
+    // The file written for the 文号 itself is not there; the notice is, with [] for 〔〕.
+    files.retain(|(name, _)| name != "evidence/zhujian/章建发〔2021〕15号");
+    let notice = "evidence/zhujian/章建发[2021]15号 关于推进智慧工地建设的通知.pdf";
+    files.push((notice.into(), b"%PDF-1.7".to_vec()));
+    let r = run_owned(files);
+    assert!(of(&r.diags, Code::EvidenceNotFound).is_empty(), "{:#?}", r.diags);
+    assert!(
+        !of(&r.diags, Code::EvidenceUnreferenced)
+            .iter()
+            .any(|d| d.location.file.as_deref() == Some(notice)),
+        "the notice is the 文号's file: {:#?}",
+        r.diags
+    );
+    let setup = Setup::load();
+    let items = zhiliang_workbook::evidence_index(
+        &setup.catalogue,
+        &setup.roster,
+        &r.report.accepted_submissions(),
+        &r._dir.path().join("evidence"),
+    );
+    let item = items
+        .iter()
+        .find(|i| i.name == "章建发〔2021〕15号")
+        .expect("the 文号's item");
+    assert!(item.found);
+    assert_eq!(
+        item.path.as_deref(),
+        Some(notice),
+        "the binder embeds the notice"
+    );
+    assert_eq!(item.title, "章建发[2021]15号 关于推进智慧工地建设的通知");
 }
 
 #[test]
@@ -528,4 +574,73 @@ fn facts_import_files_are_read_and_unknown_keys_reported() {
     );
     let d = only(&r, Code::UnknownField);
     assert_eq!(d.location.fact.as_deref(), Some("gdp_2019"));
+}
+
+#[test]
+fn evidence_titles_drop_folders_extensions_and_unit_codes() {
+    let setup = Setup::load();
+    let title = |f: &str| zhiliang_workbook::evidence::evidence_title(f, &setup.roster);
+    assert_eq!(
+        title("双随机抽查结果汇总-shichangjianguan-2022.xlsx"),
+        "双随机抽查结果汇总-2022"
+    );
+    assert_eq!(title("子目录/质量月启动仪式-2021-09-08.pdf"), "质量月启动仪式-2021-09-08");
+    assert_eq!(title("zhujian-装配式基地认定.PDF"), "装配式基地认定");
+    assert_eq!(title("章政发〔2022〕11号"), "章政发〔2022〕11号");
+    // Letters that are not a unit code stay (GB/T 41230, 12345 热线).
+    assert_eq!(title("标准文本-GBT41230-2022.pdf"), "标准文本-GBT41230-2022");
+}
+
+/// A spreadsheet among the evidence is read into the table the binder prints: caption
+/// from the merged title row, the header row, data rows as displayed.
+#[test]
+fn an_evidence_spreadsheet_is_read_as_a_table() {
+    use zhiliang_core::facts::{EvidenceItem, EvidenceKind, EvidenceStatus};
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.merge_range(0, 0, 0, 2, "2022年强检器具检定统计表", &rust_xlsxwriter::Format::new())
+        .unwrap();
+    for (c, h) in ["序号", "器具类别", "检定台件数"].iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    ws.write_number(3, 0, 1.0).unwrap();
+    ws.write_string(3, 1, "加油机").unwrap();
+    ws.write_number(3, 2, 1217.0).unwrap();
+    ws.write_string(4, 1, "合计").unwrap();
+    ws.write_number(4, 2, 1217.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "evidence/shichangjianguan/强检器具检定统计-2022.xlsx", &bytes);
+    write(dir.path(), "evidence/shichangjianguan/坏表.xlsx", b"not a workbook");
+    let item = |file: &str| EvidenceItem {
+        number: "3-17-2".into(),
+        indicator: 17,
+        unit: "区市场监管局".into(),
+        name: file.into(),
+        title: file.into(),
+        found: true,
+        kind: EvidenceKind::of_file(file),
+        path: Some(format!("evidence/shichangjianguan/{file}")),
+        ..Default::default()
+    };
+    let mut items = vec![item("强检器具检定统计-2022.xlsx"), item("坏表.xlsx")];
+    let diags = zhiliang_workbook::read_evidence_tables(
+        &mut items,
+        dir.path(),
+        &zhiliang_workbook::Reader::InProcess,
+    );
+    let table = items[0].table.as_ref().expect("a table");
+    assert_eq!(items[0].status(), EvidenceStatus::Printed);
+    let sheet = &table.sheets[0];
+    assert_eq!(sheet.caption, "2022年强检器具检定统计表");
+    assert_eq!(sheet.header, ["序号", "器具类别", "检定台件数"]);
+    assert_eq!(sheet.rows, [["1", "加油机", "1217"], ["", "合计", "1217"]]);
+    // The broken one is a diagnostic with its unit and file, and counts as missing.
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].code, Code::EvidenceDamaged);
+    assert_eq!(
+        diags[0].location.file.as_deref(),
+        Some("evidence/shichangjianguan/坏表.xlsx")
+    );
+    assert_eq!(items[1].status(), EvidenceStatus::Missing);
 }
