@@ -304,14 +304,9 @@ pub fn archive(project: &Project, to: Option<&Path>) -> Result<ExitCode> {
         district: campaign.district.name.clone(),
         issuer: campaign.district.issuer.clone(),
     };
-    let renderer = std::cell::OnceCell::new();
+    let renderer = crate::pipeline::LazyRenderer::new(&project.templates, &project.fonts);
     let render_form = |data: &serde_json::Value, date: chrono::NaiveDate| -> Result<Vec<u8>> {
-        if renderer.get().is_none() {
-            let r = zhiliang_render::Renderer::new(&project.templates, &project.fonts)
-                .context("无法加载模板或字体")?;
-            let _ = renderer.set(r);
-        }
-        let renderer = renderer.get().expect("set above");
+        let renderer = renderer.get().map_err(|why| anyhow::anyhow!(why))?;
         let pdf = renderer
             .render_template(
                 crate::archive::FORM_TEMPLATE,

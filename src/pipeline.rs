@@ -4,9 +4,9 @@
 //! re-does only the stages whose inputs changed.
 
 use anyhow::{Context, Result};
-use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::changes::ChangeReport;
@@ -233,13 +233,67 @@ impl Prepared {
     }
 }
 
-/// Renders the jobs (see [`Renderer::render_set`]), problems as diagnostics.
-pub fn render_set(renderer: &Renderer, jobs: &[RenderJob]) -> Vec<Rendered> {
-    renderer
-        .render_set(jobs)
-        .into_iter()
-        .map(|r| r.map_err(|e| e.diagnostics()))
-        .collect()
+/// A project's renderer (templates and fonts loaded, Typst library built), loaded on first
+/// use and then kept: a build that reuses every document never loads it. The one loader
+/// of `build`, `watch`, `province` and `archive`; a failure to load is kept too, as the
+/// sentence each document that needed it reports.
+pub struct LazyRenderer {
+    templates: PathBuf,
+    fonts: PathBuf,
+    loaded: OnceLock<std::result::Result<Arc<Renderer>, String>>,
+}
+
+impl LazyRenderer {
+    pub fn new(templates: &Path, fonts: &Path) -> LazyRenderer {
+        LazyRenderer {
+            templates: templates.to_path_buf(),
+            fonts: fonts.to_path_buf(),
+            loaded: OnceLock::new(),
+        }
+    }
+
+    /// The renderer, loading it now if need be; the error says why it could not be.
+    pub fn get(&self) -> std::result::Result<Arc<Renderer>, String> {
+        self.loaded
+            .get_or_init(|| {
+                Renderer::new(&self.templates, &self.fonts)
+                    .map(Arc::new)
+                    .map_err(|e| format!("无法加载模板或字体：{e}"))
+            })
+            .clone()
+    }
+
+    /// The renderer if it has been loaded.
+    pub fn loaded(&self) -> Option<Arc<Renderer>> {
+        self.loaded.get().and_then(|r| r.as_ref().ok()).cloned()
+    }
+
+    /// Forgets the renderer (after a template or font change): the next use reloads it.
+    pub fn reset(&mut self) {
+        self.loaded = OnceLock::new();
+    }
+
+    /// Renders the jobs in parallel (see [`Renderer::render_set`]): one result per job, in
+    /// job order, each with its document's kind. When the renderer cannot be loaded, each
+    /// document gets its own error saying so — never a result matched by position.
+    pub fn render_jobs(&self, jobs: &[RenderJob]) -> Vec<(DocKind, Rendered)> {
+        if jobs.is_empty() {
+            return Vec::new();
+        }
+        let kinds = jobs.iter().map(|j| j.kind);
+        match self.get() {
+            Ok(renderer) => kinds
+                .zip(renderer.render_set(jobs))
+                .map(|(kind, r)| (kind, r.map_err(|e| e.diagnostics())))
+                .collect(),
+            Err(why) => kinds
+                .map(|kind| {
+                    let problem = template_error(format!("{}未排版：{why}", kind.label()));
+                    (kind, Err(vec![problem]))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The render key: a PDF rendered with the same key is the same PDF.
@@ -283,7 +337,7 @@ fn reusable(
 pub struct Session {
     pub project: Project,
     pub setup: Setup,
-    renderer: Option<Arc<Renderer>>,
+    renderer: LazyRenderer,
     /// PDFs rendered by this session, by document, with their render key.
     render_cache: HashMap<DocKind, (String, Vec<u8>, Vec<Diagnostic>)>,
     /// Parsed workbooks by content: a rebuild re-reads only the files that changed.
@@ -300,10 +354,11 @@ pub struct Session {
 impl Session {
     pub fn open(project: Project) -> Result<Session> {
         let setup = project.load()?;
+        let renderer = LazyRenderer::new(&project.templates, &project.fonts);
         Ok(Session {
             project,
             setup,
-            renderer: None,
+            renderer,
             render_cache: HashMap::new(),
             ingest_cache: IngestCache::default(),
             reader: Reader::process_default(),
@@ -327,13 +382,13 @@ impl Session {
 
     /// Drops the renderer (after a template or font change), so the next build reloads it.
     pub fn reset_renderer(&mut self) {
-        self.renderer = None;
+        self.renderer.reset();
         self.render_cache.clear();
     }
 
     /// Which font served each role, once the renderer is loaded.
     pub fn font_report(&self) -> Option<String> {
-        self.renderer.as_ref().map(|r| {
+        self.renderer.loaded().map(|r| {
             r.font_report()
                 .roles
                 .iter()
@@ -341,17 +396,6 @@ impl Session {
                 .collect::<Vec<_>>()
                 .join("，")
         })
-    }
-
-    /// The renderer, loaded (fonts, Typst library) on first use: a build that reuses every
-    /// document never loads it.
-    pub fn renderer(&mut self) -> Result<&Arc<Renderer>> {
-        if self.renderer.is_none() {
-            let renderer = Renderer::new(&self.project.templates, &self.project.fonts)
-                .context("无法加载模板或字体")?;
-            self.renderer = Some(Arc::new(renderer));
-        }
-        Ok(self.renderer.as_ref().expect("just set"))
     }
 
     /// Ingest, check, merge and score: everything `check` and `score` print.
@@ -435,18 +479,12 @@ impl Session {
     ) -> Result<Built> {
         let fingerprints = self.fingerprints();
         let prepared = self.prepare(&checked, options, &fingerprints)?;
-        let rendered = if prepared.jobs().is_empty() {
-            Vec::new()
-        } else {
+        let jobs = prepared.jobs();
+        if !jobs.is_empty() {
             on_stage("排版…");
-            match self.renderer() {
-                Ok(renderer) => {
-                    let renderer = renderer.clone();
-                    render_set(&renderer, &prepared.jobs())
-                }
-                Err(e) => vec![Err(vec![template_error(format!("{e:#}"))])],
-            }
-        };
+        }
+        let rendered = self.renderer.render_jobs(&jobs).into_iter().collect();
+        drop(jobs);
         on_stage("写出…");
         self.write_set(checked, prepared, rendered, Vec::new())
     }
@@ -549,12 +587,12 @@ impl Session {
     /// Writes one build's set — PDFs, diagnostics, change report, build record, and any
     /// `extra` files (province mode adds the score sheet) — as one, under the output
     /// folder's lock, after finishing or undoing whatever an interrupted build left there.
-    /// `rendered` holds the results of [`Prepared::jobs`], in that order.
+    /// `rendered` holds the results of [`Prepared::jobs`], by document.
     pub fn write_set(
         &mut self,
         checked: Checked,
         prepared: Prepared,
-        rendered: Vec<Rendered>,
+        mut rendered: BTreeMap<DocKind, Rendered>,
         extra: Vec<(String, Vec<u8>)>,
     ) -> Result<Built> {
         let Prepared {
@@ -565,7 +603,6 @@ impl Session {
             mut timings,
             ..
         } = prepared;
-        let mut results = rendered.into_iter();
         let mut docs: Vec<OutputDocument> = Vec::new();
         let mut template_warnings = Vec::new();
         for doc in documents {
@@ -580,7 +617,7 @@ impl Session {
                         warnings: Vec::new(),
                     })
                 }
-                None => match results.next() {
+                None => match rendered.remove(&doc.kind) {
                     Some(Ok(rendered)) => {
                         let warnings: Vec<Diagnostic> = rendered
                             .warnings

@@ -17,7 +17,7 @@
 //! values, derive the benchmarks from the counties whose check found no errors
 //! ([`zhiliang_core::score::benchmarks_from_counties`]), score every county again with
 //! them, rank, then each county through the same prepare → render → write path as
-//! `build` ([`Session::prepare`], [`render_set`], [`Session::write_set`]): a county whose
+//! `build` ([`Session::prepare`], [`LazyRenderer::render_jobs`], [`Session::write_set`]): a county whose
 //! documents' render keys match its last build record is not rendered again. A county whose folder cannot be read
 //! (no campaign.toml, broken configuration) is reported and left out; the others still
 //! run. A county with check errors is ranked but its documents are not rendered (the rule
@@ -33,16 +33,15 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::fsutil::write_atomic;
-use crate::pipeline::{BuildOptions, Checked, Prepared, Rendered, Session, Timings, render_set};
+use crate::pipeline::{BuildOptions, Checked, LazyRenderer, Prepared, Rendered, Session, Timings};
 use crate::project::Project;
-use std::sync::{Arc, OnceLock};
 use zhiliang_core::config::Benchmark;
 use zhiliang_core::diagnostics::{Diagnostic, Summary};
 use zhiliang_core::score::{
     DerivedBenchmarks, ScoreSheet, Subtotal, benchmarks_from_counties, display, efficacy_values,
 };
 use zhiliang_render::fingerprint::Fingerprints;
-use zhiliang_render::{RenderJob, Renderer};
+use zhiliang_render::{DocKind, RenderJob, Renderer};
 
 /// Ranking table (people) and ranking data (programs) in the output folder.
 pub const RANKING_TEXT: &str = "排名.txt";
@@ -281,18 +280,7 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
     // written as `build` writes it, then its session dropped. A county with check errors
     // is written without documents (the rule of `build`); one whose documents are
     // unchanged since the last run is not rendered again.
-    let renderer: OnceLock<Result<Arc<Renderer>, String>> = OnceLock::new();
-    let load_renderer = || {
-        renderer
-            .get_or_init(|| {
-                let templates = options.root.join("templates");
-                let fonts = options.root.join("fonts");
-                Renderer::new(&templates, &fonts)
-                    .map(Arc::new)
-                    .map_err(|e| format!("无法加载模板或字体：{e}"))
-            })
-            .clone()
-    };
+    let renderer = LazyRenderer::new(&options.root.join("templates"), &options.root.join("fonts"));
     let mut render_problems = Vec::new();
     let mut written: BTreeMap<String, Vec<String>> = BTreeMap::new();
     // Counties whose folder still holds PDFs of an earlier run (not rendered now).
@@ -324,18 +312,7 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
         data_time += d.elapsed();
         let r = Instant::now();
         let jobs: Vec<RenderJob> = prepared.iter().flat_map(|p| p.jobs()).collect();
-        let mut results = if jobs.is_empty() {
-            Vec::new()
-        } else {
-            match load_renderer() {
-                Ok(renderer) => render_set(&renderer, &jobs),
-                Err(message) => jobs
-                    .iter()
-                    .map(|_| Err(vec![crate::pipeline::template_error(message.clone())]))
-                    .collect(),
-            }
-        }
-        .into_iter();
+        let mut results = renderer.render_jobs(&jobs).into_iter();
         rendered_count += jobs.len();
         drop(jobs);
         // Every batch lays out new data: memoised layouts of earlier batches are never
@@ -344,10 +321,11 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
         Renderer::evict_cache(2);
         render_time += r.elapsed();
         let w = Instant::now();
-        let mut units: Vec<(&mut County, Prepared, Vec<Rendered>)> = Vec::new();
+        // Each county's results are its own jobs', keyed by document.
+        let mut units: Vec<(&mut County, Prepared, BTreeMap<DocKind, Rendered>)> = Vec::new();
         for (c, p) in chunk.iter_mut().zip(prepared) {
             let n = p.jobs().len();
-            let mine: Vec<Rendered> = results.by_ref().take(n).collect();
+            let mine = results.by_ref().take(n).collect();
             units.push((c, p, mine));
         }
         let outcomes: Vec<Result<Written>> = units
@@ -424,7 +402,11 @@ impl County {
 
     /// Writes the county's set as `build` writes it (plus its score sheet), then drops its
     /// session.
-    fn write(&mut self, prepared: Prepared, rendered: Vec<Rendered>) -> Result<Written> {
+    fn write(
+        &mut self,
+        prepared: Prepared,
+        rendered: BTreeMap<DocKind, Rendered>,
+    ) -> Result<Written> {
         let (mut session, checked) = self.state.take().expect("county written once");
         let mut sheet = serde_json::to_vec_pretty(&checked.scores)?;
         sheet.push(b'\n');

@@ -769,3 +769,79 @@ fn typst_warnings_are_reported_with_their_template_and_kept_when_the_pdf_is_reus
     assert!(warned(&out), "{out}");
     assert!(out.contains("与上次生成相比无变化"), "{out}");
 }
+
+/// A set whose 满意值/不允许值 are marked as example data (示例) declares itself
+/// fictional: the final build refuses with the reason, and the draft carries 草稿 in every
+/// file name and on every page.
+#[test]
+fn benchmarks_marked_as_example_data_make_the_set_a_draft() {
+    let c = Campaign::example();
+    let path = c.path("input/campaign.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    let marked = config.replacen(
+        "source = \"《山东统计年鉴2022》县域主要经济指标：全省136个县（市、区）服务业增加值占GDP比重",
+        "source = \"示例数据：服务业增加值占GDP比重",
+        1,
+    );
+    assert_ne!(marked, config, "the example states the 35.share source");
+    std::fs::write(&path, marked).unwrap();
+
+    let refused = c.run(&["build", "--quiet"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    let out = stdout(&refused);
+    assert!(out.contains("example-benchmark"), "{out}");
+    assert!(out.contains("指标35的满意值、不允许值来源标为示例数据"), "{out}");
+    assert!(!c.path("output/自评报告.pdf").exists());
+
+    let draft = c.run(&["build", "--quiet", "--draft"]);
+    assert_eq!(draft.status.code(), Some(1));
+    let pdf = c.path("output/自评报告（草稿）.pdf");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let pages: Vec<String> = String::from_utf8_lossy(&text.stdout)
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    assert!(pages.len() > 5);
+    for (n, page) in pages.iter().enumerate() {
+        assert!(page.contains("草稿"), "page {} has no 草稿 mark", n + 1);
+    }
+}
+
+/// A renderer that cannot be loaded (no font for a role) is one error per document, each
+/// naming its document and the reason — not one error and three "results missing".
+#[test]
+fn a_renderer_that_cannot_load_is_one_error_per_document() {
+    let c = Campaign::example();
+    let fonts = c.path("fonts");
+    if std::fs::symlink_metadata(&fonts).unwrap().is_dir() {
+        std::fs::remove_dir_all(&fonts).unwrap();
+    } else {
+        std::fs::remove_file(&fonts).unwrap();
+    }
+    std::fs::create_dir(&fonts).unwrap();
+    let run = c.run(&["build", "--quiet", "--draft"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
+    let bytes = std::fs::read(c.path("output/校验结果.json")).unwrap();
+    let diags: Vec<serde_json::Value> = serde_json::from_slice(&bytes).unwrap();
+    let errors: Vec<&str> = diags
+        .iter()
+        .filter(|d| d["code"] == "template-error")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    for (doc, message) in ["申请表", "自评报告", "年度质量分析报告", "证明材料汇编"]
+        .iter()
+        .zip(&errors)
+    {
+        assert!(
+            message.starts_with(&format!("{doc}未排版：无法加载模板或字体")),
+            "{message}"
+        );
+    }
+    assert!(!errors.iter().any(|m| m.contains("排版结果缺失")));
+}

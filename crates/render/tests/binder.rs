@@ -25,6 +25,8 @@ fn binder_with(file: &str, served: BTreeMap<String, PathBuf>) -> DocumentSet {
         .as_object_mut()
         .expect("an item");
     item.insert("kind".into(), "pdf".into());
+    // A title other than the page's text, so only the embedded page can supply it.
+    item.insert("title".into(), "发展规划".into());
     item.insert("file".into(), file.into());
     item.insert("pages".into(), 1.into());
     set.binder_files = Arc::new(served);

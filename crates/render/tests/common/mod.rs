@@ -117,6 +117,11 @@ pub fn evidence_index(scores: &ScoreSheet) -> Vec<EvidenceItem> {
                     .map(|x| x.unit.clone())
                     .unwrap_or_default(),
                 name: name.clone(),
+                // As the evidence index titles a file: without its extension.
+                title: name
+                    .rsplit_once('.')
+                    .map_or(name.as_str(), |(stem, _)| stem)
+                    .to_string(),
                 found: k % 7 != 3,
                 ..Default::default()
             });
