@@ -176,6 +176,7 @@ fn fill(
             size,
             unit,
             render_key: None,
+            warnings: Vec::new(),
         });
         Ok(())
     };
@@ -193,7 +194,7 @@ fn fill(
             input.unit.clone(),
         )?;
     }
-    files.sort();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
         program: record.program.clone(),
         program_version: record.program_version.clone(),

@@ -210,7 +210,8 @@ struct OutputDocument {
     key: String,
     /// How long Typst took to lay it out in this build; `None` when it was reused.
     render_time: Option<Duration>,
-    /// Template warnings of this render (kept with the PDF in the session cache).
+    /// Template warnings of its render, this build's or the reused one's (kept with the
+    /// PDF in the session cache and in the build record).
     warnings: Vec<Diagnostic>,
 }
 
@@ -319,18 +320,16 @@ const PROGRAM: &str = concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSI
 
 /// The bytes of `name` in `output` if the previous build wrote it with render key `key`
 /// and it is unchanged since (hash as recorded).
-fn reusable(
-    previous: &BuildRecord,
-    output: &std::path::Path,
-    name: &str,
-    key: &str,
-) -> Option<Vec<u8>> {
+fn reusable(previous: &BuildRecord, output: &std::path::Path, name: &str, key: &str) -> Option<Reused> {
     let entry = previous
         .outputs
         .iter()
         .find(|e| e.path == name && e.render_key.as_deref() == Some(key))?;
     let bytes = std::fs::read(output.join(name)).ok()?;
-    (sha256_hex(&bytes) == entry.sha256).then_some(bytes)
+    (sha256_hex(&bytes) == entry.sha256).then(|| Reused {
+        pdf: bytes,
+        warnings: entry.warnings.clone(),
+    })
 }
 
 /// Long-lived state between builds.
@@ -560,19 +559,9 @@ impl Session {
                     pdf: pdf.clone(),
                     warnings: warnings.clone(),
                 }),
-                _ => previous.as_ref().and_then(|r| {
-                    let pdf = reusable(r, &self.project.output, kind.file_name_for(draft), &key)?;
-                    let warnings = r
-                        .diagnostics
-                        .iter()
-                        .filter(|d| {
-                            d.code == diagnostics::Code::TemplateWarning
-                                && d.message.starts_with(&warning_prefix(kind))
-                        })
-                        .cloned()
-                        .collect();
-                    Some(Reused { pdf, warnings })
-                }),
+                _ => previous
+                    .as_ref()
+                    .and_then(|r| reusable(r, &self.project.output, kind.file_name_for(draft), &key)),
             };
             prepared
                 .documents
@@ -608,13 +597,13 @@ impl Session {
         for doc in documents {
             match doc.reuse {
                 Some(reused) => {
-                    template_warnings.extend(reused.warnings);
+                    template_warnings.extend(reused.warnings.iter().cloned());
                     docs.push(OutputDocument {
                         kind: doc.kind,
                         pdf: reused.pdf,
                         key: doc.key,
                         render_time: None,
-                        warnings: Vec::new(),
+                        warnings: reused.warnings,
                     })
                 }
                 None => match rendered.remove(&doc.kind) {
@@ -626,7 +615,15 @@ impl Session {
                                 Diagnostic::new(
                                     diagnostics::Code::TemplateWarning,
                                     w.location(),
-                                    format!("{}{}", warning_prefix(doc.kind), w.message),
+                                    format!(
+                                        "{}{}{}",
+                                        warning_prefix(doc.kind),
+                                        w.message,
+                                        w.hints
+                                            .iter()
+                                            .map(|h| format!("（提示：{h}）"))
+                                            .collect::<String>()
+                                    ),
                                 )
                             })
                             .collect();
@@ -684,6 +681,7 @@ impl Session {
                 size: doc.pdf.len() as u64,
                 unit: None,
                 render_key: Some(doc.key.clone()),
+                warnings: doc.warnings.clone(),
             })
             .collect();
         let mut all_diags = checked.diagnostics.clone();
@@ -755,6 +753,7 @@ impl Session {
                 size,
                 unit: None,
                 render_key: None,
+                warnings: Vec::new(),
             });
         }
         // The hash of the bytes ingest read: the file is not opened again (its name may
@@ -768,6 +767,7 @@ impl Session {
                 size: file.size,
                 unit: file.unit.clone(),
                 render_key: None,
+                warnings: Vec::new(),
             });
         }
         // Evidence files the 证明材料目录 names were hashed by the check (the binder prints
@@ -783,7 +783,7 @@ impl Session {
         let evidence = self.project.input.join("evidence");
         hash_files_under(&evidence, root, &known, &mut inputs)?;
         hash_files_under(&self.project.templates, root, &HashMap::new(), &mut inputs)?;
-        inputs.sort();
+        inputs.sort_by(|a, b| a.path.cmp(&b.path));
         inputs.dedup_by(|a, b| a.path == b.path);
         Ok(BuildRecord {
             program: env!("CARGO_PKG_NAME").to_string(),
@@ -854,6 +854,7 @@ fn hash_files_under(
                 size,
                 unit: None,
                 render_key: None,
+                warnings: Vec::new(),
             });
         }
     }
@@ -1054,12 +1055,15 @@ mod tests {
                 size: 12,
                 unit: None,
                 render_key: Some(key.into()),
+                warnings: Vec::new(),
             }],
             diagnostics: vec![],
         };
         let good = sha256_hex(b"%PDF-1.7 one");
         assert_eq!(
-            reusable(&record("k", good.clone()), dir.path(), name, "k").as_deref(),
+            reusable(&record("k", good.clone()), dir.path(), name, "k")
+                .map(|r| r.pdf)
+                .as_deref(),
             Some(&b"%PDF-1.7 one"[..])
         );
         assert!(reusable(&record("k", good.clone()), dir.path(), name, "other").is_none());

@@ -9,7 +9,7 @@ use zhiliang_core::Decimal;
 use zhiliang_core::diagnostics::{Diagnostic, Summary};
 
 /// One file with its hash, relative to the project (inputs) or output folder (outputs).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {
     pub path: String,
     pub sha256: String,
@@ -22,6 +22,10 @@ pub struct FileEntry {
     /// and the file still has this hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub render_key: Option<String>,
+    /// Outputs: the template warnings Typst gave when it laid the PDF out. A build that
+    /// reuses the PDF reports them again, taken from here (not matched by their text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

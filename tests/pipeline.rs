@@ -768,6 +768,21 @@ fn typst_warnings_are_reported_with_their_template_and_kept_when_the_pdf_is_reus
     assert!(rendered_by(&out).is_empty(), "{out}");
     assert!(warned(&out), "{out}");
     assert!(out.contains("与上次生成相比无变化"), "{out}");
+    // The warning is kept with its PDF in the build record, structured (code, template
+    // and place), so reuse takes it from there rather than matching message text.
+    let record = record(&c);
+    let outputs = record["outputs"].as_array().unwrap();
+    let annual = outputs
+        .iter()
+        .find(|o| o["path"] == "年度质量分析报告.pdf")
+        .unwrap();
+    let kept = annual["warnings"].as_array().expect("warnings kept");
+    assert_eq!(kept.len(), 1, "{kept:#?}");
+    assert_eq!(kept[0]["code"], "template-warning");
+    assert_eq!(kept[0]["location"]["file"], "templates/annual-report.typ");
+    for other in outputs.iter().filter(|o| o["path"] != "年度质量分析报告.pdf") {
+        assert!(other.get("warnings").is_none(), "{other:#}");
+    }
 }
 
 /// A set whose 满意值/不允许值 are marked as example data (示例) declares itself
