@@ -320,7 +320,12 @@ const PROGRAM: &str = concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSI
 
 /// The bytes of `name` in `output` if the previous build wrote it with render key `key`
 /// and it is unchanged since (hash as recorded).
-fn reusable(previous: &BuildRecord, output: &std::path::Path, name: &str, key: &str) -> Option<Reused> {
+fn reusable(
+    previous: &BuildRecord,
+    output: &std::path::Path,
+    name: &str,
+    key: &str,
+) -> Option<Reused> {
     let entry = previous
         .outputs
         .iter()
@@ -559,9 +564,9 @@ impl Session {
                     pdf: pdf.clone(),
                     warnings: warnings.clone(),
                 }),
-                _ => previous
-                    .as_ref()
-                    .and_then(|r| reusable(r, &self.project.output, kind.file_name_for(draft), &key)),
+                _ => previous.as_ref().and_then(|r| {
+                    reusable(r, &self.project.output, kind.file_name_for(draft), &key)
+                }),
             };
             prepared
                 .documents

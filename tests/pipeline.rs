@@ -780,7 +780,10 @@ fn typst_warnings_are_reported_with_their_template_and_kept_when_the_pdf_is_reus
     assert_eq!(kept.len(), 1, "{kept:#?}");
     assert_eq!(kept[0]["code"], "template-warning");
     assert_eq!(kept[0]["location"]["file"], "templates/annual-report.typ");
-    for other in outputs.iter().filter(|o| o["path"] != "年度质量分析报告.pdf") {
+    for other in outputs
+        .iter()
+        .filter(|o| o["path"] != "年度质量分析报告.pdf")
+    {
         assert!(other.get("warnings").is_none(), "{other:#}");
     }
 }
@@ -805,7 +808,10 @@ fn benchmarks_marked_as_example_data_make_the_set_a_draft() {
     assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
     let out = stdout(&refused);
     assert!(out.contains("example-benchmark"), "{out}");
-    assert!(out.contains("指标35的满意值、不允许值来源标为示例数据"), "{out}");
+    assert!(
+        out.contains("指标35的满意值、不允许值来源标为示例数据"),
+        "{out}"
+    );
     assert!(!c.path("output/自评报告.pdf").exists());
 
     let draft = c.run(&["build", "--quiet", "--draft"]);

@@ -233,7 +233,7 @@ fn too_large_file(len: u64) -> FileProblem {
 /// Inspection results of files already opened in this session, by content (SHA-256 and
 /// kind), so that a rebuild opens only the files that changed.
 #[derive(Debug, Default)]
-pub struct InspectionCache(HashMap<(String, bool), Result<Inspection, FileProblem>>);
+pub struct InspectionCache(HashMap<CacheKey, Result<Inspection, FileProblem>>);
 
 /// Opens every evidence file the index names that the binder draws (PDFs and images) and
 /// records its page count in `item.pages`, or the problem in `item.problem`; any other
@@ -314,6 +314,11 @@ pub fn inspect_evidence(
     out
 }
 
+/// A file read for the inspector: its path, cache key, kind and bytes.
+type ToInspect = (String, Option<CacheKey>, EvidenceKind, Vec<u8>);
+/// An inspection's cache key: the file's SHA-256 and whether it is opened as a PDF.
+type CacheKey = (String, bool);
+
 /// Each distinct file the items name, inspected once: drawn files (PDF, image) in the
 /// inspector, other files only by size. Keyed by the item's path.
 fn inspect_distinct(
@@ -330,7 +335,7 @@ fn inspect_distinct(
     wanted.dedup_by(|a, b| a.0 == b.0);
     let mut done = HashMap::new();
     // Read (within the size limit) what the inspector must see; answer the rest now.
-    let mut to_inspect: Vec<(String, Option<(String, bool)>, EvidenceKind, Vec<u8>)> = Vec::new();
+    let mut to_inspect: Vec<ToInspect> = Vec::new();
     for (rel, kind, sha) in wanted {
         let drawn = matches!(kind, EvidenceKind::Pdf | EvidenceKind::Image);
         let key = sha.map(|s| (s.to_string(), kind == EvidenceKind::Pdf));

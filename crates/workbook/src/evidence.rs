@@ -258,9 +258,8 @@ pub fn evidence_title(file: &str, roster: &Roster) -> String {
         Some((stem, ext)) if !stem.is_empty() && ext.len() <= 5 && ext.is_ascii() => stem,
         _ => name,
     };
-    let is_code = |seg: &str| {
-        !seg.is_empty() && roster.units.iter().any(|u| u.id.eq_ignore_ascii_case(seg))
-    };
+    let is_code =
+        |seg: &str| !seg.is_empty() && roster.units.iter().any(|u| u.id.eq_ignore_ascii_case(seg));
     let mut out = String::new();
     for seg in stem.split_inclusive(['-', '_']) {
         let bare = seg.trim_end_matches(['-', '_']);
@@ -270,7 +269,11 @@ pub fn evidence_title(file: &str, roster: &Roster) -> String {
         out.push_str(seg);
     }
     let out = out.trim_matches(['-', '_', ' ']).to_string();
-    if out.is_empty() { stem.to_string() } else { out }
+    if out.is_empty() {
+        stem.to_string()
+    } else {
+        out
+    }
 }
 
 /// A document number (文号) such as 章政发〔2022〕11号 or 2022年第3号.

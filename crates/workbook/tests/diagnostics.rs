@@ -421,7 +421,11 @@ fn evidence_not_found_for_a_file_and_for_a_document_number_without_its_file() {
         cell(d[1]),
         ("数据填报", format!("J{}", row("smart_site_system")))
     );
-    assert!(d[1].message.contains("以文号“章建发〔2021〕15号”引用"), "{}", d[1].message);
+    assert!(
+        d[1].message.contains("以文号“章建发〔2021〕15号”引用"),
+        "{}",
+        d[1].message
+    );
     assert!(d[1].message.contains("文件名含该文号"), "{}", d[1].message);
 }
 
@@ -436,7 +440,11 @@ fn a_document_number_is_the_file_whose_name_contains_it_whatever_the_brackets() 
     let notice = "evidence/zhujian/章建发[2021]15号 关于推进智慧工地建设的通知.pdf";
     files.push((notice.into(), b"%PDF-1.7".to_vec()));
     let r = run_owned(files);
-    assert!(of(&r.diags, Code::EvidenceNotFound).is_empty(), "{:#?}", r.diags);
+    assert!(
+        of(&r.diags, Code::EvidenceNotFound).is_empty(),
+        "{:#?}",
+        r.diags
+    );
     assert!(
         !of(&r.diags, Code::EvidenceUnreferenced)
             .iter()
@@ -584,11 +592,17 @@ fn evidence_titles_drop_folders_extensions_and_unit_codes() {
         title("双随机抽查结果汇总-shichangjianguan-2022.xlsx"),
         "双随机抽查结果汇总-2022"
     );
-    assert_eq!(title("子目录/质量月启动仪式-2021-09-08.pdf"), "质量月启动仪式-2021-09-08");
+    assert_eq!(
+        title("子目录/质量月启动仪式-2021-09-08.pdf"),
+        "质量月启动仪式-2021-09-08"
+    );
     assert_eq!(title("zhujian-装配式基地认定.PDF"), "装配式基地认定");
     assert_eq!(title("章政发〔2022〕11号"), "章政发〔2022〕11号");
     // Letters that are not a unit code stay (GB/T 41230, 12345 热线).
-    assert_eq!(title("标准文本-GBT41230-2022.pdf"), "标准文本-GBT41230-2022");
+    assert_eq!(
+        title("标准文本-GBT41230-2022.pdf"),
+        "标准文本-GBT41230-2022"
+    );
 }
 
 /// A spreadsheet among the evidence is read into the table the binder prints: caption
@@ -598,8 +612,15 @@ fn an_evidence_spreadsheet_is_read_as_a_table() {
     use zhiliang_core::facts::{EvidenceItem, EvidenceKind, EvidenceStatus};
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    ws.merge_range(0, 0, 0, 2, "2022年强检器具检定统计表", &rust_xlsxwriter::Format::new())
-        .unwrap();
+    ws.merge_range(
+        0,
+        0,
+        0,
+        2,
+        "2022年强检器具检定统计表",
+        &rust_xlsxwriter::Format::new(),
+    )
+    .unwrap();
     for (c, h) in ["序号", "器具类别", "检定台件数"].iter().enumerate() {
         ws.write_string(2, c as u16, *h).unwrap();
     }
@@ -610,8 +631,16 @@ fn an_evidence_spreadsheet_is_read_as_a_table() {
     ws.write_number(4, 2, 1217.0).unwrap();
     let bytes = wb.save_to_buffer().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "evidence/shichangjianguan/强检器具检定统计-2022.xlsx", &bytes);
-    write(dir.path(), "evidence/shichangjianguan/坏表.xlsx", b"not a workbook");
+    write(
+        dir.path(),
+        "evidence/shichangjianguan/强检器具检定统计-2022.xlsx",
+        &bytes,
+    );
+    write(
+        dir.path(),
+        "evidence/shichangjianguan/坏表.xlsx",
+        b"not a workbook",
+    );
     let item = |file: &str| EvidenceItem {
         number: "3-17-2".into(),
         indicator: 17,

@@ -289,7 +289,10 @@ fn sheets(t: &zhiliang_core::facts::EvidenceTable) -> Vec<BinderSheet> {
             BinderSheet {
                 name: if many { s.name.clone() } else { String::new() },
                 caption: s.caption.clone(),
-                columns: s.header.len().max(s.rows.iter().map(Vec::len).max().unwrap_or(0)),
+                columns: s
+                    .header
+                    .len()
+                    .max(s.rows.iter().map(Vec::len).max().unwrap_or(0)),
                 header: s.header.clone(),
                 rows: s.rows.clone(),
                 note,
