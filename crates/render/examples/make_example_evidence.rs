@@ -454,8 +454,15 @@ fn cn_md(d: NaiveDate) -> String {
 }
 
 fn weekday(d: NaiveDate) -> &'static str {
-    ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
-        [d.weekday().num_days_from_monday() as usize]
+    [
+        "星期一",
+        "星期二",
+        "星期三",
+        "星期四",
+        "星期五",
+        "星期六",
+        "星期日",
+    ][d.weekday().num_days_from_monday() as usize]
 }
 
 /// Text without the example data's own "（示例）" tags: each file says 示例 once, on its
@@ -735,12 +742,26 @@ fn person(seed: u64) -> String {
 }
 
 const FIRMS_A: &[&str] = &[
-    "明水", "绣惠", "圣井", "龙山", "普集", "枣园", "双山", "埠村", "官庄", "文祖", "白云湖",
-    "刁镇", "相公", "曹范", "宁埠", "黄河",
+    "明水",
+    "绣惠",
+    "圣井",
+    "龙山",
+    "普集",
+    "枣园",
+    "双山",
+    "埠村",
+    "官庄",
+    "文祖",
+    "白云湖",
+    "刁镇",
+    "相公",
+    "曹范",
+    "宁埠",
+    "黄河",
 ];
 const FIRMS_B: &[&str] = &[
-    "精工", "恒达", "华宇", "鲁泰", "金岭", "宏信", "瑞丰", "泰和", "东岳", "润德", "嘉诚",
-    "福源", "永昌", "同力", "海纳", "中科", "力拓", "鼎盛",
+    "精工", "恒达", "华宇", "鲁泰", "金岭", "宏信", "瑞丰", "泰和", "东岳", "润德", "嘉诚", "福源",
+    "永昌", "同力", "海纳", "中科", "力拓", "鼎盛",
 ];
 const FIRMS_C: &[&str] = &[
     "机械有限公司",
@@ -761,7 +782,9 @@ fn firms(n: usize, seed: u64) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut s = seed;
     while out.len() < n {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let name = format!(
             "章丘{}{}{}",
             FIRMS_A[((s >> 11) % FIRMS_A.len() as u64) as usize],
@@ -774,7 +797,6 @@ fn firms(n: usize, seed: u64) -> Vec<String> {
     }
     out
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Blocks (see evidence.typ)
@@ -800,7 +822,8 @@ fn h2(text: impl Into<String>) -> J {
 fn lead(heading: impl Into<String>, text: impl Into<String>) -> J {
     json!({"t": "lead", "heading": heading.into(), "text": text.into()})
 }
-fn title(lines: &[String]) -> J {
+fn title<S: AsRef<str>>(lines: &[S]) -> J {
+    let lines: Vec<&str> = lines.iter().map(AsRef::as_ref).collect();
     json!({"t": "title", "title": lines})
 }
 fn to(text: impl Into<String>) -> J {
@@ -893,7 +916,13 @@ struct Doc {
 }
 
 impl Doc {
-    fn new(title: &str, author: &str, layout: &'static str, footer: &'static str, d: NaiveDate) -> Doc {
+    fn new(
+        title: &str,
+        author: &str,
+        layout: &'static str,
+        footer: &'static str,
+        d: NaiveDate,
+    ) -> Doc {
         Doc {
             title: title.to_string(),
             author: author.to_string(),
@@ -905,7 +934,11 @@ impl Doc {
         }
     }
     fn photo(&mut self, name: &str, scene: photo::Scene, banner: &str) -> String {
-        let path = format!("/photo-{:016x}-{}.jpg", stable_hash(name), self.photos.len());
+        let path = format!(
+            "/photo-{:016x}-{}.jpg",
+            stable_hash(name),
+            self.photos.len()
+        );
         self.photos.push((path.clone(), scene, banner.to_string()));
         path
     }
@@ -953,7 +986,11 @@ impl Item<'_> {
             }
         }
         let y = self.year.unwrap_or(2022);
-        let m = if y >= 2022 { 1 + (self.seed % 6) as u32 } else { 2 + (self.seed % 10) as u32 };
+        let m = if y >= 2022 {
+            1 + (self.seed % 6) as u32
+        } else {
+            2 + (self.seed % 10) as u32
+        };
         date(y, m, 1 + ((self.seed >> 8) % 27) as u32)
     }
 }
@@ -987,7 +1024,12 @@ fn build(item: &Item, roster: &Roster, catalogue: &Catalogue) -> Doc {
         statistics(item, catalogue)
     } else if has(n, &["报告", "总结", "年报", "纲要", "规划"]) {
         report(item, catalogue)
-    } else if has(n, &["活动", "仪式", "观摩", "宣传", "培训", "展示", "挂牌", "照片", "会"]) {
+    } else if has(
+        n,
+        &[
+            "活动", "仪式", "观摩", "宣传", "培训", "展示", "挂牌", "照片", "会",
+        ],
+    ) {
         activity(item)
     } else {
         // 通知、意见、方案、办法、决定、批复、认定、验收、复核、评价结果、标杆…
@@ -1062,7 +1104,10 @@ fn doc_title(subject: &str, issuer: &str) -> (String, String, Genre) {
         .strip_prefix("关于印发")
         .and_then(|r| r.strip_suffix("的通知"))
     {
-        let inner = inner.trim_start_matches('《').trim_end_matches('》').to_string();
+        let inner = inner
+            .trim_start_matches('《')
+            .trim_end_matches('》')
+            .to_string();
         let g = genre_of(&inner);
         return (format!("关于印发《{inner}》的通知"), inner, g);
     }
@@ -1120,7 +1165,11 @@ fn doc_number_notice(
             .iter()
             .find_map(|c| c.date("date"))
             .unwrap_or_else(|| {
-                let m = if year >= 2022 { 1 + (seed % 5) as u32 } else { 2 + (seed % 10) as u32 };
+                let m = if year >= 2022 {
+                    1 + (seed % 5) as u32
+                } else {
+                    2 + (seed % 10) as u32
+                };
                 date(year, m, 1 + ((seed >> 9) % 27) as u32)
             })
     };
@@ -1145,7 +1194,9 @@ fn doc_number_notice(
         title(&[issuer.clone(), notice_title.clone()]),
         to(addressees(&issuer)),
     ];
-    let core = document.trim_start_matches("章丘区").trim_start_matches("济南市章丘区");
+    let core = document
+        .trim_start_matches("章丘区")
+        .trim_start_matches("济南市章丘区");
     let mut rest: Vec<Vec<J>> = Vec::new();
     match genre {
         Genre::Establish => {
@@ -1153,19 +1204,26 @@ fn doc_number_notice(
                 "为进一步加强对全区质量强区及品牌战略推进工作的组织领导，统筹协调解决质量发展中的重大问题，经{approver}研究，决定成立{document}。现将有关事项通知如下："
             )));
             first.push(lead("一、组成人员。", "领导小组组成人员如下："));
-            let members: Vec<String> = roster
-                .units
-                .iter()
-                .map(|u| u.full_name.clone())
-                .collect();
+            let members: Vec<String> = roster.units.iter().map(|u| u.full_name.clone()).collect();
             first.push(plain(format!(
                 "组　长：区政府区长\n副组长：{}　{}",
                 roster.convener.name, roster.convener.position
             )));
             let mut page2 = vec![
                 plain(format!("成　员：{}主要负责同志。", members.join("、"))),
-                opt(lead("二、主要职责。", format!("贯彻落实上级关于质量强省、质量强市及品牌战略的决策部署，研究制定全区质量发展规划和年度工作计划，统筹推进{core}承担的各项工作，协调解决工作中的重大问题，督促检查各成员单位工作落实情况。"))),
-                opt(lead("三、办事机构。", format!("领导小组办公室设在区市场监督管理局，{}兼任办公室主任，负责领导小组日常工作。领导小组成员因工作变动需要调整的，由所在单位接任领导自然替补，不再另行发文。", roster.office.director))),
+                opt(lead(
+                    "二、主要职责。",
+                    format!(
+                        "贯彻落实上级关于质量强省、质量强市及品牌战略的决策部署，研究制定全区质量发展规划和年度工作计划，统筹推进{core}承担的各项工作，协调解决工作中的重大问题，督促检查各成员单位工作落实情况。"
+                    ),
+                )),
+                opt(lead(
+                    "三、办事机构。",
+                    format!(
+                        "领导小组办公室设在区市场监督管理局，{}兼任办公室主任，负责领导小组日常工作。领导小组成员因工作变动需要调整的，由所在单位接任领导自然替补，不再另行发文。",
+                        roster.office.director
+                    ),
+                )),
             ];
             if pages == 1 {
                 first.append(&mut page2);
@@ -1186,7 +1244,11 @@ fn doc_number_notice(
             ];
             let split = if pages == 1 { 4 } else { 2 };
             for (i, (h, t)) in sections[..split].iter().enumerate() {
-                first.push(if i == 0 { lead(*h, t.clone()) } else { opt(lead(*h, t.clone())) });
+                first.push(if i == 0 {
+                    lead(*h, t.clone())
+                } else {
+                    opt(lead(*h, t.clone()))
+                });
             }
             if split < 4 {
                 rest.push(
@@ -1198,29 +1260,47 @@ fn doc_number_notice(
             }
         }
         _ if docno == SEED_DOCNO => {
-            first.push(p(format!("《{document}》已经{approver}研究同意，现印发给你们，请认真贯彻执行。")));
-            let mut page2 = vec![title(&[document.clone()])];
+            first.push(p(format!(
+                "《{document}》已经{approver}研究同意，现印发给你们，请认真贯彻执行。"
+            )));
+            let mut page2 = vec![title(&[document.as_str()])];
             page2.extend(SEED_OPENING.iter().map(|t| p(*t)));
             let mut page3 = Vec::new();
             for (i, (heading, paras)) in SEED_SECTIONS.iter().enumerate() {
                 let target = if i < 1 { &mut page2 } else { &mut page3 };
-                target.push(if heading.starts_with('（') { h2(*heading) } else { h1(*heading) });
+                target.push(if heading.starts_with('（') {
+                    h2(*heading)
+                } else {
+                    h1(*heading)
+                });
                 for t in paras.iter() {
-                    target.push(if t.starts_with('（') { h2(*t) } else if i < 2 { p(*t) } else { opt(p(*t)) });
+                    target.push(if t.starts_with('（') {
+                        h2(*t)
+                    } else if i < 2 {
+                        p(*t)
+                    } else {
+                        opt(p(*t))
+                    });
                 }
             }
             rest.push(page2);
             rest.push(page3);
         }
         _ => {
-            first.push(p(format!("《{document}》已经{approver}研究同意，现印发给你们，请结合实际认真贯彻执行。")));
+            first.push(p(format!(
+                "《{document}》已经{approver}研究同意，现印发给你们，请结合实际认真贯彻执行。"
+            )));
             if pages > 1 {
                 let body: Vec<J> = issued_document(&document, genre, core, seed)
                     .into_iter()
                     .map(|b| if is_heading(&b) { b } else { opt(b) })
                     .collect();
-                let (a, b) = body.split_at(body.len().div_ceil(2).min(if pages == 2 { body.len() } else { body.len().div_ceil(2) }));
-                let mut page2 = vec![title(&[document.clone()])];
+                let (a, b) = body.split_at(body.len().div_ceil(2).min(if pages == 2 {
+                    body.len()
+                } else {
+                    body.len().div_ceil(2)
+                }));
+                let mut page2 = vec![title(&[document.as_str()])];
                 page2.extend(a.iter().cloned());
                 rest.push(page2);
                 if pages == 3 {
@@ -1260,48 +1340,117 @@ fn issued_document(document: &str, genre: Genre, core: &str, seed: u64) -> Vec<J
     match genre {
         Genre::Contingency => vec![
             h1("1　总则"),
-            lead("1.1　编制目的。", format!("建立健全{domain}应对工作机制，有效预防、及时控制和妥善处置各类突发事件，最大程度减少事件造成的危害，保障公众生命财产安全。")),
-            lead("1.2　编制依据。", "依据《中华人民共和国突发事件应对法》《山东省突发事件应对条例》等法律法规和《济南市章丘区突发事件总体应急预案》，制定本预案。"),
-            lead("1.3　工作原则。", "坚持人民至上、生命至上，统一领导、分级负责，属地为主、部门联动，预防为主、快速反应。"),
+            lead(
+                "1.1　编制目的。",
+                format!(
+                    "建立健全{domain}应对工作机制，有效预防、及时控制和妥善处置各类突发事件，最大程度减少事件造成的危害，保障公众生命财产安全。"
+                ),
+            ),
+            lead(
+                "1.2　编制依据。",
+                "依据《中华人民共和国突发事件应对法》《山东省突发事件应对条例》等法律法规和《济南市章丘区突发事件总体应急预案》，制定本预案。",
+            ),
+            lead(
+                "1.3　工作原则。",
+                "坚持人民至上、生命至上，统一领导、分级负责，属地为主、部门联动，预防为主、快速反应。",
+            ),
             h1("2　组织指挥体系"),
-            p(format!("区政府设立{domain}应急指挥部，由分管副区长任总指挥，相关部门主要负责同志为成员，负责组织、协调、指挥全区{domain}应对工作。指挥部办公室设在牵头部门，承担日常工作。")),
+            p(format!(
+                "区政府设立{domain}应急指挥部，由分管副区长任总指挥，相关部门主要负责同志为成员，负责组织、协调、指挥全区{domain}应对工作。指挥部办公室设在牵头部门，承担日常工作。"
+            )),
             h1("3　监测预警"),
-            p("各成员单位按照职责建立风险监测网络，定期开展风险研判，按照事件可能造成的危害程度、紧急程度和发展态势，预警级别由高到低分为一级、二级、三级和四级，分别用红色、橙色、黄色和蓝色标示。"),
+            p(
+                "各成员单位按照职责建立风险监测网络，定期开展风险研判，按照事件可能造成的危害程度、紧急程度和发展态势，预警级别由高到低分为一级、二级、三级和四级，分别用红色、橙色、黄色和蓝色标示。",
+            ),
             h1("4　应急响应与保障"),
-            p("事件发生后，事发单位和属地街道（镇）立即先期处置并按规定时限报告，指挥部视情况启动相应级别响应；各成员单位做好队伍、物资、资金和通信保障，事件处置结束后及时开展调查评估和善后工作。"),
+            p(
+                "事件发生后，事发单位和属地街道（镇）立即先期处置并按规定时限报告，指挥部视情况启动相应级别响应；各成员单位做好队伍、物资、资金和通信保障，事件处置结束后及时开展调查评估和善后工作。",
+            ),
         ],
         Genre::Rules => {
             let amount = [5, 10, 20, 30][(seed % 4) as usize];
             vec![
-                lead("第一条　", format!("为深入实施质量强区和品牌战略，鼓励和引导企业、社会组织积极参与{domain}工作，根据有关法律法规和政策规定，结合我区实际，制定本办法。")),
-                lead("第二条　", "本办法适用于在章丘区依法登记注册、具有独立法人资格、守法诚信经营的企业、事业单位和社会组织。"),
-                lead("第三条　", format!("对主导制定国际标准、国家标准、行业标准的，经认定分别给予一次性资助，最高不超过{amount}万元；参与制定的按主导制定标准的50%给予资助。")),
-                lead("第四条　", "同一项目符合本办法多项资助条件的，按最高标准给予资助，不重复享受；已获得上级同类资助的，区级资助按差额补足。"),
-                lead("第五条　", "申报单位每年1月向区市场监督管理局提交申请材料，经审核、公示无异议后，由区财政局按规定拨付资金。"),
-                lead("第六条　", "对弄虚作假骗取资助资金的，追回已拨付资金，取消其三年内申报资格，并纳入信用记录。"),
-                lead("第七条　", "本办法由区市场监督管理局负责解释，自印发之日起施行，有效期至2025年12月31日。"),
+                lead(
+                    "第一条　",
+                    format!(
+                        "为深入实施质量强区和品牌战略，鼓励和引导企业、社会组织积极参与{domain}工作，根据有关法律法规和政策规定，结合我区实际，制定本办法。"
+                    ),
+                ),
+                lead(
+                    "第二条　",
+                    "本办法适用于在章丘区依法登记注册、具有独立法人资格、守法诚信经营的企业、事业单位和社会组织。",
+                ),
+                lead(
+                    "第三条　",
+                    format!(
+                        "对主导制定国际标准、国家标准、行业标准的，经认定分别给予一次性资助，最高不超过{amount}万元；参与制定的按主导制定标准的50%给予资助。"
+                    ),
+                ),
+                lead(
+                    "第四条　",
+                    "同一项目符合本办法多项资助条件的，按最高标准给予资助，不重复享受；已获得上级同类资助的，区级资助按差额补足。",
+                ),
+                lead(
+                    "第五条　",
+                    "申报单位每年1月向区市场监督管理局提交申请材料，经审核、公示无异议后，由区财政局按规定拨付资金。",
+                ),
+                lead(
+                    "第六条　",
+                    "对弄虚作假骗取资助资金的，追回已拨付资金，取消其三年内申报资格，并纳入信用记录。",
+                ),
+                lead(
+                    "第七条　",
+                    "本办法由区市场监督管理局负责解释，自印发之日起施行，有效期至2025年12月31日。",
+                ),
             ]
         }
         Genre::Mechanism => vec![
             h1("一、工作目标"),
-            p(format!("建立{document}，明确成员单位职责，加强部门协作和信息共享，形成分工负责、齐抓共管的工作格局，推动{domain}工作规范化、常态化。")),
+            p(format!(
+                "建立{document}，明确成员单位职责，加强部门协作和信息共享，形成分工负责、齐抓共管的工作格局，推动{domain}工作规范化、常态化。"
+            )),
             h1("二、成员单位"),
-            p("区市场监督管理局为牵头单位，区发展和改革局、区工业和信息化局、区财政局、区住房和城乡建设局、区农业农村局、区卫生健康局、区统计局等为成员单位，各单位分管负责同志为联络员。"),
+            p(
+                "区市场监督管理局为牵头单位，区发展和改革局、区工业和信息化局、区财政局、区住房和城乡建设局、区农业农村局、区卫生健康局、区统计局等为成员单位，各单位分管负责同志为联络员。",
+            ),
             h1("三、工作规则"),
-            p("原则上每半年召开一次全体成员会议，遇重大事项可随时召开专题会议。会议议定事项以会议纪要形式印发，由牵头单位跟踪督办。成员单位之间建立信息通报制度，每季度报送一次工作情况。"),
+            p(
+                "原则上每半年召开一次全体成员会议，遇重大事项可随时召开专题会议。会议议定事项以会议纪要形式印发，由牵头单位跟踪督办。成员单位之间建立信息通报制度，每季度报送一次工作情况。",
+            ),
             h1("四、工作要求"),
-            p("各成员单位要按照职责分工，主动研究和落实有关工作，及时报送工作信息，认真落实会议议定事项，确保各项工作落到实处。"),
+            p(
+                "各成员单位要按照职责分工，主动研究和落实有关工作，及时报送工作信息，认真落实会议议定事项，确保各项工作落到实处。",
+            ),
         ],
         Genre::Plan | Genre::Establish | Genre::Notice => vec![
             h1("一、总体要求"),
-            p(format!("以习近平新时代中国特色社会主义思想为指导，深入实施质量强区战略，围绕{domain}重点任务，坚持政府引导、部门协同、社会参与，着力补短板、强弱项，推动{domain}工作取得新成效。")),
+            p(format!(
+                "以习近平新时代中国特色社会主义思想为指导，深入实施质量强区战略，围绕{domain}重点任务，坚持政府引导、部门协同、社会参与，着力补短板、强弱项，推动{domain}工作取得新成效。"
+            )),
             h1("二、主要任务"),
-            lead("（一）健全工作体系。", format!("完善{domain}工作制度和标准规范，建立部门协同和信息共享机制，加快信用信息归集和公开。")),
-            lead("（二）强化示范引领。", "培育一批示范单位和典型案例，及时总结推广好经验、好做法。"),
-            lead("（三）加强监督管理。", "依法开展监督检查，对发现的问题建立台账、限期整改，整改情况纳入年度考核。"),
+            lead(
+                "（一）健全工作体系。",
+                format!(
+                    "完善{domain}工作制度和标准规范，建立部门协同和信息共享机制，加快信用信息归集和公开。"
+                ),
+            ),
+            lead(
+                "（二）强化示范引领。",
+                "培育一批示范单位和典型案例，及时总结推广好经验、好做法。",
+            ),
+            lead(
+                "（三）加强监督管理。",
+                "依法开展监督检查，对发现的问题建立台账、限期整改，整改情况纳入年度考核。",
+            ),
             h1("三、保障措施"),
-            lead("（一）加强组织领导。", "各单位要把此项工作列入重要议事日程，主要负责同志亲自抓，明确专人负责。"),
-            lead("（二）强化督导考核。", "区有关部门定期调度工作进展，对工作推进不力的予以通报。"),
+            lead(
+                "（一）加强组织领导。",
+                "各单位要把此项工作列入重要议事日程，主要负责同志亲自抓，明确专人负责。",
+            ),
+            lead(
+                "（二）强化督导考核。",
+                "区有关部门定期调度工作进展，对工作推进不力的予以通报。",
+            ),
         ],
     }
 }
@@ -1311,11 +1460,16 @@ fn issued_document(document: &str, genre: Genre, core: &str, seed: u64) -> Vec<J
 /// A 会议纪要 (red masthead, issue number, body items).
 fn minutes(item: &Item, roster: &Roster) -> Doc {
     let d = item.date();
-    let meeting = item.first("name").unwrap_or_else(|| item.subject.trim_end_matches("纪要").to_string());
+    let meeting = item
+        .first("name")
+        .unwrap_or_else(|| item.subject.trim_end_matches("纪要").to_string());
     let (series, chair) = if meeting.contains("常务会议") {
         ("章丘区人民政府常务会议纪要".to_string(), "区长")
     } else if meeting.contains("领导小组") {
-        ("章丘区质量强区及品牌战略推进工作领导小组会议纪要".to_string(), "区长、领导小组组长")
+        (
+            "章丘区质量强区及品牌战略推进工作领导小组会议纪要".to_string(),
+            "区长、领导小组组长",
+        )
     } else {
         ("章丘区人民政府会议纪要".to_string(), "区委常委、副区长")
     };
@@ -1328,16 +1482,30 @@ fn minutes(item: &Item, roster: &Roster) -> Doc {
     let issue = format!("〔{}〕第{}期", d.year(), 3 + item.seed % 20);
     let units: Vec<String> = roster.units.iter().map(|u| u.full_name.clone()).collect();
     let body = [
-        lead("一、", "会议指出，开展质量强区创建是推动全区高质量发展的重要抓手。各单位要对照《山东省质量强县（市、区）创建实施方案》评价指标，逐项梳理目标任务，确保各项指标达到创建标准。"),
-        lead("二、", "会议要求，各成员单位要按照任务分解表明确的分工，于规定时限内完成填报表和证明材料报送，专班办公室要加强调度，每半月通报一次工作进展。"),
-        lead("三、", "会议强调，要强化经费保障，将质量工作经费纳入财政预算并保持稳定增长；要加强宣传引导，营造全社会关心质量、共建质量强区的浓厚氛围。"),
-        lead("四、", "会议同意由区市场监督管理局牵头，会同有关部门开展质量提升行动，重点抓好标准化、计量、认证认可和品牌建设工作。"),
+        lead(
+            "一、",
+            "会议指出，开展质量强区创建是推动全区高质量发展的重要抓手。各单位要对照《山东省质量强县（市、区）创建实施方案》评价指标，逐项梳理目标任务，确保各项指标达到创建标准。",
+        ),
+        lead(
+            "二、",
+            "会议要求，各成员单位要按照任务分解表明确的分工，于规定时限内完成填报表和证明材料报送，专班办公室要加强调度，每半月通报一次工作进展。",
+        ),
+        lead(
+            "三、",
+            "会议强调，要强化经费保障，将质量工作经费纳入财政预算并保持稳定增长；要加强宣传引导，营造全社会关心质量、共建质量强区的浓厚氛围。",
+        ),
+        lead(
+            "四、",
+            "会议同意由区市场监督管理局牵头，会同有关部门开展质量提升行动，重点抓好标准化、计量、认证认可和品牌建设工作。",
+        ),
     ];
     let mut first = vec![
         json!({"t": "banner", "title": series, "issue": issue, "office": GOV_OFFICE, "date": cn(d), "size": 30}),
         p(format!(
             "{}，{}主持召开{}，听取了区市场监督管理局关于质量强区创建工作进展情况的汇报，研究部署下一阶段重点工作。现将会议议定事项纪要如下：",
-            cn(d), chair, meeting
+            cn(d),
+            chair,
+            meeting
         )),
     ];
     let split = match item.pages {
@@ -1352,7 +1520,10 @@ fn minutes(item: &Item, roster: &Roster) -> Doc {
         .collect();
     first.extend(body[..split].iter().cloned());
     let attendance = vec![
-        plain(format!("出席：{}。", roster.convener.position.clone() + roster.convener.name.as_str())),
+        plain(format!(
+            "出席：{}。",
+            roster.convener.position.clone() + roster.convener.name.as_str()
+        )),
         plain(format!("列席：{}负责同志。", units.join("、"))),
         plain(format!("记录：区政府办公室　{}", person(item.seed))),
     ];
@@ -1369,17 +1540,19 @@ fn minutes(item: &Item, roster: &Roster) -> Doc {
         }
         _ => {
             pages.push(body[split..].to_vec());
-            let mut p3 = vec![
-                opt(lead("五、", "会议明确，对创建工作中推进缓慢、材料报送不及时的单位，由区政府办公室会同专班办公室进行督办，督办情况纳入年度综合考核。")),
-            ];
+            let mut p3 = vec![opt(lead(
+                "五、",
+                "会议明确，对创建工作中推进缓慢、材料报送不及时的单位，由区政府办公室会同专班办公室进行督办，督办情况纳入年度综合考核。",
+            ))];
             p3.extend(attendance);
             pages.push(p3);
         }
     }
-    pages
-        .last_mut()
-        .expect("page")
-        .push(imprint(GOV_OFFICE, d, Some("区委办公室，区人大常委会办公室，区政协办公室。")));
+    pages.last_mut().expect("page").push(imprint(
+        GOV_OFFICE,
+        d,
+        Some("区委办公室，区人大常委会办公室，区政协办公室。"),
+    ));
     doc.pages = pages;
     doc
 }
@@ -1393,30 +1566,49 @@ fn activity(item: &Item) -> Doc {
         .or_else(|| item.scalar_text())
         .unwrap_or_else(|| item.subject.clone());
     let event = event.trim_end_matches("通知").to_string();
-    let short = item.unit.name.trim_start_matches('区').trim_end_matches('局');
-    let masthead = format!("章丘{}工作信息", short.replace("市场监管", "市场监管").replace("政府办", "政务"));
+    let short = item
+        .unit
+        .name
+        .trim_start_matches('区')
+        .trim_end_matches('局');
+    let masthead = format!("章丘{}工作信息", short.replace("政府办", "政务"));
     let mut doc = Doc::new(&item.subject, &unit_organ, "plain", "count", d);
     let place = pick(
-        &["明水古城广场", "区政务服务中心广场", "百脉泉公园东广场", "区市民文化中心", "绣惠街道文化广场", "章丘大学城商业街"],
+        &[
+            "明水古城广场",
+            "区政务服务中心广场",
+            "百脉泉公园东广场",
+            "区市民文化中心",
+            "绣惠街道文化广场",
+            "章丘大学城商业街",
+        ],
         item.seed,
     );
     let banner_text = event.clone();
     let scene = photo::Scene::Event;
     let img = doc.photo(&item.name, scene, &banner_text);
-    let story = vec![
+    let story = [
         p(format!(
             "{}上午，{}在{}举办{}。区有关部门负责同志、企业代表和市民群众{}余人参加活动。",
-            cn(d), unit_organ, place, event, 120 + item.seed % 200
+            cn(d),
+            unit_organ,
+            place,
+            event,
+            120 + item.seed % 200
         )),
         p(format!(
             "活动现场设置政策咨询、质量检测、投诉受理等服务台{}个，发放宣传资料{}余份，解答群众咨询{}余人次。工作人员通过展板、实物展示和现场演示，向群众普及质量安全知识。",
-            6 + item.seed % 6, 1500 + (item.seed % 20) * 100, 200 + item.seed % 300
+            6 + item.seed % 6,
+            1500 + (item.seed % 20) * 100,
+            200 + item.seed % 300
         )),
-        p("下一步，将以此次活动为契机，持续开展质量文化进企业、进社区、进校园活动，推动形成人人关心质量、人人创造质量的良好氛围，为创建山东省质量强区营造浓厚氛围。"),
+        p(
+            "下一步，将以此次活动为契机，持续开展质量文化进企业、进社区、进校园活动，推动形成人人关心质量、人人创造质量的良好氛围，为创建山东省质量强区营造浓厚氛围。",
+        ),
     ];
     let mut first = vec![
         json!({"t": "banner", "title": masthead, "issue": format!("第{}期", 10 + item.seed % 40), "office": format!("{unit_organ}办公室"), "date": cn(d + chrono::Days::new(1)), "size": 30}),
-        title(&[event.clone()]),
+        title(&[event.as_str()]),
     ];
     first.push(story[0].clone());
     first.push(opt(story[1].clone()));
@@ -1429,7 +1621,11 @@ fn activity(item: &Item) -> Doc {
         }
         _ => {
             pages[0].push(opt(story[2].clone()));
-            let img2 = doc.photo(&format!("{}#2", item.name), photo::Scene::Crowd, &banner_text);
+            let img2 = doc.photo(
+                &format!("{}#2", item.name),
+                photo::Scene::Crowd,
+                &banner_text,
+            );
             let mut p2 = vec![
                 photo_block(Some(&img), &format!("图1　{caption}"), 80),
                 photo_block(Some(&img2), "图2　群众参与活动", 80),
@@ -1477,10 +1673,7 @@ fn certificate(item: &Item) -> Doc {
         item.cites.iter().collect()
     };
     for (i, c) in cites.iter().enumerate().take(3) {
-        let d = c
-            .date("date")
-            .or(item.when)
-            .unwrap_or_else(|| item.date());
+        let d = c.date("date").or(item.when).unwrap_or_else(|| item.date());
         let seed = item.seed + i as u64;
         let number = format!("证书编号：{}{:06}", d.year(), (seed >> 7) % 1_000_000);
         let page = if c.key == "tech_awards" {
@@ -1523,7 +1716,10 @@ fn certificate(item: &Item) -> Doc {
             "organ": issuer, "seal": issuer, "date": cn(d),
             "number": format!("证书编号：{}{:06}", d.year(), item.seed % 1_000_000)})]);
     }
-    doc.author = pages[0][0]["organ"].as_str().unwrap_or_default().to_string();
+    doc.author = pages[0][0]["organ"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     doc.pages = pages;
     doc
 }
@@ -1534,12 +1730,16 @@ fn news(item: &Item) -> Doc {
     let paper = item
         .first("issuer")
         .unwrap_or_else(|| item.subject.trim_end_matches("报道").to_string());
-    let headline = item.first("name").unwrap_or_else(|| format!("章丘区扎实推进质量强区建设"));
+    let headline = item
+        .first("name")
+        .unwrap_or_else(|| "章丘区扎实推进质量强区建设".to_string());
     let mut doc = Doc::new(&item.subject, &paper, "news", "none", d);
-    let img = doc.photo(&item.name, photo::Scene::Event, &headline);
+    let img = doc.photo(&item.name, photo::Scene::Event, "章丘区质量强区建设推进会");
     let edition = 2 + item.seed % 10;
     let reporter = person(item.seed);
-    let topic = headline.trim_start_matches("章丘区").trim_start_matches("章丘");
+    let topic = headline
+        .trim_start_matches("章丘区")
+        .trim_start_matches("章丘");
     let body: Vec<String> = vec![
         format!("本报济南{}电　走进济南市章丘区的生产车间，智能生产线有序运转，质量数据实时上传、自动分析。近年来，章丘区把质量作为城市发展的生命线，{}，推动产业质量整体跃升。", cn_md(d - chrono::Days::new(1)), topic),
         "“过去靠老师傅的经验把关，现在每一道工序都有标准可依、有数据可查。”一家装备制造企业的质量负责人说，企业参与制定了多项国家和行业标准，产品一次交验合格率提高到99%以上。".to_string(),
@@ -1561,7 +1761,7 @@ fn news(item: &Item) -> Doc {
         "kicker": "聚焦高质量发展", "heading": headline,
         "subheading": "以标准引领、品牌带动推动产业质量整体跃升",
         "byline": format!("本报记者　{}　通讯员　{}", reporter, person(item.seed + 7)),
-        "image": img, "caption": format!("图为章丘区一家企业的智能生产线。本报记者　{reporter}　摄"),
+        "image": img, "caption": format!("图为章丘区质量强区建设推进会现场。本报记者　{reporter}　摄"),
         "body": body, "brief_heading": "简　讯", "brief": brief,
         "footline": format!("本版责任编辑：{}　　版式设计：{}", person(item.seed + 3), person(item.seed + 5)),
     })]];
@@ -1571,7 +1771,9 @@ fn news(item: &Item) -> Doc {
 /// A phone screenshot of an article on an official account.
 fn screenshot(item: &Item) -> Doc {
     let d = item.date();
-    let content = item.first("content").unwrap_or_else(|| item.subject.clone());
+    let content = item
+        .first("content")
+        .unwrap_or_else(|| item.subject.clone());
     let account = if content.contains("“") {
         content
             .split('“')
@@ -1584,18 +1786,30 @@ fn screenshot(item: &Item) -> Doc {
     };
     let mut doc = Doc::new(&item.subject, &account, "phone", "none", d);
     let img = doc.photo(&item.name, photo::Scene::Event, "质量强区 品立章丘");
-    let heading = format!("质量强区专栏｜{}", pick(&["创建山东省质量强区，我们在行动", "一图读懂质量强区创建", "质量提升看章丘"], item.seed));
-    doc.pages = vec![vec![json!({"t": "screenshot", "clock": format!("{}:{:02}", 8 + item.seed % 10, item.seed % 60),
-        "account": account, "heading": heading, "when": format!("{}-{:02}-{:02} {}", d.year(), d.month(), d.day(), "08:30"),
-        "image": img,
-        "body": [
-            format!("为深入推进质量强区创建，{}开设“质量强区”专栏，持续发布创建工作动态、政策解读和质量知识。", account),
-            "专栏设置“创建动态”“政策解读”“质量课堂”“品牌故事”四个板块，每周更新，欢迎关注。".to_string(),
-            "创建山东省质量强区是全区上下的共同任务。让我们携起手来，关心质量、重视质量、创造质量，共同建设质量强区。".to_string(),
-            "品立章丘，质载未来。".to_string(),
-        ],
-        "stats": format!("阅读 {}　　赞 {}　　在看 {}", 1800 + item.seed % 3000, 40 + item.seed % 90, 10 + item.seed % 40),
-    })]];
+    let heading = format!(
+        "质量强区专栏｜{}",
+        pick(
+            &[
+                "创建山东省质量强区，我们在行动",
+                "一图读懂质量强区创建",
+                "质量提升看章丘"
+            ],
+            item.seed
+        )
+    );
+    doc.pages = vec![vec![
+        json!({"t": "screenshot", "clock": format!("{}:{:02}", 8 + item.seed % 10, item.seed % 60),
+            "account": account, "heading": heading, "when": format!("{}-{:02}-{:02} {}", d.year(), d.month(), d.day(), "08:30"),
+            "image": img,
+            "body": [
+                format!("为深入推进质量强区创建，{}开设“质量强区”专栏，持续发布创建工作动态、政策解读和质量知识。", account),
+                "专栏设置“创建动态”“政策解读”“质量课堂”“品牌故事”四个板块，每周更新，欢迎关注。".to_string(),
+                "创建山东省质量强区是全区上下的共同任务。让我们携起手来，关心质量、重视质量、创造质量，共同建设质量强区。".to_string(),
+                "品立章丘，质载未来。".to_string(),
+            ],
+            "stats": format!("阅读 {}　　赞 {}　　在看 {}", 1800 + item.seed % 3000, 40 + item.seed % 90, 10 + item.seed % 40),
+        }),
+    ]];
     doc
 }
 
@@ -1623,19 +1837,45 @@ fn standard(item: &Item) -> Doc {
         .checked_add_months(chrono::Months::new(6))
         .unwrap_or(published);
     let (abbr, family, issuer): (&str, &str, Vec<&str>) = if number.starts_with("GB") {
-        ("GB/T", "中华人民共和国国家标准", vec!["国家市场监督管理总局", "国家标准化管理委员会"])
+        (
+            "GB/T",
+            "中华人民共和国国家标准",
+            vec!["国家市场监督管理总局", "国家标准化管理委员会"],
+        )
     } else if number.starts_with("DB37") {
         ("DB37/T", "山东省地方标准", vec!["山东省市场监督管理局"])
     } else if number.starts_with("JB") {
-        ("JB", "中华人民共和国机械行业标准", vec!["中华人民共和国工业和信息化部"])
+        (
+            "JB",
+            "中华人民共和国机械行业标准",
+            vec!["中华人民共和国工业和信息化部"],
+        )
     } else {
         ("T/", "团体标准", vec![])
     };
     let number = number.replacen('-', "—", 1);
     let fmt = |d: NaiveDate| format!("{}-{:02}-{:02}", d.year(), d.month(), d.day());
-    let mut doc = Doc::new(&format!("{number} {name}"), issuer.first().copied().unwrap_or(""), "standard", "none", published);
-    let ics = pick(&["ICS 23.120", "ICS 25.040.20", "ICS 65.020.20", "ICS 97.040.60", "ICS 21.120.10"], item.seed);
-    let ccs = pick(&["CCS J 72", "CCS J 54", "CCS B 05", "CCS Y 61", "CCS J 19"], item.seed >> 3);
+    let mut doc = Doc::new(
+        &format!("{number} {name}"),
+        issuer.first().copied().unwrap_or(""),
+        "standard",
+        "none",
+        published,
+    );
+    let ics = pick(
+        &[
+            "ICS 23.120",
+            "ICS 25.040.20",
+            "ICS 65.020.20",
+            "ICS 97.040.60",
+            "ICS 21.120.10",
+        ],
+        item.seed,
+    );
+    let ccs = pick(
+        &["CCS J 72", "CCS J 54", "CCS B 05", "CCS Y 61", "CCS J 19"],
+        item.seed >> 3,
+    );
     let cover = json!({"t": "standard-cover", "codes": [ics, ccs], "abbr": abbr, "family": family,
         "number": number, "heading": name, "english": "",
         "published": format!("{} 发布", fmt(published)), "effective": format!("{} 实施", fmt(effective)),
@@ -1680,9 +1920,18 @@ fn budget_approval(item: &Item) -> Doc {
     let total: Decimal = funding.iter().filter_map(|c| c.number("amount")).sum();
     let items: Vec<String> = funding
         .iter()
-        .map(|c| format!("{}{}万元", c.text("item").unwrap_or_default(), c.number("amount").map(num).unwrap_or_default()))
+        .map(|c| {
+            format!(
+                "{}{}万元",
+                c.text("item").unwrap_or_default(),
+                c.number("amount").map(num).unwrap_or_default()
+            )
+        })
         .collect();
-    let mut t = Table::new(&["序号", "项目名称", "功能领域", "预算金额（万元）", "备注"], &[0.7, 3.0, 1.4, 1.6, 1.0]);
+    let mut t = Table::new(
+        &["序号", "项目名称", "功能领域", "预算金额（万元）", "备注"],
+        &[0.7, 3.0, 1.4, 1.6, 1.0],
+    );
     t.title = Some(vec![format!("{year}年度部门预算项目支出表")]);
     t.left = format!("单位：{unit_organ}");
     t.right = "金额单位：万元".into();
@@ -1696,17 +1945,36 @@ fn budget_approval(item: &Item) -> Doc {
             "区级".into(),
         ]);
     }
-    t.total = Some(vec!["合计".into(), String::new(), String::new(), num(total), String::new()]);
+    t.total = Some(vec![
+        "合计".into(),
+        String::new(),
+        String::new(),
+        num(total),
+        String::new(),
+    ]);
     let mut first = vec![
         redhead(&format!("{issuer}文件"), &docno),
-        title(&[format!("{issuer}"), format!("关于批复{year}年度部门预算的通知")]),
+        title(&[
+            issuer.to_string(),
+            format!("关于批复{year}年度部门预算的通知"),
+        ]),
         to(format!("{unit_organ}：")),
-        p(format!("你单位报送的{year}年度部门预算草案收悉。根据《中华人民共和国预算法》和区人民代表大会审查批准的{year}年全区预算，现将你单位{year}年度部门预算批复如下：")),
-        p(format!("一、质量工作相关项目支出预算{}万元，其中：{}。", num(total), items.join("，"))),
-        opt(p("二、请严格按照批复的预算执行，不得擅自调整；确需调整的，按规定程序报批。项目支出要加快执行进度，提高资金使用效益。")),
+        p(format!(
+            "你单位报送的{year}年度部门预算草案收悉。根据《中华人民共和国预算法》和区人民代表大会审查批准的{year}年全区预算，现将你单位{year}年度部门预算批复如下："
+        )),
+        p(format!(
+            "一、质量工作相关项目支出预算{}万元，其中：{}。",
+            num(total),
+            items.join("，")
+        )),
+        opt(p(
+            "二、请严格按照批复的预算执行，不得擅自调整；确需调整的，按规定程序报批。项目支出要加快执行进度，提高资金使用效益。",
+        )),
     ];
     let tail = vec![
-        opt(p("三、请按规定在批复后二十日内向社会公开部门预算，主动接受社会监督。")),
+        opt(p(
+            "三、请按规定在批复后二十日内向社会公开部门预算，主动接受社会监督。",
+        )),
         plain(format!("附件：{year}年度部门预算项目支出表")),
         sign(issuer, d, true),
     ];
@@ -1754,9 +2022,14 @@ fn outside_notice(item: &Item) -> Doc {
         .or_else(|| item.scalar_text())
         .unwrap_or_else(|| item.subject.clone());
     let zhangqiu = organ(item.unit);
-    let (notice_title, addressee, body, list_title, rows): (String, String, Vec<String>, String, Vec<Vec<String>>) =
-        if has(&item.subject, &["验收"]) {
-            (
+    let (notice_title, addressee, body, list_title, rows): (
+        String,
+        String,
+        Vec<String>,
+        String,
+        Vec<Vec<String>>,
+    ) = if has(&item.subject, &["验收"]) {
+        (
                 format!("关于{}考核验收结果的通知", thing),
                 "各有关单位：".into(),
                 vec![
@@ -1766,20 +2039,33 @@ fn outside_notice(item: &Item) -> Doc {
                 "考核验收结果".into(),
                 vec![vec!["1".into(), thing.clone(), zhangqiu.clone(), format!("{}", 86 + item.seed % 12), "通过".into()]],
             )
-        } else if has(&item.subject, &["复核", "评价结果", "食品安全县"]) {
-            let what = if item.subject.contains("农产品") { "省级农产品质量安全县" } else { "山东省食品安全先进县" };
-            (
-                format!("关于公布{year}年度{what}复核评价结果的通知"),
-                "各市有关部门：".into(),
-                vec![
-                    format!("根据{what}管理有关规定，{issuer}组织对已命名的{what}开展了{year}年度动态复核评价。经材料审核、现场检查和群众满意度调查，济南市章丘区等县（市、区）复核评价结果为合格，继续保留{what}称号。"),
-                    "各地要以复核评价为契机，对照评价标准查漏补缺，持续提升质量安全监管能力和水平。".into(),
-                ],
-                format!("{year}年度{what}复核评价合格名单（节选）"),
-                vec![vec!["1".into(), what.into(), "济南市章丘区".into(), "—".into(), "合格".into()]],
-            )
-        } else if has(&item.subject, &["上线", "平台"]) {
-            (
+    } else if has(&item.subject, &["复核", "评价结果", "食品安全县"]) {
+        let what = if item.subject.contains("农产品") {
+            "省级农产品质量安全县"
+        } else {
+            "山东省食品安全先进县"
+        };
+        (
+            format!("关于公布{year}年度{what}复核评价结果的通知"),
+            "各市有关部门：".into(),
+            vec![
+                format!(
+                    "根据{what}管理有关规定，{issuer}组织对已命名的{what}开展了{year}年度动态复核评价。经材料审核、现场检查和群众满意度调查，济南市章丘区等县（市、区）复核评价结果为合格，继续保留{what}称号。"
+                ),
+                "各地要以复核评价为契机，对照评价标准查漏补缺，持续提升质量安全监管能力和水平。"
+                    .into(),
+            ],
+            format!("{year}年度{what}复核评价合格名单（节选）"),
+            vec![vec![
+                "1".into(),
+                what.into(),
+                "济南市章丘区".into(),
+                "—".into(),
+                "合格".into(),
+            ]],
+        )
+    } else if has(&item.subject, &["上线", "平台"]) {
+        (
                 format!("关于{}正式上线运行的通知", thing),
                 "各建设、施工、监理单位：".into(),
                 vec![
@@ -1795,8 +2081,8 @@ fn outside_notice(item: &Item) -> Doc {
                     .map(|(i, f)| vec![(i + 1).to_string(), format!("{}厂房建设项目", f.trim_end_matches("有限公司")), f, "已接入".into(), "在建".into()])
                     .collect(),
             )
-        } else if has(&item.subject, &["批复", "TC", "秘书处"]) {
-            (
+    } else if has(&item.subject, &["批复", "TC", "秘书处"]) {
+        (
                 format!("关于同意{}承担{}秘书处工作的批复", item.first("organisation").unwrap_or_else(|| zhangqiu.clone()), thing),
                 format!("{}：", item.first("organisation").unwrap_or_else(|| zhangqiu.clone())),
                 vec![
@@ -1806,23 +2092,33 @@ fn outside_notice(item: &Item) -> Doc {
                 String::new(),
                 Vec::new(),
             )
-        } else {
-            // 认定、命名、标杆、品牌…
-            let count = item
-                .cites
-                .iter()
-                .find_map(|c| c.fields.get("value").and_then(Value::as_number))
-                .map(|n| n.to_string().parse::<usize>().unwrap_or(1))
-                .unwrap_or(1)
-                .clamp(1, 8);
-            let recipient = item.first("recipient").unwrap_or_else(|| zhangqiu.clone());
-            let matter = item.first("matter");
-            let mut rows: Vec<Vec<String>> = Vec::new();
-            for i in 0..count {
-                let who = if count == 1 { recipient.clone() } else { firms(count, item.seed)[i].clone() };
-                rows.push(vec![(i + 1).to_string(), matter.clone().unwrap_or_else(|| thing.clone()), who, "济南市章丘区".into(), "认定".into()]);
-            }
-            (
+    } else {
+        // 认定、命名、标杆、品牌…
+        let count = item
+            .cites
+            .iter()
+            .find_map(|c| c.fields.get("value").and_then(Value::as_number))
+            .map(|n| n.to_string().parse::<usize>().unwrap_or(1))
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let recipient = item.first("recipient").unwrap_or_else(|| zhangqiu.clone());
+        let matter = item.first("matter");
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for i in 0..count {
+            let who = if count == 1 {
+                recipient.clone()
+            } else {
+                firms(count, item.seed)[i].clone()
+            };
+            rows.push(vec![
+                (i + 1).to_string(),
+                matter.clone().unwrap_or_else(|| thing.clone()),
+                who,
+                "济南市章丘区".into(),
+                "认定".into(),
+            ]);
+        }
+        (
                 format!("关于公布{}名单的通知", thing.trim_end_matches("认定文件").trim_end_matches("认定")),
                 "各有关单位：".into(),
                 vec![
@@ -1832,10 +2128,10 @@ fn outside_notice(item: &Item) -> Doc {
                 "名单".into(),
                 rows,
             )
-        };
+    };
     let mut first = vec![
         redhead(&format!("{issuer}文件"), &docno),
-        title(&[notice_title.clone()]),
+        title(&[notice_title.as_str()]),
         to(addressee),
     ];
     first.extend(
@@ -1850,15 +2146,26 @@ fn outside_notice(item: &Item) -> Doc {
     first.push(sign(&issuer, d, true));
     let mut pages = vec![first];
     if with_list && item.pages >= 2 {
-        let mut t = Table::new(&["序号", "名称", "单位", "所在地", "结果"], &[0.6, 3.2, 3.2, 1.6, 0.9]);
+        let mut t = Table::new(
+            &["序号", "名称", "单位", "所在地", "结果"],
+            &[0.6, 3.2, 3.2, 1.6, 0.9],
+        );
         t.title = Some(vec![list_title]);
         t.aligns = vec!["c", "l", "l", "c", "c"];
         t.rows = rows;
         let mut p2 = vec![plain("附件"), t.block()];
-        p2.push(imprint(&format!("{issuer}办公室").replace("办公室办公室", "办公室"), d, None));
+        p2.push(imprint(
+            &format!("{issuer}办公室").replace("办公室办公室", "办公室"),
+            d,
+            None,
+        ));
         pages.push(p2);
     } else {
-        pages[0].push(imprint(&format!("{issuer}办公室").replace("办公室办公室", "办公室"), d, None));
+        pages[0].push(imprint(
+            &format!("{issuer}办公室").replace("办公室办公室", "办公室"),
+            d,
+            None,
+        ));
     }
     doc.pages = pages;
     doc
@@ -1881,7 +2188,17 @@ fn inspection_record(item: &Item) -> Doc {
         .unwrap_or(count);
     let mut doc = Doc::new(&item.subject, &unit_organ, "plain", "count", d);
     let names = firms(count, item.seed);
-    let mut t = Table::new(&["序号", "企业名称", "检查日期", "检查内容", "检查结果", "检查人员"], &[0.6, 3.2, 1.4, 2.2, 1.0, 1.6]);
+    let mut t = Table::new(
+        &[
+            "序号",
+            "企业名称",
+            "检查日期",
+            "检查内容",
+            "检查结果",
+            "检查人员",
+        ],
+        &[0.6, 3.2, 1.4, 2.2, 1.0, 1.6],
+    );
     t.title = Some(vec![format!("规模以上工业企业质量管理现场检查记录汇总表")]);
     t.left = format!("检查单位：{unit_organ}");
     t.right = format!("检查时间：{}年{}月", d.year(), d.month());
@@ -1893,14 +2210,44 @@ fn inspection_record(item: &Item) -> Doc {
             (i + 1).to_string(),
             n.clone(),
             format!("{}.{:02}", d.month(), day),
-            pick(&["质量岗位责任制落实", "首席质量官制度", "质量考核制度执行", "出厂检验记录"], item.seed + i as u64).into(),
-            if i < compliant { "符合".into() } else { "限期整改".into() },
-            format!("{}、{}", person(item.seed + i as u64 * 2), person(item.seed + i as u64 * 2 + 1)),
+            pick(
+                &[
+                    "质量岗位责任制落实",
+                    "首席质量官制度",
+                    "质量考核制度执行",
+                    "出厂检验记录",
+                ],
+                item.seed + i as u64,
+            )
+            .into(),
+            if i < compliant {
+                "符合".into()
+            } else {
+                "限期整改".into()
+            },
+            format!(
+                "{}、{}",
+                person(item.seed + i as u64 * 2),
+                person(item.seed + i as u64 * 2 + 1)
+            ),
         ]);
     }
-    t.total = Some(vec!["合计".into(), format!("{count}家"), String::new(), String::new(), format!("符合{compliant}家"), String::new()]);
-    t.note = Some(format!("说明：检查依据《{}年规模以上工业企业质量管理现场检查工作方案》，每家企业的现场检查记录表及影像资料存档备查。", d.year()));
-    doc.pages = vec![vec![t.block(), json!({"t": "right", "text": format!("填表人：{}　　审核人：{}", person(item.seed + 90), person(item.seed + 91))})]];
+    t.total = Some(vec![
+        "合计".into(),
+        format!("{count}家"),
+        String::new(),
+        String::new(),
+        format!("符合{compliant}家"),
+        String::new(),
+    ]);
+    t.note = Some(format!(
+        "说明：检查依据《{}年规模以上工业企业质量管理现场检查工作方案》，每家企业的现场检查记录表及影像资料存档备查。",
+        d.year()
+    ));
+    doc.pages = vec![vec![
+        t.block(),
+        json!({"t": "right", "text": format!("填表人：{}　　审核人：{}", person(item.seed + 90), person(item.seed + 91))}),
+    ]];
     doc
 }
 
@@ -1916,7 +2263,11 @@ fn statistics(item: &Item, catalogue: &Catalogue) -> Doc {
         .filter(|c| c.scalar)
         .filter_map(|c| {
             let f = catalogue.fact(&c.key)?;
-            Some((f.label.clone(), c.fields.get("value")?.to_string(), f.unit.clone()))
+            Some((
+                f.label.clone(),
+                c.fields.get("value")?.to_string(),
+                f.unit.clone(),
+            ))
         })
         .collect();
     let mut t;
@@ -1930,13 +2281,45 @@ fn statistics(item: &Item, catalogue: &Catalogue) -> Doc {
             .unwrap_or(Decimal::from(100000));
         let yuan = facts.iter().any(|(_, _, u)| u == "元");
         let heads: &[(&str, u32)] = if yuan {
-            &[("产品质量监督抽查", 34), ("消费品质量安全监管", 22), ("质量安全风险监测", 14), ("执法装备及检验设备购置", 18), ("质量宣传与培训", 12)]
+            &[
+                ("产品质量监督抽查", 34),
+                ("消费品质量安全监管", 22),
+                ("质量安全风险监测", 14),
+                ("执法装备及检验设备购置", 18),
+                ("质量宣传与培训", 12),
+            ]
         } else {
-            &[("一般公共服务支出", 9), ("公共安全支出", 6), ("教育支出", 19), ("科学技术支出", 3), ("文化旅游体育与传媒支出", 2), ("社会保障和就业支出", 14), ("卫生健康支出", 9), ("节能环保支出", 4), ("城乡社区支出", 17), ("农林水支出", 10), ("交通运输支出", 3), ("资源勘探工业信息等支出", 2), ("其他支出", 2)]
+            &[
+                ("一般公共服务支出", 9),
+                ("公共安全支出", 6),
+                ("教育支出", 19),
+                ("科学技术支出", 3),
+                ("文化旅游体育与传媒支出", 2),
+                ("社会保障和就业支出", 14),
+                ("卫生健康支出", 9),
+                ("节能环保支出", 4),
+                ("城乡社区支出", 17),
+                ("农林水支出", 10),
+                ("交通运输支出", 3),
+                ("资源勘探工业信息等支出", 2),
+                ("其他支出", 2),
+            ]
         };
         let sum_w: u32 = heads.iter().map(|(_, w)| w).sum();
         let mut left = total;
-        t = Table::new(&["序号", "项目", if yuan { "金额（元）" } else { "金额（万元）" }, "占比（%）"], &[0.7, 3.4, 1.6, 1.2]);
+        t = Table::new(
+            &[
+                "序号",
+                "项目",
+                if yuan {
+                    "金额（元）"
+                } else {
+                    "金额（万元）"
+                },
+                "占比（%）",
+            ],
+            &[0.7, 3.4, 1.6, 1.2],
+        );
         t.aligns = vec!["c", "l", "r", "r"];
         for (i, (h, w)) in heads.iter().enumerate() {
             let v = if i + 1 == heads.len() {
@@ -1945,27 +2328,90 @@ fn statistics(item: &Item, catalogue: &Catalogue) -> Doc {
                 (total * Decimal::from(*w) / Decimal::from(sum_w)).round()
             };
             left -= v;
-            t.rows.push(vec![(i + 1).to_string(), h.to_string(), num(v), format!("{:.1}", (v * Decimal::from(100) / total).round_dp(1))]);
+            t.rows.push(vec![
+                (i + 1).to_string(),
+                h.to_string(),
+                num(v),
+                format!("{:.1}", (v * Decimal::from(100) / total).round_dp(1)),
+            ]);
         }
-        t.total = Some(vec!["合计".into(), String::new(), num(total), "100.0".into()]);
+        t.total = Some(vec![
+            "合计".into(),
+            String::new(),
+            num(total),
+            "100.0".into(),
+        ]);
         t.title = Some(vec![format!("{}", item.subject.replace("-财政", ""))]);
         t.left = format!("编制单位：{unit_organ}");
-        t.right = if yuan { "单位：元".into() } else { "单位：万元".into() };
+        t.right = if yuan {
+            "单位：元".into()
+        } else {
+            "单位：万元".into()
+        };
     } else {
         // 核算 and anything else: the reported figures with their basis.
-        t = Table::new(&["序号", "指标", "计量单位", &format!("{year}年"), &format!("{}年", year - 1), "增减（%）"], &[0.6, 3.4, 1.0, 1.1, 1.1, 1.0]);
+        t = Table::new(
+            &[
+                "序号",
+                "指标",
+                "计量单位",
+                &format!("{year}年"),
+                &format!("{}年", year - 1),
+                "增减（%）",
+            ],
+            &[0.6, 3.4, 1.0, 1.1, 1.1, 1.0],
+        );
         t.aligns = vec!["c", "l", "c", "r", "r", "r"];
-        let mut rows = vec![
-            ("规模以上工业综合能源消费量", "万吨标准煤", 312.6, 318.4),
-            ("规模以上工业增加值（可比价）", "亿元", 356.8, 336.2),
-            ("规模以上工业单位增加值能耗", "吨标准煤/万元", 0.876, 0.947),
+        // Value added and energy use consistent with the reported reduction rate.
+        let reduction: f64 = item
+            .scalar("energy_intensity_reduction")
+            .map(|v| v.to_string().parse().unwrap_or(4.0))
+            .unwrap_or(4.0);
+        let (va, va0) = (356.8f64, 336.2f64);
+        let intensity = 0.876f64;
+        let intensity0 = intensity / (1.0 - reduction / 100.0);
+        let rows = [
+            ("规模以上工业增加值（可比价）", "亿元", va, va0),
+            (
+                "规模以上工业综合能源消费量",
+                "万吨标准煤",
+                intensity * va,
+                intensity0 * va0,
+            ),
+            (
+                "规模以上工业单位增加值能耗",
+                "吨标准煤/万元",
+                intensity,
+                intensity0,
+            ),
         ];
-        for (l, v, u) in &facts {
-            let v: f64 = v.parse().unwrap_or(0.0);
-            rows.push((Box::leak(l.clone().into_boxed_str()), Box::leak(u.clone().into_boxed_str()), v, v + 0.6));
-        }
         for (i, (l, u, a, b)) in rows.iter().enumerate() {
-            t.rows.push(vec![(i + 1).to_string(), l.to_string(), u.to_string(), format!("{a}"), format!("{b}"), format!("{:.1}", (a - b) / b * 100.0)]);
+            let fmt = |x: f64| {
+                if x < 10.0 {
+                    format!("{x:.3}")
+                } else {
+                    format!("{x:.1}")
+                }
+            };
+            t.rows.push(vec![
+                (i + 1).to_string(),
+                l.to_string(),
+                u.to_string(),
+                fmt(*a),
+                fmt(*b),
+                format!("{:.1}", (a - b) / b * 100.0),
+            ]);
+        }
+        for (l, v, u) in &facts {
+            let l = l.trim_start_matches("上年度");
+            t.rows.push(vec![
+                (t.rows.len() + 1).to_string(),
+                l.to_string(),
+                u.to_string(),
+                v.clone(),
+                "—".into(),
+                "—".into(),
+            ]);
         }
         t.title = Some(vec![item.subject.clone()]);
         t.left = format!("填报单位：{unit_organ}");
@@ -1979,11 +2425,15 @@ fn statistics(item: &Item, catalogue: &Catalogue) -> Doc {
     doc.pages = vec![page];
     if item.pages >= 2 {
         doc.pages.push(vec![
-            json!({"t": "small", "heading": "编制说明", "paras": [
-                "一、本表数据来源于区级财政总决算报表、部门决算报表及统计部门年报，按照政府收支分类科目汇总。",
+            json!({"t": "small", "heading": "编制说明", "paras": if has(&item.subject, &["决算", "预算"]) { vec![
+                "一、本表数据来源于区级财政总决算报表、部门决算报表，按照政府收支分类科目汇总。",
                 "二、表中金额为四舍五入后的数据，合计数与分项之和可能存在尾差。",
                 "三、有关项目的具体构成及绩效目标完成情况，详见各部门决算公开说明。",
-            ], "size": 12}),
+            ] } else { vec![
+                "一、本表数据来源于规模以上工业企业能源统计报表和统计联网直报平台。",
+                "二、工业增加值按可比价格计算，单位增加值能耗＝综合能源消费量÷工业增加值。",
+                "三、表中数据为年报数，部分数据因四舍五入存在尾差。",
+            ] }, "size": 12}),
         ]);
     }
     doc
@@ -2002,29 +2452,58 @@ fn bulletin(item: &Item) -> Doc {
             .and_then(|c| c.fields.get("value").and_then(Value::as_number))
     };
     let gdp = get("gdp").unwrap_or(Decimal::new(12178, 1));
-    let service = get("service_value_added").unwrap_or(Decimal::new(584544, 3)).round_dp(1);
+    let service = get("service_value_added")
+        .unwrap_or(Decimal::new(584544, 3))
+        .round_dp(1);
     let population = get("resident_population").unwrap_or(Decimal::new(1073, 1));
     let share = (service * Decimal::from(100) / gdp).round_dp(1);
     let first = vec![
-        title(&[format!("{year}年章丘区国民经济和社会发展"), "统计公报".to_string()]),
+        title(&[
+            format!("{year}年章丘区国民经济和社会发展"),
+            "统计公报".to_string(),
+        ]),
         json!({"t": "subtitle", "subheading": format!("{}　{}", issuer, format!("{}年{}月", d.year(), d.month()))}),
         space(3),
-        p(format!("{year}年，面对复杂严峻的外部环境，全区上下坚持稳中求进工作总基调，完整、准确、全面贯彻新发展理念，统筹疫情防控和经济社会发展，全区经济持续稳定恢复，高质量发展取得新成效。")),
+        p(format!(
+            "{year}年，面对复杂严峻的外部环境，全区上下坚持稳中求进工作总基调，完整、准确、全面贯彻新发展理念，统筹疫情防控和经济社会发展，全区经济持续稳定恢复，高质量发展取得新成效。"
+        )),
         h1("一、综合"),
-        p(format!("初步核算，全年实现地区生产总值{}亿元，按可比价格计算，比上年增长{}.{}%。其中，第一产业增加值{}亿元；第二产业增加值{}亿元；第三产业增加值{}亿元，占地区生产总值的比重为{}%。", num(gdp), 6 + item.seed % 3, item.seed % 10, num((gdp * Decimal::new(56, 3)).round_dp(1)), num((gdp - service - (gdp * Decimal::new(56, 3)).round_dp(1)).round_dp(1)), num(service), num(share))),
-        p(format!("年末全区常住人口{}万人，常住人口城镇化率{}.{}%。", num(population), 64 + item.seed % 5, (item.seed >> 4) % 10)),
+        p(format!(
+            "初步核算，全年实现地区生产总值{}亿元，按可比价格计算，比上年增长{}.{}%。其中，第一产业增加值{}亿元；第二产业增加值{}亿元；第三产业增加值{}亿元，占地区生产总值的比重为{}%。",
+            num(gdp),
+            6 + item.seed % 3,
+            item.seed % 10,
+            num((gdp * Decimal::new(56, 3)).round_dp(1)),
+            num((gdp - service - (gdp * Decimal::new(56, 3)).round_dp(1)).round_dp(1)),
+            num(service),
+            num(share)
+        )),
+        p(format!(
+            "年末全区常住人口{}万人，常住人口城镇化率{}.{}%。",
+            num(population),
+            64 + item.seed % 5,
+            (item.seed >> 4) % 10
+        )),
     ];
     let second = vec![
         h1("二、工业和建筑业"),
-        p("全年规模以上工业增加值比上年增长8.6%。高端装备、新材料、新一代信息技术等支柱产业增势良好，高新技术产业产值占规模以上工业总产值的比重继续提高。"),
+        p(
+            "全年规模以上工业增加值比上年增长8.6%。高端装备、新材料、新一代信息技术等支柱产业增势良好，高新技术产业产值占规模以上工业总产值的比重继续提高。",
+        ),
         h1("三、服务业"),
-        p("全年服务业保持较快增长，现代物流、文化旅游、商贸流通等行业稳步恢复。规模以上服务业企业营业收入比上年增长，服务业对经济增长的贡献率进一步提升。"),
+        p(
+            "全年服务业保持较快增长，现代物流、文化旅游、商贸流通等行业稳步恢复。规模以上服务业企业营业收入比上年增长，服务业对经济增长的贡献率进一步提升。",
+        ),
         h1("四、人民生活"),
-        p("全年全体居民人均可支配收入比上年增长8.0%，其中城镇居民人均可支配收入增长7.1%，农村居民人均可支配收入增长9.5%。"),
+        p(
+            "全年全体居民人均可支配收入比上年增长8.0%，其中城镇居民人均可支配收入增长7.1%，农村居民人均可支配收入增长9.5%。",
+        ),
     ];
     let third = vec![
         h1("注释"),
-        p("1. 本公报中各项统计数据均为初步统计数，部分数据因四舍五入的原因，存在总计与分项合计不等的情况。"),
+        p(
+            "1. 本公报中各项统计数据均为初步统计数，部分数据因四舍五入的原因，存在总计与分项合计不等的情况。",
+        ),
         p("2. 地区生产总值、各产业增加值绝对数按现价计算，增长速度按不变价格计算。"),
         p("3. 常住人口数据根据人口抽样调查推算。"),
     ];
@@ -2061,7 +2540,10 @@ fn report(item: &Item, catalogue: &Catalogue) -> Doc {
         .filter_map(|c| {
             let f = catalogue.fact(&c.key)?;
             let v = c.fields.get("value")?;
-            let label = f.label.trim_start_matches("上年度").trim_start_matches("前年度");
+            let label = f
+                .label
+                .trim_start_matches("上年度")
+                .trim_start_matches("前年度");
             Some(match v {
                 Value::Text(s) => format!("{label}：{}", clean(s)),
                 Value::Bool(b) => format!("{label}：{}", if *b { "是" } else { "否" }),
@@ -2071,19 +2553,36 @@ fn report(item: &Item, catalogue: &Catalogue) -> Doc {
         .collect();
     let mut pages: Vec<Vec<J>> = Vec::new();
     // The title block: 纲要 as a cover; others a title and the author line.
-    let mut first = vec![title(&[heading.clone()])];
+    let mut first = vec![title(&[heading.as_str()])];
     first.push(json!({"t": "subtitle", "subheading": format!("{unit_organ}　{}", format!("{}年{}月", d.year(), d.month()))}));
     first.push(space(3));
     let intro = if item.subject.contains("纲要") {
-        format!("《{heading}》根据《中共济南市章丘区委关于制定国民经济和社会发展第十四个五年规划和二〇三五年远景目标的建议》编制，主要阐明区委、区政府战略意图，明确经济社会发展的主要目标、重点任务和重大举措，是全区人民共同的行动纲领。")
+        format!(
+            "《{heading}》根据《中共济南市章丘区委关于制定国民经济和社会发展第十四个五年规划和二〇三五年远景目标的建议》编制，主要阐明区委、区政府战略意图，明确经济社会发展的主要目标、重点任务和重大举措，是全区人民共同的行动纲领。"
+        )
     } else if item.subject.contains("年报") {
-        format!("根据环境空气自动监测站监测数据，现将{}年章丘区环境空气质量状况报告如下。", item.year.unwrap_or(d.year()))
+        format!(
+            "根据环境空气自动监测站监测数据，现将{}年章丘区环境空气质量状况报告如下。",
+            item.year.unwrap_or(d.year())
+        )
     } else if item.subject.contains("调研") {
-        format!("为探索建立产品质量伤害监测体系，{}会同区市场监督管理局，于{}年{}月对区内骨干医院开展了专题调研，现将有关情况报告如下。", unit_organ, d.year(), d.month())
+        format!(
+            "为探索建立产品质量伤害监测体系，{}会同区市场监督管理局，于{}年{}月对区内骨干医院开展了专题调研，现将有关情况报告如下。",
+            unit_organ,
+            d.year(),
+            d.month()
+        )
     } else if item.subject.contains("总结") {
-        format!("近年来，{unit_organ}深入实施质量强区战略，探索形成了{}，现将有关情况总结如下。", item.scalar_text().unwrap_or_else(|| "具有章丘特色的质量提升模式".into()))
+        format!(
+            "近年来，{unit_organ}深入实施质量强区战略，探索形成了{}，现将有关情况总结如下。",
+            item.scalar_text()
+                .unwrap_or_else(|| "具有章丘特色的质量提升模式".into())
+        )
     } else {
-        format!("根据《山东省质量强县（市、区）创建实施方案》关于定期开展县域质量发展状况分析的要求，现将章丘区{}年度质量发展状况分析如下。", item.year.unwrap_or(d.year()))
+        format!(
+            "根据《山东省质量强县（市、区）创建实施方案》关于定期开展县域质量发展状况分析的要求，现将章丘区{}年度质量发展状况分析如下。",
+            item.year.unwrap_or(d.year())
+        )
     };
     first.push(p(intro));
     first.push(h1("一、基本情况"));
@@ -2132,9 +2631,17 @@ fn report(item: &Item, catalogue: &Catalogue) -> Doc {
             .and_then(|c| c.fields.get("value").and_then(Value::as_number))
             .and_then(|n| n.to_string().parse::<i64>().ok())
             .unwrap_or(45);
-        let shape = [1.55, 1.35, 1.1, 0.85, 0.72, 0.6, 0.55, 0.6, 0.7, 0.95, 1.3, 1.73];
-        let mut t = Table::new(&["月份", "PM2.5（μg/m³）", "PM10（μg/m³）", "优良天数（天）"], &[1.0, 1.6, 1.6, 1.6]);
-        t.title = Some(vec![format!("{}年章丘区环境空气质量月度统计", item.year.unwrap_or(2021))]);
+        let shape = [
+            1.55, 1.35, 1.1, 0.85, 0.72, 0.6, 0.55, 0.6, 0.7, 0.95, 1.3, 1.73,
+        ];
+        let mut t = Table::new(
+            &["月份", "PM2.5（μg/m³）", "PM10（μg/m³）", "优良天数（天）"],
+            &[1.0, 1.6, 1.6, 1.6],
+        );
+        t.title = Some(vec![format!(
+            "{}年章丘区环境空气质量月度统计",
+            item.year.unwrap_or(2021)
+        )]);
         let good_total = item
             .scalar("good_air_days")
             .and_then(Value::as_number)
@@ -2142,12 +2649,32 @@ fn report(item: &Item, catalogue: &Catalogue) -> Doc {
         let mut good_left = good_total.unwrap_or(230);
         for (m, s) in shape.iter().enumerate() {
             let days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m];
-            let g = if m == 11 { good_left } else { ((days as f64) * (1.25 - s * 0.45)).round() as i64 };
+            let g = if m == 11 {
+                good_left
+            } else {
+                ((days as f64) * (1.25 - s * 0.45)).round() as i64
+            };
             good_left -= g;
-            t.rows.push(vec![format!("{}月", m + 1), format!("{}", (pm as f64 * s).round()), format!("{}", (pm as f64 * s * 1.8).round()), g.to_string()]);
+            t.rows.push(vec![
+                format!("{}月", m + 1),
+                format!("{}", (pm as f64 * s).round()),
+                format!("{}", (pm as f64 * s * 1.8).round()),
+                g.to_string(),
+            ]);
         }
-        t.total = Some(vec!["全年".into(), pm.to_string(), format!("{}", (pm as f64 * 1.8).round()), good_total.unwrap_or(230).to_string()]);
-        let target = if item.pages == 1 { &mut first } else if item.pages == 2 { &mut second } else { &mut third };
+        t.total = Some(vec![
+            "全年".into(),
+            pm.to_string(),
+            format!("{}", (pm as f64 * 1.8).round()),
+            good_total.unwrap_or(230).to_string(),
+        ]);
+        let target = if item.pages == 1 {
+            &mut first
+        } else if item.pages == 2 {
+            &mut second
+        } else {
+            &mut third
+        };
         target.push(t.block());
     }
     let end = vec![json!({"t": "right", "text": format!("{unit_organ}\n{}", cn(d))})];
@@ -2183,7 +2710,10 @@ fn is_heading(b: &J) -> bool {
 }
 
 fn is_body(b: &J) -> bool {
-    matches!(b["t"].as_str(), Some("p" | "lead" | "plain" | "table" | "photo" | "photos" | "small" | "kv"))
+    matches!(
+        b["t"].as_str(),
+        Some("p" | "lead" | "plain" | "table" | "photo" | "photos" | "small" | "kv")
+    )
 }
 
 /// Each page on its own must lay out as one page: optional blocks (`opt`) go from the end
@@ -2196,7 +2726,13 @@ fn fit(renderer: &Renderer, name: &str, doc: &Doc) -> Doc {
             let mut alone = doc.clone();
             alone.pages = vec![doc.pages[i].clone()];
             let out = renderer
-                .render_template("/evidence.typ", "fit", "示例证明材料", &data_of(&alone), &options)
+                .render_template(
+                    "/evidence.typ",
+                    "fit",
+                    "示例证明材料",
+                    &data_of(&alone),
+                    &options,
+                )
                 .unwrap_or_else(|e| panic!("render {name}: {e}"));
             if out.pages <= 1 {
                 break;
@@ -2224,7 +2760,13 @@ fn fit(renderer: &Renderer, name: &str, doc: &Doc) -> Doc {
     doc
 }
 
-fn render(renderer: &Renderer, templates: &Path, name: &str, doc: &Doc, expected_pages: Option<usize>) -> Vec<u8> {
+fn render(
+    renderer: &Renderer,
+    templates: &Path,
+    name: &str,
+    doc: &Doc,
+    expected_pages: Option<usize>,
+) -> Vec<u8> {
     for (path, scene, banner) in &doc.photos {
         let bytes = photo::render(*scene, banner, stable_hash(path), (640, 430), 72);
         std::fs::write(templates.join(path.trim_start_matches('/')), bytes).expect("write photo");
@@ -2232,7 +2774,10 @@ fn render(renderer: &Renderer, templates: &Path, name: &str, doc: &Doc, expected
     let doc = &fit(renderer, name, doc);
     let data = data_of(doc);
     let text = data["pages"].to_string();
-    assert!(!text.contains("示例"), "{name}: 示例 in the body: the mark says it once");
+    assert!(
+        !text.contains("示例"),
+        "{name}: 示例 in the body: the mark says it once"
+    );
     let options = RenderOptions::new(doc.date);
     let out = renderer
         .render_template(
@@ -2246,10 +2791,10 @@ fn render(renderer: &Renderer, templates: &Path, name: &str, doc: &Doc, expected
     let want = expected_pages.unwrap_or(doc.pages.len());
     if out.pages != want {
         // Reported at the end: a page that overflows is a layout to fix.
-        OVERFLOW
-            .lock()
-            .expect("overflow list")
-            .push(format!("{name}: {} pages laid out, {want} planned", out.pages));
+        OVERFLOW.lock().expect("overflow list").push(format!(
+            "{name}: {} pages laid out, {want} planned",
+            out.pages
+        ));
     }
     out.pdf
 }
@@ -2272,7 +2817,9 @@ fn rewrite(
     units.sort();
     for unit_dir in units {
         let id = unit_dir.file_name().unwrap().to_string_lossy().to_string();
-        let Some(unit) = roster.by_id(&id) else { continue };
+        let Some(unit) = roster.by_id(&id) else {
+            continue;
+        };
         // Documents cited by 文号: written first, so the listing below sees them.
         for ((u, item), cites) in &facts.by_item {
             if *u != unit.name || !is_doc_number(item) {
@@ -2427,7 +2974,12 @@ mod photo {
 
     impl Canvas {
         fn new(w: usize, h: usize, seed: u64) -> Canvas {
-            Canvas { w, h, px: vec![[0.0; 3]; w * h], rng: seed | 1 }
+            Canvas {
+                w,
+                h,
+                px: vec![[0.0; 3]; w * h],
+                rng: seed | 1,
+            }
         }
         fn rand(&mut self) -> f32 {
             // xorshift64*
@@ -2465,8 +3017,14 @@ mod photo {
             }
         }
         fn ellipse(&mut self, cx: f32, cy: f32, rx: f32, ry: f32, c: Rgb) {
-            let (x0, x1) = ((cx - rx - 1.0).max(0.0) as usize, (cx + rx + 1.0).max(0.0) as usize);
-            let (y0, y1) = ((cy - ry - 1.0).max(0.0) as usize, (cy + ry + 1.0).max(0.0) as usize);
+            let (x0, x1) = (
+                (cx - rx - 1.0).max(0.0) as usize,
+                (cx + rx + 1.0).max(0.0) as usize,
+            );
+            let (y0, y1) = (
+                (cy - ry - 1.0).max(0.0) as usize,
+                (cy + ry + 1.0).max(0.0) as usize,
+            );
             for y in y0..=y1 {
                 for x in x0..=x1 {
                     let dx = (x as f32 + 0.5 - cx) / rx;
@@ -2477,6 +3035,55 @@ mod photo {
                     // A little shading: lighter towards the upper left.
                     let s = 1.0 + 0.18 * (-dx - dy) * 0.5;
                     self.blend(x, y, [c[0] * s, c[1] * s, c[2] * s], a);
+                }
+            }
+        }
+        /// A soft dark patch (a shadow on the ground).
+        fn shadow(&mut self, cx: f32, cy: f32, rx: f32, ry: f32, strength: f32) {
+            let (x0, x1) = ((cx - rx).max(0.0) as usize, (cx + rx).max(0.0) as usize);
+            let (y0, y1) = ((cy - ry).max(0.0) as usize, (cy + ry).max(0.0) as usize);
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    let dx = (x as f32 - cx) / rx;
+                    let dy = (y as f32 - cy) / ry;
+                    let d = 1.0 - (dx * dx + dy * dy);
+                    if d > 0.0 {
+                        self.blend(x, y, [20.0, 20.0, 24.0], strength * d.min(1.0));
+                    }
+                }
+            }
+        }
+        /// Box blur of radius `r`, twice (close to a gaussian): the camera's focus.
+        fn blur(&mut self, r: usize) {
+            let (w, h) = (self.w, self.h);
+            for _ in 0..2 {
+                let src = self.px.clone();
+                for y in 0..h {
+                    for x in 0..w {
+                        let mut acc = [0.0f32; 3];
+                        let (a, b) = (x.saturating_sub(r), (x + r).min(w - 1));
+                        for sx in a..=b {
+                            for i in 0..3 {
+                                acc[i] += src[y * w + sx][i];
+                            }
+                        }
+                        let n = (b - a + 1) as f32;
+                        self.px[y * w + x] = [acc[0] / n, acc[1] / n, acc[2] / n];
+                    }
+                }
+                let src = self.px.clone();
+                for y in 0..h {
+                    let (a, b) = (y.saturating_sub(r), (y + r).min(h - 1));
+                    for x in 0..w {
+                        let mut acc = [0.0f32; 3];
+                        for sy in a..=b {
+                            for i in 0..3 {
+                                acc[i] += src[sy * w + x][i];
+                            }
+                        }
+                        let n = (b - a + 1) as f32;
+                        self.px[y * w + x] = [acc[0] / n, acc[1] / n, acc[2] / n];
+                    }
                 }
             }
         }
@@ -2500,7 +3107,9 @@ mod photo {
     }
 
     fn hash2(x: i64, y: i64, seed: u64) -> f32 {
-        let mut h = seed ^ (x as u64).wrapping_mul(0x9E3779B97F4A7C15) ^ (y as u64).wrapping_mul(0xC2B2AE3D27D4EB4F);
+        let mut h = seed
+            ^ (x as u64).wrapping_mul(0x9E3779B97F4A7C15)
+            ^ (y as u64).wrapping_mul(0xC2B2AE3D27D4EB4F);
         h ^= h >> 29;
         h = h.wrapping_mul(0xBF58476D1CE4E5B9);
         h ^= h >> 32;
@@ -2532,7 +3141,11 @@ mod photo {
     }
 
     fn mix(a: Rgb, b: Rgb, t: f32) -> Rgb {
-        [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+        [
+            a[0] + (b[0] - a[0]) * t,
+            a[1] + (b[1] - a[1]) * t,
+            a[2] + (b[2] - a[2]) * t,
+        ]
     }
 
     fn scale(c: Rgb, s: f32) -> Rgb {
@@ -2593,8 +3206,14 @@ mod photo {
                 let t = i as f32 / 10.0;
                 let u = 1.0 - t;
                 self.push((
-                    u * u * u * p0.0 + 3.0 * u * u * t * p1.0 + 3.0 * u * t * t * p2.0 + t * t * t * p3.0,
-                    u * u * u * p0.1 + 3.0 * u * u * t * p1.1 + 3.0 * u * t * t * p2.1 + t * t * t * p3.1,
+                    u * u * u * p0.0
+                        + 3.0 * u * u * t * p1.0
+                        + 3.0 * u * t * t * p2.0
+                        + t * t * t * p3.0,
+                    u * u * u * p0.1
+                        + 3.0 * u * u * t * p1.1
+                        + 3.0 * u * t * t * p2.1
+                        + t * t * t * p3.1,
                 ));
             }
         }
@@ -2611,7 +3230,14 @@ mod photo {
         let data = FONT.get().expect("set_fonts first");
         let face = ttf_parser::Face::parse(data, 0).expect("font parses");
         let scale = px / face.units_per_em() as f32;
-        let mut e = Edges { edges: Vec::new(), start: (0.0, 0.0), last: (0.0, 0.0), scale, dx: 1.0, base: px * 0.9 };
+        let mut e = Edges {
+            edges: Vec::new(),
+            start: (0.0, 0.0),
+            last: (0.0, 0.0),
+            scale,
+            dx: 1.0,
+            base: px * 0.9,
+        };
         for ch in text.chars() {
             if let Some(g) = face.glyph_index(ch) {
                 face.outline_glyph(g, &mut e);
@@ -2700,10 +3326,20 @@ mod photo {
         for y in (top as usize)..h {
             let depth = (y as f32 - top) / (h as f32 - top);
             for x in 0..w {
-                let n = fbm(x as f32 / (6.0 + 30.0 * depth), y as f32 / (3.0 + 12.0 * depth), seed);
+                let n = fbm(
+                    x as f32 / (6.0 + 30.0 * depth),
+                    y as f32 / (3.0 + 12.0 * depth),
+                    seed,
+                );
                 // Paving joints in perspective.
                 let px = (x as f32 - w as f32 / 2.0) / (0.3 + depth * 2.0);
-                let joint = if (px / 60.0).fract().abs() < 0.02 || ((y as f32 - top).sqrt() * 3.0).fract() < 0.06 { 0.9 } else { 1.0 };
+                let joint = if (px / 60.0).fract().abs() < 0.02
+                    || ((y as f32 - top).sqrt() * 3.0).fract() < 0.06
+                {
+                    0.9
+                } else {
+                    1.0
+                };
                 let s = (0.78 + 0.3 * n) * joint * (0.9 + 0.15 * depth);
                 c.px[y * w + x] = scale(colour, s);
             }
@@ -2711,7 +3347,9 @@ mod photo {
     }
 
     fn building(c: &mut Canvas, x0: f32, y0: f32, x1: f32, y1: f32, wall: Rgb, seed: u64) {
-        c.rect_shaded(x0, y0, x1, y1, |u, v| scale(wall, 0.92 + 0.12 * (1.0 - v) - 0.08 * u));
+        c.rect_shaded(x0, y0, x1, y1, |u, v| {
+            scale(wall, 0.92 + 0.12 * (1.0 - v) - 0.08 * u)
+        });
         let (cols, rows) = (((x1 - x0) / 34.0) as usize, ((y1 - y0) / 30.0) as usize);
         for r in 0..rows {
             for k in 0..cols {
@@ -2730,14 +3368,27 @@ mod photo {
     }
 
     fn tree(c: &mut Canvas, x: f32, base: f32, size: f32, seed: u64) {
-        c.rect(x - size * 0.05, base - size * 0.7, x + size * 0.05, base, [70.0, 55.0, 40.0]);
-        for i in 0..26 {
+        c.rect_shaded(
+            x - size * 0.045,
+            base - size * 0.75,
+            x + size * 0.045,
+            base,
+            |u, _| scale([74.0, 60.0, 46.0], 0.7 + 0.5 * u),
+        );
+        c.shadow(x + size * 0.1, base, size * 0.45, size * 0.06, 0.35);
+        // The crown: many small leaf clusters, darker inside and below, lit from the upper left.
+        let n = (size * 1.6) as i64;
+        for i in 0..n {
             let a = hash2(i, 1, seed) * std::f32::consts::TAU;
-            let r = hash2(i, 2, seed) * size * 0.45;
+            let r = hash2(i, 2, seed).sqrt() * size * 0.5;
             let cx = x + a.cos() * r;
-            let cy = base - size * 0.95 + a.sin() * r * 0.7;
-            let g = 0.6 + 0.5 * hash2(i, 3, seed);
-            c.ellipse(cx, cy, size * 0.22, size * 0.2, scale([58.0, 104.0, 52.0], g));
+            let cy = base - size * 1.0 + a.sin() * r * 0.75;
+            let light = 0.55
+                + 0.35 * (-(a.cos() + a.sin()) * r / size).clamp(-0.5, 0.6)
+                + 0.3 * hash2(i, 3, seed);
+            let leaf = size * (0.05 + 0.06 * hash2(i, 4, seed));
+            let hue = mix([52.0, 96.0, 44.0], [96.0, 124.0, 52.0], hash2(i, 5, seed));
+            c.ellipse(cx, cy, leaf, leaf * 0.8, scale(hue, light));
         }
     }
 
@@ -2760,30 +3411,151 @@ mod photo {
                 let d = hash2(i as i64, 7, seed);
                 let x = hash2(i as i64, 8, seed) * c.w as f32;
                 let k = (hash2(i as i64, 9, seed) * CLOTHES.len() as f32) as usize % CLOTHES.len();
-                (x, y_far + (y_near - y_far) * d, k, hash2(i as i64, 10, seed))
+                (
+                    x,
+                    y_far + (y_near - y_far) * d,
+                    k,
+                    hash2(i as i64, 10, seed),
+                )
             })
             .collect();
         ps.sort_by(|a, b| a.1.total_cmp(&b.1));
-        for (x, feet, k, v) in ps {
-            let s = size * (0.45 + 0.55 * (feet - y_far) / (y_near - y_far).max(1.0)) * (0.9 + 0.2 * v);
+        const TROUSERS: &[Rgb] = &[
+            [30.0, 32.0, 40.0],
+            [50.0, 60.0, 90.0],
+            [70.0, 66.0, 60.0],
+            [20.0, 20.0, 22.0],
+            [120.0, 110.0, 90.0],
+        ];
+        for (i, (x, feet, k, v)) in ps.into_iter().enumerate() {
+            let s = size
+                * (0.45 + 0.55 * (feet - y_far) / (y_near - y_far).max(1.0))
+                * (0.88 + 0.24 * v);
             let body = CLOTHES[k];
-            let shoulders = feet - s * 0.95;
-            c.rect(x - s * 0.11, feet - s * 0.5, x + s * 0.11, feet, [40.0, 42.0, 50.0]);
-            c.rect_shaded(x - s * 0.15, shoulders, x + s * 0.15, feet - s * 0.45, |u, _| scale(body, 0.8 + 0.35 * (1.0 - u)));
-            c.ellipse(x, shoulders - s * 0.08, s * 0.075, s * 0.09, [214.0, 170.0, 140.0]);
-            c.ellipse(x, shoulders - s * 0.12, s * 0.078, s * 0.06, [30.0, 26.0, 24.0]);
+            let legs = TROUSERS[(k + i) % TROUSERS.len()];
+            let lean = (v - 0.5) * s * 0.03;
+            let hip = feet - s * 0.47;
+            let shoulders = feet - s * 0.86;
+            c.shadow(x + s * 0.12, feet, s * 0.2, s * 0.035, 0.45);
+            // Legs, a little apart; shoes.
+            let gap = s * (0.012 + 0.02 * v);
+            c.rect_shaded(x - s * 0.085 - gap, hip, x - gap * 0.5, feet, |u, _| {
+                scale(legs, 0.75 + 0.35 * (1.0 - u))
+            });
+            c.rect_shaded(x + gap * 0.5, hip, x + s * 0.085 + gap, feet, |u, _| {
+                scale(legs, 0.7 + 0.3 * (1.0 - u))
+            });
+            c.ellipse(
+                x - s * 0.05 - gap,
+                feet - s * 0.01,
+                s * 0.05,
+                s * 0.02,
+                [24.0, 22.0, 22.0],
+            );
+            c.ellipse(
+                x + s * 0.05 + gap,
+                feet - s * 0.01,
+                s * 0.05,
+                s * 0.02,
+                [24.0, 22.0, 22.0],
+            );
+            // Torso with rounded shoulders, arms at the sides.
+            c.rect_shaded(
+                x - s * 0.125 + lean,
+                shoulders + s * 0.03,
+                x + s * 0.125 + lean,
+                hip + s * 0.04,
+                |u, v| scale(body, (0.72 + 0.42 * (1.0 - u)) * (1.0 - 0.12 * v)),
+            );
+            c.ellipse(
+                x + lean,
+                shoulders + s * 0.045,
+                s * 0.125,
+                s * 0.045,
+                scale(body, 0.95),
+            );
+            c.rect_shaded(
+                x - s * 0.165 + lean,
+                shoulders + s * 0.05,
+                x - s * 0.115 + lean,
+                hip + s * 0.02,
+                |u, _| scale(body, 0.62 + 0.3 * u),
+            );
+            c.rect_shaded(
+                x + s * 0.115 + lean,
+                shoulders + s * 0.05,
+                x + s * 0.165 + lean,
+                hip + s * 0.02,
+                |u, _| scale(body, 0.55 + 0.2 * (1.0 - u)),
+            );
+            c.ellipse(
+                x - s * 0.14 + lean,
+                hip + s * 0.035,
+                s * 0.026,
+                s * 0.03,
+                [200.0, 156.0, 128.0],
+            );
+            c.ellipse(
+                x + s * 0.14 + lean,
+                hip + s * 0.035,
+                s * 0.026,
+                s * 0.03,
+                [190.0, 146.0, 120.0],
+            );
+            // Neck, head, hair (some seen from behind).
+            c.rect(
+                x - s * 0.025 + lean,
+                shoulders - s * 0.03,
+                x + s * 0.025 + lean,
+                shoulders + s * 0.02,
+                [196.0, 152.0, 124.0],
+            );
+            let back = hash2(i as i64, 11, seed) < 0.55;
+            let skin = mix(
+                [222.0, 180.0, 150.0],
+                [180.0, 134.0, 104.0],
+                hash2(i as i64, 12, seed),
+            );
+            c.ellipse(
+                x + lean,
+                shoulders - s * 0.085,
+                s * 0.062,
+                s * 0.078,
+                if back { [34.0, 30.0, 28.0] } else { skin },
+            );
+            c.ellipse(
+                x + lean,
+                shoulders - s * 0.13,
+                s * 0.064,
+                s * 0.042,
+                [30.0, 27.0, 25.0],
+            );
         }
     }
 
     /// A red banner with yellow (or white) text, sagging a little between its ends.
-    fn banner(c: &mut Canvas, x0: f32, y0: f32, x1: f32, height: f32, text: &str, ink: Rgb, seed: u64) {
+    /// `(x0, y0, x1, height)`: where the banner hangs.
+    fn banner(
+        c: &mut Canvas,
+        (x0, y0, x1, height): (f32, f32, f32, f32),
+        text: &str,
+        ink: Rgb,
+        seed: u64,
+    ) {
         let sag = |x: f32| ((x - x0) / (x1 - x0) * std::f32::consts::PI).sin() * height * 0.12;
         for x in (x0.max(0.0) as usize)..(x1.min(c.w as f32) as usize) {
-            let fold = 0.88 + 0.12 * (((x as f32 - x0) / 37.0).sin() * 0.5 + 0.5) + 0.04 * value_noise(x as f32 / 9.0, 0.0, seed);
+            let fold = 0.88
+                + 0.12 * (((x as f32 - x0) / 37.0).sin() * 0.5 + 0.5)
+                + 0.04 * value_noise(x as f32 / 9.0, 0.0, seed);
             let top = y0 + sag(x as f32);
             for y in (top as usize)..((top + height) as usize).min(c.h) {
                 let v = (y as f32 - top) / height;
-                c.blend(x, y, scale([196.0, 22.0, 26.0], fold * (1.02 - 0.12 * v)), 1.0);
+                c.blend(
+                    x,
+                    y,
+                    scale([196.0, 22.0, 26.0], fold * (1.02 - 0.12 * v)),
+                    1.0,
+                );
             }
         }
         let m = fitted(text, height * 0.62, (x1 - x0) * 0.9, 0.12);
@@ -2798,35 +3570,101 @@ mod photo {
         let (w, h) = (c.w as f32, c.h as f32);
         let horizon = h * 0.5;
         sky(c, horizon, seed, 0.15);
-        building(c, -20.0, h * 0.12, w * 0.34, horizon + 10.0, [214.0, 206.0, 192.0], seed);
-        building(c, w * 0.7, h * 0.2, w + 20.0, horizon + 10.0, [190.0, 196.0, 204.0], seed + 1);
+        building(
+            c,
+            -20.0,
+            h * 0.12,
+            w * 0.34,
+            horizon + 10.0,
+            [214.0, 206.0, 192.0],
+            seed,
+        );
+        building(
+            c,
+            w * 0.7,
+            h * 0.2,
+            w + 20.0,
+            horizon + 10.0,
+            [190.0, 196.0, 204.0],
+            seed + 1,
+        );
         tree(c, w * 0.36, horizon + 20.0, h * 0.28, seed + 2);
         tree(c, w * 0.68, horizon + 18.0, h * 0.25, seed + 3);
         ground(c, horizon + 10.0, [168.0, 160.0, 150.0], seed);
+        c.blur(c.w / 400);
         if crowd {
             // Gazebo tents with a red valance.
             for i in 0..3 {
                 let x = w * (0.12 + 0.3 * i as f32);
-                c.rect_shaded(x, h * 0.34, x + w * 0.24, h * 0.42, |_, v| scale([245.0, 245.0, 246.0], 0.95 - 0.1 * v));
+                c.rect_shaded(x, h * 0.34, x + w * 0.24, h * 0.42, |_, v| {
+                    scale([245.0, 245.0, 246.0], 0.95 - 0.1 * v)
+                });
                 c.rect(x, h * 0.42, x + w * 0.24, h * 0.46, [186.0, 26.0, 30.0]);
                 c.rect(x + 3.0, h * 0.46, x + 7.0, h * 0.66, [200.0, 200.0, 205.0]);
-                c.rect(x + w * 0.24 - 7.0, h * 0.46, x + w * 0.24 - 3.0, h * 0.66, [200.0, 200.0, 205.0]);
-                c.rect_shaded(x + 10.0, h * 0.56, x + w * 0.24 - 10.0, h * 0.64, |_, v| scale([40.0, 90.0, 160.0], 1.0 - 0.2 * v));
-                let m = fitted(["政策咨询", "质量检测", "投诉受理"][i], h * 0.03, w * 0.2, 0.1);
-                c.mask(&m, x + (w * 0.24 - m.w as f32) / 2.0, h * 0.423, [255.0, 240.0, 200.0], |_| 0.0);
+                c.rect(
+                    x + w * 0.24 - 7.0,
+                    h * 0.46,
+                    x + w * 0.24 - 3.0,
+                    h * 0.66,
+                    [200.0, 200.0, 205.0],
+                );
+                c.rect_shaded(x + 10.0, h * 0.56, x + w * 0.24 - 10.0, h * 0.64, |_, v| {
+                    scale([40.0, 90.0, 160.0], 1.0 - 0.2 * v)
+                });
+                let m = fitted(
+                    ["政策咨询", "质量检测", "投诉受理"][i],
+                    h * 0.03,
+                    w * 0.2,
+                    0.1,
+                );
+                c.mask(
+                    &m,
+                    x + (w * 0.24 - m.w as f32) / 2.0,
+                    h * 0.423,
+                    [255.0, 240.0, 200.0],
+                    |_| 0.0,
+                );
             }
-            banner(c, w * 0.08, h * 0.2, w * 0.92, h * 0.075, text, [255.0, 226.0, 120.0], seed);
+            banner(
+                c,
+                (w * 0.08, h * 0.2, w * 0.92, h * 0.075),
+                text,
+                [255.0, 226.0, 120.0],
+                seed,
+            );
             people(c, 70, h * 0.6, h * 1.05, h * 0.42, seed);
         } else {
             // A stage backdrop with the banner across its top.
             let (sx0, sx1) = (w * 0.14, w * 0.86);
-            c.rect_shaded(sx0, h * 0.18, sx1, h * 0.62, |u, v| mix([28.0, 70.0, 150.0], [60.0, 120.0, 200.0], (1.0 - v) * 0.6 + 0.2 * (u * 6.0).sin().abs()));
-            banner(c, sx0, h * 0.2, sx1, h * 0.1, text, [255.0, 226.0, 120.0], seed);
+            c.rect_shaded(sx0, h * 0.18, sx1, h * 0.62, |u, v| {
+                mix(
+                    [28.0, 70.0, 150.0],
+                    [60.0, 120.0, 200.0],
+                    (1.0 - v) * 0.6 + 0.2 * (u * 6.0).sin().abs(),
+                )
+            });
+            banner(
+                c,
+                (sx0, h * 0.2, sx1, h * 0.1),
+                text,
+                [255.0, 226.0, 120.0],
+                seed,
+            );
             let m = fitted("济南市章丘区", h * 0.035, w * 0.4, 0.3);
-            c.mask(&m, (w - m.w as f32) / 2.0, h * 0.33, [235.0, 240.0, 250.0], |_| 0.0);
-            c.rect_shaded(sx0 - 10.0, h * 0.62, sx1 + 10.0, h * 0.66, |_, v| scale([120.0, 30.0, 32.0], 1.0 - 0.3 * v));
+            c.mask(
+                &m,
+                (w - m.w as f32) / 2.0,
+                h * 0.33,
+                [235.0, 240.0, 250.0],
+                |_| 0.0,
+            );
+            c.rect_shaded(sx0 - 10.0, h * 0.62, sx1 + 10.0, h * 0.66, |_, v| {
+                scale([120.0, 30.0, 32.0], 1.0 - 0.3 * v)
+            });
             // A lectern.
-            c.rect_shaded(w * 0.62, h * 0.46, w * 0.68, h * 0.62, |u, _| scale([150.0, 96.0, 60.0], 0.8 + 0.3 * u));
+            c.rect_shaded(w * 0.62, h * 0.46, w * 0.68, h * 0.62, |u, _| {
+                scale([150.0, 96.0, 60.0], 0.8 + 0.3 * u)
+            });
             people(c, 5, h * 0.6, h * 0.62, h * 0.3, seed + 5);
             people(c, 45, h * 0.72, h * 1.08, h * 0.5, seed + 6);
         }
@@ -2836,17 +3674,34 @@ mod photo {
         let (w, h) = (c.w as f32, c.h as f32);
         let horizon = h * 0.72;
         sky(c, horizon, seed, 0.3);
-        building(c, w * 0.05, h * 0.06, w * 0.95, horizon + 5.0, [200.0, 190.0, 176.0], seed);
+        building(
+            c,
+            w * 0.05,
+            h * 0.06,
+            w * 0.95,
+            horizon + 5.0,
+            [200.0, 190.0, 176.0],
+            seed,
+        );
+        c.blur(c.w / 600);
         // The screen: red ground, yellow text, an LED dot grid, a dark frame.
         let (x0, y0, x1, y1) = (w * 0.16, h * 0.16, w * 0.84, h * 0.52);
         c.rect(x0 - 8.0, y0 - 8.0, x1 + 8.0, y1 + 8.0, [40.0, 40.0, 44.0]);
-        c.rect_shaded(x0, y0, x1, y1, |u, v| mix([200.0, 20.0, 24.0], [150.0, 10.0, 16.0], 0.3 * v + 0.2 * u));
+        c.rect_shaded(x0, y0, x1, y1, |u, v| {
+            mix([200.0, 20.0, 24.0], [150.0, 10.0, 16.0], 0.3 * v + 0.2 * u)
+        });
         let lines: Vec<&str> = text.split('\n').collect();
         let n = lines.len() as f32;
         for (i, l) in lines.iter().enumerate() {
             let m = fitted(l, (y1 - y0) * 0.6 / n, (x1 - x0) * 0.88, 0.08);
             let ty = y0 + (y1 - y0) * (i as f32 + 0.5) / n - m.h as f32 / 2.0;
-            c.mask(&m, x0 + ((x1 - x0) - m.w as f32) / 2.0, ty, [255.0, 232.0, 90.0], |_| 0.0);
+            c.mask(
+                &m,
+                x0 + ((x1 - x0) - m.w as f32) / 2.0,
+                ty,
+                [255.0, 232.0, 90.0],
+                |_| 0.0,
+            );
         }
         for y in (y0 as usize)..(y1 as usize) {
             for x in (x0 as usize)..(x1 as usize) {
@@ -2857,7 +3712,9 @@ mod photo {
             }
         }
         // Glow of the screen on the wall below it.
-        c.rect_shaded(x0, y1 + 8.0, x1, y1 + 40.0, |_, v| [210.0, 120.0, 100.0 + 0.0 * v]);
+        c.rect_shaded(x0, y1 + 8.0, x1, y1 + 40.0, |_, v| {
+            [210.0, 120.0, 100.0 + 0.0 * v]
+        });
         ground(c, horizon + 5.0, [130.0, 130.0, 134.0], seed);
         tree(c, w * 0.08, horizon + 40.0, h * 0.35, seed + 2);
         tree(c, w * 0.93, horizon + 50.0, h * 0.38, seed + 3);
@@ -2871,18 +3728,29 @@ mod photo {
         // Factory halls: light wall, blue band, shallow roof.
         for (i, (x0, x1, top)) in [(-0.05, 0.45, 0.3), (0.42, 1.05, 0.25)].iter().enumerate() {
             let (x0, x1, top) = (w * x0, w * x1, h * top);
-            c.rect_shaded(x0, top, x1, horizon + 10.0, |u, v| scale([226.0, 228.0, 230.0], 0.88 + 0.1 * (1.0 - v) - 0.06 * u));
+            c.rect_shaded(x0, top, x1, horizon + 10.0, |u, v| {
+                scale([226.0, 228.0, 230.0], 0.88 + 0.1 * (1.0 - v) - 0.06 * u)
+            });
             c.rect(x0, top + 14.0, x1, top + 34.0, [30.0, 90.0, 170.0]);
             c.rect(x0, top - 8.0, x1, top, [150.0, 150.0, 156.0]);
             for k in 0..((x1 - x0) / 70.0) as usize {
                 let wx = x0 + 20.0 + k as f32 * 70.0;
-                c.rect_shaded(wx, top + 60.0, wx + 40.0, top + 100.0, |_, v| mix([130.0, 160.0, 190.0], [70.0, 90.0, 110.0], v));
+                c.rect_shaded(wx, top + 60.0, wx + 40.0, top + 100.0, |_, v| {
+                    mix([130.0, 160.0, 190.0], [70.0, 90.0, 110.0], v)
+                });
             }
             let name = ["章丘高端装备产业园", "智能制造车间"][i];
             let m = fitted(name, h * 0.035, (x1 - x0) * 0.6, 0.1);
-            c.mask(&m, x0 + ((x1 - x0) - m.w as f32) / 2.0, top + 44.0 - m.h as f32 + 10.0, [200.0, 30.0, 30.0], |_| 0.0);
+            c.mask(
+                &m,
+                x0 + ((x1 - x0) - m.w as f32) / 2.0,
+                top + 44.0 - m.h as f32 + 10.0,
+                [200.0, 30.0, 30.0],
+                |_| 0.0,
+            );
         }
         ground(c, horizon + 10.0, [120.0, 120.0, 118.0], seed);
+        c.blur(c.w / 500);
         // A fence with the banner tied to it.
         let fy = horizon + h * 0.08;
         for k in 0..(w as usize / 16) {
@@ -2891,7 +3759,13 @@ mod photo {
         }
         c.rect(0.0, fy - h * 0.12, w, fy - h * 0.11, [60.0, 62.0, 66.0]);
         c.rect(0.0, fy + h * 0.03, w, fy + h * 0.04, [60.0, 62.0, 66.0]);
-        banner(c, w * 0.1, fy - h * 0.1, w * 0.9, h * 0.11, text, [255.0, 255.0, 255.0], seed);
+        banner(
+            c,
+            (w * 0.1, fy - h * 0.1, w * 0.9, h * 0.11),
+            text,
+            [255.0, 255.0, 255.0],
+            seed,
+        );
         tree(c, w * 0.04, fy + h * 0.1, h * 0.3, seed + 3);
         tree(c, w * 0.97, fy + h * 0.12, h * 0.34, seed + 4);
         people(c, 4, fy + h * 0.12, h * 0.95, h * 0.35, seed + 5);
@@ -2902,28 +3776,55 @@ mod photo {
         let horizon = h * 0.5;
         sky(c, horizon, seed, 0.1);
         for i in 0..9 {
-            tree(c, w * (i as f32 / 8.0), horizon + 30.0, h * (0.4 + 0.15 * hash2(i, 4, seed)), seed + i as u64);
+            tree(
+                c,
+                w * (i as f32 / 8.0),
+                horizon + 30.0,
+                h * (0.4 + 0.15 * hash2(i, 4, seed)),
+                seed + i as u64,
+            );
         }
         ground(c, horizon + 25.0, [150.0, 144.0, 132.0], seed);
+        c.blur(c.w / 400);
         // The board: posts, a blue header with the title, white panels with text lines.
         let (x0, y0, x1, y1) = (w * 0.2, h * 0.22, w * 0.8, h * 0.7);
         c.rect(x0 + 20.0, y1, x0 + 34.0, h * 0.86, [90.0, 92.0, 98.0]);
         c.rect(x1 - 34.0, y1, x1 - 20.0, h * 0.86, [90.0, 92.0, 98.0]);
-        c.rect(x0 - 6.0, y0 - 6.0, x1 + 6.0, y1 + 6.0, [120.0, 122.0, 128.0]);
-        c.rect_shaded(x0, y0, x1, y1, |u, v| scale([246.0, 244.0, 238.0], 0.9 + 0.08 * (1.0 - u) - 0.04 * v));
-        c.rect_shaded(x0, y0, x1, y0 + (y1 - y0) * 0.2, |u, _| mix([20.0, 80.0, 160.0], [30.0, 110.0, 190.0], u));
+        c.rect(
+            x0 - 6.0,
+            y0 - 6.0,
+            x1 + 6.0,
+            y1 + 6.0,
+            [120.0, 122.0, 128.0],
+        );
+        c.rect_shaded(x0, y0, x1, y1, |u, v| {
+            scale([246.0, 244.0, 238.0], 0.9 + 0.08 * (1.0 - u) - 0.04 * v)
+        });
+        c.rect_shaded(x0, y0, x1, y0 + (y1 - y0) * 0.2, |u, _| {
+            mix([20.0, 80.0, 160.0], [30.0, 110.0, 190.0], u)
+        });
         let lines: Vec<&str> = text.split('\n').collect();
         let m = fitted(lines[0], (y1 - y0) * 0.12, (x1 - x0) * 0.9, 0.1);
-        c.mask(&m, x0 + ((x1 - x0) - m.w as f32) / 2.0, y0 + (y1 - y0) * 0.1 - m.h as f32 / 2.0, [255.0, 255.0, 255.0], |_| 0.0);
+        c.mask(
+            &m,
+            x0 + ((x1 - x0) - m.w as f32) / 2.0,
+            y0 + (y1 - y0) * 0.1 - m.h as f32 / 2.0,
+            [255.0, 255.0, 255.0],
+            |_| 0.0,
+        );
         let cols = 3;
         for k in 0..cols {
             let px0 = x0 + 14.0 + k as f32 * (x1 - x0 - 28.0) / cols as f32;
             let px1 = px0 + (x1 - x0 - 28.0) / cols as f32 - 14.0;
             let top = y0 + (y1 - y0) * 0.26;
-            c.rect_shaded(px0, top, px1, top + (y1 - y0) * 0.28, |u, v| mix([110.0, 150.0, 120.0], [180.0, 200.0, 220.0], (u + v) / 2.0));
+            c.rect_shaded(px0, top, px1, top + (y1 - y0) * 0.28, |u, v| {
+                mix([110.0, 150.0, 120.0], [180.0, 200.0, 220.0], (u + v) / 2.0)
+            });
             if let Some(l) = lines.get(1 + k) {
                 let m = fitted(l, (y1 - y0) * 0.06, px1 - px0, 0.05);
-                c.mask(&m, px0, top + (y1 - y0) * 0.31, [180.0, 20.0, 24.0], |_| 0.0);
+                c.mask(&m, px0, top + (y1 - y0) * 0.31, [180.0, 20.0, 24.0], |_| {
+                    0.0
+                });
             }
             for r in 0..6 {
                 let ly = top + (y1 - y0) * (0.42 + 0.045 * r as f32);
@@ -2943,8 +3844,17 @@ mod photo {
             for x in 0..w {
                 let mut acc = [0.0f32; 3];
                 let mut n = 0.0;
-                for (dx, dy, k) in [(0i64, 0i64, 4.0f32), (-1, 0, 1.0), (1, 0, 1.0), (0, -1, 1.0), (0, 1, 1.0)] {
-                    let (sx, sy) = ((x as i64 + dx).clamp(0, w as i64 - 1) as usize, (y as i64 + dy).clamp(0, h as i64 - 1) as usize);
+                for (dx, dy, k) in [
+                    (0i64, 0i64, 4.0f32),
+                    (-1, 0, 1.0),
+                    (1, 0, 1.0),
+                    (0, -1, 1.0),
+                    (0, 1, 1.0),
+                ] {
+                    let (sx, sy) = (
+                        (x as i64 + dx).clamp(0, w as i64 - 1) as usize,
+                        (y as i64 + dy).clamp(0, h as i64 - 1) as usize,
+                    );
                     let p = src[sy * w + sx];
                     for i in 0..3 {
                         acc[i] += p[i] * k;
@@ -2952,10 +3862,19 @@ mod photo {
                     n += k;
                 }
                 let (u, v) = (x as f32 / w as f32 - 0.5, y as f32 / h as f32 - 0.5);
-                let vignette = 1.0 - 0.35 * (u * u + v * v) * 2.0;
-                let grain = (c.rand() - 0.5) * 9.0;
+                let vignette = 1.0 - 0.42 * (u * u + v * v) * 2.0;
+                // Sunlight from the upper left, uneven across the frame.
+                let light = 1.06 - 0.1 * (u + v)
+                    + 0.06 * (value_noise(x as f32 / 300.0, y as f32 / 300.0, 77) - 0.5);
+                let grain = (c.rand() - 0.5) * 10.0;
                 let px: Vec<u8> = (0..3)
-                    .map(|i| (acc[i] / n * vignette * [1.02, 1.0, 0.97][i] + grain).clamp(0.0, 255.0) as u8)
+                    .map(|i| {
+                        let lin = (acc[i] / n * vignette * light * [1.03, 1.0, 0.95][i] / 255.0)
+                            .clamp(0.0, 1.0);
+                        // A gentle S-curve: a camera's contrast.
+                        let t = 0.5 + 0.5 * ((lin - 0.5) * 2.4).tanh() / 1.2f32.tanh();
+                        (t * 255.0 + grain + (c.rand() - 0.5) * 3.0).clamp(0.0, 255.0) as u8
+                    })
                     .collect();
                 img.put_pixel(x as u32, y as u32, image::Rgb([px[0], px[1], px[2]]));
             }
@@ -2964,7 +3883,13 @@ mod photo {
     }
 
     /// A JPEG of `scene` with `text` on its banner, screen or board.
-    pub fn render(scene: Scene, text: &str, seed: u64, (w, h): (usize, usize), quality: u8) -> Vec<u8> {
+    pub fn render(
+        scene: Scene,
+        text: &str,
+        seed: u64,
+        (w, h): (usize, usize),
+        quality: u8,
+    ) -> Vec<u8> {
         let mut c = Canvas::new(w, h, seed);
         match scene {
             Scene::Event => event(&mut c, text, seed, false),
@@ -2983,14 +3908,19 @@ mod photo {
 
     /// An evidence photograph named `name` of `what` (the publicity record's content).
     pub fn evidence_photo(name: &str, what: &str, slogan: &str) -> Vec<u8> {
-        let seed = name.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3));
+        let seed = name.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+        });
         let all = format!("{name}{what}");
         let (scene, text) = if all.contains("显示屏") {
             (Scene::Screen, format!("创建山东省质量强区\n{slogan}"))
         } else if all.contains("横幅") {
             (Scene::Banner, format!("全力创建山东省质量强区　{slogan}"))
         } else if all.contains("展板") {
-            (Scene::Board, "质量文化宣传\n质量强区\n标准引领\n品牌建设".to_string())
+            (
+                Scene::Board,
+                "质量文化宣传\n质量强区\n标准引领\n品牌建设".to_string(),
+            )
         } else {
             (Scene::Event, what.to_string())
         };
