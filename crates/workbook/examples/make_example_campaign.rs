@@ -1018,6 +1018,15 @@ fn main() {
             }
         }
     }
+    // The documents cited by 文号 are written by make_example_evidence (as
+    // '<文号> <标题>.pdf'), which runs after this: until then they are missing.
+    let cited_by_doc_number = |d: &zhiliang_core::diagnostics::Diagnostic| {
+        d.code == Code::EvidenceNotFound
+            && d.value
+                .as_deref()
+                .is_some_and(zhiliang_workbook::evidence::is_doc_number)
+    };
+    diags.retain(|d| !cited_by_doc_number(d));
     print!("{}", render_for_people(&diags));
     assert!(
         diags.iter().all(|d| d.severity != Severity::Error),
