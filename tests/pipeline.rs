@@ -816,20 +816,35 @@ fn benchmarks_marked_as_example_data_make_the_set_a_draft() {
 
     let draft = c.run(&["build", "--quiet", "--draft"]);
     assert_eq!(draft.status.code(), Some(1));
+    // The 草稿 watermark: its two characters, set large and turned, on every page (as
+    // pdftotext -bbox reports them, word by word with their boxes).
     let pdf = c.path("output/自评报告（草稿）.pdf");
-    let text = std::process::Command::new("pdftotext")
+    let bbox = std::process::Command::new("pdftotext")
+        .arg("-bbox")
         .arg(&pdf)
         .arg("-")
         .output()
         .expect("pdftotext");
-    let pages: Vec<String> = String::from_utf8_lossy(&text.stdout)
-        .split('\u{c}')
-        .filter(|p| !p.trim().is_empty())
-        .map(str::to_string)
-        .collect();
-    assert!(pages.len() > 5);
+    let html = String::from_utf8_lossy(&bbox.stdout);
+    let pages: Vec<&str> = html.split("<page ").skip(1).collect();
+    assert!(pages.len() > 5, "{} pages", pages.len());
+    let large = |page: &str, ch: &str| {
+        page.lines().filter(|l| l.contains(&format!(">{ch}</word>"))).any(|l| {
+            let num = |key: &str| -> f64 {
+                let at = l.find(key).unwrap() + key.len() + 2;
+                l[at..].split('"').next().unwrap().parse().unwrap()
+            };
+            num("xMax") - num("xMin") > 40.0
+        })
+    };
     for (n, page) in pages.iter().enumerate() {
-        assert!(page.contains("草稿"), "page {} has no 草稿 mark", n + 1);
+        assert!(
+            large(page, "草") && large(page, "稿"),
+            "page {} has no 草稿 watermark",
+            n + 1
+        );
+    }
+} has no 草稿 mark", n + 1);
     }
 }
 

@@ -339,8 +339,15 @@ pub struct EvidenceSheet {
     /// A title row above the table (one text across the row), if any.
     #[serde(default)]
     pub caption: String,
+    /// Lines between the title and the header (填报单位, 统计时间 …), each row's texts
+    /// joined.
+    #[serde(default)]
+    pub preamble: Vec<String>,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Lines below the table (负责人, 填表人, notes): trailing rows of one or two texts.
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// Rows and columns left out beyond the cap (the binder says so).
     #[serde(default)]
     pub rows_omitted: usize,

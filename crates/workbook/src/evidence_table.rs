@@ -171,7 +171,17 @@ fn cell_text(sheet: &Sheet, row: u32, col: u32) -> String {
     }
 }
 
-/// One sheet as caption, header and rows; `None` for a sheet with no text.
+/// A row's texts as one line (blank cells left out).
+fn joined(line: &[String]) -> String {
+    line.iter()
+        .filter(|t| !t.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("　　")
+}
+
+/// One sheet as caption, lines above, header, rows and lines below; `None` for a sheet
+/// with no text.
 fn sheet_of(sheet: &Sheet) -> Option<EvidenceSheet> {
     let rows = sheet.rows();
     // Columns holding any text, in order.
@@ -202,14 +212,30 @@ fn sheet_of(sheet: &Sheet) -> Option<EvidenceSheet> {
             lines.remove(0);
         }
     }
+    // The header is the first of the next few rows that fills most columns; rows before
+    // it (填报单位, 统计时间) are printed above the table as lines.
+    let width = lines.iter().map(Vec::len).max().unwrap_or(0);
+    let filled = |line: &Vec<String>| line.iter().filter(|t| !t.is_empty()).count();
+    let wide = |line: &Vec<String>| filled(line) >= 2.max((width * 3).div_ceil(5));
+    let header_at = lines.iter().take(6).position(wide).unwrap_or(0);
+    let preamble: Vec<String> = lines.drain(..header_at).map(|l| joined(&l)).collect();
     let header = lines.remove(0);
+    // Trailing rows of one or two texts under a wider table (负责人, 填表人, a note)
+    // are lines below it.
+    let mut notes = Vec::new();
+    while width >= 4 && lines.len() > 1 && lines.last().is_some_and(|l| filled(l) <= 2) {
+        notes.push(joined(&lines.pop().unwrap_or_default()));
+    }
+    notes.reverse();
     let rows_omitted = lines.len().saturating_sub(MAX_ROWS);
     lines.truncate(MAX_ROWS);
     Some(EvidenceSheet {
         name: sheet.name.clone(),
         caption,
+        preamble,
         header,
         rows: lines,
+        notes,
         rows_omitted,
         columns_omitted,
     })
@@ -250,6 +276,39 @@ mod tests {
         assert_eq!(t.header, ["序号", "单位", "结论"]);
         assert_eq!(t.rows, [["1", "章丘明水风机有限公司", "合格"]]);
         assert_eq!((t.rows_omitted, t.columns_omitted), (0, 0));
+    }
+
+    #[test]
+    fn lines_above_the_header_and_signatures_below_the_table_are_lines_not_rows() {
+        let s = sheet(&[
+            (0, 0, "重点用能单位能源计量审查统计表"),
+            (0, 1, "重点用能单位能源计量审查统计表"),
+            (0, 2, "重点用能单位能源计量审查统计表"),
+            (0, 3, "重点用能单位能源计量审查统计表"),
+            (1, 0, "填报单位：区市场监管局"),
+            (1, 3, "统计时间：2022年"),
+            (2, 0, "序号"),
+            (2, 1, "行业"),
+            (2, 2, "已审查（家）"),
+            (2, 3, "覆盖率"),
+            (3, 0, "1"),
+            (3, 1, "通用设备制造业"),
+            (3, 2, "4"),
+            (3, 3, "100%"),
+            (4, 0, "合计"),
+            (4, 2, "4"),
+            (4, 3, "100%"),
+            (6, 0, "单位负责人："),
+            (6, 2, "填表人："),
+            (7, 0, "（数据为2022年6月底数）"),
+        ]);
+        let t = sheet_of(&s).unwrap();
+        assert_eq!(t.caption, "重点用能单位能源计量审查统计表");
+        assert_eq!(t.preamble, ["填报单位：区市场监管局　　统计时间：2022年"]);
+        assert_eq!(t.header, ["序号", "行业", "已审查（家）", "覆盖率"]);
+        assert_eq!(t.rows.len(), 2, "{:?}", t.rows);
+        assert_eq!(t.rows[1][0], "合计");
+        assert_eq!(t.notes, ["单位负责人：　　填表人：", "（数据为2022年6月底数）"]);
     }
 
     #[test]

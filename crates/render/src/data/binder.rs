@@ -106,8 +106,10 @@ pub struct BinderItem {
 pub struct BinderSheet {
     pub name: String,
     pub caption: String,
+    pub preamble: Vec<String>,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    pub notes: Vec<String>,
     pub columns: usize,
     /// What was left out, as a sentence (empty when nothing was).
     pub note: String,
@@ -289,6 +291,8 @@ fn sheets(t: &zhiliang_core::facts::EvidenceTable) -> Vec<BinderSheet> {
             BinderSheet {
                 name: if many { s.name.clone() } else { String::new() },
                 caption: s.caption.clone(),
+                preamble: s.preamble.clone(),
+                notes: s.notes.clone(),
                 columns: s
                     .header
                     .len()
