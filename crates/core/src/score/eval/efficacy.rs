@@ -1,0 +1,358 @@
+//! `efficacy`: the 功效系数法 score of a value between its 不允许值 and 满意值, and the
+//! value expressions (facts, ratios, growth rates, weighted sums, record points) it reads.
+
+use rust_decimal::Decimal;
+
+use super::read::{percent, truthy};
+use super::records::filter_holds;
+use super::{Ctx, Outcome, display_measured};
+use crate::catalogue::Catalogue;
+use crate::catalogue::rule::{Expr, FixedEnd};
+use crate::config::Campaign;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::facts::Facts;
+use crate::score::benchmarks::with_fixed_end;
+use crate::score::display;
+
+/// The value of an expression.
+enum Val {
+    Num(Decimal),
+    /// Growth over a zero base: scored by the special rule, not the formula.
+    ZeroBase {
+        now_positive: bool,
+    },
+    /// Why there is no value (a phrase naming what is missing).
+    Missing(String),
+}
+
+const SIXTY: Decimal = Decimal::from_parts(60, 0, 0, false, 0);
+const FORTY: Decimal = Decimal::from_parts(40, 0, 0, false, 0);
+
+impl Ctx<'_> {
+    fn expr(&mut self, e: &Expr) -> Val {
+        match e {
+            Expr::Fact { key } => match self.number(key) {
+                Ok(n) => Val::Num(n),
+                Err(why) => Val::Missing(why),
+            },
+            Expr::Ratio {
+                num,
+                den,
+                scale,
+                zero_den,
+            } => {
+                let n = match self.number(num) {
+                    Ok(n) => n,
+                    Err(why) => {
+                        // Both counts of 26 unreported: say so for both.
+                        if self.summed(den)
+                            && !self.facts.scalars.contains_key(den)
+                            && !self.facts.conflicts.contains_key(den)
+                        {
+                            self.nobody_reported(den);
+                        }
+                        return Val::Missing(why);
+                    }
+                };
+                let d = match self.number(den) {
+                    Ok(d) => d,
+                    Err(why) => return Val::Missing(why),
+                };
+                if d.is_zero() {
+                    match zero_den {
+                        Some(v) => Val::Num(*v),
+                        None => Val::Missing(format!("{}为0", self.fact_label(den))),
+                    }
+                } else {
+                    match n.checked_div(d).and_then(|q| q.checked_mul(*scale)) {
+                        Some(v) => Val::Num(v),
+                        None => Val::Missing(too_large(&self.fact_label(num))),
+                    }
+                }
+            }
+            Expr::Growth { now, before } => {
+                let n = match self.number(now) {
+                    Ok(n) => n,
+                    Err(why) => return Val::Missing(why),
+                };
+                let b = match self.number(before) {
+                    Ok(b) => b,
+                    Err(why) => return Val::Missing(why),
+                };
+                if b.is_zero() {
+                    Val::ZeroBase {
+                        now_positive: n > Decimal::ZERO,
+                    }
+                } else {
+                    match n.checked_sub(b).and_then(|diff| percent(diff, b)) {
+                        Some(v) => Val::Num(v),
+                        None => Val::Missing(too_large(&self.fact_label(now))),
+                    }
+                }
+            }
+            Expr::Linear { terms } => {
+                let mut total = Decimal::ZERO;
+                for t in terms {
+                    match self.expr(&t.value) {
+                        Val::Num(v) => {
+                            match t.weight.checked_mul(v).and_then(|p| total.checked_add(p)) {
+                                Some(sum) => total = sum,
+                                None => return Val::Missing(too_large("综合值")),
+                            }
+                        }
+                        Val::ZeroBase { .. } => {
+                            return Val::Missing("基期数值为0，无法计算变化幅度".to_string());
+                        }
+                        missing => return missing,
+                    }
+                }
+                Val::Num(total)
+            }
+            Expr::RecordPoints {
+                records,
+                table,
+                factor,
+                unlisted,
+            } => {
+                let qualifying = self.records(records);
+                let mut total = Decimal::ZERO;
+                for r in qualifying {
+                    let row = table
+                        .iter()
+                        .find(|row| row.filter.iter().all(|f| filter_holds(f, r, self.campaign)));
+                    let Some(row) = row else {
+                        let name = self.record_name(&records.list, r);
+                        let d = Diagnostic::new(
+                            Code::InvalidChoice,
+                            Location::from_source(&r.source)
+                                .with_indicator(self.indicator)
+                                .with_fact(records.list.clone()),
+                            format!(
+                                "{}“{name}”的级别或等级不在任务分解表所列范围内（{unlisted}），不计分",
+                                self.list_label(&records.list)
+                            ),
+                        );
+                        if !self.diagnostics.contains(&d) {
+                            self.diagnostics.push(d);
+                        }
+                        continue;
+                    };
+                    let mut p = row.points;
+                    if let Some(f) = factor
+                        && r.get(&f.unless).and_then(truthy) != Some(true)
+                    {
+                        p *= f.factor;
+                    }
+                    total += p;
+                    self.use_record(r);
+                }
+                Val::Num(total)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn efficacy(
+        &mut self,
+        label: &str,
+        value: &Expr,
+        key: &str,
+        points: Decimal,
+        unit: &str,
+        zero_below: bool,
+        fixed: Option<&FixedEnd>,
+    ) -> Outcome {
+        let value = self.expr(value);
+        let Some(configured) = self.campaign.benchmarks.get(key) else {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingBenchmark,
+                    Location::indicator(self.indicator).with_fact(key.to_string()),
+                    format!(
+                        "指标{}：缺少功效系数法基准“{key}”（{label}）的满意值和不允许值，本项按0分计，请在创建配置 [benchmarks] 中补充",
+                        self.indicator
+                    ),
+                ),
+            );
+            return Outcome {
+                quiet: false,
+                score: Decimal::ZERO,
+                basis: format!("{label}缺少功效系数法满意值/不允许值，暂按0分计"),
+                improve: vec![format!("在创建配置中补充“{key}”的满意值和不允许值")],
+            };
+        };
+        // The end the 评分方法 fixes wins over the configuration (scoring.md, 功效系数法).
+        let (bench, stated) = with_fixed_end(configured, fixed);
+        if let (Some(stated), Some(f)) = (stated, fixed) {
+            let name = f.end.name();
+            let d = Diagnostic::new(
+                Code::BenchmarkFixedByRule,
+                Location::indicator(self.indicator).with_fact(key.to_string()),
+                format!(
+                    "指标{}：创建配置中功效系数法基准“{key}”（{label}）的{name}为{}{unit}，与{}不一致；{name}由评分方法规定，按{}{unit}计分，请更正创建配置 [benchmarks]",
+                    self.indicator,
+                    display(stated),
+                    f.text,
+                    display(f.value)
+                ),
+            )
+            .with_value(stated.normalize().to_string());
+            if !self.diagnostics.contains(&d) {
+                self.diagnostics.push(d);
+            }
+            let configured_higher = configured.satisfactory > configured.unacceptable;
+            let higher = bench.satisfactory > bench.unacceptable;
+            if bench.satisfactory != bench.unacceptable && configured_higher != higher {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::ConfigInvalid,
+                    Location::indicator(self.indicator).with_fact(key.to_string()),
+                    format!(
+                        "指标{}：功效系数法基准“{key}”按评分方法规定的{name}{}{unit}计算后，满意值{}{unit}与不允许值{}{unit}的高低方向与创建配置相反，无法计算，本项按0分计；请更正创建配置 [benchmarks]",
+                        self.indicator,
+                        display(f.value),
+                        display(bench.satisfactory),
+                        display(bench.unacceptable)
+                    ),
+                ));
+                return Outcome {
+                    quiet: false,
+                    score: Decimal::ZERO,
+                    basis: format!("{label}的满意值与不允许值方向相反，无法计算，暂按0分计"),
+                    improve: vec![format!("更正“{key}”的满意值和不允许值")],
+                };
+            }
+        }
+        let (xh, xs) = (bench.satisfactory, bench.unacceptable);
+        let bench_text = format!("满意值{}{unit}、不允许值{}{unit}", display(xh), display(xs));
+        let x = match value {
+            Val::Missing(why) => {
+                return Outcome {
+                    quiet: false,
+                    score: Decimal::ZERO,
+                    basis: format!("{label}：{why}，不得分"),
+                    improve: vec![format!("补报{label}的统计数据")],
+                };
+            }
+            Val::ZeroBase { now_positive } => {
+                let (score, basis) = if now_positive {
+                    (
+                        points,
+                        format!(
+                            "{label}：上年基数为0、本年大于0，按满分计（{}分）",
+                            display(points)
+                        ),
+                    )
+                } else {
+                    let s = points * SIXTY / Decimal::ONE_HUNDRED;
+                    (
+                        s,
+                        format!("{label}：两年均为0，按60%计（{}分）", display(s)),
+                    )
+                };
+                let improve = if score < points {
+                    vec![format!("提高{label}")]
+                } else {
+                    vec![]
+                };
+                return Outcome {
+                    quiet: false,
+                    score,
+                    basis,
+                    improve,
+                };
+            }
+            Val::Num(x) => x,
+        };
+        if xh == xs {
+            self.diagnostics.push(Diagnostic::new(
+                Code::ConfigInvalid,
+                Location::indicator(self.indicator).with_fact(key.to_string()),
+                format!(
+                    "指标{}：功效系数法基准“{key}”的满意值与不允许值相同，无法计算，本项按0分计",
+                    self.indicator
+                ),
+            ));
+            return Outcome {
+                quiet: false,
+                score: Decimal::ZERO,
+                basis: format!("{label}的满意值与不允许值相同，无法计算，暂按0分计"),
+                improve: vec![format!("更正“{key}”的满意值和不允许值")],
+            };
+        }
+        let Some(t) = x.checked_sub(xs).and_then(|dx| dx.checked_div(xh - xs)) else {
+            return Outcome {
+                quiet: false,
+                score: Decimal::ZERO,
+                basis: format!("{label}：{}，不得分", too_large(label)),
+                improve: vec![format!("核对{label}的统计数据")],
+            };
+        };
+        let (d, note) = if t >= Decimal::ONE {
+            (Decimal::ONE_HUNDRED, "达到满意值")
+        } else if t < Decimal::ZERO {
+            if zero_below {
+                (Decimal::ZERO, "未达不允许值，不得分")
+            } else {
+                (SIXTY, "未达不允许值，按60%计")
+            }
+        } else {
+            (SIXTY + FORTY * t, "")
+        };
+        let score = points * d / Decimal::ONE_HUNDRED;
+        let note = if note.is_empty() {
+            String::new()
+        } else {
+            format!("，{note}")
+        };
+        let basis = format!(
+            "{label}{}{unit}（{bench_text}）{note}，功效系数得{}分",
+            display_measured(x, unit),
+            display(score)
+        );
+        let improve = if score < points {
+            vec![format!(
+                "{label}达到满意值{}{unit}可得满分{}分",
+                display(xh),
+                display(points)
+            )]
+        } else {
+            vec![]
+        };
+        Outcome {
+            quiet: false,
+            score,
+            basis,
+            improve,
+        }
+    }
+}
+
+/// The actual value x an efficacy part's `value` expression gives for these facts, as
+/// the scoring evaluates it; `None` when a fact is missing or unusable, a denominator is 0,
+/// or a growth rate has a zero base (scored by its special rule, not by a value).
+/// Diagnostics are dropped: the scoring run reports them.
+pub(crate) fn efficacy_value(
+    catalogue: &Catalogue,
+    facts: &Facts,
+    campaign: &Campaign,
+    indicator: u32,
+    value: &Expr,
+) -> Option<Decimal> {
+    let mut ctx = Ctx {
+        catalogue,
+        facts,
+        campaign,
+        indicator,
+        evidence: vec![],
+        sources: vec![],
+        diagnostics: vec![],
+    };
+    match ctx.expr(value) {
+        Val::Num(x) => Some(x),
+        Val::ZeroBase { .. } | Val::Missing(_) => None,
+    }
+}
+
+fn too_large(what: &str) -> String {
+    format!("{what}数值超出可计算范围")
+}
