@@ -35,26 +35,9 @@ use crate::config::{Benchmark, Campaign};
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::facts::Facts;
 
-/// The benchmark an efficacy part is scored with: the configured one, with the end its
-/// 评分方法 fixes (catalogue `fixed`) put in place. The second value is the configured
-/// value of that end when it differs from the rule's (the caller warns, naming both).
-pub fn with_fixed_end(
-    configured: &Benchmark,
-    fixed: Option<&FixedEnd>,
-) -> (Benchmark, Option<Decimal>) {
-    let mut b = configured.clone();
-    let Some(f) = fixed else { return (b, None) };
-    let end = match f.end {
-        BenchmarkEnd::Satisfactory => &mut b.satisfactory,
-        BenchmarkEnd::Unacceptable => &mut b.unacceptable,
-    };
-    if *end == f.value {
-        return (b, None);
-    }
-    let stated = *end;
-    *end = f.value;
-    (b, Some(stated))
-}
+/// Defined with the scoring of efficacy parts (this module reads the scoring, never the
+/// other way round); public here as before.
+pub use super::eval::with_fixed_end;
 
 /// One efficacy part of the catalogue.
 struct Part<'c> {

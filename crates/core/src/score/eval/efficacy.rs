@@ -7,11 +7,10 @@ use super::read::{percent, truthy};
 use super::records::filter_holds;
 use super::{Ctx, Outcome, display_measured};
 use crate::catalogue::Catalogue;
-use crate::catalogue::rule::{Expr, FixedEnd};
-use crate::config::Campaign;
+use crate::catalogue::rule::{BenchmarkEnd, Expr, FixedEnd};
+use crate::config::{Benchmark, Campaign};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::facts::Facts;
-use crate::score::benchmarks::with_fixed_end;
 use crate::score::display;
 
 /// The value of an expression.
@@ -325,6 +324,27 @@ impl Ctx<'_> {
             improve,
         }
     }
+}
+
+/// The benchmark an efficacy part is scored with: the configured one, with the end its
+/// 评分方法 fixes (catalogue `fixed`) put in place. The second value is the configured
+/// value of that end when it differs from the rule's (the caller warns, naming both).
+pub fn with_fixed_end(
+    configured: &Benchmark,
+    fixed: Option<&FixedEnd>,
+) -> (Benchmark, Option<Decimal>) {
+    let mut b = configured.clone();
+    let Some(f) = fixed else { return (b, None) };
+    let end = match f.end {
+        BenchmarkEnd::Satisfactory => &mut b.satisfactory,
+        BenchmarkEnd::Unacceptable => &mut b.unacceptable,
+    };
+    if *end == f.value {
+        return (b, None);
+    }
+    let stated = *end;
+    *end = f.value;
+    (b, Some(stated))
 }
 
 /// The actual value x an efficacy part's `value` expression gives for these facts, as

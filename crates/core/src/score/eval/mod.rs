@@ -33,6 +33,7 @@ use crate::diagnostics::Diagnostic;
 use crate::facts::{Facts, Source};
 
 pub(crate) use efficacy::efficacy_value;
+pub use efficacy::with_fixed_end;
 
 /// What one rule (or part) produced.
 pub(crate) struct Outcome {
