@@ -54,6 +54,15 @@ fn lines_naming(path: &str, module: &str) -> Vec<String> {
     found
 }
 
+/// The `[[series]]` declarations (`SeriesDef`) are the catalogue's, and `series` reads the
+/// catalogue (fact years, declarations) to merge and resolve the reported values: nothing
+/// under `src/catalogue/` names `series::`.
+#[test]
+fn the_catalogue_does_not_depend_on_the_series() {
+    let found = lines_naming("catalogue", "series");
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 /// Multi-county benchmarks evaluate each efficacy part as the scoring does
 /// (`efficacy_value`), and the benchmark an efficacy part is scored with (`with_fixed_end`)
 /// is the evaluator's: nothing under `src/score/eval/` names `benchmarks::`.
@@ -67,5 +76,6 @@ fn the_evaluator_does_not_depend_on_the_benchmarks() {
 /// the module.
 #[test]
 fn the_check_finds_the_dependencies_that_remain() {
+    assert!(!lines_naming("series.rs", "catalogue").is_empty());
     assert!(!lines_naming("score/benchmarks.rs", "eval").is_empty());
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::rule::item_fields;
 use super::{
     ALL_MEMBERS, CATEGORY_COUNT, Catalogue, Dedupe, Expr, FieldKind, FixedEnd, INDICATOR_COUNT,
-    Indicator, Rule, SUBCATEGORY_COUNT,
+    Indicator, Rule, SERIES_SECTIONS, SUBCATEGORY_COUNT,
 };
 use crate::units::Roster;
 
@@ -47,7 +47,7 @@ impl Catalogue {
                 )),
             }
         }
-        crate::series::validate(self, &mut problems);
+        self.validate_series(&mut problems);
         problems
     }
 
@@ -456,6 +456,50 @@ impl Catalogue {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Problems of the `[[series]]` declarations.
+    fn validate_series(&self, problems: &mut Vec<String>) {
+        let mut seen = BTreeSet::new();
+        for s in &self.series {
+            let at = format!("年度数据系列“{}”", s.key);
+            if !seen.insert(s.key.as_str()) {
+                problems.push(format!("{at}重复定义"));
+            }
+            if s.label.trim().is_empty() || s.unit.trim().is_empty() {
+                problems.push(format!("{at}缺少名称（label）或计量单位（unit）"));
+            }
+            if !SERIES_SECTIONS.contains(&s.section.as_str()) {
+                problems.push(format!(
+                    "{at}的章节（section）“{}”不是年度报告的章节（应为：{}）",
+                    s.section,
+                    SERIES_SECTIONS.join("、")
+                ));
+            }
+            for key in s.fact_keys() {
+                match self.fact(key) {
+                    None => problems.push(format!("{at}引用的事实“{key}”未在 [[facts]] 中定义")),
+                    Some(f)
+                        if !matches!(
+                            f.kind,
+                            FieldKind::Number | FieldKind::Count | FieldKind::Rate
+                        ) =>
+                    {
+                        problems.push(format!("{at}引用的事实“{key}”不是数值，不能作为系列的数值"))
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Some(r) = &s.ratio {
+                let off = |k: &str| self.fact(k).and_then(|f| f.year_offset);
+                if off(&r.num) != off(&r.den) {
+                    problems.push(format!("{at}的比值（ratio）分子与分母不是同一年度的事实"));
+                }
+                if r.scale <= Decimal::ZERO {
+                    problems.push(format!("{at}的比值倍数（scale）应大于0"));
+                }
+            }
         }
     }
 }
