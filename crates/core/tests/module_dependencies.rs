@@ -63,6 +63,15 @@ fn the_catalogue_does_not_depend_on_the_series() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// Facts locate their values with the diagnostics model's `Place`, and
+/// `Location::from_source` is defined with `Source` in `facts.rs`: `diagnostics.rs` names
+/// no `facts::`.
+#[test]
+fn the_diagnostics_model_does_not_depend_on_the_facts_model() {
+    let found = lines_naming("diagnostics.rs", "facts");
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 /// Multi-county benchmarks evaluate each efficacy part as the scoring does
 /// (`efficacy_value`), and the benchmark an efficacy part is scored with (`with_fixed_end`)
 /// is the evaluator's: nothing under `src/score/eval/` names `benchmarks::`.
@@ -77,5 +86,6 @@ fn the_evaluator_does_not_depend_on_the_benchmarks() {
 #[test]
 fn the_check_finds_the_dependencies_that_remain() {
     assert!(!lines_naming("series.rs", "catalogue").is_empty());
+    assert!(!lines_naming("facts.rs", "diagnostics").is_empty());
     assert!(!lines_naming("score/benchmarks.rs", "eval").is_empty());
 }
