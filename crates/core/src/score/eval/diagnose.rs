@@ -107,6 +107,25 @@ impl Ctx<'_> {
         }
     }
 
+    /// A record whose level or grade the 评分方法 does not list (`unlisted` says what it
+    /// lists): it earns nothing and is an `invalid-choice` error.
+    pub(super) fn unlisted_grade(&mut self, records: &Counter, r: &Record, unlisted: &str) {
+        let name = self.record_name(&records.list, r);
+        let d = Diagnostic::new(
+            Code::InvalidChoice,
+            Location::from_source(&r.source)
+                .with_indicator(self.indicator)
+                .with_fact(records.list.clone()),
+            format!(
+                "{}“{name}”的级别或等级不在任务分解表所列范围内（{unlisted}），不计分",
+                self.list_label(&records.list)
+            ),
+        );
+        if !self.diagnostics.contains(&d) {
+            self.diagnostics.push(d);
+        }
+    }
+
     /// The record's identity fields joined, for messages.
     pub(super) fn record_name(&self, list: &str, r: &Record) -> String {
         let fields = self

@@ -1,10 +1,9 @@
-//! `efficacy`: the 功效系数法 score of a value between its 不允许值 and 满意值, and the
-//! value expressions (facts, ratios, growth rates, weighted sums, record points) it reads.
+//! `efficacy`: the 功效系数法 score of a value between its 不允许值 and 满意值 (the value is
+//! one of the expressions of [`super::expr`]).
 
 use rust_decimal::Decimal;
 
-use super::read::{percent, truthy};
-use super::records::filter_holds;
+use super::expr::{Val, too_large};
 use super::{Ctx, Outcome, display_measured};
 use crate::catalogue::Catalogue;
 use crate::catalogue::rule::{BenchmarkEnd, Expr, FixedEnd};
@@ -13,143 +12,22 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::facts::Facts;
 use crate::score::display;
 
-/// The value of an expression.
-enum Val {
-    Num(Decimal),
-    /// Growth over a zero base: scored by the special rule, not the formula.
-    ZeroBase {
-        now_positive: bool,
-    },
-    /// Why there is no value (a phrase naming what is missing).
-    Missing(String),
-}
-
 const SIXTY: Decimal = Decimal::from_parts(60, 0, 0, false, 0);
 const FORTY: Decimal = Decimal::from_parts(40, 0, 0, false, 0);
 
-impl Ctx<'_> {
-    fn expr(&mut self, e: &Expr) -> Val {
-        match e {
-            Expr::Fact { key } => match self.number(key) {
-                Ok(n) => Val::Num(n),
-                Err(why) => Val::Missing(why),
-            },
-            Expr::Ratio {
-                num,
-                den,
-                scale,
-                zero_den,
-            } => {
-                let n = match self.number(num) {
-                    Ok(n) => n,
-                    Err(why) => {
-                        // Both counts of 26 unreported: say so for both.
-                        if self.summed(den)
-                            && !self.facts.scalars.contains_key(den)
-                            && !self.facts.conflicts.contains_key(den)
-                        {
-                            self.nobody_reported(den);
-                        }
-                        return Val::Missing(why);
-                    }
-                };
-                let d = match self.number(den) {
-                    Ok(d) => d,
-                    Err(why) => return Val::Missing(why),
-                };
-                if d.is_zero() {
-                    match zero_den {
-                        Some(v) => Val::Num(*v),
-                        None => Val::Missing(format!("{}为0", self.fact_label(den))),
-                    }
-                } else {
-                    match n.checked_div(d).and_then(|q| q.checked_mul(*scale)) {
-                        Some(v) => Val::Num(v),
-                        None => Val::Missing(too_large(&self.fact_label(num))),
-                    }
-                }
-            }
-            Expr::Growth { now, before } => {
-                let n = match self.number(now) {
-                    Ok(n) => n,
-                    Err(why) => return Val::Missing(why),
-                };
-                let b = match self.number(before) {
-                    Ok(b) => b,
-                    Err(why) => return Val::Missing(why),
-                };
-                if b.is_zero() {
-                    Val::ZeroBase {
-                        now_positive: n > Decimal::ZERO,
-                    }
-                } else {
-                    match n.checked_sub(b).and_then(|diff| percent(diff, b)) {
-                        Some(v) => Val::Num(v),
-                        None => Val::Missing(too_large(&self.fact_label(now))),
-                    }
-                }
-            }
-            Expr::Linear { terms } => {
-                let mut total = Decimal::ZERO;
-                for t in terms {
-                    match self.expr(&t.value) {
-                        Val::Num(v) => {
-                            match t.weight.checked_mul(v).and_then(|p| total.checked_add(p)) {
-                                Some(sum) => total = sum,
-                                None => return Val::Missing(too_large("综合值")),
-                            }
-                        }
-                        Val::ZeroBase { .. } => {
-                            return Val::Missing("基期数值为0，无法计算变化幅度".to_string());
-                        }
-                        missing => return missing,
-                    }
-                }
-                Val::Num(total)
-            }
-            Expr::RecordPoints {
-                records,
-                table,
-                factor,
-                unlisted,
-            } => {
-                let qualifying = self.records(records);
-                let mut total = Decimal::ZERO;
-                for r in qualifying {
-                    let row = table
-                        .iter()
-                        .find(|row| row.filter.iter().all(|f| filter_holds(f, r, self.campaign)));
-                    let Some(row) = row else {
-                        let name = self.record_name(&records.list, r);
-                        let d = Diagnostic::new(
-                            Code::InvalidChoice,
-                            Location::from_source(&r.source)
-                                .with_indicator(self.indicator)
-                                .with_fact(records.list.clone()),
-                            format!(
-                                "{}“{name}”的级别或等级不在任务分解表所列范围内（{unlisted}），不计分",
-                                self.list_label(&records.list)
-                            ),
-                        );
-                        if !self.diagnostics.contains(&d) {
-                            self.diagnostics.push(d);
-                        }
-                        continue;
-                    };
-                    let mut p = row.points;
-                    if let Some(f) = factor
-                        && r.get(&f.unless).and_then(truthy) != Some(true)
-                    {
-                        p *= f.factor;
-                    }
-                    total += p;
-                    self.use_record(r);
-                }
-                Val::Num(total)
-            }
-        }
-    }
+/// An efficacy part as its rule states it: what its phrases and diagnostics name.
+#[derive(Clone, Copy)]
+struct Part<'r> {
+    label: &'r str,
+    /// The benchmark key (`19.count`).
+    key: &'r str,
+    points: Decimal,
+    unit: &'r str,
+    zero_below: bool,
+}
 
+impl Ctx<'_> {
+    /// `efficacy`: the 功效系数法 score of the value against its benchmark.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn efficacy(
         &mut self,
@@ -161,7 +39,39 @@ impl Ctx<'_> {
         zero_below: bool,
         fixed: Option<&FixedEnd>,
     ) -> Outcome {
+        let part = Part {
+            label,
+            key,
+            points,
+            unit,
+            zero_below,
+        };
         let value = self.expr(value);
+        let bench = match self.benchmark(part, fixed) {
+            Ok(bench) => bench,
+            Err(outcome) => return outcome,
+        };
+        match value {
+            Val::Missing(why) => Outcome {
+                quiet: false,
+                score: Decimal::ZERO,
+                basis: format!("{label}：{why}，不得分"),
+                improve: vec![format!("补报{label}的统计数据")],
+            },
+            Val::ZeroBase { now_positive } => zero_base(part, now_positive),
+            Val::Num(x) => self.coefficient(part, &bench, x),
+        }
+    }
+
+    /// The benchmark the part is scored with: the configured one, with the end its 评分方法
+    /// fixes put in place (a configured end that differs is a `benchmark-fixed-by-rule`
+    /// warning). `Err` is the outcome (0 points) of a part that cannot be scored: nothing
+    /// configured (`missing-benchmark`), or the fixed end turns the configured direction
+    /// around (`config-invalid`).
+    fn benchmark(&mut self, part: Part, fixed: Option<&FixedEnd>) -> Result<Benchmark, Outcome> {
+        let Part {
+            label, key, unit, ..
+        } = part;
         let Some(configured) = self.campaign.benchmarks.get(key) else {
             self.diagnostics.push(
                 Diagnostic::new(
@@ -173,12 +83,12 @@ impl Ctx<'_> {
                     ),
                 ),
             );
-            return Outcome {
+            return Err(Outcome {
                 quiet: false,
                 score: Decimal::ZERO,
                 basis: format!("{label}缺少功效系数法满意值/不允许值，暂按0分计"),
                 improve: vec![format!("在创建配置中补充“{key}”的满意值和不允许值")],
-            };
+            });
         };
         // The end the 评分方法 fixes wins over the configuration (scoring.md, 功效系数法).
         let (bench, stated) = with_fixed_end(configured, fixed);
@@ -213,55 +123,29 @@ impl Ctx<'_> {
                         display(bench.unacceptable)
                     ),
                 ));
-                return Outcome {
+                return Err(Outcome {
                     quiet: false,
                     score: Decimal::ZERO,
                     basis: format!("{label}的满意值与不允许值方向相反，无法计算，暂按0分计"),
                     improve: vec![format!("更正“{key}”的满意值和不允许值")],
-                };
+                });
             }
         }
+        Ok(bench)
+    }
+
+    /// The formula: 60 + 40 × (x − 不允许值) / (满意值 − 不允许值) percent of the points, 100%
+    /// at or beyond the 满意值, 60% (or 0 with `zero_below`) below the 不允许值.
+    fn coefficient(&mut self, part: Part, bench: &Benchmark, x: Decimal) -> Outcome {
+        let Part {
+            label,
+            key,
+            points,
+            unit,
+            zero_below,
+        } = part;
         let (xh, xs) = (bench.satisfactory, bench.unacceptable);
         let bench_text = format!("满意值{}{unit}、不允许值{}{unit}", display(xh), display(xs));
-        let x = match value {
-            Val::Missing(why) => {
-                return Outcome {
-                    quiet: false,
-                    score: Decimal::ZERO,
-                    basis: format!("{label}：{why}，不得分"),
-                    improve: vec![format!("补报{label}的统计数据")],
-                };
-            }
-            Val::ZeroBase { now_positive } => {
-                let (score, basis) = if now_positive {
-                    (
-                        points,
-                        format!(
-                            "{label}：上年基数为0、本年大于0，按满分计（{}分）",
-                            display(points)
-                        ),
-                    )
-                } else {
-                    let s = points * SIXTY / Decimal::ONE_HUNDRED;
-                    (
-                        s,
-                        format!("{label}：两年均为0，按60%计（{}分）", display(s)),
-                    )
-                };
-                let improve = if score < points {
-                    vec![format!("提高{label}")]
-                } else {
-                    vec![]
-                };
-                return Outcome {
-                    quiet: false,
-                    score,
-                    basis,
-                    improve,
-                };
-            }
-            Val::Num(x) => x,
-        };
         if xh == xs {
             self.diagnostics.push(Diagnostic::new(
                 Code::ConfigInvalid,
@@ -326,6 +210,38 @@ impl Ctx<'_> {
     }
 }
 
+/// A growth rate over a zero base: full points when the value rose from 0, 60% when it
+/// stayed 0.
+fn zero_base(part: Part, now_positive: bool) -> Outcome {
+    let Part { label, points, .. } = part;
+    let (score, basis) = if now_positive {
+        (
+            points,
+            format!(
+                "{label}：上年基数为0、本年大于0，按满分计（{}分）",
+                display(points)
+            ),
+        )
+    } else {
+        let s = points * SIXTY / Decimal::ONE_HUNDRED;
+        (
+            s,
+            format!("{label}：两年均为0，按60%计（{}分）", display(s)),
+        )
+    };
+    let improve = if score < points {
+        vec![format!("提高{label}")]
+    } else {
+        vec![]
+    };
+    Outcome {
+        quiet: false,
+        score,
+        basis,
+        improve,
+    }
+}
+
 /// The benchmark an efficacy part is scored with: the configured one, with the end its
 /// 评分方法 fixes (catalogue `fixed`) put in place. The second value is the configured
 /// value of that end when it differs from the rule's (the caller warns, naming both).
@@ -371,8 +287,4 @@ pub(crate) fn efficacy_value(
         Val::Num(x) => Some(x),
         Val::ZeroBase { .. } | Val::Missing(_) => None,
     }
-}
-
-fn too_large(what: &str) -> String {
-    format!("{what}数值超出可计算范围")
 }

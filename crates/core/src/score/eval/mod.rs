@@ -7,7 +7,7 @@
 //! - [`conditions`]: `all` and its conditions;
 //! - [`levels`]: `level`, `max_level`, `tiers`;
 //! - [`counters`]: `per_record` and `deduct`;
-//! - [`efficacy`]: `efficacy` (功效系数法) and the value expressions it reads;
+//! - [`efficacy`]: `efficacy` (功效系数法), and [`expr`], the value expressions it scores;
 //! - [`combine`]: `sum` and `max`;
 //!
 //! and the helpers they share: [`read`] (reading facts and remembering their evidence),
@@ -19,6 +19,7 @@ mod conditions;
 mod counters;
 mod diagnose;
 mod efficacy;
+mod expr;
 mod levels;
 mod read;
 mod records;
