@@ -192,16 +192,8 @@ impl Location {
             ..Default::default()
         }
     }
-    /// The location of a fact's cell.
-    pub fn from_source(source: &crate::facts::Source) -> Self {
-        Location {
-            unit: Some(source.unit.clone()).filter(|u| !u.is_empty()),
-            file: Some(source.file.clone()).filter(|f| !f.is_empty()),
-            sheet: Some(source.sheet.clone()).filter(|s| !s.is_empty()),
-            cell: source.cell.clone(),
-            ..Default::default()
-        }
-    }
+    // `Location::from_source` (the location of a fact's cell) is in `crate::facts`, next to
+    // `Source`: facts are located with this model's `Place`, so this module names no facts.
     /// The location of one worksheet cell of a file.
     pub fn at_cell(
         unit: Option<&str>,

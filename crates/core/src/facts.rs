@@ -4,7 +4,7 @@
 //! entry of a facts import file) after normalisation; [`crate::merge::merge`] combines all
 //! submissions into [`Facts`], which is what the scoring engine reads.
 
-use crate::diagnostics::Place;
+use crate::diagnostics::{Location, Place};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,20 @@ impl fmt::Display for Source {
             write!(f, " › {cell}")?;
         }
         Ok(())
+    }
+}
+
+impl Location {
+    /// The location of a fact's cell. (Defined here, with [`Source`], so that the diagnostics
+    /// model does not depend on the facts model.)
+    pub fn from_source(source: &Source) -> Self {
+        Location {
+            unit: Some(source.unit.clone()).filter(|u| !u.is_empty()),
+            file: Some(source.file.clone()).filter(|f| !f.is_empty()),
+            sheet: Some(source.sheet.clone()).filter(|s| !s.is_empty()),
+            cell: source.cell.clone(),
+            ..Default::default()
+        }
     }
 }
 

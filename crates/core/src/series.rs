@@ -12,134 +12,16 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Catalogue, FieldKind};
-use crate::config::Target;
+use crate::catalogue::Catalogue;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::facts::{Facts, Source, Submission, Value};
 
-/// How many years a series covers (the report year and the four before it).
-pub const SERIES_YEARS: i32 = 5;
-
-/// The sections of the annual report a series may belong to.
-pub const SECTIONS: [&str; 7] = [
-    "总体情况",
-    "产品质量",
-    "工程质量",
-    "服务质量",
-    "环境质量",
-    "质量基础",
-    "创新与品牌",
-];
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SeriesDef {
-    /// Stable machine key, written hidden into the workbook row.
-    pub key: String,
-    /// 服务业增加值占地区生产总值比重
-    pub label: String,
-    /// 计量单位 (%, 个, 微克/立方米)
-    pub unit: String,
-    /// Section of the annual report (产品质量 … 创新与品牌, or 总体情况).
-    pub section: String,
-    /// The unit that reports the series (canonical roster name).
-    pub responsible: String,
-    /// The seed's 主要目标 this series tracks, if any.
-    #[serde(default)]
-    pub target: Option<Target>,
-    /// Scalar facts that give the value of their year (the fact's `year_offset`; a fact
-    /// without one gives the report year). Numbers as they are, rates as percentages.
-    #[serde(default)]
-    pub facts: Vec<String>,
-    /// A value computed from two facts of the same year (服务业增加值 ÷ 地区生产总值 × 100).
-    #[serde(default)]
-    pub ratio: Option<Ratio>,
-    /// Decimal places a computed value keeps (percentages: 1).
-    #[serde(default)]
-    pub decimals: Option<u32>,
-    /// Instructions shown in the workbook.
-    #[serde(default)]
-    pub help: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Ratio {
-    pub num: String,
-    pub den: String,
-    #[serde(default = "hundred")]
-    pub scale: Decimal,
-}
-
-fn hundred() -> Decimal {
-    Decimal::ONE_HUNDRED
-}
-
-impl SeriesDef {
-    /// Keys of every fact the series reads.
-    pub fn fact_keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self.facts.iter().map(String::as_str).collect();
-        if let Some(r) = &self.ratio {
-            keys.push(&r.num);
-            keys.push(&r.den);
-        }
-        keys
-    }
-
-    fn decimals(&self) -> u32 {
-        self.decimals
-            .unwrap_or(if self.unit == "%" { 1 } else { 2 })
-    }
-
-    /// The years the workbook asks for: the report year and the four before it.
-    pub fn years(report_year: i32) -> Vec<i32> {
-        (report_year - SERIES_YEARS + 1..=report_year).collect()
-    }
-}
-
-/// Problems of the `[[series]]` declarations, for the catalogue's validation on load.
-pub fn validate(catalogue: &Catalogue, problems: &mut Vec<String>) {
-    let mut seen = std::collections::BTreeSet::new();
-    for s in &catalogue.series {
-        let at = format!("年度数据系列“{}”", s.key);
-        if !seen.insert(s.key.as_str()) {
-            problems.push(format!("{at}重复定义"));
-        }
-        if s.label.trim().is_empty() || s.unit.trim().is_empty() {
-            problems.push(format!("{at}缺少名称（label）或计量单位（unit）"));
-        }
-        if !SECTIONS.contains(&s.section.as_str()) {
-            problems.push(format!(
-                "{at}的章节（section）“{}”不是年度报告的章节（应为：{}）",
-                s.section,
-                SECTIONS.join("、")
-            ));
-        }
-        for key in s.fact_keys() {
-            match catalogue.fact(key) {
-                None => problems.push(format!("{at}引用的事实“{key}”未在 [[facts]] 中定义")),
-                Some(f)
-                    if !matches!(
-                        f.kind,
-                        FieldKind::Number | FieldKind::Count | FieldKind::Rate
-                    ) =>
-                {
-                    problems.push(format!("{at}引用的事实“{key}”不是数值，不能作为系列的数值"))
-                }
-                Some(_) => {}
-            }
-        }
-        if let Some(r) = &s.ratio {
-            let off = |k: &str| catalogue.fact(k).and_then(|f| f.year_offset);
-            if off(&r.num) != off(&r.den) {
-                problems.push(format!("{at}的比值（ratio）分子与分母不是同一年度的事实"));
-            }
-            if r.scale <= Decimal::ZERO {
-                problems.push(format!("{at}的比值倍数（scale）应大于0"));
-            }
-        }
-    }
-}
+// The declarations are the catalogue's (its `[[series]]` section, validated on load with the
+// rest of it); this module reads them and never the other way round. Public here as before.
+pub use crate::catalogue::{
+    SERIES_SECTIONS as SECTIONS, SERIES_YEARS, SeriesDef, SeriesRatio as Ratio,
+};
 
 /// A fact-given value of one year and the cells it came from.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,6 +14,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::config::Target;
 use crate::units::Roster;
 
 pub mod rule;
@@ -38,7 +39,7 @@ pub struct Catalogue {
     /// Multi-year series of the annual report, each reported by one unit (see
     /// [`crate::series`]).
     #[serde(default)]
-    pub series: Vec<crate::series::SeriesDef>,
+    pub series: Vec<SeriesDef>,
 }
 
 /// 类别 (e.g. 质量发展理念, 12分) with its 二级指标.
@@ -193,6 +194,89 @@ pub struct FieldDef {
 
 fn yes() -> bool {
     true
+}
+
+/// How many years a series covers (the report year and the four before it).
+pub const SERIES_YEARS: i32 = 5;
+
+/// The sections of the annual report a series may belong to.
+pub const SERIES_SECTIONS: [&str; 7] = [
+    "总体情况",
+    "产品质量",
+    "工程质量",
+    "服务质量",
+    "环境质量",
+    "质量基础",
+    "创新与品牌",
+];
+
+/// One `[[series]]` declaration: a multi-year series of the 年度质量分析报告, the unit that
+/// reports it and the facts that give some of its years. Merging and resolving the reported
+/// values is [`crate::series`]'s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesDef {
+    /// Stable machine key, written hidden into the workbook row.
+    pub key: String,
+    /// 服务业增加值占地区生产总值比重
+    pub label: String,
+    /// 计量单位 (%, 个, 微克/立方米)
+    pub unit: String,
+    /// Section of the annual report (产品质量 … 创新与品牌, or 总体情况).
+    pub section: String,
+    /// The unit that reports the series (canonical roster name).
+    pub responsible: String,
+    /// The seed's 主要目标 this series tracks, if any.
+    #[serde(default)]
+    pub target: Option<Target>,
+    /// Scalar facts that give the value of their year (the fact's `year_offset`; a fact
+    /// without one gives the report year). Numbers as they are, rates as percentages.
+    #[serde(default)]
+    pub facts: Vec<String>,
+    /// A value computed from two facts of the same year (服务业增加值 ÷ 地区生产总值 × 100).
+    #[serde(default)]
+    pub ratio: Option<SeriesRatio>,
+    /// Decimal places a computed value keeps (percentages: 1).
+    #[serde(default)]
+    pub decimals: Option<u32>,
+    /// Instructions shown in the workbook.
+    #[serde(default)]
+    pub help: String,
+}
+
+/// A series value computed from two facts of the same year: `num` ÷ `den` × `scale`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesRatio {
+    pub num: String,
+    pub den: String,
+    #[serde(default = "hundred")]
+    pub scale: Decimal,
+}
+
+fn hundred() -> Decimal {
+    Decimal::ONE_HUNDRED
+}
+
+impl SeriesDef {
+    /// Keys of every fact the series reads.
+    pub fn fact_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self.facts.iter().map(String::as_str).collect();
+        if let Some(r) = &self.ratio {
+            keys.push(&r.num);
+            keys.push(&r.den);
+        }
+        keys
+    }
+
+    /// Decimal places a value computed from facts keeps (percentages: 1, others: 2).
+    pub(crate) fn decimals(&self) -> u32 {
+        self.decimals
+            .unwrap_or(if self.unit == "%" { 1 } else { 2 })
+    }
+
+    /// The years the workbook asks for: the report year and the four before it.
+    pub fn years(report_year: i32) -> Vec<i32> {
+        (report_year - SERIES_YEARS + 1..=report_year).collect()
+    }
 }
 
 /// Names in the 责任单位 column that stand for every member unit.

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::rule::item_fields;
 use super::{
-    ALL_MEMBERS, CATEGORY_COUNT, Catalogue, Dedupe, Expr, FieldKind, FixedEnd, INDICATOR_COUNT,
-    Indicator, Rule, SUBCATEGORY_COUNT,
+    ALL_MEMBERS, CATEGORY_COUNT, Catalogue, Counter, Dedupe, Expr, FieldKind, FixedEnd,
+    INDICATOR_COUNT, Indicator, Rule, SERIES_SECTIONS, SUBCATEGORY_COUNT, TotalCheck,
 };
 use crate::units::Roster;
 
@@ -47,7 +47,7 @@ impl Catalogue {
                 )),
             }
         }
-        crate::series::validate(self, &mut problems);
+        self.validate_series(&mut problems);
         problems
     }
 
@@ -207,6 +207,8 @@ impl Catalogue {
         }
     }
 
+    /// One indicator: its place in the breakdown, its text and units, the rule's maximum, and
+    /// every fact, list, field and benchmark key the rule refers to.
     fn validate_indicator(&self, indicator: &Indicator, problems: &mut Vec<String>) {
         let id = indicator.id;
         match self
@@ -263,60 +265,7 @@ impl Catalogue {
             }
         }
         for counter in indicator.rule.counters() {
-            let Some(list) = self.list(&counter.list) else {
-                problems.push(format!(
-                    "指标{id}：评分规则引用的清单“{}”未定义",
-                    counter.list
-                ));
-                continue;
-            };
-            if !indicator.lists.contains(&counter.list) {
-                problems.push(format!(
-                    "指标{id}：评分规则引用的清单“{}”未列入 lists",
-                    counter.list
-                ));
-            }
-            if let Some(d) = &counter.dedupe
-                && !d.note.contains(Dedupe::COUNT)
-            {
-                problems.push(format!(
-                    "指标{id}：清单“{}”的去重规则（dedupe）缺少得分依据中的说明（note），或说明中没有表示重复条数的“{}”",
-                    list.key,
-                    Dedupe::COUNT
-                ));
-            }
-            if counter.window.is_some() && list.date_field.is_none() {
-                problems.push(format!(
-                    "指标{id}：清单“{}”按时间窗口统计，但未指定日期字段（date_field）",
-                    list.key
-                ));
-            }
-            for field in counter.field_refs() {
-                if !list.fields.iter().any(|f| f.key == field) {
-                    problems.push(format!(
-                        "指标{id}：评分规则引用的字段“{}.{field}”未定义",
-                        list.key
-                    ));
-                }
-            }
-            for f in &counter.filter {
-                if let Some(def) = list.fields.iter().find(|d| d.key == f.field) {
-                    if !f.fits(def.kind) {
-                        problems.push(format!(
-                            "指标{id}：字段“{}.{}”的类型与筛选条件不符",
-                            list.key, f.field
-                        ));
-                    }
-                    for v in f.eq.iter().chain(f.one_of.iter()) {
-                        if def.kind == FieldKind::Choice && !def.options.contains(v) {
-                            problems.push(format!(
-                                "指标{id}：筛选值“{v}”不在字段“{}.{}”的可选项内",
-                                list.key, f.field
-                            ));
-                        }
-                    }
-                }
-            }
+            self.validate_counter(indicator, counter, problems);
         }
         for (list, item) in indicator.rule.items() {
             let Some(list) = self.list(list) else {
@@ -333,42 +282,111 @@ impl Catalogue {
         }
         self.validate_choices(id, &indicator.rule, problems);
         if let Some(check) = &indicator.total_check {
-            if self.fact(&check.fact).is_none() {
-                problems.push(format!(
-                    "指标{id}：合计核对引用的事实“{}”未定义",
-                    check.fact
-                ));
-            }
-            match self.list(&check.records.list) {
-                None => problems.push(format!(
-                    "指标{id}：合计核对引用的清单“{}”未定义",
-                    check.records.list
-                )),
-                Some(list) => {
-                    let numeric = list.fields.iter().any(|f| {
-                        f.key == check.field
-                            && matches!(f.kind, FieldKind::Number | FieldKind::Count)
-                    });
-                    if !numeric {
-                        problems.push(format!(
-                            "指标{id}：合计核对字段“{}.{}”未定义或不是数值",
-                            list.key, check.field
-                        ));
-                    }
-                    for field in check.records.field_refs() {
-                        if !list.fields.iter().any(|f| f.key == field) {
-                            problems.push(format!(
-                                "指标{id}：合计核对引用的字段“{}.{field}”未定义",
-                                list.key
-                            ));
-                        }
-                    }
-                }
-            }
+            self.validate_total_check(id, check, problems);
         }
         for key in indicator.rule.benchmark_keys() {
             if key.trim().is_empty() {
                 problems.push(format!("指标{id}：功效系数法规则缺少基准键（benchmark）"));
+            }
+        }
+    }
+
+    /// A rule's record counter: its list, dedupe note, window date field and the fields its
+    /// filters read, with filter values that fit the field.
+    fn validate_counter(
+        &self,
+        indicator: &Indicator,
+        counter: &Counter,
+        problems: &mut Vec<String>,
+    ) {
+        let id = indicator.id;
+        let Some(list) = self.list(&counter.list) else {
+            problems.push(format!(
+                "指标{id}：评分规则引用的清单“{}”未定义",
+                counter.list
+            ));
+            return;
+        };
+        if !indicator.lists.contains(&counter.list) {
+            problems.push(format!(
+                "指标{id}：评分规则引用的清单“{}”未列入 lists",
+                counter.list
+            ));
+        }
+        if let Some(d) = &counter.dedupe
+            && !d.note.contains(Dedupe::COUNT)
+        {
+            problems.push(format!(
+                "指标{id}：清单“{}”的去重规则（dedupe）缺少得分依据中的说明（note），或说明中没有表示重复条数的“{}”",
+                list.key,
+                Dedupe::COUNT
+            ));
+        }
+        if counter.window.is_some() && list.date_field.is_none() {
+            problems.push(format!(
+                "指标{id}：清单“{}”按时间窗口统计，但未指定日期字段（date_field）",
+                list.key
+            ));
+        }
+        for field in counter.field_refs() {
+            if !list.fields.iter().any(|f| f.key == field) {
+                problems.push(format!(
+                    "指标{id}：评分规则引用的字段“{}.{field}”未定义",
+                    list.key
+                ));
+            }
+        }
+        for f in &counter.filter {
+            if let Some(def) = list.fields.iter().find(|d| d.key == f.field) {
+                if !f.fits(def.kind) {
+                    problems.push(format!(
+                        "指标{id}：字段“{}.{}”的类型与筛选条件不符",
+                        list.key, f.field
+                    ));
+                }
+                for v in f.eq.iter().chain(f.one_of.iter()) {
+                    if def.kind == FieldKind::Choice && !def.options.contains(v) {
+                        problems.push(format!(
+                            "指标{id}：筛选值“{v}”不在字段“{}.{}”的可选项内",
+                            list.key, f.field
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A reported total checked against its list: the fact, the list and a numeric field.
+    fn validate_total_check(&self, id: u32, check: &TotalCheck, problems: &mut Vec<String>) {
+        if self.fact(&check.fact).is_none() {
+            problems.push(format!(
+                "指标{id}：合计核对引用的事实“{}”未定义",
+                check.fact
+            ));
+        }
+        match self.list(&check.records.list) {
+            None => problems.push(format!(
+                "指标{id}：合计核对引用的清单“{}”未定义",
+                check.records.list
+            )),
+            Some(list) => {
+                let numeric = list.fields.iter().any(|f| {
+                    f.key == check.field && matches!(f.kind, FieldKind::Number | FieldKind::Count)
+                });
+                if !numeric {
+                    problems.push(format!(
+                        "指标{id}：合计核对字段“{}.{}”未定义或不是数值",
+                        list.key, check.field
+                    ));
+                }
+                for field in check.records.field_refs() {
+                    if !list.fields.iter().any(|f| f.key == field) {
+                        problems.push(format!(
+                            "指标{id}：合计核对引用的字段“{}.{field}”未定义",
+                            list.key
+                        ));
+                    }
+                }
             }
         }
     }
@@ -456,6 +474,50 @@ impl Catalogue {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Problems of the `[[series]]` declarations.
+    fn validate_series(&self, problems: &mut Vec<String>) {
+        let mut seen = BTreeSet::new();
+        for s in &self.series {
+            let at = format!("年度数据系列“{}”", s.key);
+            if !seen.insert(s.key.as_str()) {
+                problems.push(format!("{at}重复定义"));
+            }
+            if s.label.trim().is_empty() || s.unit.trim().is_empty() {
+                problems.push(format!("{at}缺少名称（label）或计量单位（unit）"));
+            }
+            if !SERIES_SECTIONS.contains(&s.section.as_str()) {
+                problems.push(format!(
+                    "{at}的章节（section）“{}”不是年度报告的章节（应为：{}）",
+                    s.section,
+                    SERIES_SECTIONS.join("、")
+                ));
+            }
+            for key in s.fact_keys() {
+                match self.fact(key) {
+                    None => problems.push(format!("{at}引用的事实“{key}”未在 [[facts]] 中定义")),
+                    Some(f)
+                        if !matches!(
+                            f.kind,
+                            FieldKind::Number | FieldKind::Count | FieldKind::Rate
+                        ) =>
+                    {
+                        problems.push(format!("{at}引用的事实“{key}”不是数值，不能作为系列的数值"))
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Some(r) = &s.ratio {
+                let off = |k: &str| self.fact(k).and_then(|f| f.year_offset);
+                if off(&r.num) != off(&r.den) {
+                    problems.push(format!("{at}的比值（ratio）分子与分母不是同一年度的事实"));
+                }
+                if r.scale <= Decimal::ZERO {
+                    problems.push(format!("{at}的比值倍数（scale）应大于0"));
+                }
+            }
         }
     }
 }

@@ -35,26 +35,9 @@ use crate::config::{Benchmark, Campaign};
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::facts::Facts;
 
-/// The benchmark an efficacy part is scored with: the configured one, with the end its
-/// 评分方法 fixes (catalogue `fixed`) put in place. The second value is the configured
-/// value of that end when it differs from the rule's (the caller warns, naming both).
-pub fn with_fixed_end(
-    configured: &Benchmark,
-    fixed: Option<&FixedEnd>,
-) -> (Benchmark, Option<Decimal>) {
-    let mut b = configured.clone();
-    let Some(f) = fixed else { return (b, None) };
-    let end = match f.end {
-        BenchmarkEnd::Satisfactory => &mut b.satisfactory,
-        BenchmarkEnd::Unacceptable => &mut b.unacceptable,
-    };
-    if *end == f.value {
-        return (b, None);
-    }
-    let stated = *end;
-    *end = f.value;
-    (b, Some(stated))
-}
+/// Defined with the scoring of efficacy parts (this module reads the scoring, never the
+/// other way round); public here as before.
+pub use super::eval::with_fixed_end;
 
 /// One efficacy part of the catalogue.
 struct Part<'c> {
@@ -187,7 +170,6 @@ pub fn benchmarks_from_counties(
     for part in parts(catalogue) {
         let config = configured.get(part.key);
         let lower_is_better = config.is_some_and(|b| b.satisfactory < b.unacceptable);
-        let better = |a: Decimal, b: Decimal| if lower_is_better { a < b } else { a > b };
         let present: Vec<(&str, Decimal)> = values
             .iter()
             .filter_map(|(county, v)| {
@@ -197,32 +179,8 @@ pub fn benchmarks_from_counties(
                     .map(|x| (county.as_str(), x))
             })
             .collect();
-        let pick = |want_best: bool| {
-            let mut chosen: Option<(&str, Decimal)> = None;
-            for &(county, x) in &present {
-                let replace = match chosen {
-                    None => true,
-                    Some((_, c)) => {
-                        if want_best {
-                            better(x, c)
-                        } else {
-                            better(c, x)
-                        }
-                    }
-                };
-                if replace {
-                    chosen = Some((county, x));
-                }
-            }
-            chosen.map(|(county, value)| CountyValue {
-                county: county.to_string(),
-                value,
-                shared_by: present.iter().filter(|(_, x)| *x == value).count(),
-            })
-        };
-        let best = pick(true);
-        let worst = pick(false);
-        let unit = part.unit;
+        let best = pick(&present, true, lower_is_better);
+        let worst = pick(&present, false, lower_is_better);
         let n = present.len();
         let missing = values.len() - n;
         let counted = if missing > 0 {
@@ -230,99 +188,15 @@ pub fn benchmarks_from_counties(
         } else {
             format!("{n}个县")
         };
-
-        // The candidate pair from the comparison, with the end the rule fixes applied.
         let derived = match (&best, &worst) {
-            (Some(b), Some(w)) => {
-                let (mut sat, mut unacc) = (b.value, w.value);
-                let mut sat_from = format!("满意值取{}", b.name());
-                let mut unacc_from = format!("不允许值取{}", w.name());
-                match part.fixed {
-                    Some(
-                        f @ FixedEnd {
-                            end: BenchmarkEnd::Satisfactory,
-                            ..
-                        },
-                    ) => {
-                        sat = f.value;
-                        sat_from = format!("满意值为{}", f.text);
-                    }
-                    Some(
-                        f @ FixedEnd {
-                            end: BenchmarkEnd::Unacceptable,
-                            ..
-                        },
-                    ) => {
-                        unacc = f.value;
-                        unacc_from = format!("不允许值为{}", f.text);
-                    }
-                    None => {}
-                }
-                let usable = sat != unacc && better(sat, unacc);
-                usable.then(|| Benchmark {
-                    satisfactory: sat,
-                    unacceptable: unacc,
-                    source: format!("多县比较：{sat_from}，{unacc_from}（{counted}）"),
-                })
-            }
+            (Some(b), Some(w)) => compared_pair(&part, b, w, lower_is_better, &counted),
             _ => None,
-        };
-
-        let why = match (&best, &worst) {
-            _ if derived.is_some() => String::new(),
-            (Some(b), Some(w)) if b.value == w.value => {
-                if n == 1 {
-                    format!("只有{}有数值（{}{unit}）", b.county, display(b.value))
-                } else {
-                    format!("各县数值相同（均为{}{unit}）", display(b.value))
-                }
-            }
-            (Some(b), Some(w)) => format!(
-                "各县数值（{}{unit}至{}{unit}）都在评分方法规定值的同一侧",
-                display(w.value),
-                display(b.value)
-            ),
-            _ => "没有县报送可计算的数值".to_string(),
         };
         let benchmark = match derived.clone() {
             Some(b) => Some(b),
             None => {
-                let location = Location::indicator(part.indicator).with_fact(part.key.to_string());
-                // The configured fallback keeps the rule's end too (scoring warns about a
-                // configuration that states another value).
-                let config = config.map(|c| with_fixed_end(c, part.fixed).0);
-                match config.as_ref() {
-                    Some(c) => {
-                        out.diagnostics.push(
-                            Diagnostic::new(
-                                Code::MissingBenchmark,
-                                location,
-                                format!(
-                                    "指标{}：{}，无法按多县比较取“{}”（{}）的满意值和不允许值，各县统一沿用创建配置中的基准（满意值{}{unit}、不允许值{}{unit}）",
-                                    part.indicator,
-                                    why,
-                                    part.key,
-                                    part.label,
-                                    display(c.satisfactory),
-                                    display(c.unacceptable)
-                                ),
-                            )
-                            .with_severity(Severity::Warning),
-                        );
-                        Some(c.clone())
-                    }
-                    None => {
-                        out.diagnostics.push(Diagnostic::new(
-                            Code::MissingBenchmark,
-                            location,
-                            format!(
-                                "指标{}：{}，无法按多县比较取“{}”（{}）的满意值和不允许值，创建配置中也没有该基准，本项各县均按0分计",
-                                part.indicator, why, part.key, part.label
-                            ),
-                        ));
-                        None
-                    }
-                }
+                let why = why_not_compared(&best, &worst, n, part.unit);
+                fallback(&part, config, &why, &mut out.diagnostics)
             }
         };
         if let Some(b) = &benchmark {
@@ -332,7 +206,7 @@ pub fn benchmarks_from_counties(
             key: part.key.to_string(),
             indicator: part.indicator,
             label: part.label.to_string(),
-            unit: unit.to_string(),
+            unit: part.unit.to_string(),
             lower_is_better,
             counties: n,
             best,
@@ -342,6 +216,153 @@ pub fn benchmarks_from_counties(
         });
     }
     out
+}
+
+/// Whether value `a` is better than `b`.
+fn better(lower_is_better: bool, a: Decimal, b: Decimal) -> bool {
+    if lower_is_better { a < b } else { a > b }
+}
+
+/// The best (or worst) of the counties' values: the first county in order among equals,
+/// with the number of counties that share its value.
+fn pick(
+    present: &[(&str, Decimal)],
+    want_best: bool,
+    lower_is_better: bool,
+) -> Option<CountyValue> {
+    let mut chosen: Option<(&str, Decimal)> = None;
+    for &(county, x) in present {
+        let replace = match chosen {
+            None => true,
+            Some((_, c)) => {
+                if want_best {
+                    better(lower_is_better, x, c)
+                } else {
+                    better(lower_is_better, c, x)
+                }
+            }
+        };
+        if replace {
+            chosen = Some((county, x));
+        }
+    }
+    chosen.map(|(county, value)| CountyValue {
+        county: county.to_string(),
+        value,
+        shared_by: present.iter().filter(|(_, x)| *x == value).count(),
+    })
+}
+
+/// The pair the comparison gives (best and worst county), with the end the rule fixes
+/// applied; `None` when it is not usable (equal ends, or the wrong way round).
+fn compared_pair(
+    part: &Part,
+    best: &CountyValue,
+    worst: &CountyValue,
+    lower_is_better: bool,
+    counted: &str,
+) -> Option<Benchmark> {
+    let (mut sat, mut unacc) = (best.value, worst.value);
+    let mut sat_from = format!("满意值取{}", best.name());
+    let mut unacc_from = format!("不允许值取{}", worst.name());
+    match part.fixed {
+        Some(
+            f @ FixedEnd {
+                end: BenchmarkEnd::Satisfactory,
+                ..
+            },
+        ) => {
+            sat = f.value;
+            sat_from = format!("满意值为{}", f.text);
+        }
+        Some(
+            f @ FixedEnd {
+                end: BenchmarkEnd::Unacceptable,
+                ..
+            },
+        ) => {
+            unacc = f.value;
+            unacc_from = format!("不允许值为{}", f.text);
+        }
+        None => {}
+    }
+    let usable = sat != unacc && better(lower_is_better, sat, unacc);
+    usable.then(|| Benchmark {
+        satisfactory: sat,
+        unacceptable: unacc,
+        source: format!("多县比较：{sat_from}，{unacc_from}（{counted}）"),
+    })
+}
+
+/// Why the comparison gives no usable pair, for the diagnostics (`n` counties have a value).
+fn why_not_compared(
+    best: &Option<CountyValue>,
+    worst: &Option<CountyValue>,
+    n: usize,
+    unit: &str,
+) -> String {
+    match (best, worst) {
+        (Some(b), Some(w)) if b.value == w.value => {
+            if n == 1 {
+                format!("只有{}有数值（{}{unit}）", b.county, display(b.value))
+            } else {
+                format!("各县数值相同（均为{}{unit}）", display(b.value))
+            }
+        }
+        (Some(b), Some(w)) => format!(
+            "各县数值（{}{unit}至{}{unit}）都在评分方法规定值的同一侧",
+            display(w.value),
+            display(b.value)
+        ),
+        _ => "没有县报送可计算的数值".to_string(),
+    }
+}
+
+/// The benchmark of a part the comparison gives none for: the configured one (a warning
+/// says so) or none at all (an error: the part scores 0 in every county).
+fn fallback(
+    part: &Part,
+    config: Option<&Benchmark>,
+    why: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Benchmark> {
+    let unit = part.unit;
+    let location = Location::indicator(part.indicator).with_fact(part.key.to_string());
+    // The configured fallback keeps the rule's end too (scoring warns about a
+    // configuration that states another value).
+    let config = config.map(|c| with_fixed_end(c, part.fixed).0);
+    match config.as_ref() {
+        Some(c) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingBenchmark,
+                    location,
+                    format!(
+                        "指标{}：{}，无法按多县比较取“{}”（{}）的满意值和不允许值，各县统一沿用创建配置中的基准（满意值{}{unit}、不允许值{}{unit}）",
+                        part.indicator,
+                        why,
+                        part.key,
+                        part.label,
+                        display(c.satisfactory),
+                        display(c.unacceptable)
+                    ),
+                )
+                .with_severity(Severity::Warning),
+            );
+            Some(c.clone())
+        }
+        None => {
+            diagnostics.push(Diagnostic::new(
+                Code::MissingBenchmark,
+                location,
+                format!(
+                    "指标{}：{}，无法按多县比较取“{}”（{}）的满意值和不允许值，创建配置中也没有该基准，本项各县均按0分计",
+                    part.indicator, why, part.key, part.label
+                ),
+            ));
+            None
+        }
+    }
 }
 
 #[cfg(test)]
