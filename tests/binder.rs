@@ -212,20 +212,59 @@ fn build_writes_the_binder_with_every_evidence_number_on_the_page_its_contents_n
     let all = pages.join("\n");
     let flat: String = all.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(flat.contains("第2页共2页") || flat.contains("第3页共3页"));
+    // Materials are named by title everywhere: no extension, no unit code.
+    assert!(
+        !toc.values()
+            .any(|(_, l)| l.contains(".pdf") || l.contains(".xlsx")),
+        "{toc:#?}"
+    );
     let scan = toc
         .values()
-        .find(|(_, l)| l.contains(".jpg"))
+        .find(|(_, l)| l.contains("园区宣传横幅-2022-06-20"))
         .expect("a JPG scan in the contents");
     assert!(
         pages[scan.0 - 1].contains("证明材料"),
         "{}",
         pages[scan.0 - 1]
     );
-    assert!(
-        all.contains("见电子附件"),
-        "spreadsheets are listed, not drawn"
-    );
+    // A spreadsheet is printed as its table: title, the lines above, header, rows and
+    // the 合计 row, on the page the contents name.
+    let (sheet_page, _) = toc
+        .values()
+        .find(|(_, l)| l.contains("能源计量审查统计-2021-2022"))
+        .expect("the spreadsheet in the contents");
+    let sheet: String = pages[sheet_page - 1]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for cell in [
+        "重点用能单位能源计量审查统计表",
+        "填报单位",
+        "覆盖率",
+        "通用设备制造业",
+        "合计",
+    ] {
+        assert!(sheet.contains(cell), "{cell} not printed:\n{sheet}");
+    }
+    // Only what cannot be printed (the video) is listed by size and SHA-256.
+    assert!(all.contains("见电子附件"));
     assert!(all.contains("SHA-256"));
+    assert!(all.contains("MP4 视频"));
+    // The counts agree: the 自评报告's 证明材料目录 and the binder's cover.
+    let se = pdf_pages(&c.path("output/自评报告.pdf"), false).join("");
+    let se: String = se.chars().filter(|c| !c.is_whitespace()).collect();
+    let total = numbers.len();
+    assert!(
+        se.contains(&format!(
+            "共{total}项，其中编入证明材料汇编{}项、以电子附件提供1项、缺失0项。",
+            total - 1
+        )),
+        "{}",
+        &se[se.rfind("证明材料目录").unwrap()..][..300]
+    );
+    let cover: String = pages[0].chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(cover.contains(&format!("共{total}项证明材料")), "{cover}");
+    assert!(cover.contains("其中以电子附件提供1项"), "{cover}");
 
     // Embedded PDF pages keep the binder out of PDF/A (Typst refuses them there): said
     // once as a warning; the other documents stay PDF/A-3b.
@@ -291,11 +330,15 @@ fn a_missing_evidence_file_refuses_the_final_binder_and_is_a_placeholder_page_in
     let toc = table_of_contents(&pages);
     let (number, (page, _)) = toc
         .iter()
-        .find(|(_, (_, line))| line.contains("章丘区十四五规划纲要.pdf"))
+        .find(|(_, (_, line))| line.contains("章丘区十四五规划纲要"))
         .expect("the missing file keeps its number in the contents");
     let text = &pages[page - 1];
     assert!(has_labelled(text, "缺少证明材料", number), "{text}");
-    assert!(text.contains("章丘区十四五规划纲要.pdf"), "{text}");
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        flat.contains("证明材料“章丘区十四五规划纲要.pdf”未随填报表报送"),
+        "the placeholder names what was listed: {text}"
+    );
     assert!(text.contains("草稿占位页"), "{text}");
 }
 

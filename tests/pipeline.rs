@@ -829,13 +829,15 @@ fn benchmarks_marked_as_example_data_make_the_set_a_draft() {
     let pages: Vec<&str> = html.split("<page ").skip(1).collect();
     assert!(pages.len() > 5, "{} pages", pages.len());
     let large = |page: &str, ch: &str| {
-        page.lines().filter(|l| l.contains(&format!(">{ch}</word>"))).any(|l| {
-            let num = |key: &str| -> f64 {
-                let at = l.find(key).unwrap() + key.len() + 2;
-                l[at..].split('"').next().unwrap().parse().unwrap()
-            };
-            num("xMax") - num("xMin") > 40.0
-        })
+        page.lines()
+            .filter(|l| l.contains(&format!(">{ch}</word>")))
+            .any(|l| {
+                let num = |key: &str| -> f64 {
+                    let at = l.find(key).unwrap() + key.len() + 2;
+                    l[at..].split('"').next().unwrap().parse().unwrap()
+                };
+                num("xMax") - num("xMin") > 40.0
+            })
     };
     for (n, page) in pages.iter().enumerate() {
         assert!(
@@ -843,8 +845,6 @@ fn benchmarks_marked_as_example_data_make_the_set_a_draft() {
             "page {} has no 草稿 watermark",
             n + 1
         );
-    }
-} has no 草稿 mark", n + 1);
     }
 }
 

@@ -308,7 +308,10 @@ mod tests {
         assert_eq!(t.header, ["序号", "行业", "已审查（家）", "覆盖率"]);
         assert_eq!(t.rows.len(), 2, "{:?}", t.rows);
         assert_eq!(t.rows[1][0], "合计");
-        assert_eq!(t.notes, ["单位负责人：　　填表人：", "（数据为2022年6月底数）"]);
+        assert_eq!(
+            t.notes,
+            ["单位负责人：　　填表人：", "（数据为2022年6月底数）"]
+        );
     }
 
     #[test]
