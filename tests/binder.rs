@@ -246,6 +246,20 @@ fn build_writes_the_binder_with_every_evidence_number_on_the_page_its_contents_n
     ] {
         assert!(sheet.contains(cell), "{cell} not printed:\n{sheet}");
     }
+    // A file that backs several indicators (the plan, 章政发〔2022〕11号) is printed once;
+    // later items refer back to the page the contents give for the first.
+    let flat_all: String = all.chars().filter(|c| !c.is_whitespace()).collect();
+    let reference = "本材料与证明材料1-1-1为同一文件，已在本汇编第";
+    let at = flat_all
+        .find(reference)
+        .expect("a later item refers back to 1-1-1");
+    let page: usize = flat_all[at + reference.len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    assert_eq!(page, toc["1-1-1"].0, "the page of 1-1-1");
     // Only what cannot be printed (the video) is listed by size and SHA-256.
     assert!(all.contains("见电子附件"));
     assert!(all.contains("SHA-256"));

@@ -99,6 +99,9 @@ pub struct BinderItem {
     pub problem: String,
     /// `unit › file` for the glyph check.
     pub src: String,
+    /// The number of the item that already printed the same file (the binder prints a
+    /// file once and refers back to it: 同证明材料 1-1-1); empty when this is the first.
+    pub same_as: String,
 }
 
 /// One sheet of a spreadsheet as the binder prints it.
@@ -127,6 +130,8 @@ pub fn binder(inputs: &Inputs, wording: &Wording) -> Result<BinderData, DataErro
     let mut attached = 0;
     let mut problems = 0;
     let mut embeds_pdf = false;
+    // The first item that printed each file: path → evidence number.
+    let mut first_printing: BTreeMap<String, String> = BTreeMap::new();
     for (n, (cat, inds)) in super::categories(inputs).into_iter().enumerate() {
         let mut indicators = Vec::new();
         for ind in inds {
@@ -147,7 +152,22 @@ pub fn binder(inputs: &Inputs, wording: &Wording) -> Result<BinderData, DataErro
             }
             let items: Vec<BinderItem> = evidence
                 .iter()
-                .map(|e| item(e, inputs.evidence_dir.is_some()))
+                .map(|e| {
+                    let mut it = item(e, inputs.evidence_dir.is_some());
+                    // A file printed under an earlier indicator is referred to, not
+                    // printed again (the plan itself backs several indicators).
+                    if matches!(it.kind, "pdf" | "image" | "table")
+                        && let Some(path) = &e.path
+                    {
+                        match first_printing.get(path) {
+                            Some(first) => it.same_as = first.clone(),
+                            None => {
+                                first_printing.insert(path.clone(), it.number.clone());
+                            }
+                        }
+                    }
+                    it
+                })
                 .collect();
             count += items.len();
             embeds_pdf |= items.iter().any(|i| i.kind == "pdf");
@@ -239,6 +259,7 @@ fn item(e: &EvidenceItem, files_served: bool) -> BinderItem {
         sha256: e.sha256.clone().unwrap_or_default(),
         problem,
         src: [e.unit.as_str(), e.path.as_deref().unwrap_or(&e.name)].join(" › "),
+        same_as: String::new(),
     }
 }
 
