@@ -385,3 +385,73 @@ fn annual_report_sections_are_keyed_and_the_targets_table_sits_in_the_overall_se
     assert!(overall.contains("主要目标"), "{overall}");
     assert!(overall.contains("生活性服务业顾客满意度"), "{overall}");
 }
+
+/// Words about the program, its forms and checks. The 计分口径 printed under each
+/// indicator is the district's own reading of the rule; how the program reads the forms
+/// stays in the catalogue's comments.
+const SYSTEM_WORDS: [&str; 16] = [
+    "创建配置",
+    "配置",
+    "校验",
+    "填报",
+    "填写",
+    "单元格",
+    "留空",
+    "系统",
+    "程序",
+    "报错",
+    "字段",
+    "记录",
+    "已提供",
+    "数据",
+    "工作表",
+    "表格",
+];
+
+/// Domain words that contain a system word (智慧工地的信息化管理系统).
+fn without_domain_words(s: &str) -> String {
+    s.replace("信息化管理系统", "")
+}
+
+#[test]
+fn interpretations_speak_in_the_districts_voice() {
+    for ind in &catalogue().indicators {
+        let text = without_domain_words(&ind.interpretation);
+        for w in SYSTEM_WORDS {
+            assert!(
+                !text.contains(w),
+                "指标{}的计分口径含“{w}”：{}",
+                ind.id,
+                ind.interpretation
+            );
+        }
+    }
+    // What the template prints is the catalogue's text and nothing else.
+    let set = example_set();
+    let printed: Vec<&str> = set.self_evaluation["table"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["interpretation"].as_str())
+        .collect();
+    assert_eq!(printed.len(), 43);
+    for p in printed {
+        let p = without_domain_words(p);
+        assert!(SYSTEM_WORDS.iter().all(|w| !p.contains(w)), "{p}");
+    }
+    // Nor does the printed report say any of them anywhere.
+    let text = squeeze(render(DocKind::SelfEvaluation).text());
+    for w in [
+        "创建配置",
+        "校验",
+        "填报",
+        "填写",
+        "单元格",
+        "留空",
+        "程序",
+        "报错",
+        "字段",
+    ] {
+        assert!(!text.contains(w), "自评报告 contains {w}");
+    }
+}
