@@ -607,3 +607,94 @@ fn printed_in_one_cell(page: &PageLayout, target: &str) -> bool {
         text == target
     })
 }
+
+/// The runs of one line that reads `text` (runs on one baseline, joined left to right).
+fn line_of<'a>(page: &'a PageLayout, text: &str) -> Option<Vec<&'a TextRun>> {
+    let mut ys: Vec<f64> = page.runs.iter().map(|r| r.y).collect();
+    ys.sort_by(f64::total_cmp);
+    ys.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    ys.into_iter().find_map(|y| {
+        let mut runs: Vec<&TextRun> = page
+            .runs
+            .iter()
+            .filter(|r| r.is_horizontal() && (r.y - y).abs() < 0.5)
+            .collect();
+        runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let joined: String = runs.iter().map(|r| r.text.as_str()).collect();
+        (squeeze(&joined) == text).then_some(runs)
+    })
+}
+
+fn span(runs: &[&TextRun]) -> (f64, f64) {
+    let x0 = runs.iter().map(|r| r.ink[0]).fold(f64::MAX, f64::min);
+    let x1 = runs.iter().map(|r| r.ink[2]).fold(f64::MIN, f64::max);
+    (x0 / MM, x1 / MM)
+}
+
+/// GB/T 9704: 主送机关 flush left under the title, ending in a full-width colon; the
+/// 发文机关署名 centred over the 成文日期, which stands four characters from the right
+/// edge; two empty lines above the 署名 for the seal; the 自评报告's 附件说明 two
+/// characters in, after its body.
+#[test]
+fn the_reports_carry_recipient_attachment_note_issuer_and_date_as_a_government_document() {
+    let char_w = BODY_W / 28.0;
+    for (kind, recipient, attachment) in [
+        (
+            DocKind::SelfEvaluation,
+            "济南市质量强市及品牌战略推进工作领导小组办公室：",
+            Some("附件：证明材料目录"),
+        ),
+        (
+            DocKind::AnnualReport,
+            "各街道办事处、镇人民政府，区政府有关部门（单位）：",
+            None,
+        ),
+    ] {
+        let d = doc(kind);
+        let first = &d.layout()[0];
+        let r = line_of(first, recipient).unwrap_or_else(|| panic!("{kind:?}: no 主送机关"));
+        let left = INSIDE; // page 1 is an odd page: 订口 on the left
+        assert!((span(&r).0 - left).abs() < 1.0, "{kind:?} 主送机关 not flush left");
+        // The page that signs: 署名 and 成文日期.
+        let (page, issuer) = d
+            .layout()
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| line_of(p, "济南市章丘区人民政府").map(|l| (i, l)))
+            .unwrap_or_else(|| panic!("{kind:?}: no 署名"));
+        let p = &d.layout()[page];
+        let date = line_of(p, "2022年7月20日").expect("成文日期 under the 署名");
+        let left = if (page + 1) % 2 == 1 { INSIDE } else { OUTSIDE };
+        let right = left + BODY_W;
+        let (d0, d1) = span(&date);
+        let (i0, i1) = span(&issuer);
+        assert!(
+            (right - d1 - 4.0 * char_w).abs() < 1.5,
+            "{kind:?}: 成文日期 ends {:.1} mm from the right edge",
+            right - d1
+        );
+        assert!(
+            ((i0 + i1) / 2.0 - (d0 + d1) / 2.0).abs() < 1.5,
+            "{kind:?}: 署名 not centred over the 成文日期"
+        );
+        let pitch = BODY_H / 22.0;
+        assert!(((date[0].y - issuer[0].y) / MM - pitch).abs() < 1.0);
+        // Two empty lines above the 署名: nothing printed in between.
+        let above = p
+            .runs
+            .iter()
+            .filter(|r| r.is_horizontal() && r.y < issuer[0].y - 1.0)
+            .map(|r| r.y)
+            .fold(f64::MIN, f64::max);
+        let gap = (issuer[0].y - above) / MM;
+        assert!(
+            gap > 2.5 * pitch && gap < 3.5 * pitch,
+            "{kind:?}: {gap:.1} mm between the body and the 署名"
+        );
+        if let Some(note) = attachment {
+            let n = line_of(p, note).unwrap_or_else(|| panic!("no 附件说明 above the 署名"));
+            assert!(n[0].y < issuer[0].y);
+            assert!((span(&n).0 - left - 2.0 * char_w).abs() < 1.0);
+        }
+    }
+}

@@ -20,6 +20,10 @@ use crate::wording::Wording;
 pub struct AnnualReportData {
     pub meta: Meta,
     pub doc_title: String,
+    /// 主送机关, empty when the report has none (published to the public only).
+    pub recipient: String,
+    /// 发文机关署名 (above the 成文日期, with room for the seal).
+    pub issuer: String,
     pub year: i32,
     pub sections: Vec<AnnualSection>,
     /// Every 主要目标 with its status, for 一、总体情况.
@@ -567,14 +571,18 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
         });
     }
 
+    let issuer = c.annual_report_issuer();
     Ok(AnnualReportData {
-        meta: meta(
+        meta: meta_by(
             inputs,
+            issuer.clone(),
             doc_title.clone(),
             "县域质量发展状况分析",
             &["质量发展", "年度分析报告", &c.district.short_name],
         ),
         doc_title,
+        recipient: c.annual_report_recipient().unwrap_or_default(),
+        issuer,
         year,
         sections,
         targets,

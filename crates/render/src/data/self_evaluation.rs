@@ -12,6 +12,12 @@ use crate::wording::Wording;
 pub struct SelfEvaluationData {
     pub meta: Meta,
     pub doc_title: String,
+    /// 主送机关 (printed above the body, ending in a full-width colon).
+    pub recipient: String,
+    /// 发文机关署名 (above the 成文日期, with room for the seal).
+    pub issuer: String,
+    /// 附件说明: the attachments' names, in order.
+    pub attachments: Vec<String>,
     pub basics: Vec<Para>,
     pub task_force: TaskForce,
     pub work_intro: Vec<Para>,
@@ -31,6 +37,9 @@ pub struct SelfEvaluationData {
     pub evidence_found: usize,
     pub evidence_missing: usize,
 }
+
+/// The title of the 自评报告's attachment, as its 附件说明 and its own page name it.
+pub const EVIDENCE_INDEX_TITLE: &str = "证明材料目录";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CategorySection {
@@ -621,14 +630,19 @@ pub fn self_evaluation(
         .collect();
     let evidence_found = evidence.iter().filter(|e| e.found).count();
 
+    let issuer = c.self_evaluation_issuer();
     Ok(SelfEvaluationData {
-        meta: meta(
+        meta: meta_by(
             inputs,
+            issuer.clone(),
             doc_title.clone(),
             "质量强区创建自评",
             &["质量强区", "自评报告", &c.district.short_name],
         ),
         doc_title,
+        recipient: c.self_evaluation_recipient(),
+        issuer,
+        attachments: vec![EVIDENCE_INDEX_TITLE.to_string()],
         basics: paras(wording.paragraphs("self-evaluation/basics.j2", &report)?),
         task_force: tf,
         work_intro: paras(wording.paragraphs("self-evaluation/work-intro.j2", &report)?),
