@@ -302,8 +302,12 @@ impl Campaign {
     /// 工作领导小组办公室, which receives the application and recommends it to the province
     /// (the 申请表's 设区市…推荐意见).
     pub fn self_evaluation_recipient(&self) -> String {
-        nonblank(&self.self_evaluation.recipient)
-            .unwrap_or_else(|| format!("{}质量强市及品牌战略推进工作领导小组办公室", self.district.city))
+        nonblank(&self.self_evaluation.recipient).unwrap_or_else(|| {
+            format!(
+                "{}质量强市及品牌战略推进工作领导小组办公室",
+                self.district.city
+            )
+        })
     }
 
     /// 发文机关署名 of the 年度质量分析报告 (the configured one, or the 申报单位).

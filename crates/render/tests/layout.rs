@@ -654,7 +654,10 @@ fn the_reports_carry_recipient_attachment_note_issuer_and_date_as_a_government_d
         let first = &d.layout()[0];
         let r = line_of(first, recipient).unwrap_or_else(|| panic!("{kind:?}: no 主送机关"));
         let left = INSIDE; // page 1 is an odd page: 订口 on the left
-        assert!((span(&r).0 - left).abs() < 1.0, "{kind:?} 主送机关 not flush left");
+        assert!(
+            (span(&r).0 - left).abs() < 1.0,
+            "{kind:?} 主送机关 not flush left"
+        );
         // The page that signs: 署名 and 成文日期.
         let (page, issuer) = d
             .layout()

@@ -562,7 +562,11 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
         .filter(|t| t.met == Some(false))
         .cloned()
         .collect();
-    let unknown: Vec<TargetStatus> = targets.iter().filter(|t| t.met.is_none()).cloned().collect();
+    let unknown: Vec<TargetStatus> = targets
+        .iter()
+        .filter(|t| t.met.is_none())
+        .cloned()
+        .collect();
 
     let mut sections = Vec::new();
     for (n, key) in SectionKey::ALL.into_iter().enumerate() {
