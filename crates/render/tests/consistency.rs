@@ -178,7 +178,10 @@ fn the_annual_report_analyses_and_reads_as_published_text() {
     assert!(problems.contains(
         "生活性服务业顾客满意度仍未达到目标要求。该项指标由2020年的80.2%降至2021年的79.6%，低于目标值0.4个百分点。"
     ));
-    assert!(problems.contains("国省控断面水质优良比例不升反降。该项指标由2020年的88.9%降至2021年的77.8%。"));
+    assert!(
+        problems
+            .contains("国省控断面水质优良比例不升反降。该项指标由2020年的88.9%降至2021年的77.8%。")
+    );
     assert!(!problems.contains("自评"));
     // 对策建议 derive from the problems and the units' measures.
     let advice = text.split("九、发展前景与对策建议").nth(1).unwrap();
@@ -592,7 +595,12 @@ fn problems_and_outlook_add_to_the_findings_without_repeating_them() {
     assert!(earlier.iter().all(|s| !s.contains(unmet)));
     let measures = "开展餐饮、住宿、家政等生活性服务业质量提升行动";
     assert!(outlook.iter().any(|s| s.contains(measures)));
-    assert!(earlier.iter().chain(&problems).all(|s| !s.contains(measures)));
+    assert!(
+        earlier
+            .iter()
+            .chain(&problems)
+            .all(|s| !s.contains(measures))
+    );
     // A cause never restates the finding's figures.
     let year = campaign().annual_report.year.unwrap();
     for def in &catalogue().series {
@@ -623,4 +631,73 @@ fn problems_and_outlook_add_to_the_findings_without_repeating_them() {
             );
         }
     }
+}
+
+/// 存在的不足: per leading unit, what is lacking for each indicator, who acts and by
+/// when, in the district's words; 下一步打算 promises missing evidence only when some is
+/// missing.
+#[test]
+fn shortfalls_say_what_is_lacking_who_acts_and_by_when() {
+    let ex = example();
+    let complete: Vec<_> = ex
+        .evidence
+        .iter()
+        .cloned()
+        .map(|mut e| {
+            e.found = true;
+            e
+        })
+        .collect();
+    let set = build(&ex.facts, &ex.scores, &complete);
+    let text = |v: &serde_json::Value| -> String {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["text"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let units = text(&set.self_evaluation["shortfall_units"]);
+    for bad in ["需至少", "0项", "可得", "补齐", "目前", "（目前"] {
+        assert!(!units.contains(bad), "不足 contains {bad}:\n{units}");
+    }
+    let lost: Vec<_> = ex
+        .scores
+        .indicators
+        .iter()
+        .filter(|s| !s.lost.is_zero())
+        .collect();
+    for s in &lost {
+        assert!(
+            units.contains(&format!("指标{}（", s.id)),
+            "指标{} lost points but is not listed",
+            s.id
+        );
+    }
+    for para in units.lines() {
+        let unit = para.split('（').next().unwrap();
+        assert!(
+            para.contains(&format!("以上由{unit}")),
+            "who acts is missing: {para}"
+        );
+        assert!(
+            para.contains("2022年11月30日前"),
+            "by when is missing: {para}"
+        );
+    }
+    assert!(units.contains("指标16（计量）失分1分，尚无省级以上产业计量测试中心。"));
+    assert!(
+        units.contains("指标27（质量管理）失分0.5分，尚无2020年度有发布途径的质量状况分析报告。")
+    );
+    assert!(units.contains("以上由区市场监管局牵头、区住建局、区农业农村局、区文旅局配合，于2022年11月30日前落实整改措施。"));
+    let next = text(&set.self_evaluation["next_steps"]);
+    assert!(!next.contains("证明材料"), "{next}");
+    // A draft with missing evidence says how many items the units still owe.
+    let missing = ex.evidence.iter().filter(|e| !e.found).count();
+    assert!(missing > 0);
+    let next = text(&example_set().self_evaluation["next_steps"]);
+    assert!(
+        next.contains(&format!("补齐尚缺的{missing}项证明材料")),
+        "{next}"
+    );
 }

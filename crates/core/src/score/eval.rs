@@ -246,7 +246,8 @@ impl<'a> Ctx<'a> {
                 quiet: false,
                 score: Decimal::ZERO,
                 basis: format!("{why}（0分）"),
-                improve: vec![format!("{label}可得{}分（目前{why}）", display(points))],
+                // What is lacking, in the words of the 得分依据 (尚无…, …为96.0%，未达100%).
+                improve: vec![why],
             }
         }
     }
@@ -276,9 +277,8 @@ impl<'a> Ctx<'a> {
                 .find(|l| l.points == best)
                 .map(|l| l.value.clone());
             vec![format!(
-                "{label}达到“{}”可得{}分",
-                top.unwrap_or_default(),
-                display(best)
+                "{label}为“{shown}”，未达到“{}”",
+                top.unwrap_or_default()
             )]
         } else {
             vec![]
@@ -333,12 +333,12 @@ impl<'a> Ctx<'a> {
             let top = levels
                 .iter()
                 .find(|l| l.points == best)
-                .map(|l| l.value.clone());
-            vec![format!(
-                "{label}达到{}可得{}分",
-                top.unwrap_or_default(),
-                display(best)
-            )]
+                .map(|l| l.value.clone())
+                .unwrap_or_default();
+            vec![match got {
+                Some((v, _)) => format!("{label}最高为{v}，未达到{top}"),
+                None => format!("尚无{label}"),
+            }]
         } else {
             vec![]
         };
@@ -438,11 +438,12 @@ impl<'a> Ctx<'a> {
                 .filter(|t| t.points == best)
                 .map(|t| t.min)
                 .min();
-            vec![format!(
-                "{label}达到{}{what}可得{}分",
-                need.unwrap_or_default(),
-                display(best)
-            )]
+            let need = need.unwrap_or_default();
+            vec![if n == 0 {
+                format!("尚无{label}")
+            } else {
+                format!("{label}{n}{what}，未达到{need}{what}")
+            }]
         } else {
             vec![]
         };
@@ -503,7 +504,7 @@ impl<'a> Ctx<'a> {
                     display(per_missing),
                     display(score)
                 ),
-                improve: vec![format!("{label}补齐{}", names.join("、"))],
+                improve: vec![format!("{label}缺少{}", names.join("、"))],
             }
         }
     }
@@ -728,10 +729,11 @@ impl<'a> Ctx<'a> {
                     } else {
                         "项"
                     };
-                    Err(format!(
-                        "{}{n}{what}，需至少{min}{what}",
-                        self.scope(records)
-                    ))
+                    Err(if n == 0 {
+                        format!("尚无{}", self.scope(records))
+                    } else {
+                        format!("{}仅{n}{what}，未达到{min}{what}", self.scope(records))
+                    })
                 }
             }
         }
@@ -1189,9 +1191,9 @@ impl<'a> Ctx<'a> {
         );
         let improve = if score < points {
             vec![format!(
-                "{label}达到满意值{}{unit}可得满分{}分",
-                display(xh),
-                display(points)
+                "{label}为{}{unit}，未达到满意值{}{unit}",
+                display_measured(x, unit),
+                display(xh)
             )]
         } else {
             vec![]
