@@ -701,3 +701,137 @@ fn the_reports_carry_recipient_attachment_note_issuer_and_date_as_a_government_d
         }
     }
 }
+
+/// The word list of `templates/style.typ` (whole-words), for checking line breaks.
+fn word_list() -> Vec<String> {
+    let style = std::fs::read_to_string(repo("templates/style.typ")).unwrap();
+    let list = style
+        .split("#let 词表 = (")
+        .nth(1)
+        .unwrap()
+        .split("\n)")
+        .next()
+        .unwrap();
+    list.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .flat_map(|l| l.split('"').skip(1).step_by(2).map(str::to_string))
+        .collect()
+}
+
+/// Character offsets where `s` may break: between the words the template's word list
+/// finds (longest match; digits and letters stay together; 、/） go with the word before).
+fn word_bounds(s: &str, words: &[String]) -> Vec<usize> {
+    let cs: Vec<char> = s.chars().collect();
+    let ascii = |c: char| c.is_ascii_alphanumeric() || ".+-%".contains(c);
+    let mut bounds = vec![0];
+    let mut i = 0;
+    while i < cs.len() {
+        let mut n = 1;
+        if ascii(cs[i]) {
+            while i + n < cs.len() && ascii(cs[i + n]) {
+                n += 1;
+            }
+        } else {
+            for k in (2..=7.min(cs.len() - i)).rev() {
+                let w: String = cs[i..i + k].iter().collect();
+                if words.contains(&w) {
+                    n = k;
+                    break;
+                }
+            }
+        }
+        i += n;
+        while i < cs.len() && "、，。；：）%/".contains(cs[i]) {
+            i += 1;
+        }
+        bounds.push(i);
+    }
+    bounds
+}
+
+/// documents.md: narrow table columns break between words, never inside one
+/// (“区市场监管/局”, “吨标/准煤”): every piece of a label, unit of measure or unit name
+/// that a table prints on a line of its own starts and ends at a word boundary.
+#[test]
+fn table_cells_break_between_words() {
+    let words = word_list();
+    let whole_pieces = |whole: &str, piece: &str| -> bool {
+        let bounds = word_bounds(whole, &words);
+        let (w, p): (Vec<char>, Vec<char>) = (whole.chars().collect(), piece.chars().collect());
+        if p.len() > w.len() {
+            return false;
+        }
+        (0..=w.len() - p.len()).any(|at| {
+            w[at..at + p.len()] == p[..] && bounds.contains(&at) && bounds.contains(&(at + p.len()))
+        })
+    };
+    // The annual report's tables: labels, units of measure, targets.
+    let mut phrases: Vec<String> = Vec::new();
+    for s in &catalogue().series {
+        phrases.push(s.label.clone());
+        phrases.push(s.unit.clone());
+        if let Some(t) = &s.target {
+            let (zhiliang_core::config::Target::AtLeast { text, .. }
+            | zhiliang_core::config::Target::Rising { text }
+            | zhiliang_core::config::Target::Falling { text }) = t;
+            phrases.push(text.clone());
+        }
+    }
+    let ar = doc(DocKind::AnnualReport);
+    let mut checked = 0;
+    for page in ar.layout() {
+        for r in page.runs.iter().filter(|r| r.is_horizontal()) {
+            let t = r.text.trim();
+            if !t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                continue; // figures and years are not words of a phrase
+            }
+            if words.iter().any(|w| w == t) {
+                continue; // a word of the list, set whole
+            }
+            for p in phrases.iter().filter(|p| p.chars().count() > 2) {
+                if p.contains(t) && !t.is_empty() && t != p.as_str() {
+                    checked += 1;
+                    assert!(
+                        phrases.iter().any(|q| whole_pieces(q, t)),
+                        "“{t}” is a piece of “{p}” broken inside a word"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no broken label was seen at all");
+    // The score table's 责任单位 column: each line holds whole unit names.
+    let names: std::collections::BTreeSet<String> = catalogue()
+        .indicators
+        .iter()
+        .flat_map(|i| i.responsible.clone())
+        .collect();
+    let se = doc(DocKind::SelfEvaluation);
+    let column = L_LEFT + BODY_H - 33.0;
+    let mut lines = 0;
+    for (_, page) in table_pages(se) {
+        let mut by_line: std::collections::BTreeMap<i64, Vec<&TextRun>> = Default::default();
+        for r in page
+            .runs
+            .iter()
+            .filter(|r| r.is_horizontal() && r.x / MM > column)
+        {
+            by_line
+                .entry((r.y * 4.0).round() as i64)
+                .or_default()
+                .push(r);
+        }
+        for (_, mut runs) in by_line {
+            runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let line: String = runs.iter().map(|r| r.text.trim()).collect();
+            if line.is_empty() || line == "责任单位" {
+                continue;
+            }
+            lines += 1;
+            for part in line.split('、').filter(|p| !p.is_empty()) {
+                assert!(names.contains(part), "责任单位 line “{line}” breaks a name");
+            }
+        }
+    }
+    assert!(lines > 40, "only {lines} lines in the 责任单位 column");
+}
