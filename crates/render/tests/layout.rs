@@ -835,3 +835,41 @@ fn table_cells_break_between_words() {
     }
     assert!(lines > 40, "only {lines} lines in the 责任单位 column");
 }
+
+/// GB/T 9704: each document's title is 二号 (22 pt) 小标宋, centred on its first page (the
+/// open substitute is Noto Serif CJK SC Bold, embedded as such).
+#[test]
+fn titles_are_set_in_xiaobiaosong_of_size_two() {
+    let xbs = renderer().fonts().families(Role::Xiaobiaosong);
+    for (kind, title) in [
+        (DocKind::Application, "山东省质量强县（市、区）申请表"),
+        (
+            DocKind::SelfEvaluation,
+            "济南市章丘区创建山东省质量强区自评报告",
+        ),
+        (DocKind::AnnualReport, "章丘区2021年度质量发展状况分析报告"),
+    ] {
+        let d = doc(kind);
+        let runs: Vec<&TextRun> = d.layout()[0]
+            .runs
+            .iter()
+            .filter(|r| (r.size - 22.0).abs() < 0.01)
+            .collect();
+        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(squeeze(&text), title, "{kind:?}");
+        for r in &runs {
+            assert_eq!(r.family, xbs[0], "{kind:?}: {}", r.text);
+        }
+        let (x0, x1) = span(&runs);
+        let mid = INSIDE + BODY_W / 2.0;
+        assert!(((x0 + x1) / 2.0 - mid).abs() < 1.5, "{kind:?} title not centred");
+        let pdf = lopdf::Document::load_mem(&d.pdf).unwrap();
+        let bold = pdf
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter_map(|d| d.get(b"BaseFont").ok()?.as_name().ok())
+            .any(|n| String::from_utf8_lossy(n).contains("NotoSerifCJKsc-Bold"));
+        assert!(bold, "{kind:?}: the 小标宋 face is not embedded");
+    }
+}
