@@ -862,7 +862,10 @@ fn titles_are_set_in_xiaobiaosong_of_size_two() {
         }
         let (x0, x1) = span(&runs);
         let mid = INSIDE + BODY_W / 2.0;
-        assert!(((x0 + x1) / 2.0 - mid).abs() < 1.5, "{kind:?} title not centred");
+        assert!(
+            ((x0 + x1) / 2.0 - mid).abs() < 1.5,
+            "{kind:?} title not centred"
+        );
         let pdf = lopdf::Document::load_mem(&d.pdf).unwrap();
         let bold = pdf
             .objects
