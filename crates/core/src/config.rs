@@ -19,6 +19,9 @@ pub struct Campaign {
     pub benchmarks: BTreeMap<String, Benchmark>,
     #[serde(default)]
     pub annual_report: AnnualReport,
+    /// 自评报告: who issues it, to whom, and by when its shortfalls are made good.
+    #[serde(default)]
+    pub self_evaluation: SelfEvaluation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,7 +34,9 @@ pub struct District {
     pub city: String,
     /// 山东省
     pub province: String,
-    /// The issuing office (PDF author), e.g. 章丘区创建山东省质量强区工作专班办公室.
+    /// The office that compiles the materials (author of the 证明材料汇编 and the fill-in
+    /// workbooks), e.g. 章丘区创建山东省质量强区工作专班办公室. The 自评报告 and the
+    /// 年度质量分析报告 are issued by the district government ([`Campaign::self_evaluation_issuer`], [`Campaign::annual_report_issuer`]).
     pub issuer: String,
 }
 
@@ -137,6 +142,37 @@ pub struct AnnualReport {
     /// The year the report analyses (usually evaluation_year − 1).
     #[serde(default)]
     pub year: Option<i32>,
+    /// 发文机关署名. Default: the 申报单位 (the district government).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// 主送机关. Default: none (the report is published to the public).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+}
+
+/// The 自评报告's particulars that no unit reports. It is laid out as GB/T 9704 asks:
+/// 主送机关 above the body, 附件说明 after it, 发文机关署名 and 成文日期 at the end.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfEvaluation {
+    /// 发文机关署名 (the body whose seal the report carries). Default: the 申报单位.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// 主送机关. Default: see [`Campaign::self_evaluation_recipient`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// By when the shortfalls (存在的不足) are made good when an indicator's own deadline
+    /// (任务分解表 完成时限) has passed by the 成文日期. Default: 31 December of the
+    /// evaluation year.
+    #[serde(
+        default,
+        deserialize_with = "optional_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rectify_by: Option<NaiveDate>,
+}
+
+fn optional_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    date_or_toml_date(d).map(Some)
 }
 
 /// A target of the seed's 主要目标.
@@ -223,10 +259,14 @@ impl Campaign {
             ))
         };
         let d = &self.dates;
-        for (key, date) in [
+        let mut dates = vec![
             ("dates.reference_date", d.reference_date),
             ("dates.document_date", d.document_date),
-        ] {
+        ];
+        if let Some(r) = self.self_evaluation.rectify_by {
+            dates.push(("self_evaluation.rectify_by", r));
+        }
+        for (key, date) in dates {
             if !YEARS.contains(&date.year()) {
                 return Err(out_of_range(key.to_string(), date.to_string()));
             }
@@ -253,6 +293,42 @@ impl Campaign {
         }
     }
 
+    /// 发文机关署名 of the 自评报告 (the configured one, or the 申报单位).
+    pub fn self_evaluation_issuer(&self) -> String {
+        nonblank(&self.self_evaluation.issuer).unwrap_or_else(|| self.applicant())
+    }
+
+    /// 主送机关 of the 自评报告: the configured one, or the city's 质量强市及品牌战略推进
+    /// 工作领导小组办公室, which receives the application and recommends it to the province
+    /// (the 申请表's 设区市…推荐意见).
+    pub fn self_evaluation_recipient(&self) -> String {
+        nonblank(&self.self_evaluation.recipient).unwrap_or_else(|| {
+            format!(
+                "{}质量强市及品牌战略推进工作领导小组办公室",
+                self.district.city
+            )
+        })
+    }
+
+    /// 发文机关署名 of the 年度质量分析报告 (the configured one, or the 申报单位).
+    pub fn annual_report_issuer(&self) -> String {
+        nonblank(&self.annual_report.issuer).unwrap_or_else(|| self.applicant())
+    }
+
+    /// 主送机关 of the 年度质量分析报告; none unless configured (the report is published).
+    pub fn annual_report_recipient(&self) -> Option<String> {
+        nonblank(&self.annual_report.recipient)
+    }
+
+    /// The date by which the 自评报告's shortfalls are made good when an indicator's own
+    /// deadline has passed (default 31 December of the evaluation year).
+    pub fn rectify_by(&self) -> NaiveDate {
+        self.self_evaluation.rectify_by.unwrap_or_else(|| {
+            NaiveDate::from_ymd_opt(self.dates.evaluation_year, 12, 31)
+                .unwrap_or(self.dates.document_date)
+        })
+    }
+
     /// 填表人 printed on the 申请表 (the configured one, or the contact person).
     pub fn filled_by(&self) -> String {
         match &self.application.filled_by {
@@ -260,6 +336,13 @@ impl Campaign {
             _ => self.application.contact.name.clone(),
         }
     }
+}
+
+fn nonblank(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// 2022年7月20日 — Arabic numerals, no zero padding, as GB/T 9704 asks for 成文日期.

@@ -943,7 +943,7 @@ fn i27_regular_quality_reports() {
     );
     assert!(
         s.improve
-            .contains("2020年度有发布途径的质量状况分析报告0项"),
+            .contains("尚无2020年度有发布途径的质量状况分析报告"),
         "{}",
         s.improve
     );

@@ -475,7 +475,7 @@ fn metadata_is_set() {
         }
     };
     assert_eq!(text(b"Title"), "济南市章丘区创建山东省质量强区自评报告");
-    assert_eq!(text(b"Author"), campaign().district.issuer);
+    assert_eq!(text(b"Author"), "济南市章丘区人民政府");
     assert!(text(b"Keywords").contains("自评报告"));
     assert!(text(b"Subject").contains("自评"));
     assert!(

@@ -609,3 +609,272 @@ fn printed_in_one_cell(page: &PageLayout, target: &str) -> bool {
         text == target
     })
 }
+
+/// The runs of one line that reads `text` (runs on one baseline, joined left to right).
+fn line_of<'a>(page: &'a PageLayout, text: &str) -> Option<Vec<&'a TextRun>> {
+    let mut ys: Vec<f64> = page.runs.iter().map(|r| r.y).collect();
+    ys.sort_by(f64::total_cmp);
+    ys.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    ys.into_iter().find_map(|y| {
+        let mut runs: Vec<&TextRun> = page
+            .runs
+            .iter()
+            .filter(|r| r.is_horizontal() && (r.y - y).abs() < 0.5)
+            .collect();
+        runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let joined: String = runs.iter().map(|r| r.text.as_str()).collect();
+        (squeeze(&joined) == text).then_some(runs)
+    })
+}
+
+fn span(runs: &[&TextRun]) -> (f64, f64) {
+    let x0 = runs.iter().map(|r| r.ink[0]).fold(f64::MAX, f64::min);
+    let x1 = runs.iter().map(|r| r.ink[2]).fold(f64::MIN, f64::max);
+    (x0 / MM, x1 / MM)
+}
+
+/// GB/T 9704: 主送机关 flush left under the title, ending in a full-width colon; the
+/// 发文机关署名 centred over the 成文日期, which stands four characters from the right
+/// edge; two empty lines above the 署名 for the seal; the 自评报告's 附件说明 two
+/// characters in, after its body.
+#[test]
+fn the_reports_carry_recipient_attachment_note_issuer_and_date_as_a_government_document() {
+    let char_w = BODY_W / 28.0;
+    for (kind, recipient, attachment) in [
+        (
+            DocKind::SelfEvaluation,
+            "济南市质量强市及品牌战略推进工作领导小组办公室：",
+            Some("附件：证明材料目录"),
+        ),
+        (
+            DocKind::AnnualReport,
+            "各街道办事处、镇人民政府，区政府有关部门（单位）：",
+            None,
+        ),
+    ] {
+        let d = doc(kind);
+        let first = &d.layout()[0];
+        let r = line_of(first, recipient).unwrap_or_else(|| panic!("{kind:?}: no 主送机关"));
+        let left = INSIDE; // page 1 is an odd page: 订口 on the left
+        assert!(
+            (span(&r).0 - left).abs() < 1.0,
+            "{kind:?} 主送机关 not flush left"
+        );
+        // The page that signs: 署名 and 成文日期.
+        let (page, issuer) = d
+            .layout()
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| line_of(p, "济南市章丘区人民政府").map(|l| (i, l)))
+            .unwrap_or_else(|| panic!("{kind:?}: no 署名"));
+        let p = &d.layout()[page];
+        let date = line_of(p, "2022年7月20日").expect("成文日期 under the 署名");
+        let left = if (page + 1) % 2 == 1 { INSIDE } else { OUTSIDE };
+        let right = left + BODY_W;
+        let (d0, d1) = span(&date);
+        let (i0, i1) = span(&issuer);
+        assert!(
+            (right - d1 - 4.0 * char_w).abs() < 1.5,
+            "{kind:?}: 成文日期 ends {:.1} mm from the right edge",
+            right - d1
+        );
+        assert!(
+            ((i0 + i1) / 2.0 - (d0 + d1) / 2.0).abs() < 1.5,
+            "{kind:?}: 署名 not centred over the 成文日期"
+        );
+        let pitch = BODY_H / 22.0;
+        assert!(((date[0].y - issuer[0].y) / MM - pitch).abs() < 1.0);
+        // Two empty lines above the 署名: nothing printed in between.
+        let above = p
+            .runs
+            .iter()
+            .filter(|r| r.is_horizontal() && r.y < issuer[0].y - 1.0)
+            .map(|r| r.y)
+            .fold(f64::MIN, f64::max);
+        let gap = (issuer[0].y - above) / MM;
+        assert!(
+            gap > 2.5 * pitch && gap < 3.5 * pitch,
+            "{kind:?}: {gap:.1} mm between the body and the 署名"
+        );
+        if let Some(note) = attachment {
+            let n = line_of(p, note).unwrap_or_else(|| panic!("no 附件说明 above the 署名"));
+            assert!(n[0].y < issuer[0].y);
+            assert!((span(&n).0 - left - 2.0 * char_w).abs() < 1.0);
+        }
+    }
+}
+
+/// The word list of `templates/style.typ` (whole-words), for checking line breaks.
+fn word_list() -> Vec<String> {
+    let style = std::fs::read_to_string(repo("templates/style.typ")).unwrap();
+    let list = style
+        .split("#let 词表 = (")
+        .nth(1)
+        .unwrap()
+        .split("\n)")
+        .next()
+        .unwrap();
+    list.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .flat_map(|l| l.split('"').skip(1).step_by(2).map(str::to_string))
+        .collect()
+}
+
+/// Character offsets where `s` may break: between the words the template's word list
+/// finds (longest match; digits and letters stay together; 、/） go with the word before).
+fn word_bounds(s: &str, words: &[String]) -> Vec<usize> {
+    let cs: Vec<char> = s.chars().collect();
+    let ascii = |c: char| c.is_ascii_alphanumeric() || ".+-%".contains(c);
+    let mut bounds = vec![0];
+    let mut i = 0;
+    while i < cs.len() {
+        let mut n = 1;
+        if ascii(cs[i]) {
+            while i + n < cs.len() && ascii(cs[i + n]) {
+                n += 1;
+            }
+        } else {
+            for k in (2..=7.min(cs.len() - i)).rev() {
+                let w: String = cs[i..i + k].iter().collect();
+                if words.contains(&w) {
+                    n = k;
+                    break;
+                }
+            }
+        }
+        i += n;
+        while i < cs.len() && "、，。；：）%/".contains(cs[i]) {
+            i += 1;
+        }
+        bounds.push(i);
+    }
+    bounds
+}
+
+/// documents.md: narrow table columns break between words, never inside one
+/// (“区市场监管/局”, “吨标/准煤”): every piece of a label, unit of measure or unit name
+/// that a table prints on a line of its own starts and ends at a word boundary.
+#[test]
+fn table_cells_break_between_words() {
+    let words = word_list();
+    let whole_pieces = |whole: &str, piece: &str| -> bool {
+        let bounds = word_bounds(whole, &words);
+        let (w, p): (Vec<char>, Vec<char>) = (whole.chars().collect(), piece.chars().collect());
+        if p.len() > w.len() {
+            return false;
+        }
+        (0..=w.len() - p.len()).any(|at| {
+            w[at..at + p.len()] == p[..] && bounds.contains(&at) && bounds.contains(&(at + p.len()))
+        })
+    };
+    // The annual report's tables: labels, units of measure, targets.
+    let mut phrases: Vec<String> = Vec::new();
+    for s in &catalogue().series {
+        phrases.push(s.label.clone());
+        phrases.push(s.unit.clone());
+        if let Some(t) = &s.target {
+            let (zhiliang_core::config::Target::AtLeast { text, .. }
+            | zhiliang_core::config::Target::Rising { text }
+            | zhiliang_core::config::Target::Falling { text }) = t;
+            phrases.push(text.clone());
+        }
+    }
+    let ar = doc(DocKind::AnnualReport);
+    let mut checked = 0;
+    for page in ar.layout() {
+        for r in page.runs.iter().filter(|r| r.is_horizontal()) {
+            let t = r.text.trim();
+            if !t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                continue; // figures and years are not words of a phrase
+            }
+            if words.iter().any(|w| w == t) {
+                continue; // a word of the list, set whole
+            }
+            for p in phrases.iter().filter(|p| p.chars().count() > 2) {
+                if p.contains(t) && !t.is_empty() && t != p.as_str() {
+                    checked += 1;
+                    assert!(
+                        phrases.iter().any(|q| whole_pieces(q, t)),
+                        "“{t}” is a piece of “{p}” broken inside a word"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no broken label was seen at all");
+    // The score table's 责任单位 column: each line holds whole unit names.
+    let names: std::collections::BTreeSet<String> = catalogue()
+        .indicators
+        .iter()
+        .flat_map(|i| i.responsible.clone())
+        .collect();
+    let se = doc(DocKind::SelfEvaluation);
+    let column = L_LEFT + BODY_H - 33.0;
+    let mut lines = 0;
+    for (_, page) in table_pages(se) {
+        let mut by_line: std::collections::BTreeMap<i64, Vec<&TextRun>> = Default::default();
+        for r in page
+            .runs
+            .iter()
+            .filter(|r| r.is_horizontal() && r.x / MM > column)
+        {
+            by_line
+                .entry((r.y * 4.0).round() as i64)
+                .or_default()
+                .push(r);
+        }
+        for (_, mut runs) in by_line {
+            runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let line: String = runs.iter().map(|r| r.text.trim()).collect();
+            if line.is_empty() || line == "责任单位" {
+                continue;
+            }
+            lines += 1;
+            for part in line.split('、').filter(|p| !p.is_empty()) {
+                assert!(names.contains(part), "责任单位 line “{line}” breaks a name");
+            }
+        }
+    }
+    assert!(lines > 40, "only {lines} lines in the 责任单位 column");
+}
+
+/// GB/T 9704: each document's title is 二号 (22 pt) 小标宋, centred on its first page (the
+/// open substitute is Noto Serif CJK SC Bold, embedded as such).
+#[test]
+fn titles_are_set_in_xiaobiaosong_of_size_two() {
+    let xbs = renderer().fonts().families(Role::Xiaobiaosong);
+    for (kind, title) in [
+        (DocKind::Application, "山东省质量强县（市、区）申请表"),
+        (
+            DocKind::SelfEvaluation,
+            "济南市章丘区创建山东省质量强区自评报告",
+        ),
+        (DocKind::AnnualReport, "章丘区2021年度质量发展状况分析报告"),
+    ] {
+        let d = doc(kind);
+        let runs: Vec<&TextRun> = d.layout()[0]
+            .runs
+            .iter()
+            .filter(|r| (r.size - 22.0).abs() < 0.01)
+            .collect();
+        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(squeeze(&text), title, "{kind:?}");
+        for r in &runs {
+            assert_eq!(r.family, xbs[0], "{kind:?}: {}", r.text);
+        }
+        let (x0, x1) = span(&runs);
+        let mid = INSIDE + BODY_W / 2.0;
+        assert!(
+            ((x0 + x1) / 2.0 - mid).abs() < 1.5,
+            "{kind:?} title not centred"
+        );
+        let pdf = lopdf::Document::load_mem(&d.pdf).unwrap();
+        let bold = pdf
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter_map(|d| d.get(b"BaseFont").ok()?.as_name().ok())
+            .any(|n| String::from_utf8_lossy(n).contains("NotoSerifCJKsc-Bold"));
+        assert!(bold, "{kind:?}: the 小标宋 face is not embedded");
+    }
+}

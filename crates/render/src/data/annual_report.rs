@@ -20,6 +20,10 @@ use crate::wording::Wording;
 pub struct AnnualReportData {
     pub meta: Meta,
     pub doc_title: String,
+    /// 主送机关, empty when the report has none (published to the public only).
+    pub recipient: String,
+    /// 发文机关署名 (above the 成文日期, with room for the seal).
+    pub issuer: String,
     pub year: i32,
     pub sections: Vec<AnnualSection>,
     /// Every 主要目标 with its status, for 一、总体情况.
@@ -238,7 +242,7 @@ fn report_series(inputs: &Inputs, def: &SeriesDef, year: i32) -> ReportSeries {
     let mut values = resolved.values;
     values.retain(|y, _| years.contains(y));
     let (status, met) = evaluate(&values, def.target.as_ref());
-    let ctx = series_ctx(
+    let mut ctx = series_ctx(
         def,
         &values,
         &resolved.causes,
@@ -246,12 +250,43 @@ fn report_series(inputs: &Inputs, def: &SeriesDef, year: i32) -> ReportSeries {
         year,
         met,
     );
+    // A falling GDP is context for the whole report, not a quality problem of its own.
+    let overall = SectionKey::of_series(&def.section) == Some(SectionKey::Overall);
+    let worse = ctx.change.as_ref().is_some_and(|ch| ch.worse);
+    ctx.problem = met == Some(false) || (worse && !overall);
     ReportSeries {
         values,
         status,
         met,
         ctx,
     }
+}
+
+/// Every 主要目标 with its status in the report year, in catalogue order: the one
+/// computation behind the annual report's 总体情况 table and the 申请表's sentence
+/// "N项目标中M项已经实现".
+pub(crate) fn target_statuses(inputs: &Inputs) -> Vec<TargetStatus> {
+    let year = report_year(inputs);
+    inputs
+        .series
+        .iter()
+        .filter(|def| def.target.is_some())
+        .map(|def| {
+            let r = report_series(inputs, def, year);
+            TargetStatus {
+                section: def.section.clone(),
+                label: def.label.clone(),
+                target: target_text(def.target.as_ref()),
+                latest: r
+                    .values
+                    .get(&year)
+                    .map(|v| with_unit(*v, &def.unit))
+                    .unwrap_or_else(|| "—".into()),
+                status: r.status,
+                met: r.met,
+            }
+        })
+        .collect()
 }
 
 /// Every series of the catalogue as the wording templates see it, for the report year:
@@ -295,9 +330,17 @@ pub struct SeriesCtx {
     pub previous_year: i32,
     pub previous: String,
     pub change: Option<ChangeCtx>,
-    /// Target text (97%以上, 稳步提升), empty without a target.
+    /// Target text as the plan states it (达到95%以上, 稳步提升), empty without a target.
     pub target: String,
     pub met: Option<bool>,
+    /// How far the report-year value falls short of an "at least" target (0.4个百分点),
+    /// empty otherwise.
+    pub gap: String,
+    /// The district wants the value to fall (不断降低, 显著下降).
+    pub lower_is_better: bool,
+    /// An unmet target or a worsening series: the section states the finding only, and
+    /// 八、存在问题 / 九、发展前景与对策建议 give its causes and measures.
+    pub problem: bool,
     /// The first year of the table and its value, for the multi-year trend.
     pub first_year: i32,
     pub first: String,
@@ -324,6 +367,8 @@ pub struct SectionCtx {
     pub targets_total: usize,
     pub targets_met: usize,
     pub unmet: Vec<TargetStatus>,
+    /// Targets without a report-year value.
+    pub unknown: Vec<TargetStatus>,
     pub problems: Vec<ProblemCtx>,
 }
 
@@ -331,6 +376,19 @@ pub struct SectionCtx {
 struct TitleCtx<'a> {
     district: &'a DistrictCtx,
     year: i32,
+}
+
+/// The size of a difference: 0.6个百分点 for percentages, 240张 otherwise (no sign).
+fn amount(unit: &str, diff: Decimal) -> String {
+    let abs = diff.abs().normalize();
+    if unit == "%" {
+        format!(
+            "{:.1}个百分点",
+            abs.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+        )
+    } else {
+        format!("{abs}{unit}")
+    }
 }
 
 fn change(def: &SeriesDef, prev: Decimal, last: Decimal) -> ChangeCtx {
@@ -343,15 +401,7 @@ fn change(def: &SeriesDef, prev: Decimal, last: Decimal) -> ChangeCtx {
     } else {
         ("持平", "持平")
     };
-    let abs = diff.abs().normalize();
-    let amount = if def.unit == "%" {
-        format!(
-            "{:.1}个百分点",
-            abs.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
-        )
-    } else {
-        format!("{}{}", abs, def.unit)
-    };
+    let amount = amount(&def.unit, diff);
     let relative = if def.unit == "%" || prev.is_zero() {
         String::new()
     } else {
@@ -411,6 +461,14 @@ fn series_ctx(
             .map(|t| target_text(Some(t)))
             .unwrap_or_default(),
         met,
+        gap: match (&def.target, latest) {
+            (Some(Target::AtLeast { value, .. }), Some(l)) if l < *value => {
+                amount(&def.unit, *value - l)
+            }
+            _ => String::new(),
+        },
+        lower_is_better: matches!(def.target, Some(Target::Falling { .. })),
+        problem: false,
         first_year: first.map(|(y, _)| *y).unwrap_or(year),
         first: first
             .map(|(_, v)| with_unit(*v, &def.unit))
@@ -441,7 +499,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
     )?;
 
     let mut by_section: HashMap<SectionKey, Vec<Entry>> = HashMap::new();
-    let mut targets = Vec::new();
+    let targets = target_statuses(inputs);
     let mut problems = Vec::new();
     for def in &inputs.series {
         let ReportSeries {
@@ -469,28 +527,13 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
                 .map(|t| format!("目标值{}", with_unit(t, &def.unit)))
                 .unwrap_or_default(),
         );
-        if def.target.is_some() {
-            targets.push(TargetStatus {
-                section: def.section.clone(),
-                label: def.label.clone(),
-                target: target_text(def.target.as_ref()),
-                latest: values
-                    .get(&year)
-                    .map(|v| with_unit(*v, &def.unit))
-                    .unwrap_or_else(|| "—".into()),
-                status: status.clone(),
-                met,
-            });
-        }
         let section = SectionKey::of_series(&def.section).ok_or_else(|| {
             DataError::Inconsistent(format!(
                 "年度数据系列“{}”的章节“{}”不是年度报告的章节",
                 def.label, def.section
             ))
         })?;
-        let worse = ctx.change.as_ref().is_some_and(|ch| ch.worse);
-        // A falling GDP is context for the whole report, not a quality problem of its own.
-        if met == Some(false) || (worse && section != SectionKey::Overall) {
+        if ctx.problem {
             problems.push(ProblemCtx {
                 section: def.section.clone(),
                 series: ctx.clone(),
@@ -517,6 +560,11 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
     let unmet: Vec<TargetStatus> = targets
         .iter()
         .filter(|t| t.met == Some(false))
+        .cloned()
+        .collect();
+    let unknown: Vec<TargetStatus> = targets
+        .iter()
+        .filter(|t| t.met.is_none())
         .cloned()
         .collect();
 
@@ -554,6 +602,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
             targets_total,
             targets_met,
             unmet: unmet.clone(),
+            unknown: unknown.clone(),
             problems: problems.clone(),
         };
         sections.push(AnnualSection {
@@ -567,14 +616,18 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
         });
     }
 
+    let issuer = c.annual_report_issuer();
     Ok(AnnualReportData {
-        meta: meta(
+        meta: meta_by(
             inputs,
+            issuer.clone(),
             doc_title.clone(),
             "县域质量发展状况分析",
             &["质量发展", "年度分析报告", &c.district.short_name],
         ),
         doc_title,
+        recipient: c.annual_report_recipient().unwrap_or_default(),
+        issuer,
         year,
         sections,
         targets,

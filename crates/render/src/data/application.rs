@@ -190,28 +190,18 @@ fn composed_summary(inputs: &Inputs, wording: &Wording) -> Result<String, DataEr
     let c = inputs.campaign;
     let year = super::annual_report::report_year(inputs);
     let mut figures = Vec::new();
-    let (mut total, mut met) = (0, 0);
     for def in &inputs.series {
         let values = series_values(inputs, &def.key);
         let Some(v) = values.get(&year) else { continue };
-        if def.target.is_some() {
-            total += 1;
-            let prev = values.get(&(year - 1));
-            let ok = match &def.target {
-                Some(zhiliang_core::config::Target::AtLeast { value, .. }) => v >= value,
-                Some(zhiliang_core::config::Target::Rising { .. }) => prev.is_some_and(|p| v > p),
-                Some(zhiliang_core::config::Target::Falling { .. }) => prev.is_some_and(|p| v < p),
-                None => false,
-            };
-            if ok {
-                met += 1;
-            }
-        }
         figures.push(Figure {
             label: def.label.clone(),
             value: super::annual_report::with_unit(*v, &def.unit),
         });
     }
+    // The annual report's finding, from the same computation.
+    let targets = super::annual_report::target_statuses(inputs);
+    let total = targets.len();
+    let met = targets.iter().filter(|t| t.met == Some(true)).count();
     let district = DistrictCtx::of(c);
     loop {
         let ctx = SummaryCtx {

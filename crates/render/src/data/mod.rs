@@ -186,11 +186,28 @@ pub fn cn_number(n: usize) -> String {
 }
 
 fn meta(inputs: &Inputs, title: String, subject: &str, keywords: &[&str]) -> Meta {
+    meta_by(
+        inputs,
+        inputs.campaign.district.issuer.clone(),
+        title,
+        subject,
+        keywords,
+    )
+}
+
+/// [`meta`] of a document issued (signed and sealed) by `author`.
+fn meta_by(
+    inputs: &Inputs,
+    author: String,
+    title: String,
+    subject: &str,
+    keywords: &[&str],
+) -> Meta {
     let c = inputs.campaign;
     let d = c.dates.document_date;
     Meta {
         title,
-        author: c.district.issuer.clone(),
+        author,
         subject: subject.to_string(),
         keywords: keywords.iter().map(|s| s.to_string()).collect(),
         district: c.district.name.clone(),

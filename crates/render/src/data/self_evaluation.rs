@@ -13,6 +13,12 @@ use crate::wording::Wording;
 pub struct SelfEvaluationData {
     pub meta: Meta,
     pub doc_title: String,
+    /// 主送机关 (printed above the body, ending in a full-width colon).
+    pub recipient: String,
+    /// 发文机关署名 (above the 成文日期, with room for the seal).
+    pub issuer: String,
+    /// 附件说明: the attachments' names, in order.
+    pub attachments: Vec<String>,
     pub basics: Vec<Para>,
     pub task_force: TaskForce,
     pub work_intro: Vec<Para>,
@@ -35,6 +41,9 @@ pub struct SelfEvaluationData {
     pub evidence_attached: usize,
     pub evidence_missing: usize,
 }
+
+/// The title of the 自评报告's attachment, as its 附件说明 and its own page name it.
+pub const EVIDENCE_INDEX_TITLE: &str = "证明材料目录";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CategorySection {
@@ -210,14 +219,28 @@ pub struct ShortfallSummaryCtx {
     pub count: usize,
     /// Points lost in all.
     pub lost: String,
+    /// Evidence items of the 证明材料目录 whose file is missing (only a draft has any: a
+    /// missing file stops the final build).
+    pub evidence_missing: usize,
+    /// The task force's office, which follows the work up (章丘区创建山东省质量强区工作专班办公室).
+    pub office: String,
 }
 
-/// Context of `self-evaluation/shortfall-unit.j2`: one responsible unit's lost points.
+/// Context of `self-evaluation/shortfall-unit.j2`: one leading unit's lost points — what
+/// is lacking, which units act, and by when.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShortfallUnitCtx {
+    /// The unit that leads the indicators (the first responsible unit).
     pub unit: String,
     pub lost: String,
     pub items: Vec<ShortfallItemCtx>,
+    /// Other named units responsible for some of the items, which work with the lead unit
+    /// (“其他成员单位” is not named).
+    pub partners: Vec<String>,
+    /// By when, with the indicators each date applies to (one entry when all agree).
+    pub deadlines: Vec<DeadlineCtx>,
+    /// The “unit” is every member unit (各成员单位): each acts for its own part.
+    pub shared: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,7 +248,50 @@ pub struct ShortfallItemCtx {
     pub id: u32,
     pub subcategory: String,
     pub lost: String,
+    /// What is lacking (尚无省级以上产业计量测试中心；…为96.0%（48/50），未达100%).
     pub improve: String,
+    /// 2022年11月30日
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineCtx {
+    /// 2022年11月30日
+    pub date: String,
+    pub ids: Vec<u32>,
+}
+
+/// By when an indicator's shortfall is made good: the 任务分解表's 完成时限 when it is a
+/// date (6月底前, 7月20日前) after the 成文日期, otherwise the campaign's `rectify_by`.
+pub fn rectify_date(
+    deadline: &str,
+    campaign: &zhiliang_core::config::Campaign,
+) -> chrono::NaiveDate {
+    let year = campaign.dates.evaluation_year;
+    let d = deadline.trim().trim_end_matches('前');
+    let parsed = d.split_once('月').and_then(|(m, rest)| {
+        let m: u32 = m.parse().ok()?;
+        if rest == "底" {
+            let next = if m == 12 {
+                chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                chrono::NaiveDate::from_ymd_opt(year, m + 1, 1)
+            }?;
+            next.pred_opt()
+        } else {
+            let day: u32 = rest.strip_suffix('日')?.parse().ok()?;
+            chrono::NaiveDate::from_ymd_opt(year, m, day)
+        }
+    });
+    match parsed {
+        Some(date) if date > campaign.dates.document_date => date,
+        _ => campaign.rectify_by(),
+    }
+}
+
+/// Whether a responsible-unit entry names a unit (not “其他成员单位”, “各成员单位”).
+fn names_a_unit(u: &str) -> bool {
+    !u.contains("成员单位")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -558,22 +624,47 @@ pub fn self_evaluation(
     let mut shortfall_units = Vec::new();
     for (unit, items) in &by_unit {
         let lost: Decimal = items.iter().map(|(_, l)| *l).sum();
+        let mut partners: Vec<String> = Vec::new();
+        let mut deadlines: Vec<DeadlineCtx> = Vec::new();
+        let items = items
+            .iter()
+            .map(|(id, l)| -> Result<ShortfallItemCtx, DataError> {
+                let s = score_of(inputs, *id)?;
+                let ind = inputs.indicators.iter().find(|i| i.id == *id);
+                for u in ind.into_iter().flat_map(|i| i.responsible.iter().skip(1)) {
+                    if names_a_unit(u) && u != unit && !partners.contains(u) {
+                        partners.push(u.clone());
+                    }
+                }
+                let deadline = inputs
+                    .catalogue
+                    .indicator(*id)
+                    .map(|i| rectify_date(&i.deadline, c))
+                    .unwrap_or_else(|| c.rectify_by());
+                let date = zhiliang_core::config::chinese_date(deadline);
+                match deadlines.iter_mut().find(|d| d.date == date) {
+                    Some(d) => d.ids.push(*id),
+                    None => deadlines.push(DeadlineCtx {
+                        date: date.clone(),
+                        ids: vec![*id],
+                    }),
+                }
+                Ok(ShortfallItemCtx {
+                    id: *id,
+                    subcategory: ind.map(|i| i.subcategory.clone()).unwrap_or_default(),
+                    lost: display(*l),
+                    improve: s.improve.trim().trim_end_matches(['。', '；']).to_string(),
+                    deadline: date,
+                })
+            })
+            .collect::<Result<_, _>>()?;
         let ctx = ShortfallUnitCtx {
             unit: unit.clone(),
             lost: display(lost),
-            items: items
-                .iter()
-                .map(|(id, l)| -> Result<ShortfallItemCtx, DataError> {
-                    let s = score_of(inputs, *id)?;
-                    let ind = inputs.indicators.iter().find(|i| i.id == *id);
-                    Ok(ShortfallItemCtx {
-                        id: *id,
-                        subcategory: ind.map(|i| i.subcategory.clone()).unwrap_or_default(),
-                        lost: display(*l),
-                        improve: s.improve.trim().trim_end_matches(['。', '；']).to_string(),
-                    })
-                })
-                .collect::<Result<_, _>>()?,
+            items,
+            partners,
+            deadlines,
+            shared: !names_a_unit(unit),
         };
         for text in wording.paragraphs("self-evaluation/shortfall-unit.j2", &ctx)? {
             shortfall_units.push(Para {
@@ -603,6 +694,8 @@ pub fn self_evaluation(
         district: district.clone(),
         count: shortfalls.len(),
         lost: display(lost_total),
+        evidence_missing: inputs.evidence.iter().filter(|e| !e.found).count(),
+        office: inputs.roster.office.name.clone(),
     };
     let shortfall_intro = paras(wording.paragraphs("self-evaluation/shortfalls-intro.j2", &ctx)?);
     let next_steps = paras(wording.paragraphs("self-evaluation/next-steps.j2", &ctx)?);
@@ -633,14 +726,19 @@ pub fn self_evaluation(
             .count()
     };
 
+    let issuer = c.self_evaluation_issuer();
     Ok(SelfEvaluationData {
-        meta: meta(
+        meta: meta_by(
             inputs,
+            issuer.clone(),
             doc_title.clone(),
             "质量强区创建自评",
             &["质量强区", "自评报告", &c.district.short_name],
         ),
         doc_title,
+        recipient: c.self_evaluation_recipient(),
+        issuer,
+        attachments: vec![EVIDENCE_INDEX_TITLE.to_string()],
         basics: paras(wording.paragraphs("self-evaluation/basics.j2", &report)?),
         task_force: tf,
         work_intro: paras(wording.paragraphs("self-evaluation/work-intro.j2", &report)?),
@@ -680,6 +778,28 @@ mod tests {
         assert!(!states_value("占0.48%", "48.0%", "%"));
         assert!(!states_value("共156个", "156家", "家"));
         assert!(!states_value("", "156家", "家"));
+    }
+
+    #[test]
+    fn shortfalls_are_due_by_the_catalogue_deadline_or_the_rectification_date() {
+        let mut c = zhiliang_core::config::Campaign::parse(
+            include_str!("../../../../input/campaign.toml"),
+            "campaign.toml",
+        )
+        .unwrap();
+        let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(c.dates.document_date, date(2022, 7, 20));
+        assert_eq!(c.rectify_by(), date(2022, 11, 30));
+        // Passed by the 成文日期, or not a date: the rectification date.
+        assert_eq!(rectify_date("7月20日前", &c), date(2022, 11, 30));
+        assert_eq!(rectify_date("6月底前", &c), date(2022, 11, 30));
+        assert_eq!(rectify_date("根据实际情况推进", &c), date(2022, 11, 30));
+        // Still ahead: the catalogue's own deadline.
+        assert_eq!(rectify_date("8月15日前", &c), date(2022, 8, 15));
+        assert_eq!(rectify_date("12月底前", &c), date(2022, 12, 31));
+        assert_eq!(rectify_date("2月底前", &c), date(2022, 11, 30));
+        c.self_evaluation.rectify_by = None;
+        assert_eq!(rectify_date("7月20日前", &c), date(2022, 12, 31));
     }
 
     #[test]

@@ -40,7 +40,8 @@ impl Ctx<'_> {
                 quiet: false,
                 score: Decimal::ZERO,
                 basis: format!("{why}（0分）"),
-                improve: vec![format!("{label}可得{}分（目前{why}）", display(points))],
+                // What is lacking, in the words of the 得分依据 (尚无…, …为96.0%，未达100%).
+                improve: vec![why],
             }
         }
     }
@@ -120,10 +121,11 @@ impl Ctx<'_> {
                     } else {
                         "项"
                     };
-                    Err(format!(
-                        "{}{n}{what}，需至少{min}{what}",
-                        self.scope(records)
-                    ))
+                    Err(if n == 0 {
+                        format!("尚无{}", self.scope(records))
+                    } else {
+                        format!("{}仅{n}{what}，未达到{min}{what}", self.scope(records))
+                    })
                 }
             }
         }

@@ -118,7 +118,7 @@ impl Ctx<'_> {
                     display(per_missing),
                     display(score)
                 ),
-                improve: vec![format!("{label}补齐{}", names.join("、"))],
+                improve: vec![format!("{label}缺少{}", names.join("、"))],
             }
         }
     }

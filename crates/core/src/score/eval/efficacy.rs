@@ -194,9 +194,9 @@ impl Ctx<'_> {
         );
         let improve = if score < points {
             vec![format!(
-                "{label}达到满意值{}{unit}可得满分{}分",
-                display(xh),
-                display(points)
+                "{label}为{}{unit}，未达到满意值{}{unit}",
+                display_measured(x, unit),
+                display(xh)
             )]
         } else {
             vec![]

@@ -33,9 +33,8 @@ impl Ctx<'_> {
                 .find(|l| l.points == best)
                 .map(|l| l.value.clone());
             vec![format!(
-                "{label}达到“{}”可得{}分",
-                top.unwrap_or_default(),
-                display(best)
+                "{label}为“{shown}”，未达到“{}”",
+                top.unwrap_or_default()
             )]
         } else {
             vec![]
@@ -90,12 +89,12 @@ impl Ctx<'_> {
             let top = levels
                 .iter()
                 .find(|l| l.points == best)
-                .map(|l| l.value.clone());
-            vec![format!(
-                "{label}达到{}可得{}分",
-                top.unwrap_or_default(),
-                display(best)
-            )]
+                .map(|l| l.value.clone())
+                .unwrap_or_default();
+            vec![match got {
+                Some((v, _)) => format!("{label}最高为{v}，未达到{top}"),
+                None => format!("尚无{label}"),
+            }]
         } else {
             vec![]
         };
@@ -135,11 +134,12 @@ impl Ctx<'_> {
                 .filter(|t| t.points == best)
                 .map(|t| t.min)
                 .min();
-            vec![format!(
-                "{label}达到{}{what}可得{}分",
-                need.unwrap_or_default(),
-                display(best)
-            )]
+            let need = need.unwrap_or_default();
+            vec![if n == 0 {
+                format!("尚无{label}")
+            } else {
+                format!("{label}{n}{what}，未达到{need}{what}")
+            }]
         } else {
             vec![]
         };
