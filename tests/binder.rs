@@ -276,6 +276,19 @@ fn build_writes_the_binder_with_every_evidence_number_on_the_page_its_contents_n
         "{}",
         &se[se.rfind("证明材料目录").unwrap()..][..300]
     );
+    // The video's row of the 证明材料目录 says 电子附件 whole, on the row's line.
+    let se_layout = pdf_pages(&c.path("output/自评报告.pdf"), true).join("\n");
+    let video = toc
+        .iter()
+        .find(|(_, (_, l))| l.contains("山东卫视报道"))
+        .map(|(n, _)| n.clone())
+        .expect("the video in the contents");
+    assert!(
+        se_layout
+            .lines()
+            .any(|l| l.contains(&video) && l.contains("电子附件")),
+        "{video}: 电子附件 broken in the status column"
+    );
     let cover: String = pages[0].chars().filter(|c| !c.is_whitespace()).collect();
     assert!(cover.contains(&format!("共{total}项证明材料")), "{cover}");
     assert!(cover.contains("其中以电子附件提供1项"), "{cover}");
