@@ -28,6 +28,9 @@
 //!   one shared font book, one thread per document — the yardstick of issue #13 —
 //!   alternating round by round with a fresh `zhiliang build`, with the median ratio.
 
+// Helpers here take owned values to keep the many call sites short.
+#![allow(clippy::needless_pass_by_value)]
+
 mod common;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -82,7 +85,7 @@ fn main() -> Result<()> {
     // 0. the cost of isolation: the read stage alone, in-process and in workers.
     for (label, reader) in [
         ("读取（进程内）", Some(Reader::InProcess)),
-        ("读取（隔离进程）", isolated.clone()),
+        ("读取（隔离进程）", isolated),
     ] {
         let Some(reader) = reader else { continue };
         let read = median(runs, || {
@@ -525,9 +528,7 @@ fn ms(d: Duration) -> String {
 }
 
 fn num_cpus() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 fn which(name: &str) -> Option<PathBuf> {

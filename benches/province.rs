@@ -59,9 +59,7 @@ fn main() -> Result<()> {
     generate(&root, &counties, n)?;
     let generated = t.elapsed();
 
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!(
         "多县基准测试：{n} 个县（区），{} 个工作线程（{cores} 核）；生成测试数据 {}",
         jobs.unwrap_or(cores),
@@ -69,9 +67,9 @@ fn main() -> Result<()> {
     );
     let t = Instant::now();
     let p = run_province(&ProvinceOptions {
-        root: root.clone(),
-        counties: counties.clone(),
-        out: out.clone(),
+        root,
+        counties,
+        out,
         jobs,
     })?;
     let total = t.elapsed();

@@ -314,9 +314,10 @@ fn form_data(
             "正式文件"
         }
     );
-    let archived_at_text = chrono::DateTime::parse_from_rfc3339(&occasion.archived_at)
-        .map(|t| t.format("%Y年%-m月%-d日 %H:%M").to_string())
-        .unwrap_or_else(|_| occasion.archived_at.clone());
+    let archived_at_text = chrono::DateTime::parse_from_rfc3339(&occasion.archived_at).map_or_else(
+        |_| occasion.archived_at.clone(),
+        |t| t.format("%Y年%-m月%-d日 %H:%M").to_string(),
+    );
     let d = occasion.date;
     serde_json::json!({
         "meta": {
@@ -734,8 +735,7 @@ pub fn verify(folder: &Path, expect: Option<&str>) -> Result<Verification> {
     let name = folder_name(&real);
     let register = real
         .parent()
-        .map(|p| p.join(REGISTER))
-        .unwrap_or_else(|| PathBuf::from(REGISTER));
+        .map_or_else(|| PathBuf::from(REGISTER), |p| p.join(REGISTER));
     let mut entry = None;
     match std::fs::read_to_string(&register) {
         Ok(text) => match parse_register(&text) {

@@ -28,9 +28,7 @@ fn has_errors(diags: &[Diagnostic]) -> bool {
 /// `forms`: one fill-in workbook per member unit.
 pub fn forms(project: &Project, out: Option<&Path>, unit: Option<&str>) -> Result<ExitCode> {
     let setup = project.load()?;
-    let dir = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| project.output.join("填报表"));
+    let dir = out.map_or_else(|| project.output.join("填报表"), Path::to_path_buf);
     let units: Vec<_> = match unit {
         Some(name) => {
             let found = setup
@@ -293,16 +291,14 @@ pub fn archive(project: &Project, to: Option<&Path>) -> Result<ExitCode> {
     if record.outputs.is_empty() {
         bail!("上次生成没有写出任何文件（校验有错误），无可归档");
     }
-    let root = to
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| project.archive.clone());
+    let root = to.map_or_else(|| project.archive.clone(), Path::to_path_buf);
     let campaign = zhiliang_core::config::Campaign::load(&project.campaign_file)?;
     let now = chrono::Local::now();
     let occasion = crate::archive::Occasion {
         date: now.date_naive(),
         archived_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         district: campaign.district.name.clone(),
-        issuer: campaign.district.issuer.clone(),
+        issuer: campaign.district.issuer,
     };
     let renderer = crate::pipeline::LazyRenderer::new(&project.templates, &project.fonts);
     let render_form = |data: &serde_json::Value, date: chrono::NaiveDate| -> Result<Vec<u8>> {

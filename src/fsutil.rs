@@ -106,9 +106,7 @@ pub fn lexical_absolute(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path))
     };
     let mut lexical = PathBuf::new();
     for c in absolute.components() {

@@ -490,7 +490,7 @@ impl Session {
         let rendered = self.renderer.render_jobs(&jobs).into_iter().collect();
         drop(jobs);
         on_stage("写出…");
-        self.write_set(checked, prepared, rendered, Vec::new())
+        self.write_set(checked, prepared, rendered, &[])
     }
 
     /// Document data, and for each document whether it can be reused — from this session
@@ -587,7 +587,7 @@ impl Session {
         checked: Checked,
         prepared: Prepared,
         mut rendered: BTreeMap<DocKind, Rendered>,
-        extra: Vec<(String, Vec<u8>)>,
+        extra: &[(String, Vec<u8>)],
     ) -> Result<Built> {
         let Prepared {
             draft,
@@ -609,7 +609,7 @@ impl Session {
                         key: doc.key,
                         render_time: None,
                         warnings: reused.warnings,
-                    })
+                    });
                 }
                 None => match rendered.remove(&doc.kind) {
                     Some(Ok(rendered)) => {
@@ -639,7 +639,7 @@ impl Session {
                             key: doc.key,
                             render_time: Some(rendered.elapsed),
                             warnings,
-                        })
+                        });
                     }
                     Some(Err(p)) => problems.extend(p),
                     None => problems.push(template_error(format!(
@@ -846,12 +846,8 @@ fn hash_files_under(
         if entry.file_type().is_file() {
             let (sha256, size) = match known.get(entry.path()) {
                 Some(found) => found.clone(),
-                None => sha256_file(entry.path()).unwrap_or_else(|_| {
-                    (
-                        String::new(),
-                        entry.metadata().map(|m| m.len()).unwrap_or(0),
-                    )
-                }),
+                None => sha256_file(entry.path())
+                    .unwrap_or_else(|_| (String::new(), entry.metadata().map_or(0, |m| m.len()))),
             };
             into.push(FileEntry {
                 path: relative(entry.path(), root),

@@ -36,14 +36,10 @@ pub struct Project {
 impl Project {
     /// The standard layout under `root`, with the input and output folders overridable.
     pub fn new(root: &Path, input: Option<&Path>, output: Option<&Path>) -> Project {
-        let input = input
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| root.join("input"));
+        let input = input.map_or_else(|| root.join("input"), Path::to_path_buf);
         Project {
             root: root.to_path_buf(),
-            output: output
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| root.join("output")),
+            output: output.map_or_else(|| root.join("output"), Path::to_path_buf),
             archive: root.join("archive"),
             catalogue_file: root.join("catalogue").join("indicators.toml"),
             units_file: root.join("catalogue").join("units.toml"),

@@ -311,7 +311,10 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
         let prepared: Vec<Prepared> = prepared.into_iter().collect::<Result<_>>()?;
         data_time += d.elapsed();
         let r = Instant::now();
-        let jobs: Vec<RenderJob> = prepared.iter().flat_map(|p| p.jobs()).collect();
+        let jobs: Vec<RenderJob> = prepared
+            .iter()
+            .flat_map(super::pipeline::Prepared::jobs)
+            .collect();
         let mut results = renderer.render_jobs(&jobs).into_iter();
         rendered_count += jobs.len();
         drop(jobs);
@@ -352,7 +355,7 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
     let t = Instant::now();
 
     let mut pdfs = 0;
-    for r in ranking.iter_mut() {
+    for r in &mut ranking {
         if let Some(files) = written.remove(&r.county) {
             pdfs += files.len();
             r.rendered = !files.is_empty();
@@ -414,7 +417,7 @@ impl County {
             checked,
             prepared,
             rendered,
-            vec![(SCORES_FILE.to_string(), sheet)],
+            &[(SCORES_FILE.to_string(), sheet)],
         )?;
         self.summary = built.record.summary;
         self.first_errors = built

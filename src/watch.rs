@@ -4,7 +4,7 @@
 //! Editors and office suites save in bursts (write a temp file, rename it over the old
 //! one, touch a lock file), so events are collected until the folder has been quiet for
 //! [`DEBOUNCE`]. A file that arrived by rename, or was closed after writing, is complete;
-//! any other changed file is waited for while it still grows ([`STABLE`]). A workbook
+//! any other changed file is waited for while it still grows (`STABLE`). A workbook
 //! caught half-written anyway (unreadable) is retried a few times before its error is
 //! reported. Both waits are short because the retry catches what they miss: the time
 //! from a saved workbook to the rewritten PDF is mostly the rebuild itself.

@@ -47,7 +47,7 @@ fn warning_count(line: &str) -> usize {
     let digits: String = before
         .chars()
         .rev()
-        .take_while(|c| c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
         .collect();
     digits
         .chars()

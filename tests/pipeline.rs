@@ -1,6 +1,9 @@
 //! End-to-end tests of the `zhiliang` binary on a copy of the example campaign: build,
 //! rebuild, change report, draft mode, archive and verify, watch.
 
+// Helpers here take owned values to keep the many call sites short.
+#![allow(clippy::needless_pass_by_value)]
+
 mod common;
 
 use common::{Campaign, change_fact, stdout};

@@ -25,7 +25,7 @@ impl Severity {
 }
 
 /// Everything the program says about one diagnostic code: one row of the table in
-/// [`codes!`]'s invocation below.
+/// `codes!`'s invocation below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CodeInfo {
     /// Stable kebab-case name, identical to the serialised form (`missing-fact`).

@@ -250,7 +250,7 @@ impl Facts {
         self.scalars.get(key).map(|f| &f.value)
     }
     pub fn list(&self, key: &str) -> &[Record] {
-        self.lists.get(key).map(Vec::as_slice).unwrap_or(&[])
+        self.lists.get(key).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -159,8 +159,7 @@ fn normalise(v: Option<Value>, kind: Option<FieldKind>) -> Option<Value> {
 fn duplicate(catalogue: &Catalogue, first: &Record, again: &Record) -> Diagnostic {
     let label = catalogue
         .list(&again.list)
-        .map(|l| l.label.clone())
-        .unwrap_or_else(|| again.list.clone());
+        .map_or_else(|| again.list.clone(), |l| l.label.clone());
     let name: Vec<String> = catalogue
         .list(&again.list)
         .map(|l| l.identity.clone())
@@ -168,7 +167,7 @@ fn duplicate(catalogue: &Catalogue, first: &Record, again: &Record) -> Diagnosti
         .iter()
         .filter_map(|f| again.get(f))
         .filter(|v| !matches!(v, Value::Bool(_)))
-        .map(|v| v.to_string())
+        .map(ToString::to_string)
         .collect();
     Diagnostic::new(
         Code::DuplicateRecord,
@@ -226,8 +225,7 @@ fn single(
     {
         let label = catalogue
             .fact(key)
-            .map(|f| f.label.clone())
-            .unwrap_or_else(|| key.to_string());
+            .map_or_else(|| key.to_string(), |f| f.label.clone());
         return Err(Box::new(Diagnostic::new(
             Code::ConflictingValues,
             Location::from_source(&other.source).with_fact(key.to_string()),

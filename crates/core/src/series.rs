@@ -223,7 +223,7 @@ pub fn fact_conflicts(
                     .get(&fv.year)
                     .cloned()
                     .unwrap_or_else(|| s.source.clone());
-                let places: Vec<String> = fv.sources.iter().map(|x| x.to_string()).collect();
+                let places: Vec<String> = fv.sources.iter().map(ToString::to_string).collect();
                 out.push(Diagnostic::new(
                     Code::ConflictingValues,
                     Location::from_source(&cell).with_fact(s.key.clone()),

@@ -224,7 +224,7 @@ fn lists_from_several_departments_are_concatenated() {
 fn a_unit_submitting_twice_gives_duplicates_not_conflicts() {
     let text = std::fs::read_to_string(repo("examples/zhangqiu/facts.json")).unwrap();
     let file: zhiliang_core::facts::FactsFile = serde_json::from_str(&text).unwrap();
-    let mut subs = file.submissions.clone();
+    let mut subs = file.submissions;
     let again = subs.iter().find(|s| s.unit == "区住建局").unwrap().clone();
     let records = again.records.len();
     subs.push(again);

@@ -140,7 +140,7 @@ pub fn with_stack<T: Send>(bytes: usize, f: impl FnOnce() -> T + Send) -> T {
         std::thread::Builder::new()
             .stack_size(bytes)
             .spawn_scoped(s, f)
-            .map(|h| h.join())
+            .map(std::thread::ScopedJoinHandle::join)
             .ok()
             .and_then(Result::ok)
     })

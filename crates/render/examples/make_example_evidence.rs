@@ -438,7 +438,7 @@ fn pick<'a>(items: &[&'a str], seed: u64) -> &'a str {
 }
 
 fn stem(name: &str) -> &str {
-    name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -719,8 +719,7 @@ fn invented_docno(issuer: &str, year: i32, seed: u64) -> String {
     let prefix = PREFIX
         .iter()
         .find(|(o, _)| *o == issuer)
-        .map(|(_, p)| *p)
-        .unwrap_or("章政办字");
+        .map_or("章政办字", |(_, p)| *p);
     format!("{prefix}〔{year}〕{}号", 3 + seed % 60)
 }
 
@@ -868,7 +867,7 @@ impl Table {
             title: None,
             left: String::new(),
             right: String::new(),
-            columns: columns.iter().map(|s| s.to_string()).collect(),
+            columns: columns.iter().map(ToString::to_string).collect(),
             widths: widths.to_vec(),
             aligns: vec!["c"; columns.len()],
             rows: Vec::new(),
@@ -1191,7 +1190,7 @@ fn doc_number_notice(
     };
     let mut first = vec![
         redhead(&header_of(docno, &issuer), docno),
-        title(&[issuer.clone(), notice_title.clone()]),
+        title(&[issuer.clone(), notice_title]),
         to(addressees(&issuer)),
     ];
     let core = document
@@ -1273,7 +1272,7 @@ fn doc_number_notice(
                 } else {
                     h1(*heading)
                 });
-                for t in paras.iter() {
+                for t in *paras {
                     target.push(if t.starts_with('（') {
                         h2(*t)
                     } else if i < 2 {
@@ -1613,7 +1612,7 @@ fn activity(item: &Item) -> Doc {
     first.push(story[0].clone());
     first.push(opt(story[1].clone()));
     let mut pages = vec![first];
-    let caption = format!("{}现场", event);
+    let caption = format!("{event}现场");
     match item.pages {
         1 => {
             pages[0].push(opt(story[2].clone()));
@@ -2001,7 +2000,7 @@ fn outside_notice(item: &Item) -> Doc {
         item.subject,
         item.cites
             .iter()
-            .flat_map(|c| c.fields.values().map(|v| v.to_string()))
+            .flat_map(|c| c.fields.values().map(ToString::to_string))
             .collect::<Vec<_>>()
             .join(" ")
     );
@@ -2030,14 +2029,14 @@ fn outside_notice(item: &Item) -> Doc {
         Vec<Vec<String>>,
     ) = if has(&item.subject, &["验收"]) {
         (
-                format!("关于{}考核验收结果的通知", thing),
+                format!("关于{thing}考核验收结果的通知"),
                 "各有关单位：".into(),
                 vec![
                     format!("根据标准化试点示范项目管理有关规定，{}组织专家对{}进行了考核验收。专家组通过听取汇报、查阅资料、现场检查和满意度测评，认为该项目标准体系健全、实施有效、示范作用明显，同意通过验收。", issuer, thing),
                     "希望承担单位以此为新的起点，持续完善标准体系，巩固试点成果，充分发挥示范带动作用。".into(),
                 ],
                 "考核验收结果".into(),
-                vec![vec!["1".into(), thing.clone(), zhangqiu.clone(), format!("{}", 86 + item.seed % 12), "通过".into()]],
+                vec![vec!["1".into(), thing, zhangqiu, format!("{}", 86 + item.seed % 12), "通过".into()]],
             )
     } else if has(&item.subject, &["复核", "评价结果", "食品安全县"]) {
         let what = if item.subject.contains("农产品") {
@@ -2066,7 +2065,7 @@ fn outside_notice(item: &Item) -> Doc {
         )
     } else if has(&item.subject, &["上线", "平台"]) {
         (
-                format!("关于{}正式上线运行的通知", thing),
+                format!("关于{thing}正式上线运行的通知"),
                 "各建设、施工、监理单位：".into(),
                 vec![
                     format!("为加强建设工程质量安全监管，提升监管信息化水平，经前期建设和试运行，{}定于{}正式上线运行。现将有关事项通知如下：", thing, cn(d)),
@@ -2098,8 +2097,7 @@ fn outside_notice(item: &Item) -> Doc {
             .cites
             .iter()
             .find_map(|c| c.fields.get("value").and_then(Value::as_number))
-            .map(|n| n.to_string().parse::<usize>().unwrap_or(1))
-            .unwrap_or(1)
+            .map_or(1, |n| n.to_string().parse::<usize>().unwrap_or(1))
             .clamp(1, 8);
         let recipient = item.first("recipient").unwrap_or_else(|| zhangqiu.clone());
         let matter = item.first("matter");
@@ -2178,14 +2176,12 @@ fn inspection_record(item: &Item) -> Doc {
     let count = item
         .scalar("spot_check_enterprises")
         .and_then(Value::as_number)
-        .map(|n| n.to_string().parse::<usize>().unwrap_or(20))
-        .unwrap_or(20)
+        .map_or(20, |n| n.to_string().parse::<usize>().unwrap_or(20))
         .clamp(5, 40);
     let compliant = item
         .scalar("spot_check_compliant")
         .and_then(Value::as_number)
-        .map(|n| n.to_string().parse::<usize>().unwrap_or(count))
-        .unwrap_or(count);
+        .map_or(count, |n| n.to_string().parse::<usize>().unwrap_or(count));
     let mut doc = Doc::new(&item.subject, &unit_organ, "plain", "count", d);
     let names = firms(count, item.seed);
     let mut t = Table::new(
@@ -2365,8 +2361,7 @@ fn statistics(item: &Item, catalogue: &Catalogue) -> Doc {
         // Value added and energy use consistent with the reported reduction rate.
         let reduction: f64 = item
             .scalar("energy_intensity_reduction")
-            .map(|v| v.to_string().parse().unwrap_or(4.0))
-            .unwrap_or(4.0);
+            .map_or(4.0, |v| v.to_string().parse().unwrap_or(4.0));
         let (va, va0) = (356.8f64, 336.2f64);
         let intensity = 0.876f64;
         let intensity0 = intensity / (1.0 - reduction / 100.0);
@@ -2407,7 +2402,7 @@ fn statistics(item: &Item, catalogue: &Catalogue) -> Doc {
             t.rows.push(vec![
                 (t.rows.len() + 1).to_string(),
                 l.to_string(),
-                u.to_string(),
+                u.clone(),
                 v.clone(),
                 "—".into(),
                 "—".into(),

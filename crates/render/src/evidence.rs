@@ -556,7 +556,7 @@ fn check_streams(doc: &hayro_syntax::Pdf) -> Result<(), FileProblem> {
         } else {
             // Rare filters (LZW, ASCII85, run-length …): hayro decodes them as Typst
             // would; the worker's memory limit bounds a bomb among them.
-            stream.decoded().map(|d| d.len() as u64).unwrap_or(0)
+            stream.decoded().map_or(0, |d| d.len() as u64)
         };
         if decoded > limits::MAX_STREAM_DECODED {
             return Err(bomb());
@@ -659,10 +659,10 @@ fn unembedded_fonts(doc: &hayro_syntax::Pdf) -> Vec<String> {
                     || d.contains_key(b"FontFile3")
             });
         if !embedded {
-            let name = dict
-                .get::<Name>(b"BaseFont".as_slice())
-                .map(|n| String::from_utf8_lossy(&n).into_owned())
-                .unwrap_or_else(|| "未命名字体".to_string());
+            let name = dict.get::<Name>(b"BaseFont".as_slice()).map_or_else(
+                || "未命名字体".to_string(),
+                |n| String::from_utf8_lossy(&n).into_owned(),
+            );
             names.insert(name);
         }
     }

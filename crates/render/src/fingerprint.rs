@@ -37,8 +37,7 @@ pub fn fonts(fonts_dir: &Path) -> String {
                 .modified()
                 .ok()
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
+                .map_or(0, |d| d.as_nanos());
             hasher.update(entry.path().to_string_lossy().as_bytes());
             hasher.update(format!("|{}|{modified}\n", meta.len()).as_bytes());
         }

@@ -251,14 +251,14 @@ pub enum RenderError {
     Data(#[from] data::DataError),
     #[error("成文日期 {0} 超出 PDF 所能记录的范围，请核对创建配置中的 dates.document_date")]
     Date(String),
-    #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     MissingGlyphs(Vec<Diagnostic>),
-    #[error("排版{kind}失败：\n{}", .messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("\n"))]
+    #[error("排版{kind}失败：\n{}", .messages.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Template {
         kind: &'static str,
         messages: Vec<TemplateMessage>,
     },
-    #[error("导出{kind} PDF 失败：\n{}", .messages.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("\n"))]
+    #[error("导出{kind} PDF 失败：\n{}", .messages.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Pdf {
         kind: &'static str,
         messages: Vec<TemplateMessage>,
@@ -625,7 +625,7 @@ fn message(world: &DocWorld, d: &SourceDiagnostic) -> TemplateMessage {
         DiagSpanKind::Detached => (String::new(), 0, 0),
         DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } => {
             use typst::WorldExt;
-            let offset = world.range(d.span).map(|r| r.start).unwrap_or(0);
+            let offset = world.range(d.span).map_or(0, |r| r.start);
             let (line, col) = world.locate(id, offset).unwrap_or((0, 0));
             (id.vpath().get_with_slash().to_string(), line, col)
         }
@@ -740,7 +740,7 @@ fn text_of(pages: &[PageLayout]) -> String {
         for (key, across, along, w, t) in runs {
             match lines.last_mut() {
                 Some((k, la, items)) if *k == key && (across - *la).abs() < 2.0 => {
-                    items.push((along, w, t))
+                    items.push((along, w, t));
                 }
                 _ => lines.push((key, across, vec![(along, w, t)])),
             }
@@ -774,7 +774,7 @@ fn collect_runs(frame: &Frame, ts: Transform, out: &mut Vec<TextRun>) {
         let ts = ts.pre_concat(Transform::translate(pos.x, pos.y));
         match item {
             FrameItem::Group(group) => {
-                collect_runs(&group.frame, ts.pre_concat(group.transform), out)
+                collect_runs(&group.frame, ts.pre_concat(group.transform), out);
             }
             FrameItem::Text(text) => out.push(run_of(text, ts)),
             _ => {}

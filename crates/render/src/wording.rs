@@ -165,7 +165,7 @@ pub fn stamp(dir: &Path, root: &Path) -> Vec<FileStamp> {
         .map(|(_, f)| {
             let meta = std::fs::metadata(&f).ok();
             let modified = meta.as_ref().and_then(|m| m.modified().ok());
-            let len = meta.map(|m| m.len()).unwrap_or(0);
+            let len = meta.map_or(0, |m| m.len());
             (f, modified, len)
         })
         .collect()

@@ -53,11 +53,7 @@ fn the_binder_embeds_a_mapped_evidence_pdf_with_its_text_and_cannot_read_anythin
     let other = "/evidence/fagai/2022年度部门预算批复-发改.pdf";
     assert!(repo(&format!("input{other}")).exists());
     let err = renderer()
-        .render_doc(
-            DocKind::Binder,
-            &binder_with(other, served.clone()),
-            &options(),
-        )
+        .render_doc(DocKind::Binder, &binder_with(other, served), &options())
         .expect_err("an unmapped evidence file must not be readable");
     assert!(matches!(err, RenderError::Template { .. }), "{err}");
 
@@ -210,7 +206,7 @@ fn evidence_over_the_limits_is_refused_before_it_is_decoded() {
     file.set_len(limits::MAX_FILE_BYTES + 1).unwrap();
     match inspect_file(&huge, EvidenceKind::Pdf) {
         Err(FileProblem::TooLarge(why)) => {
-            assert!(why.contains("50.0 MB") || why.contains("上限"), "{why}")
+            assert!(why.contains("50.0 MB") || why.contains("上限"), "{why}");
         }
         other => panic!("{other:?}"),
     }

@@ -192,7 +192,7 @@ fn every_font_is_embedded() {
         let doc = render(kind, set);
         let pdf = lopdf::Document::load_mem(&doc.pdf).expect("pdf parses");
         let mut fonts = 0;
-        for (_, obj) in pdf.objects.iter() {
+        for obj in pdf.objects.values() {
             let Ok(dict) = obj.as_dict() else { continue };
             if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Font".as_slice()) {
                 continue;
@@ -231,7 +231,7 @@ fn each_pdf_carries_its_data_as_an_attachment() {
         let doc = render(kind, set);
         let pdf = lopdf::Document::load_mem(&doc.pdf).expect("pdf parses");
         let mut attached = Vec::new();
-        for (_, obj) in pdf.objects.iter() {
+        for obj in pdf.objects.values() {
             let Ok(spec) = obj.as_dict() else { continue };
             if spec.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Filespec".as_slice()) {
                 continue;
@@ -533,7 +533,7 @@ fn dump() {
     let t = std::time::Instant::now();
     let options = options();
     let all = renderer().render_set(&RenderJob::all(example_set(), &options));
-    assert!(all.iter().all(|r| r.is_ok()));
+    assert!(all.iter().all(std::result::Result::is_ok));
     eprintln!("render_set (4 documents in parallel): {:?}", t.elapsed());
 }
 

@@ -62,8 +62,8 @@ fn page_number(page: &PageLayout, n: usize) -> (&TextRun, &TextRun, &TextRun) {
         .filter(is_14)
         .filter(|r| r.text == n.to_string())
         .collect();
-    assert_eq!(dashes.len(), 2, "page {n}: {:?}", dashes);
-    assert_eq!(number.len(), 1, "page {n}: {:?}", number);
+    assert_eq!(dashes.len(), 2, "page {n}: {dashes:?}");
+    assert_eq!(number.len(), 1, "page {n}: {number:?}");
     (dashes[0], number[0], dashes[1])
 }
 
@@ -585,7 +585,7 @@ fn printed_in_one_cell(page: &PageLayout, target: &str) -> bool {
     for r in runs {
         match segs.last_mut() {
             Some((_, y, t)) if (r.y - *y).abs() < 0.5 && (r.x - end).abs() < 1.0 => {
-                t.push_str(&r.text)
+                t.push_str(&r.text);
             }
             _ => segs.push((r.x, r.y, r.text.clone())),
         }

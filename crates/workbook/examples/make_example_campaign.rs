@@ -204,12 +204,12 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         Some(Value::Rate { num, den }) => Some((*num, *den)),
         _ => None,
     };
-    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     let year: String = stem.chars().filter(char::is_ascii_digit).take(4).collect();
     let year = if year.len() == 4 { year } else { "2022".into() };
     let mut sh = Sheet {
         title: format!("章丘区{}", stem.split('-').next().unwrap_or(stem)),
-        left: format!("填报单位：济南市章丘{}", unit),
+        left: format!("填报单位：济南市章丘{unit}"),
         right: format!("统计时间：{year}年"),
         header: Vec::new(),
         widths: Vec::new(),
@@ -222,7 +222,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
               cols: Vec<Vec<Decimal>>,
               sh: &mut Sheet,
               extra: &dyn Fn(usize) -> Vec<String>| {
-        sh.header = header.iter().map(|s| s.to_string()).collect();
+        sh.header = header.iter().map(ToString::to_string).collect();
         sh.widths = widths.to_vec();
         for (i, l) in labels.iter().enumerate() {
             let mut row = vec![(i + 1).to_string(), l.to_string()];

@@ -234,7 +234,11 @@ impl<'a> Checker<'a> {
 
     /// Unit has not submitted; one unit, several files.
     fn submissions(&mut self) {
-        let anyone = self.catalogue.indicators.iter().any(|i| i.open_to_all());
+        let anyone = self
+            .catalogue
+            .indicators
+            .iter()
+            .any(zhiliang_core::catalogue::Indicator::open_to_all);
         for unit in &self.roster.units {
             let expected = anyone
                 || self
@@ -348,7 +352,7 @@ impl<'a> Checker<'a> {
                 let loc = self
                     .sibling(&f.source, scalar_col::EVIDENCE)
                     .with_fact(&f.key);
-                self.evidence_refs(unit, &def.label, e, loc);
+                self.evidence_refs(unit, &def.label, e, &loc);
             }
         }
         for (j, r) in sub.records.iter().enumerate() {
@@ -366,8 +370,7 @@ impl<'a> Checker<'a> {
             let n = self
                 .index
                 .row_of(&r.source)
-                .map(|row| row.row - layout::FIRST_DATA_ROW)
-                .unwrap_or(j as u32 + 1);
+                .map_or(j as u32 + 1, |row| row.row - layout::FIRST_DATA_ROW);
             let name = format!("{}第{n}条", def.label);
             let inds = readers(self.catalogue, &r.list);
             if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
@@ -431,7 +434,7 @@ impl<'a> Checker<'a> {
                 let loc = self
                     .sibling(&r.source, layout::EVIDENCE_FIELD)
                     .with_fact(&r.list);
-                self.evidence_refs(unit, &name, e, loc);
+                self.evidence_refs(unit, &name, e, &loc);
             }
         }
     }
@@ -565,8 +568,7 @@ impl<'a> Checker<'a> {
                             Code::OutOfRange,
                             l,
                             format!(
-                                "‘{label}’的分子、分母不能为负数（所填{}），请核实后重新填写。",
-                                seen
+                                "‘{label}’的分子、分母不能为负数（所填{seen}），请核实后重新填写。"
                             ),
                         )
                         .with_value(seen),
@@ -688,7 +690,7 @@ impl<'a> Checker<'a> {
                     String::new()
                 };
                 let loc = loc
-                    .with_indicator(inds.first().map(|i| i.id).unwrap_or(0))
+                    .with_indicator(inds.first().map_or(0, |i| i.id))
                     .with_fact(&def.key);
                 let note = row.and_then(|r| r.note.as_deref());
                 // A per-unit count must be answered: 0 is an answer, a blank is not (26's
@@ -763,14 +765,14 @@ impl<'a> Checker<'a> {
                 unit,
                 &def.label,
                 text,
-                loc,
+                &loc,
                 &mut self.out,
             );
         }
     }
 
     /// Each named evidence item must be a 文号 or a file in the unit's evidence folder.
-    fn evidence_refs(&mut self, unit: &Unit, label: &str, text: &str, loc: Location) {
+    fn evidence_refs(&mut self, unit: &Unit, label: &str, text: &str, loc: &Location) {
         evidence::check_refs(&mut self.evidence, unit, label, text, loc, &mut self.out);
     }
 

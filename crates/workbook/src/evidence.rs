@@ -19,7 +19,7 @@ pub(crate) fn check_refs(
     unit: &Unit,
     label: &str,
     text: &str,
-    loc: Location,
+    loc: &Location,
     out: &mut Vec<Diagnostic>,
 ) {
     for item in split_evidence(text, |s| folders.find(&unit.id, s).is_some()) {
@@ -374,8 +374,7 @@ pub fn evidence_index(
             .categories
             .iter()
             .position(|c| c.name == ind.category)
-            .map(|p| p + 1)
-            .unwrap_or(0);
+            .map_or(0, |p| p + 1);
         let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
         let mut named: Vec<(&str, &str)> = Vec::new(); // (unit, evidence text)
         for key in &ind.facts {

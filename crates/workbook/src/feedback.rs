@@ -50,7 +50,6 @@ pub fn write_feedback(unit: &Unit, diagnostics: &[Diagnostic]) -> Result<Vec<u8>
         .set_background_color(Color::RGB(0xD9D9D9))
         .set_align(FormatAlign::Center);
     let text = border
-        .clone()
         .set_text_wrap()
         .set_align(FormatAlign::VerticalCenter);
     let error = text.clone().set_font_color(Color::RGB(0xC00000));

@@ -1,6 +1,6 @@
 //! Fill-in workbooks (填报表): one per member unit, listing exactly the indicators that
 //! unit answers for, with drop-downs, validation, input messages, locked headers and the
-//! hidden keys that [`crate::ingest`] reads back (see [`crate::layout`]).
+//! hidden keys that [`mod@crate::ingest`] reads back (see [`crate::layout`]).
 //!
 //! [`fill_form`] writes the same workbook with values in it: the example campaign and the
 //! round-trip tests use it, so "what the form looks like" and "what ingest reads" are
@@ -65,7 +65,7 @@ pub fn write_form(
 
 /// The unit's workbook with the submission's values filled in. Every value must have a
 /// place in the unit's form ([`FormError::NotInForm`] otherwise), so a round trip through
-/// [`crate::ingest`] gives back exactly the submission.
+/// [`mod@crate::ingest`] gives back exactly the submission.
 pub fn fill_form(
     catalogue: &Catalogue,
     roster: &Roster,

@@ -1,5 +1,5 @@
 //! The physical layout of a fill-in workbook, shared by [`crate::forms`] (writer) and
-//! [`crate::ingest`] (reader).
+//! [`mod@crate::ingest`] (reader).
 //!
 //! The reader never relies on sheet names or row positions: every data sheet carries a
 //! marker in its hidden cell A1, every column a key in the hidden row 1 and every scalar

@@ -2,9 +2,9 @@
 //!
 //! - [`forms`] builds one fill-in workbook per unit (and fills it programmatically for the
 //!   example campaign and round-trip tests);
-//! - [`ingest`] reads every returned workbook under `input/` (and `*.facts.json` imports)
+//! - [`mod@ingest`] reads every returned workbook under `input/` (and `*.facts.json` imports)
 //!   into [`zhiliang_core::facts::Submission`]s, normalising what people really type;
-//! - [`check`] validates the submissions against the catalogue and the evidence folders;
+//! - [`mod@check`] validates the submissions against the catalogue and the evidence folders;
 //! - [`evidence`] finds the files 证明材料 cells name and numbers the 证明材料目录;
 //! - [`evidence_table`] reads spreadsheets among the evidence for the binder to print;
 //! - [`feedback`] writes each unit a workbook listing its own problems;

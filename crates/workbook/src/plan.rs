@@ -1,6 +1,6 @@
 //! What a unit's form contains: the indicators it answers for ([`unit_indicators`]), with
 //! its role in each ([`Role`]), and the scalar rows and list sheets that follow
-//! ([`FormPlan`]). The writer ([`crate::forms`]), the reader ([`crate::ingest`], to
+//! ([`FormPlan`]). The writer ([`crate::forms`]), the reader ([`mod@crate::ingest`], to
 //! recognise an old form) and the checker (to know which facts a unit leads) all derive
 //! from this one plan, so none of them depends on another.
 
@@ -131,7 +131,7 @@ impl<'c> FormPlan<'c> {
             layout::OPTIONS,
         ]
         .iter()
-        .map(|s| s.to_string())
+        .map(ToString::to_string)
         .collect();
         for l in &mut lists {
             let base: String = l

@@ -1,6 +1,9 @@
 //! One test per diagnostic code that ingest and check emit, asserting the code and the
 //! sheet and A1 cell it points at.
 
+// Helpers here take owned values to keep the many call sites short.
+#![allow(clippy::needless_pass_by_value)]
+
 mod common;
 
 use common::{Cell, FormBuilder, Setup, of, write};
@@ -391,7 +394,7 @@ fn missing_evidence_of_a_record() {
                 .iter_mut()
                 .find(|r| r.list == "honors_and_reports")
                 .unwrap()
-                .evidence = None
+                .evidence = None;
         },
         FillOptions::default(),
     ));

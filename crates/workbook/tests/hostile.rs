@@ -190,7 +190,7 @@ fn feedback_for_a_value_longer_than_an_excel_cell_is_cut_with_a_note() {
         },
         format!("‘装配式建筑产业基地’应填写数值，所填“{long}”类型不符。"),
     )
-    .with_value(long.clone());
+    .with_value(long);
     let bytes = zhiliang_workbook::write_feedback(unit, &[d]).expect("feedback written");
     // Read back: the message and the value cells end with the note.
     let dir = tempfile::tempdir().unwrap();

@@ -463,7 +463,7 @@ impl Catalogue {
             if campaign
                 .benchmarks
                 .get(&key)
-                .is_some_and(|b| b.is_example())
+                .is_some_and(super::config::Benchmark::is_example)
             {
                 if !ids.contains(&id) {
                     ids.push(id);

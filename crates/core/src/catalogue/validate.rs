@@ -226,7 +226,7 @@ impl Catalogue {
                 problems.push(format!(
                     "指标{id}：二级指标“{}”不属于类别“{}”",
                     indicator.subcategory, indicator.category
-                ))
+                ));
             }
             Some(_) => {}
         }
@@ -504,7 +504,7 @@ impl Catalogue {
                             FieldKind::Number | FieldKind::Count | FieldKind::Rate
                         ) =>
                     {
-                        problems.push(format!("{at}引用的事实“{key}”不是数值，不能作为系列的数值"))
+                        problems.push(format!("{at}引用的事实“{key}”不是数值，不能作为系列的数值"));
                     }
                     Some(_) => {}
                 }

@@ -155,7 +155,7 @@ impl SectionKey {
 pub fn figure(d: Decimal, unit: &str) -> String {
     let d = d.normalize();
     if unit == "%" && d.scale() < 1 {
-        format!("{:.1}", d)
+        format!("{d:.1}")
     } else {
         d.to_string()
     }
@@ -280,8 +280,7 @@ pub(crate) fn target_statuses(inputs: &Inputs) -> Vec<TargetStatus> {
                 latest: r
                     .values
                     .get(&year)
-                    .map(|v| with_unit(*v, &def.unit))
-                    .unwrap_or_else(|| "—".into()),
+                    .map_or_else(|| "—".into(), |v| with_unit(*v, &def.unit)),
                 status: r.status,
                 met: r.met,
             }
@@ -407,7 +406,7 @@ fn change(def: &SeriesDef, prev: Decimal, last: Decimal) -> ChangeCtx {
     } else {
         let r = (diff.abs() / prev.abs() * Decimal::ONE_HUNDRED)
             .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
-        format!("{:.1}%", r)
+        format!("{r:.1}%")
     };
     let better = if falling_good {
         diff < Decimal::ZERO
@@ -469,7 +468,7 @@ fn series_ctx(
         },
         lower_is_better: matches!(def.target, Some(Target::Falling { .. })),
         problem: false,
-        first_year: first.map(|(y, _)| *y).unwrap_or(year),
+        first_year: first.map_or(year, |(y, _)| *y),
         first: first
             .map(|(_, v)| with_unit(*v, &def.unit))
             .unwrap_or_default(),
@@ -517,7 +516,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
             kind,
             &def.label,
             &def.unit,
-            shown.iter().map(|y| y.to_string()).collect(),
+            shown.iter().map(ToString::to_string).collect(),
             &shown
                 .iter()
                 .map(|y| values.get(y).copied())
@@ -586,8 +585,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
                 .map(|y| {
                     e.values
                         .get(y)
-                        .map(|v| figure(*v, &e.data.unit))
-                        .unwrap_or_else(|| "—".into())
+                        .map_or_else(|| "—".into(), |v| figure(*v, &e.data.unit))
                 })
                 .collect();
             series.push(e.data);
@@ -612,7 +610,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
             paragraphs: paras(wording.paragraphs(&key.wording_template(), &ctx)?),
             series,
             charts,
-            years: shown.iter().map(|y| y.to_string()).collect(),
+            years: shown.iter().map(ToString::to_string).collect(),
         });
     }
 
@@ -668,11 +666,14 @@ mod tests {
         let series_keys: Vec<&str> = SectionKey::ALL
             .into_iter()
             .filter(|k| k.takes_series())
-            .map(|k| k.heading())
+            .map(super::SectionKey::heading)
             .collect();
         assert_eq!(series_keys, zhiliang_core::series::SECTIONS);
         for name in zhiliang_core::series::SECTIONS {
-            assert_eq!(SectionKey::of_series(name).map(|k| k.heading()), Some(name));
+            assert_eq!(
+                SectionKey::of_series(name).map(super::SectionKey::heading),
+                Some(name)
+            );
         }
         assert_eq!(SectionKey::of_series("存在问题"), None);
         assert_eq!(SectionKey::of_series("产品质量情况"), None);

@@ -95,7 +95,7 @@ pub fn chart(
         labels,
         values: values
             .iter()
-            .map(|v| v.map(display).unwrap_or_else(|| "—".into()))
+            .map(|v| v.map_or_else(|| "—".into(), display))
             .collect(),
         heights: values.iter().map(|v| v.map(|d| scale(f64_of(d)))).collect(),
         target: target.map(|t| scale(f64_of(t))),

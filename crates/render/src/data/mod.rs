@@ -1,13 +1,13 @@
 //! The data of each document: serialisable structs built from the campaign, the roster,
 //! the catalogue, the facts and the score sheet. Everything a template prints is a
-//! string prepared here (numbers through [`score::display`]); templates only lay out.
+//! string prepared here (numbers through `score::display`); templates only lay out.
 //!
 //! Objects that carry text typed by a unit have a `src` field, a [`Source`] (`{unit, file,
 //! sheet, cell}`), which the missing-glyph check reads back to say where a character came
 //! from.
 //!
 //! One module per document ([`application`], [`self_evaluation`], [`annual_report`]),
-//! [`charts`] for the annual report's native charts; the helpers they share are here.
+//! `charts` for the annual report's native charts; the helpers they share are here.
 
 use std::collections::BTreeMap;
 
@@ -209,7 +209,7 @@ fn meta_by(
         title,
         author,
         subject: subject.to_string(),
-        keywords: keywords.iter().map(|s| s.to_string()).collect(),
+        keywords: keywords.iter().map(ToString::to_string).collect(),
         district: c.district.name.clone(),
         short_name: c.district.short_name.clone(),
         city: c.district.city.clone(),
@@ -349,7 +349,7 @@ pub(crate) fn gdp_years(inputs: &Inputs) -> Vec<(i32, Decimal)> {
 pub(crate) fn population(facts: &Facts) -> String {
     facts
         .value("resident_population")
-        .and_then(|v| v.as_number())
+        .and_then(zhiliang_core::facts::Value::as_number)
         .map(num)
         .unwrap_or_default()
 }

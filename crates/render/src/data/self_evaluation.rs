@@ -639,8 +639,7 @@ pub fn self_evaluation(
                 let deadline = inputs
                     .catalogue
                     .indicator(*id)
-                    .map(|i| rectify_date(&i.deadline, c))
-                    .unwrap_or_else(|| c.rectify_by());
+                    .map_or_else(|| c.rectify_by(), |i| rectify_date(&i.deadline, c));
                 let date = zhiliang_core::config::chinese_date(deadline);
                 match deadlines.iter_mut().find(|d| d.date == date) {
                     Some(d) => d.ids.push(*id),
@@ -691,7 +690,7 @@ pub fn self_evaluation(
         .collect();
     let lost_total = scores.max - scores.total;
     let ctx = ShortfallSummaryCtx {
-        district: district.clone(),
+        district,
         count: shortfalls.len(),
         lost: display(lost_total),
         evidence_missing: inputs.evidence.iter().filter(|e| !e.found).count(),

@@ -225,31 +225,28 @@ impl<'a> FormReader<'a> {
             return self.out;
         };
         let (unit_text, unit_cell) = label_value(cover, ur, uc);
-        let unit = match self.roster.resolve(&unit_text) {
-            Some(u) => u,
-            None => {
-                let (r, c) = unit_cell;
-                let msg = if unit_text.is_empty() {
-                    format!(
-                        "文件“{rel}”封面的“填报单位”未填写，无法确定是哪个单位报送的；请填写本单位名称后重新报送。"
-                    )
-                } else {
-                    format!(
-                        "文件“{rel}”封面的填报单位“{unit_text}”不是专班成员单位，无法确定是哪个单位报送的；请填写本单位的规范名称（如“区住建局”）后重新报送。"
-                    )
-                };
-                let d = Diagnostic::new(
-                    Code::UnknownUnit,
-                    self.loc(None, &cover.name, Cell::new(r, c)),
-                    msg,
-                );
-                self.out.diagnostics.push(if unit_text.is_empty() {
-                    d
-                } else {
-                    d.with_value(unit_text)
-                });
-                return self.out;
-            }
+        let Some(unit) = self.roster.resolve(&unit_text) else {
+            let (r, c) = unit_cell;
+            let msg = if unit_text.is_empty() {
+                format!(
+                    "文件“{rel}”封面的“填报单位”未填写，无法确定是哪个单位报送的；请填写本单位名称后重新报送。"
+                )
+            } else {
+                format!(
+                    "文件“{rel}”封面的填报单位“{unit_text}”不是专班成员单位，无法确定是哪个单位报送的；请填写本单位的规范名称（如“区住建局”）后重新报送。"
+                )
+            };
+            let d = Diagnostic::new(
+                Code::UnknownUnit,
+                self.loc(None, &cover.name, Cell::new(r, c)),
+                msg,
+            );
+            self.out.diagnostics.push(if unit_text.is_empty() {
+                d
+            } else {
+                d.with_value(unit_text)
+            });
+            return self.out;
         };
         self.out.unit = Some(unit.name.clone());
         if !data_sheets {
@@ -647,7 +644,7 @@ impl<'a> FormReader<'a> {
                     row + 1,
                 ),
             },
-            again.clone(),
+            again,
         );
     }
 
@@ -702,7 +699,7 @@ impl<'a> FormReader<'a> {
             {
                 continue; // a blank (or only numbered) row
             }
-            let first_col = fields.first().map(|(_, c)| *c).unwrap_or(1);
+            let first_col = fields.first().map_or(1, |(_, c)| *c);
             let mut cells = BTreeMap::new();
             let mut record = Record {
                 list: key.to_string(),
@@ -803,7 +800,7 @@ impl<'a> FormReader<'a> {
                     }
                     Ok(None) => {}
                     Err(p) => {
-                        self.push_problem(unit, &sheet.name, row, *col, &key, p, raw.display())
+                        self.push_problem(unit, &sheet.name, row, *col, &key, p, raw.display());
                     }
                 }
             }
@@ -833,13 +830,12 @@ impl<'a> FormReader<'a> {
             .series
             .iter()
             .find(|d| d.key == fact.key)
-            .map(|d| d.label.clone())
-            .unwrap_or_else(|| fact.key.clone());
+            .map_or_else(|| fact.key.clone(), |d| d.label.clone());
         let first = fact
             .source
             .cell
             .as_ref()
-            .and_then(|c| c.as_cell())
+            .and_then(zhiliang_core::diagnostics::Place::as_cell)
             .map(|c| c.row);
         for (year, col) in years {
             let Some(raw) = sheet.get(row, *col) else {

@@ -241,7 +241,7 @@ pub fn ingest_with(
             ));
             continue;
         }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let size = entry.metadata().map_or(0, |m| m.len());
         if size > limits::MAX_FILE_BYTES {
             // Refused by its size alone: not read, not hashed (a 2 GB sparse file would
             // take seconds to hash for nothing).

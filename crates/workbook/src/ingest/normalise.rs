@@ -641,7 +641,7 @@ mod tests {
     fn choices_fold() {
         let opts: Vec<String> = ["质量月", "3·15", "国家级", "省级"]
             .iter()
-            .map(|s| s.to_string())
+            .map(ToString::to_string)
             .collect();
         assert_eq!(
             choice(&t("3.15"), "类型", &opts).unwrap(),

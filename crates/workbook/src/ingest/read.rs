@@ -189,6 +189,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
+#[derive(Clone, Copy)]
 enum Container {
     Xlsx,
     Xlsb,
@@ -270,8 +271,7 @@ fn zip_guard(bytes: &[u8]) -> Result<Container, ReadError> {
             || (size > 10 * 1024 * 1024 && size / packed > limits::MAX_RATIO)
         {
             return Err(ReadError::Bomb(format!(
-                "内部文件 {name} 解压后达 {} 字节",
-                size
+                "内部文件 {name} 解压后达 {size} 字节"
             )));
         }
         total = total.saturating_add(size);

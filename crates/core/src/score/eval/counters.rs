@@ -152,7 +152,7 @@ fn fill_item(template: &str, r: &Record) -> String {
             ItemPart::Field(f) => r
                 .get(f)
                 .filter(|v| v.is_present())
-                .map(|v| v.to_string())
+                .map(ToString::to_string)
                 .unwrap_or_default(),
         })
         .collect()

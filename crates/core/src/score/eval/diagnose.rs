@@ -51,7 +51,7 @@ impl Ctx<'_> {
         let sum = records
             .iter()
             .filter_map(|r| r.get(&check.field).and_then(Value::as_number))
-            .fold(Decimal::ZERO, |acc, x| acc.saturating_add(x));
+            .fold(Decimal::ZERO, rust_decimal::Decimal::saturating_add);
         if sum != *total {
             let unit = self
                 .catalogue
@@ -137,7 +137,7 @@ impl Ctx<'_> {
             .iter()
             .filter_map(|f| r.get(f))
             .filter(|v| !matches!(v, Value::Date(_) | Value::Bool(_)))
-            .map(|v| v.to_string())
+            .map(ToString::to_string)
             .collect();
         parts.join("·")
     }

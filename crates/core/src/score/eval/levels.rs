@@ -12,7 +12,7 @@ impl Ctx<'_> {
     pub(super) fn level(&mut self, label: &str, fact: &str, levels: &[LevelPoints]) -> Outcome {
         let name = self.fact_label(fact);
         let label = if label.is_empty() {
-            name.clone()
+            name
         } else {
             label.to_string()
         };
@@ -20,13 +20,12 @@ impl Ctx<'_> {
             .iter()
             .map(|l| l.points)
             .fold(Decimal::ZERO, Decimal::max);
-        let value = self.use_fact(fact).map(|v| v.to_string());
+        let value = self.use_fact(fact).map(ToString::to_string);
         let points = value
             .as_deref()
             .and_then(|v| levels.iter().find(|l| l.value == v))
-            .map(|l| l.points)
-            .unwrap_or(Decimal::ZERO);
-        let shown = value.clone().unwrap_or_else(|| "未填报".to_string());
+            .map_or(Decimal::ZERO, |l| l.points);
+        let shown = value.unwrap_or_else(|| "未填报".to_string());
         let improve = if points < best {
             let top = levels
                 .iter()
@@ -62,7 +61,7 @@ impl Ctx<'_> {
             .fold(Decimal::ZERO, Decimal::max);
         let mut got: Option<(&str, Decimal)> = None;
         for r in &qualifying {
-            let Some(v) = r.get(field).map(|v| v.to_string()) else {
+            let Some(v) = r.get(field).map(ToString::to_string) else {
                 continue;
             };
             if let Some(l) = levels.iter().find(|l| l.value == v)
@@ -76,7 +75,7 @@ impl Ctx<'_> {
         }
         let scope = self.scope(records);
         let label = if label.is_empty() {
-            scope.clone()
+            scope
         } else {
             label.to_string()
         };

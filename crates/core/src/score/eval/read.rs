@@ -11,15 +11,13 @@ impl<'a> Ctx<'a> {
     pub(super) fn fact_label(&self, key: &str) -> String {
         self.catalogue
             .fact(key)
-            .map(|f| f.label.clone())
-            .unwrap_or_else(|| key.to_string())
+            .map_or_else(|| key.to_string(), |f| f.label.clone())
     }
 
     pub(super) fn list_label(&self, key: &str) -> String {
         self.catalogue
             .list(key)
-            .map(|l| l.label.clone())
-            .unwrap_or_else(|| key.to_string())
+            .map_or_else(|| key.to_string(), |l| l.label.clone())
     }
 
     /// Read a fact and remember its evidence and sources.

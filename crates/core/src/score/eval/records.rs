@@ -26,8 +26,7 @@ impl<'a> Ctx<'a> {
             self.catalogue
                 .list(&c.list)
                 .and_then(|l| l.fields.iter().find(|f| f.key == key))
-                .map(|f| f.label.clone())
-                .unwrap_or_else(|| key.to_string())
+                .map_or_else(|| key.to_string(), |f| f.label.clone())
         };
         for f in &c.filter {
             if let Some(offset) = f.year_offset {
@@ -99,7 +98,7 @@ impl<'a> Ctx<'a> {
                 (Some(years), Some(field)) => {
                     let exempt = c.exempt.as_ref().is_some_and(|e| {
                         r.get(&e.field)
-                            .map(|v| v.to_string())
+                            .map(ToString::to_string)
                             .is_some_and(|v| e.contains.iter().any(|w| v.contains(w.as_str())))
                     });
                     exempt
@@ -110,13 +109,13 @@ impl<'a> Ctx<'a> {
                 _ => true,
             };
             if ok {
-                in_window.push(r)
+                in_window.push(r);
             } else {
-                outside.push(r)
+                outside.push(r);
             }
         }
         let kept = match &c.dedupe {
-            Some(d) => dedupe(in_window, d, date_field.as_deref()),
+            Some(d) => dedupe(&in_window, d, date_field.as_deref()),
             None => in_window
                 .into_iter()
                 .map(|record| Kept { record, merged: 0 })
@@ -138,10 +137,10 @@ impl<'a> Ctx<'a> {
 /// (`date_field`), then the first by field texts, 证明材料 and source, so that neither the
 /// score nor the record kept depends on the order of the list. A record with any key
 /// field blank is its own achievement. The kept records stay in list order.
-fn dedupe<'r>(records: Vec<&'r Record>, d: &Dedupe, date_field: Option<&str>) -> Vec<Kept<'r>> {
+fn dedupe<'r>(records: &[&'r Record], d: &Dedupe, date_field: Option<&str>) -> Vec<Kept<'r>> {
     let rank_of = |r: &Record| {
         r.get(&d.rank_field)
-            .map(|v| v.to_string())
+            .map(ToString::to_string)
             .and_then(|v| d.rank.iter().position(|x| *x == v))
             .unwrap_or(usize::MAX)
     };
@@ -149,7 +148,7 @@ fn dedupe<'r>(records: Vec<&'r Record>, d: &Dedupe, date_field: Option<&str>) ->
     let key_of = |r: &Record| -> Option<Vec<String>> {
         d.fields
             .iter()
-            .map(|f| r.get(f).filter(|v| v.is_present()).map(|v| v.to_string()))
+            .map(|f| r.get(f).filter(|v| v.is_present()).map(ToString::to_string))
             .collect()
     };
     // Smaller is better: best rank, latest date (a missing date is the oldest), then text.
@@ -203,7 +202,7 @@ fn dedupe<'r>(records: Vec<&'r Record>, d: &Dedupe, date_field: Option<&str>) ->
 /// Whether a record passes one filter.
 pub(super) fn filter_holds(f: &Filter, r: &Record, campaign: &Campaign) -> bool {
     let v = r.get(&f.field);
-    let text = v.map(|v| v.to_string());
+    let text = v.map(ToString::to_string);
     if let Some(eq) = &f.eq
         && text.as_deref() != Some(eq.as_str())
     {
