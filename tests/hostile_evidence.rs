@@ -160,7 +160,18 @@ fn children_peak_rss() -> u64 {
 fn hostile_evidence_files_are_each_one_diagnostic_and_the_run_goes_on() {
     let c = Campaign::example();
     // Each replaces an evidence file that a workbook names, so the binder wants it.
-    let cases: [(&str, Vec<u8>, &str, &str); 7] = [
+    // A real evidence PDF cut off half-way, as an interrupted copy leaves it.
+    let whole =
+        std::fs::read(c.path("input/evidence/shichangjianguan/计量惠民活动-2022-05-20.pdf"))
+            .unwrap();
+    let truncated = whole[..whole.len() / 2].to_vec();
+    let cases: [(&str, Vec<u8>, &str, &str); 8] = [
+        (
+            "evidence/shichangjianguan/计量惠民活动-2022-05-20.pdf",
+            truncated,
+            "evidence-damaged",
+            "不是完整有效的 PDF 文件",
+        ),
         (
             "evidence/shichangjianguan/质量月启动仪式-2021-09-08.pdf",
             deeply_nested(500_000),
