@@ -402,11 +402,71 @@ pub fn self_evaluation(
     wording: &Wording,
 ) -> Result<SelfEvaluationData, DataError> {
     let c = inputs.campaign;
-    let tf = task_force(inputs.roster);
     let scores = inputs.scores;
-    let district = DistrictCtx::of(c);
-    let report = ReportCtx {
-        district: district.clone(),
+    let report = report_ctx(inputs);
+    let doc_title = wording.sentence("self-evaluation/title.j2", &report)?;
+    let sections = work_sections(inputs, wording, &report.district)?;
+    let table = score_table(inputs)?;
+    let shortfalls = shortfalls(inputs, wording)?;
+    let shortfall_units = shortfall_units(inputs, wording)?;
+    let benchmarks = benchmarks(inputs);
+    let ctx = ShortfallSummaryCtx {
+        district: report.district.clone(),
+        count: shortfalls.len(),
+        lost: display(scores.max - scores.total),
+        evidence_missing: inputs.evidence.iter().filter(|e| !e.found).count(),
+        office: inputs.roster.office.name.clone(),
+    };
+    let shortfall_intro = paras(wording.paragraphs("self-evaluation/shortfalls-intro.j2", &ctx)?);
+    let next_steps = paras(wording.paragraphs("self-evaluation/next-steps.j2", &ctx)?);
+    let evidence = evidence_rows(inputs);
+    let count = |status: EvidenceStatus| {
+        inputs
+            .evidence
+            .iter()
+            .filter(|e| e.status() == status)
+            .count()
+    };
+
+    let issuer = c.self_evaluation_issuer();
+    Ok(SelfEvaluationData {
+        meta: meta_by(
+            inputs,
+            issuer.clone(),
+            doc_title.clone(),
+            "质量强区创建自评",
+            &["质量强区", "自评报告", &c.district.short_name],
+        ),
+        doc_title,
+        recipient: c.self_evaluation_recipient(),
+        issuer,
+        attachments: vec![EVIDENCE_INDEX_TITLE.to_string()],
+        basics: paras(wording.paragraphs("self-evaluation/basics.j2", &report)?),
+        task_force: report.task_force.clone(),
+        work_intro: paras(wording.paragraphs("self-evaluation/work-intro.j2", &report)?),
+        sections,
+        score_intro: paras(wording.paragraphs("self-evaluation/score-intro.j2", &report)?),
+        table,
+        total: display(scores.total),
+        max: num(scores.max),
+        benchmarks,
+        shortfall_intro,
+        shortfalls,
+        shortfall_units,
+        next_steps,
+        evidence_found: count(EvidenceStatus::Printed),
+        evidence_attached: count(EvidenceStatus::Attached),
+        evidence_missing: count(EvidenceStatus::Missing),
+        evidence,
+    })
+}
+
+/// 一、基本情况 and the overall score: the district, its task force and its figures.
+fn report_ctx(inputs: &Inputs) -> ReportCtx {
+    let c = inputs.campaign;
+    let scores = inputs.scores;
+    ReportCtx {
+        district: DistrictCtx::of(c),
         population: population(inputs.facts),
         area_km2: num(c.application.area_km2),
         gdp: gdp_years(inputs).last().map(|(y, v)| YearFigureCtx {
@@ -415,103 +475,136 @@ pub fn self_evaluation(
         }),
         pillar_industries: c.application.pillar_industries.clone(),
         slogan: slogan(inputs.facts),
-        task_force: tf.clone(),
+        task_force: task_force(inputs.roster),
         total: display(scores.total),
         max: num(scores.max),
         categories: category_subtotals(inputs),
-    };
-    let doc_title = wording.sentence("self-evaluation/title.j2", &report)?;
-
-    // 二、创建工作开展情况: one section per category, one paragraph per reporting unit.
-    let series = series_contexts(inputs);
-    let mut sections = Vec::new();
-    for (n, (cat, inds)) in categories(inputs).into_iter().enumerate() {
-        let sub = subtotal(&scores.categories, cat);
-        let points = sub.map(|s| num(s.points)).unwrap_or_default();
-        let score = sub.map(|s| display(s.score)).unwrap_or_default();
-        // unit → its narratives and series, in order of first appearance.
-        let mut by_unit: Vec<UnitWork> = Vec::new();
-        for ind in &inds {
-            for (unit, text) in inputs.facts.narratives.get(&ind.id).into_iter().flatten() {
-                let k = unit_entry(&mut by_unit, unit);
-                by_unit[k].1.push(NarrativeCtx {
-                    id: ind.id,
-                    subcategory: ind.subcategory.clone(),
-                    text: text.clone(),
-                });
-            }
-        }
-        for (def, ctx) in &series {
-            // 总体情况 series (地区生产总值) describe the district, already in 一、基本情况.
-            let overall = SectionKey::of_series(&def.section) == Some(SectionKey::Overall);
-            if overall || ctx.latest.is_empty() || series_category(inputs, def) != Some(cat) {
-                continue;
-            }
-            // A figure a unit of the category already wrote in its own words is not said
-            // twice (区商务服务中心 may write the 规模以上服务业企业数量 区统计局 reports).
-            let said = by_unit
-                .iter()
-                .flat_map(|(_, items, _)| items)
-                .any(|n| states_value(&n.text, &ctx.latest, &def.unit));
-            if !said {
-                let k = unit_entry(&mut by_unit, &def.responsible);
-                by_unit[k].2.push(ctx.clone());
-            }
-        }
-        by_unit.retain(|(_, items, series)| !items.is_empty() || !series.is_empty());
-        let indicators: Vec<IndicatorRefCtx> = inds
-            .iter()
-            .map(|i| {
-                let s = score_of(inputs, i.id)?;
-                Ok(IndicatorRefCtx {
-                    id: i.id,
-                    subcategory: i.subcategory.clone(),
-                    points: num(i.points),
-                    score: display(s.score),
-                    full: s.lost <= Decimal::ZERO,
-                })
-            })
-            .collect::<Result<_, DataError>>()?;
-        let ctx = CategoryCtx {
-            district: district.clone(),
-            category: cat.to_string(),
-            points: points.clone(),
-            score: score.clone(),
-            full_count: indicators.iter().filter(|i| i.full).count(),
-            indicators,
-            units: by_unit.iter().map(|(u, _, _)| u.clone()).collect(),
-        };
-        let mut paragraphs = paras(wording.paragraphs("self-evaluation/category.j2", &ctx)?);
-        for (unit, items, series) in by_unit {
-            let full = inputs
-                .roster
-                .by_name(&unit)
-                .map(|u| u.full_name.clone())
-                .unwrap_or(unit.clone());
-            let ctx = UnitCtx {
-                category: cat.to_string(),
-                unit: unit.clone(),
-                unit_full: full,
-                items,
-                series,
-            };
-            for text in wording.paragraphs("self-evaluation/unit.j2", &ctx)? {
-                paragraphs.push(Para {
-                    text,
-                    src: Some(unit_src(&unit)),
-                });
-            }
-        }
-        sections.push(CategorySection {
-            number: format!("（{}）", cn_number(n + 1)),
-            subheading: cat.to_string(),
-            points,
-            score,
-            paragraphs,
-        });
     }
+}
 
-    // 三、自评得分情况: the 43-row table with subtotals.
+/// 二、创建工作开展情况: one section per category, one paragraph per reporting unit.
+fn work_sections(
+    inputs: &Inputs,
+    wording: &Wording,
+    district: &DistrictCtx,
+) -> Result<Vec<CategorySection>, DataError> {
+    let series = series_contexts(inputs);
+    categories(inputs)
+        .into_iter()
+        .enumerate()
+        .map(|(n, (cat, inds))| category_section(inputs, wording, district, &series, n, cat, &inds))
+        .collect()
+}
+
+/// The `n`th section of 二、创建工作开展情况: the category's opening, then what each unit did.
+fn category_section(
+    inputs: &Inputs,
+    wording: &Wording,
+    district: &DistrictCtx,
+    series: &[(&SeriesDef, SeriesCtx)],
+    n: usize,
+    cat: &str,
+    inds: &[&IndicatorMeta],
+) -> Result<CategorySection, DataError> {
+    let sub = subtotal(&inputs.scores.categories, cat);
+    let points = sub.map(|s| num(s.points)).unwrap_or_default();
+    let score = sub.map(|s| display(s.score)).unwrap_or_default();
+    let by_unit = category_work(inputs, series, cat, inds);
+    let indicators: Vec<IndicatorRefCtx> = inds
+        .iter()
+        .map(|i| {
+            let s = score_of(inputs, i.id)?;
+            Ok(IndicatorRefCtx {
+                id: i.id,
+                subcategory: i.subcategory.clone(),
+                points: num(i.points),
+                score: display(s.score),
+                full: s.lost <= Decimal::ZERO,
+            })
+        })
+        .collect::<Result<_, DataError>>()?;
+    let ctx = CategoryCtx {
+        district: district.clone(),
+        category: cat.to_string(),
+        points: points.clone(),
+        score: score.clone(),
+        full_count: indicators.iter().filter(|i| i.full).count(),
+        indicators,
+        units: by_unit.iter().map(|(u, _, _)| u.clone()).collect(),
+    };
+    let mut paragraphs = paras(wording.paragraphs("self-evaluation/category.j2", &ctx)?);
+    for (unit, items, series) in by_unit {
+        let full = inputs
+            .roster
+            .by_name(&unit)
+            .map(|u| u.full_name.clone())
+            .unwrap_or(unit.clone());
+        let ctx = UnitCtx {
+            category: cat.to_string(),
+            unit: unit.clone(),
+            unit_full: full,
+            items,
+            series,
+        };
+        for text in wording.paragraphs("self-evaluation/unit.j2", &ctx)? {
+            paragraphs.push(Para {
+                text,
+                src: Some(unit_src(&unit)),
+            });
+        }
+    }
+    Ok(CategorySection {
+        number: format!("（{}）", cn_number(n + 1)),
+        subheading: cat.to_string(),
+        points,
+        score,
+        paragraphs,
+    })
+}
+
+/// The category's work by unit: each unit's narratives and the series figures it reports,
+/// in order of first appearance; units with neither are left out.
+fn category_work(
+    inputs: &Inputs,
+    series: &[(&SeriesDef, SeriesCtx)],
+    cat: &str,
+    inds: &[&IndicatorMeta],
+) -> Vec<UnitWork> {
+    let mut by_unit: Vec<UnitWork> = Vec::new();
+    for ind in inds {
+        for (unit, text) in inputs.facts.narratives.get(&ind.id).into_iter().flatten() {
+            let k = unit_entry(&mut by_unit, unit);
+            by_unit[k].1.push(NarrativeCtx {
+                id: ind.id,
+                subcategory: ind.subcategory.clone(),
+                text: text.clone(),
+            });
+        }
+    }
+    for (def, ctx) in series {
+        // 总体情况 series (地区生产总值) describe the district, already in 一、基本情况.
+        let overall = SectionKey::of_series(&def.section) == Some(SectionKey::Overall);
+        if overall || ctx.latest.is_empty() || series_category(inputs, def) != Some(cat) {
+            continue;
+        }
+        // A figure a unit of the category already wrote in its own words is not said
+        // twice (区商务服务中心 may write the 规模以上服务业企业数量 区统计局 reports).
+        let said = by_unit
+            .iter()
+            .flat_map(|(_, items, _)| items)
+            .any(|n| states_value(&n.text, &ctx.latest, &def.unit));
+        if !said {
+            let k = unit_entry(&mut by_unit, &def.responsible);
+            by_unit[k].2.push(ctx.clone());
+        }
+    }
+    by_unit.retain(|(_, items, series)| !items.is_empty() || !series.is_empty());
+    by_unit
+}
+
+/// 三、自评得分情况: the 43-row table with subtotals.
+fn score_table(inputs: &Inputs) -> Result<Vec<TableRow>, DataError> {
+    let scores = inputs.scores;
     let mut table = Vec::new();
     for (cat, inds) in categories(inputs) {
         let csub = subtotal(&scores.categories, cat);
@@ -528,33 +621,7 @@ pub fn self_evaluation(
                 .iter()
                 .take_while(|x| &x.subcategory == subname)
                 .count();
-            for (k, ind) in inds[i..i + run].iter().enumerate() {
-                let s = score_of(inputs, ind.id)?;
-                let numbers: Vec<&str> = inputs
-                    .evidence
-                    .iter()
-                    .filter(|e| e.indicator == ind.id)
-                    .map(|e| e.number.as_str())
-                    .collect();
-                table.push(TableRow::Indicator {
-                    id: ind.id,
-                    sub: if k == 0 {
-                        subname.clone()
-                    } else {
-                        String::new()
-                    },
-                    sub_span: if k == 0 { run } else { 0 },
-                    text: ind.text.clone(),
-                    interpretation: ind.interpretation.clone(),
-                    points: num(ind.points),
-                    score: display(s.score),
-                    basis: s.basis.clone(),
-                    evidence: compress_numbers(&numbers),
-                    units: units_text(ind),
-                    lost: s.lost > Decimal::ZERO,
-                    src: s.sources.first().cloned().map(Box::new),
-                });
-            }
+            subcategory_rows(inputs, &inds[i..i + run], &mut table)?;
             let ssub = subtotal(&scores.subcategories, subname);
             table.push(TableRow::Subtotal {
                 label: format!("{subname}小计"),
@@ -574,8 +641,48 @@ pub fn self_evaluation(
         points: num(scores.max),
         score: display(scores.total),
     });
+    Ok(table)
+}
 
-    // 四、存在的不足及下一步打算: from the indicators that lost points.
+/// The indicator rows of one 二级指标 (`run`: its indicators, in order), the first row
+/// carrying the 二级指标 cell that spans them all.
+fn subcategory_rows(
+    inputs: &Inputs,
+    run: &[&IndicatorMeta],
+    table: &mut Vec<TableRow>,
+) -> Result<(), DataError> {
+    for (k, ind) in run.iter().enumerate() {
+        let s = score_of(inputs, ind.id)?;
+        let numbers: Vec<&str> = inputs
+            .evidence
+            .iter()
+            .filter(|e| e.indicator == ind.id)
+            .map(|e| e.number.as_str())
+            .collect();
+        table.push(TableRow::Indicator {
+            id: ind.id,
+            sub: if k == 0 {
+                ind.subcategory.clone()
+            } else {
+                String::new()
+            },
+            sub_span: if k == 0 { run.len() } else { 0 },
+            text: ind.text.clone(),
+            interpretation: ind.interpretation.clone(),
+            points: num(ind.points),
+            score: display(s.score),
+            basis: s.basis.clone(),
+            evidence: compress_numbers(&numbers),
+            units: units_text(ind),
+            lost: s.lost > Decimal::ZERO,
+            src: s.sources.first().cloned().map(Box::new),
+        });
+    }
+    Ok(())
+}
+
+/// 四、存在的不足及下一步打算: one entry per indicator that lost points.
+fn shortfalls(inputs: &Inputs, wording: &Wording) -> Result<Vec<Shortfall>, DataError> {
     let mut shortfalls = Vec::new();
     for ind in &inputs.indicators {
         let s = score_of(inputs, ind.id)?;
@@ -604,8 +711,16 @@ pub fn self_evaluation(
             src: s.sources.first().cloned(),
         });
     }
-    // The same lost points, grouped by the unit that leads each indicator.
-    let mut by_unit: Vec<(String, Vec<(u32, Decimal)>)> = Vec::new();
+    Ok(shortfalls)
+}
+
+/// A leading unit and the points its indicators lost (indicator, points).
+type UnitLoss = (String, Vec<(u32, Decimal)>);
+
+/// The lost points grouped by the unit that leads each indicator (its first responsible
+/// unit, 各成员单位 when none is named), the units in order of first appearance.
+fn lost_by_lead_unit(inputs: &Inputs) -> Result<Vec<UnitLoss>, DataError> {
+    let mut by_unit: Vec<UnitLoss> = Vec::new();
     for ind in &inputs.indicators {
         let s = score_of(inputs, ind.id)?;
         if s.lost <= Decimal::ZERO {
@@ -621,50 +736,14 @@ pub fn self_evaluation(
             None => by_unit.push((lead, vec![(ind.id, s.lost)])),
         }
     }
+    Ok(by_unit)
+}
+
+/// The shortfalls again, a few lines per leading unit.
+fn shortfall_units(inputs: &Inputs, wording: &Wording) -> Result<Vec<Para>, DataError> {
     let mut shortfall_units = Vec::new();
-    for (unit, items) in &by_unit {
-        let lost: Decimal = items.iter().map(|(_, l)| *l).sum();
-        let mut partners: Vec<String> = Vec::new();
-        let mut deadlines: Vec<DeadlineCtx> = Vec::new();
-        let items = items
-            .iter()
-            .map(|(id, l)| -> Result<ShortfallItemCtx, DataError> {
-                let s = score_of(inputs, *id)?;
-                let ind = inputs.indicators.iter().find(|i| i.id == *id);
-                for u in ind.into_iter().flat_map(|i| i.responsible.iter().skip(1)) {
-                    if names_a_unit(u) && u != unit && !partners.contains(u) {
-                        partners.push(u.clone());
-                    }
-                }
-                let deadline = inputs
-                    .catalogue
-                    .indicator(*id)
-                    .map_or_else(|| c.rectify_by(), |i| rectify_date(&i.deadline, c));
-                let date = zhiliang_core::config::chinese_date(deadline);
-                match deadlines.iter_mut().find(|d| d.date == date) {
-                    Some(d) => d.ids.push(*id),
-                    None => deadlines.push(DeadlineCtx {
-                        date: date.clone(),
-                        ids: vec![*id],
-                    }),
-                }
-                Ok(ShortfallItemCtx {
-                    id: *id,
-                    subcategory: ind.map(|i| i.subcategory.clone()).unwrap_or_default(),
-                    lost: display(*l),
-                    improve: s.improve.trim().trim_end_matches(['。', '；']).to_string(),
-                    deadline: date,
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        let ctx = ShortfallUnitCtx {
-            unit: unit.clone(),
-            lost: display(lost),
-            items,
-            partners,
-            deadlines,
-            shared: !names_a_unit(unit),
-        };
+    for (unit, items) in &lost_by_lead_unit(inputs)? {
+        let ctx = shortfall_unit_ctx(inputs, unit, items)?;
         for text in wording.paragraphs("self-evaluation/shortfall-unit.j2", &ctx)? {
             shortfall_units.push(Para {
                 text,
@@ -672,7 +751,65 @@ pub fn self_evaluation(
             });
         }
     }
-    let benchmarks: Vec<BenchmarkRow> = inputs
+    Ok(shortfall_units)
+}
+
+/// What `unit` lacks (`items`: indicator and points lost), which units work with it, and
+/// by when.
+fn shortfall_unit_ctx(
+    inputs: &Inputs,
+    unit: &str,
+    items: &[(u32, Decimal)],
+) -> Result<ShortfallUnitCtx, DataError> {
+    let c = inputs.campaign;
+    let lost: Decimal = items.iter().map(|(_, l)| *l).sum();
+    let mut partners: Vec<String> = Vec::new();
+    let mut deadlines: Vec<DeadlineCtx> = Vec::new();
+    let items = items
+        .iter()
+        .map(|(id, l)| -> Result<ShortfallItemCtx, DataError> {
+            let s = score_of(inputs, *id)?;
+            let ind = inputs.indicators.iter().find(|i| i.id == *id);
+            for u in ind.into_iter().flat_map(|i| i.responsible.iter().skip(1)) {
+                if names_a_unit(u) && u != unit && !partners.contains(u) {
+                    partners.push(u.clone());
+                }
+            }
+            let deadline = inputs
+                .catalogue
+                .indicator(*id)
+                .map_or_else(|| c.rectify_by(), |i| rectify_date(&i.deadline, c));
+            let date = zhiliang_core::config::chinese_date(deadline);
+            match deadlines.iter_mut().find(|d| d.date == date) {
+                Some(d) => d.ids.push(*id),
+                None => deadlines.push(DeadlineCtx {
+                    date: date.clone(),
+                    ids: vec![*id],
+                }),
+            }
+            Ok(ShortfallItemCtx {
+                id: *id,
+                subcategory: ind.map(|i| i.subcategory.clone()).unwrap_or_default(),
+                lost: display(*l),
+                improve: s.improve.trim().trim_end_matches(['。', '；']).to_string(),
+                deadline: date,
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(ShortfallUnitCtx {
+        unit: unit.to_string(),
+        lost: display(lost),
+        items,
+        partners,
+        deadlines,
+        shared: !names_a_unit(unit),
+    })
+}
+
+/// 功效系数法的满意值与不允许值 the campaign sets, with their sources.
+fn benchmarks(inputs: &Inputs) -> Vec<BenchmarkRow> {
+    let c = inputs.campaign;
+    inputs
         .catalogue
         .benchmark_keys()
         .into_iter()
@@ -687,19 +824,12 @@ pub fn self_evaluation(
                 key,
             })
         })
-        .collect();
-    let lost_total = scores.max - scores.total;
-    let ctx = ShortfallSummaryCtx {
-        district,
-        count: shortfalls.len(),
-        lost: display(lost_total),
-        evidence_missing: inputs.evidence.iter().filter(|e| !e.found).count(),
-        office: inputs.roster.office.name.clone(),
-    };
-    let shortfall_intro = paras(wording.paragraphs("self-evaluation/shortfalls-intro.j2", &ctx)?);
-    let next_steps = paras(wording.paragraphs("self-evaluation/next-steps.j2", &ctx)?);
+        .collect()
+}
 
-    let evidence: Vec<EvidenceRow> = inputs
+/// The attachment 证明材料目录: one row per evidence item, with its status.
+fn evidence_rows(inputs: &Inputs) -> Vec<EvidenceRow> {
+    inputs
         .evidence
         .iter()
         .map(|e| EvidenceRow {
@@ -716,46 +846,7 @@ pub fn self_evaluation(
             .into(),
             src: unit_src(&e.unit),
         })
-        .collect();
-    let count = |status: EvidenceStatus| {
-        inputs
-            .evidence
-            .iter()
-            .filter(|e| e.status() == status)
-            .count()
-    };
-
-    let issuer = c.self_evaluation_issuer();
-    Ok(SelfEvaluationData {
-        meta: meta_by(
-            inputs,
-            issuer.clone(),
-            doc_title.clone(),
-            "质量强区创建自评",
-            &["质量强区", "自评报告", &c.district.short_name],
-        ),
-        doc_title,
-        recipient: c.self_evaluation_recipient(),
-        issuer,
-        attachments: vec![EVIDENCE_INDEX_TITLE.to_string()],
-        basics: paras(wording.paragraphs("self-evaluation/basics.j2", &report)?),
-        task_force: tf,
-        work_intro: paras(wording.paragraphs("self-evaluation/work-intro.j2", &report)?),
-        sections,
-        score_intro: paras(wording.paragraphs("self-evaluation/score-intro.j2", &report)?),
-        table,
-        total: display(scores.total),
-        max: num(scores.max),
-        benchmarks,
-        shortfall_intro,
-        shortfalls,
-        shortfall_units,
-        next_steps,
-        evidence_found: count(EvidenceStatus::Printed),
-        evidence_attached: count(EvidenceStatus::Attached),
-        evidence_missing: count(EvidenceStatus::Missing),
-        evidence,
-    })
+        .collect()
 }
 
 #[cfg(test)]
