@@ -497,8 +497,69 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
         },
     )?;
 
-    let mut by_section: HashMap<SectionKey, Vec<Entry>> = HashMap::new();
     let targets = target_statuses(inputs);
+    let (mut by_section, problems) = section_entries(inputs, year)?;
+    let targets_met = targets.iter().filter(|t| t.met == Some(true)).count();
+    let targets_total = targets.len();
+    // What every section's wording sees besides its own heading and series.
+    let common = SectionCtx {
+        district,
+        year,
+        section: String::new(),
+        series: Vec::new(),
+        targets_total,
+        targets_met,
+        unmet: targets
+            .iter()
+            .filter(|t| t.met == Some(false))
+            .cloned()
+            .collect(),
+        unknown: targets
+            .iter()
+            .filter(|t| t.met.is_none())
+            .cloned()
+            .collect(),
+        problems,
+    };
+    let sections = SectionKey::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(n, key)| {
+            let entries = by_section.remove(&key).unwrap_or_default();
+            annual_section(wording, &common, n, key, entries)
+        })
+        .collect::<Result<_, DataError>>()?;
+
+    let issuer = c.annual_report_issuer();
+    Ok(AnnualReportData {
+        meta: meta_by(
+            inputs,
+            issuer.clone(),
+            doc_title.clone(),
+            "县域质量发展状况分析",
+            &["质量发展", "年度分析报告", &c.district.short_name],
+        ),
+        doc_title,
+        recipient: c.annual_report_recipient().unwrap_or_default(),
+        issuer,
+        year,
+        sections,
+        targets,
+        targets_met,
+        targets_total,
+    })
+}
+
+/// The series of each report section, in catalogue order.
+type SectionEntries = HashMap<SectionKey, Vec<Entry>>;
+
+/// Every series with its chart, by the report section it belongs to, and the series that
+/// are quality problems (target unmet or worsened), in catalogue order.
+fn section_entries(
+    inputs: &Inputs,
+    year: i32,
+) -> Result<(SectionEntries, Vec<ProblemCtx>), DataError> {
+    let mut by_section: SectionEntries = HashMap::new();
     let mut problems = Vec::new();
     for def in &inputs.series {
         let ReportSeries {
@@ -507,25 +568,7 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
             met,
             ctx,
         } = report_series(inputs, def, year);
-        let (kind, tval) = match &def.target {
-            Some(Target::AtLeast { value, .. }) => ("bars", Some(*value)),
-            _ => ("line", None),
-        };
-        let shown: Vec<i32> = values.keys().copied().collect();
-        let ch = chart(
-            kind,
-            &def.label,
-            &def.unit,
-            shown.iter().map(ToString::to_string).collect(),
-            &shown
-                .iter()
-                .map(|y| values.get(y).copied())
-                .collect::<Vec<_>>(),
-            tval,
-            &tval
-                .map(|t| format!("目标值{}", with_unit(t, &def.unit)))
-                .unwrap_or_default(),
-        );
+        let ch = series_chart(def, &values);
         let section = SectionKey::of_series(&def.section).ok_or_else(|| {
             DataError::Inconsistent(format!(
                 "年度数据系列“{}”的章节“{}”不是年度报告的章节",
@@ -554,83 +597,77 @@ pub fn annual_report(inputs: &Inputs, wording: &Wording) -> Result<AnnualReportD
             ctx,
         });
     }
-    let targets_met = targets.iter().filter(|t| t.met == Some(true)).count();
-    let targets_total = targets.len();
-    let unmet: Vec<TargetStatus> = targets
-        .iter()
-        .filter(|t| t.met == Some(false))
-        .cloned()
-        .collect();
-    let unknown: Vec<TargetStatus> = targets
-        .iter()
-        .filter(|t| t.met.is_none())
-        .cloned()
-        .collect();
+    Ok((by_section, problems))
+}
 
-    let mut sections = Vec::new();
-    for (n, key) in SectionKey::ALL.into_iter().enumerate() {
-        let entries = by_section.remove(&key).unwrap_or_default();
-        let mut shown: Vec<i32> = entries
+/// A series' chart: bars against the target line when the target is a value to reach,
+/// otherwise a line.
+fn series_chart(def: &SeriesDef, values: &BTreeMap<i32, Decimal>) -> Chart {
+    let (kind, tval) = match &def.target {
+        Some(Target::AtLeast { value, .. }) => ("bars", Some(*value)),
+        _ => ("line", None),
+    };
+    let shown: Vec<i32> = values.keys().copied().collect();
+    chart(
+        kind,
+        &def.label,
+        &def.unit,
+        shown.iter().map(ToString::to_string).collect(),
+        &shown
             .iter()
-            .flat_map(|e| e.values.keys().copied())
-            .collect();
-        shown.sort();
-        shown.dedup();
-        let mut series = Vec::new();
-        let mut charts = Vec::new();
-        let mut ctxs = Vec::new();
-        for mut e in entries {
-            e.data.values = shown
-                .iter()
-                .map(|y| {
-                    e.values
-                        .get(y)
-                        .map_or_else(|| "—".into(), |v| figure(*v, &e.data.unit))
-                })
-                .collect();
-            series.push(e.data);
-            charts.push(e.chart);
-            ctxs.push(e.ctx);
-        }
-        let ctx = SectionCtx {
-            district: district.clone(),
-            year,
-            section: key.heading().to_string(),
-            series: ctxs,
-            targets_total,
-            targets_met,
-            unmet: unmet.clone(),
-            unknown: unknown.clone(),
-            problems: problems.clone(),
-        };
-        sections.push(AnnualSection {
-            key,
-            number: format!("{}、", cn_number(n + 1)),
-            heading: key.heading().to_string(),
-            paragraphs: paras(wording.paragraphs(&key.wording_template(), &ctx)?),
-            series,
-            charts,
-            years: shown.iter().map(ToString::to_string).collect(),
-        });
-    }
+            .map(|y| values.get(y).copied())
+            .collect::<Vec<_>>(),
+        tval,
+        &tval
+            .map(|t| format!("目标值{}", with_unit(t, &def.unit)))
+            .unwrap_or_default(),
+    )
+}
 
-    let issuer = c.annual_report_issuer();
-    Ok(AnnualReportData {
-        meta: meta_by(
-            inputs,
-            issuer.clone(),
-            doc_title.clone(),
-            "县域质量发展状况分析",
-            &["质量发展", "年度分析报告", &c.district.short_name],
-        ),
-        doc_title,
-        recipient: c.annual_report_recipient().unwrap_or_default(),
-        issuer,
-        year,
-        sections,
-        targets,
-        targets_met,
-        targets_total,
+/// The `n`th section of the report: its wording (`common` with the section's heading and
+/// series), and its series tabled over every year any of them has a value.
+fn annual_section(
+    wording: &Wording,
+    common: &SectionCtx,
+    n: usize,
+    key: SectionKey,
+    entries: Vec<Entry>,
+) -> Result<AnnualSection, DataError> {
+    let mut shown: Vec<i32> = entries
+        .iter()
+        .flat_map(|e| e.values.keys().copied())
+        .collect();
+    shown.sort();
+    shown.dedup();
+    let mut series = Vec::new();
+    let mut charts = Vec::new();
+    let mut ctxs = Vec::new();
+    for mut e in entries {
+        e.data.values = shown
+            .iter()
+            .map(|y| {
+                e.values
+                    .get(y)
+                    .map_or_else(|| "—".into(), |v| figure(*v, &e.data.unit))
+            })
+            .collect();
+        series.push(e.data);
+        charts.push(e.chart);
+        ctxs.push(e.ctx);
+    }
+    let ctx = SectionCtx {
+        section: key.heading().to_string(),
+        series: ctxs,
+        ..common.clone()
+    };
+    Ok(AnnualSection {
+        key,
+        number: format!("{}、", cn_number(n + 1)),
+        heading: key.heading().to_string(),
+        paragraphs: paras(wording.paragraphs(&key.wording_template(), &ctx)?),
+        series,
+        charts,
+        years: shown.iter().map(ToString::to_string).collect(),
     })
 }
 
