@@ -221,6 +221,63 @@ fn stage(timings: &mut Timings, name: &str, since: Instant) -> Instant {
 fn province(options: &ProvinceOptions) -> Result<Province> {
     let mut timings = Timings::default();
     let t = Instant::now();
+    let (mut counties, failures) = read_counties(options)?;
+    let t = stage(&mut timings, "读取+校验", t);
+
+    let (derived, compared) = derive_benchmarks(&counties);
+    let t = stage(&mut timings, "计算基准", t);
+
+    counties.par_iter_mut().for_each(|c| c.rescore(&derived));
+    let t = stage(&mut timings, "重新计分", t);
+
+    let mut ranking = rank(&counties);
+    stage(&mut timings, "排名", t);
+
+    let mut run = write_counties(options, &mut counties)?;
+    timings.0.push(("文件数据".to_string(), run.data_time));
+    timings.0.push(("排版".to_string(), run.render_time));
+    let t = Instant::now();
+
+    let mut pdfs = 0;
+    for r in &mut ranking {
+        if let Some(files) = run.written.remove(&r.county) {
+            pdfs += files.len();
+            r.rendered = !files.is_empty();
+            r.documents = files;
+        }
+    }
+    let file = RankingFile {
+        counties: &ranking,
+        failed: &failures,
+        compared: &compared,
+        benchmarks: &derived,
+    };
+    let mut json = serde_json::to_vec_pretty(&file)?;
+    json.push(b'\n');
+    write_atomic(&options.out.join(RANKING_JSON), &json)?;
+    let text = ranking_table(&ranking, &counties, &failures);
+    write_atomic(&options.out.join(RANKING_TEXT), text.as_bytes())?;
+    run.write_time += t.elapsed();
+    timings.0.push(("写出".to_string(), run.write_time));
+
+    Ok(Province {
+        counties,
+        failures,
+        benchmarks: derived,
+        compared,
+        ranking,
+        render_problems: run.render_problems,
+        stale: run.stale,
+        timings,
+        pdfs,
+        rendered: run.rendered,
+        out: options.out.clone(),
+    })
+}
+
+/// Every county folder read, checked and scored in parallel; those that cannot be read
+/// are failures.
+fn read_counties(options: &ProvinceOptions) -> Result<(Vec<County>, Vec<Failure>)> {
     // The output folder may sit inside the counties folder: it is not a county.
     let out = options.out.canonicalize().ok();
     let folders: Vec<(String, PathBuf)> = county_folders(&options.counties)?
@@ -239,12 +296,15 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
             Err(f) => failures.push(f),
         }
     }
-    let t = stage(&mut timings, "读取+校验", t);
+    Ok((counties, failures))
+}
 
-    // Benchmarks from the counties whose check found no errors. The configured benchmarks
-    // (first county by name that configures a key) give the direction and the fallback.
+/// Benchmarks from the counties whose check found no errors, and those counties' names.
+/// The configured benchmarks (first county by name that configures a key) give the
+/// direction and the fallback.
+fn derive_benchmarks(counties: &[County]) -> (DerivedBenchmarks, Vec<String>) {
     let mut configured: BTreeMap<String, Benchmark> = BTreeMap::new();
-    for c in &counties {
+    for c in counties {
         if let Some((session, _)) = &c.state {
             for (key, b) in &session.setup.campaign.benchmarks {
                 configured.entry(key.clone()).or_insert_with(|| b.clone());
@@ -267,128 +327,107 @@ fn province(options: &ProvinceOptions) -> Result<Province> {
             diagnostics: vec![],
         },
     };
-    let t = stage(&mut timings, "计算基准", t);
+    (derived, compared)
+}
 
-    counties.par_iter_mut().for_each(|c| c.rescore(&derived));
-    let t = stage(&mut timings, "重新计分", t);
+/// What writing every county's set produced, with the time each stage took.
+#[derive(Default)]
+struct WriteRun {
+    render_problems: Vec<(String, Diagnostic)>,
+    /// Each county's documents, relative to the province output folder.
+    written: BTreeMap<String, Vec<String>>,
+    /// Counties whose folder still holds PDFs of an earlier run (not rendered now).
+    stale: Vec<String>,
+    data_time: Duration,
+    render_time: Duration,
+    write_time: Duration,
+    /// Documents rendered (or reused) in all.
+    rendered: usize,
+}
 
-    let mut ranking = rank(&counties);
-    stage(&mut timings, "排名", t);
-
-    // Every county through the pipeline's own back half — prepare, render, write — in
-    // batches: one flat parallel render of the batch's documents, then each county's set
-    // written as `build` writes it, then its session dropped. A county with check errors
-    // is written without documents (the rule of `build`); one whose documents are
-    // unchanged since the last run is not rendered again.
+/// Every county through the pipeline's own back half — prepare, render, write — in
+/// batches: one flat parallel render of the batch's documents, then each county's set
+/// written as `build` writes it, then its session dropped. A county with check errors
+/// is written without documents (the rule of `build`); one whose documents are
+/// unchanged since the last run is not rendered again.
+fn write_counties(options: &ProvinceOptions, counties: &mut [County]) -> Result<WriteRun> {
     let renderer = LazyRenderer::new(&options.root.join("templates"), &options.root.join("fonts"));
-    let mut render_problems = Vec::new();
-    let mut written: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    // Counties whose folder still holds PDFs of an earlier run (not rendered now).
-    let mut stale: Vec<String> = Vec::new();
-    let (mut data_time, mut render_time, mut write_time) =
-        (Duration::ZERO, Duration::ZERO, Duration::ZERO);
-    let mut rendered_count = 0;
+    let mut run = WriteRun::default();
     let batch = rayon::current_num_threads().max(1) * 4;
     // Every county shares the project's templates and fonts: fingerprinted once.
     let fingerprints =
         Fingerprints::take(&options.root.join("templates"), &options.root.join("fonts"));
     for chunk in counties.chunks_mut(batch) {
-        let d = Instant::now();
-        let prepared: Vec<Result<Prepared>> = chunk
-            .par_iter()
-            .map(|c| {
-                let (session, checked) = c.state.as_ref().expect("county not yet written");
-                session.prepare(
-                    checked,
-                    BuildOptions {
-                        without_binder: true,
-                        ..BuildOptions::default()
-                    },
-                    &fingerprints,
-                )
-            })
-            .collect();
-        let prepared: Vec<Prepared> = prepared.into_iter().collect::<Result<_>>()?;
-        data_time += d.elapsed();
-        let r = Instant::now();
-        let jobs: Vec<RenderJob> = prepared
-            .iter()
-            .flat_map(super::pipeline::Prepared::jobs)
-            .collect();
-        let mut results = renderer.render_jobs(&jobs).into_iter();
-        rendered_count += jobs.len();
-        drop(jobs);
-        // Every batch lays out new data: memoised layouts of earlier batches are never
-        // used again, so keep only the last two generations (render_set keeps ten, which
-        // suits `watch`), or memory grows with the number of counties.
-        Renderer::evict_cache(2);
-        render_time += r.elapsed();
-        let w = Instant::now();
-        // Each county's results are its own jobs', keyed by document.
-        let mut units: Vec<(&mut County, Prepared, BTreeMap<DocKind, Rendered>)> = Vec::new();
-        for (c, p) in chunk.iter_mut().zip(prepared) {
-            let n = p.jobs().len();
-            let mine = results.by_ref().take(n).collect();
-            units.push((c, p, mine));
-        }
-        let outcomes: Vec<Result<Written>> = units
-            .into_par_iter()
-            .map(|(c, prepared, mine)| c.write(prepared, mine))
-            .collect();
-        for outcome in outcomes {
-            let Written {
-                county,
-                files,
-                problems,
-                stale: old_pdfs,
-            } = outcome?;
-            render_problems.extend(problems.into_iter().map(|p| (county.clone(), p)));
-            if old_pdfs && files.is_empty() {
-                stale.push(county.clone());
-            }
-            written.insert(county, files);
-        }
-        write_time += w.elapsed();
+        write_batch(&renderer, &fingerprints, chunk, &mut run)?;
     }
-    timings.0.push(("文件数据".to_string(), data_time));
-    timings.0.push(("排版".to_string(), render_time));
-    let t = Instant::now();
+    Ok(run)
+}
 
-    let mut pdfs = 0;
-    for r in &mut ranking {
-        if let Some(files) = written.remove(&r.county) {
-            pdfs += files.len();
-            r.rendered = !files.is_empty();
-            r.documents = files;
-        }
+/// One batch of counties prepared, rendered together and written, into `run`.
+fn write_batch(
+    renderer: &LazyRenderer,
+    fingerprints: &Fingerprints,
+    chunk: &mut [County],
+    run: &mut WriteRun,
+) -> Result<()> {
+    let d = Instant::now();
+    let prepared: Vec<Result<Prepared>> = chunk
+        .par_iter()
+        .map(|c| {
+            let (session, checked) = c.state.as_ref().expect("county not yet written");
+            session.prepare(
+                checked,
+                BuildOptions {
+                    without_binder: true,
+                    ..BuildOptions::default()
+                },
+                fingerprints,
+            )
+        })
+        .collect();
+    let prepared: Vec<Prepared> = prepared.into_iter().collect::<Result<_>>()?;
+    run.data_time += d.elapsed();
+    let r = Instant::now();
+    let jobs: Vec<RenderJob> = prepared
+        .iter()
+        .flat_map(super::pipeline::Prepared::jobs)
+        .collect();
+    let mut results = renderer.render_jobs(&jobs).into_iter();
+    run.rendered += jobs.len();
+    drop(jobs);
+    // Every batch lays out new data: memoised layouts of earlier batches are never
+    // used again, so keep only the last two generations (render_set keeps ten, which
+    // suits `watch`), or memory grows with the number of counties.
+    Renderer::evict_cache(2);
+    run.render_time += r.elapsed();
+    let w = Instant::now();
+    // Each county's results are its own jobs', keyed by document.
+    let mut units: Vec<(&mut County, Prepared, BTreeMap<DocKind, Rendered>)> = Vec::new();
+    for (c, p) in chunk.iter_mut().zip(prepared) {
+        let n = p.jobs().len();
+        let mine = results.by_ref().take(n).collect();
+        units.push((c, p, mine));
     }
-    let file = RankingFile {
-        counties: &ranking,
-        failed: &failures,
-        compared: &compared,
-        benchmarks: &derived,
-    };
-    let mut json = serde_json::to_vec_pretty(&file)?;
-    json.push(b'\n');
-    write_atomic(&options.out.join(RANKING_JSON), &json)?;
-    let text = ranking_table(&ranking, &counties, &failures);
-    write_atomic(&options.out.join(RANKING_TEXT), text.as_bytes())?;
-    write_time += t.elapsed();
-    timings.0.push(("写出".to_string(), write_time));
-
-    Ok(Province {
-        counties,
-        failures,
-        benchmarks: derived,
-        compared,
-        ranking,
-        render_problems,
-        stale,
-        timings,
-        pdfs,
-        rendered: rendered_count,
-        out: options.out.clone(),
-    })
+    let outcomes: Vec<Result<Written>> = units
+        .into_par_iter()
+        .map(|(c, prepared, mine)| c.write(prepared, mine))
+        .collect();
+    for outcome in outcomes {
+        let Written {
+            county,
+            files,
+            problems,
+            stale: old_pdfs,
+        } = outcome?;
+        run.render_problems
+            .extend(problems.into_iter().map(|p| (county.clone(), p)));
+        if old_pdfs && files.is_empty() {
+            run.stale.push(county.clone());
+        }
+        run.written.insert(county, files);
+    }
+    run.write_time += w.elapsed();
+    Ok(())
 }
 
 impl County {
