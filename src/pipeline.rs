@@ -220,6 +220,95 @@ fn warning_prefix(kind: DocKind) -> String {
     format!("排版{}时：", kind.label())
 }
 
+/// A build's documents gathered from what was reused and what was rendered, with the
+/// problems of those that failed and the template warnings of all.
+struct Collected {
+    docs: Vec<OutputDocument>,
+    problems: Vec<Diagnostic>,
+    template_warnings: Vec<Diagnostic>,
+}
+
+/// What [`Session::write_output`] writes besides the checked facts: the documents (none
+/// when a problem withholds the set), whether they are drafts, whether the check refused
+/// the build, and the timings so far.
+struct OutputSet {
+    collected: Collected,
+    draft: bool,
+    refused: bool,
+    timings: Timings,
+}
+
+/// Each prepared document, in order, from its reused PDF or its render in `rendered`; a
+/// failed or missing render adds to `problems` instead.
+fn collect_documents(
+    documents: Vec<PreparedDocument>,
+    mut rendered: BTreeMap<DocKind, Rendered>,
+    mut problems: Vec<Diagnostic>,
+) -> Collected {
+    let mut docs: Vec<OutputDocument> = Vec::new();
+    let mut template_warnings = Vec::new();
+    for doc in documents {
+        match doc.reuse {
+            Some(reused) => {
+                template_warnings.extend(reused.warnings.iter().cloned());
+                docs.push(OutputDocument {
+                    kind: doc.kind,
+                    pdf: reused.pdf,
+                    key: doc.key,
+                    render_time: None,
+                    warnings: reused.warnings,
+                });
+            }
+            None => match rendered.remove(&doc.kind) {
+                Some(Ok(rendered)) => {
+                    let warnings = render_warnings(doc.kind, &rendered);
+                    template_warnings.extend(warnings.iter().cloned());
+                    docs.push(OutputDocument {
+                        kind: doc.kind,
+                        pdf: rendered.pdf,
+                        key: doc.key,
+                        render_time: Some(rendered.elapsed),
+                        warnings,
+                    });
+                }
+                Some(Err(p)) => problems.extend(p),
+                None => problems.push(template_error(format!(
+                    "{}未排版（内部错误：排版结果缺失）",
+                    doc.kind.label()
+                ))),
+            },
+        }
+    }
+    Collected {
+        docs,
+        problems,
+        template_warnings,
+    }
+}
+
+/// Typst's warnings of one render as diagnostics naming the document, with their hints.
+fn render_warnings(kind: DocKind, rendered: &RenderedDocument) -> Vec<Diagnostic> {
+    rendered
+        .warnings
+        .iter()
+        .map(|w| {
+            Diagnostic::new(
+                diagnostics::Code::TemplateWarning,
+                w.location(),
+                format!(
+                    "{}{}{}",
+                    warning_prefix(kind),
+                    w.message,
+                    w.hints
+                        .iter()
+                        .map(|h| format!("（提示：{h}）"))
+                        .collect::<String>()
+                ),
+            )
+        })
+        .collect()
+}
+
 impl Prepared {
     /// The documents that must be rendered, in order.
     pub fn jobs(&self) -> Vec<RenderJob<'_>> {
@@ -586,78 +675,27 @@ impl Session {
         &mut self,
         checked: Checked,
         prepared: Prepared,
-        mut rendered: BTreeMap<DocKind, Rendered>,
+        rendered: BTreeMap<DocKind, Rendered>,
         extra: &[(String, Vec<u8>)],
     ) -> Result<Built> {
         let Prepared {
             draft,
             refused,
             documents,
-            mut problems,
+            problems,
             mut timings,
             ..
         } = prepared;
-        let mut docs: Vec<OutputDocument> = Vec::new();
-        let mut template_warnings = Vec::new();
-        for doc in documents {
-            match doc.reuse {
-                Some(reused) => {
-                    template_warnings.extend(reused.warnings.iter().cloned());
-                    docs.push(OutputDocument {
-                        kind: doc.kind,
-                        pdf: reused.pdf,
-                        key: doc.key,
-                        render_time: None,
-                        warnings: reused.warnings,
-                    });
-                }
-                None => match rendered.remove(&doc.kind) {
-                    Some(Ok(rendered)) => {
-                        let warnings: Vec<Diagnostic> = rendered
-                            .warnings
-                            .iter()
-                            .map(|w| {
-                                Diagnostic::new(
-                                    diagnostics::Code::TemplateWarning,
-                                    w.location(),
-                                    format!(
-                                        "{}{}{}",
-                                        warning_prefix(doc.kind),
-                                        w.message,
-                                        w.hints
-                                            .iter()
-                                            .map(|h| format!("（提示：{h}）"))
-                                            .collect::<String>()
-                                    ),
-                                )
-                            })
-                            .collect();
-                        template_warnings.extend(warnings.iter().cloned());
-                        docs.push(OutputDocument {
-                            kind: doc.kind,
-                            pdf: rendered.pdf,
-                            key: doc.key,
-                            render_time: Some(rendered.elapsed),
-                            warnings,
-                        });
-                    }
-                    Some(Err(p)) => problems.extend(p),
-                    None => problems.push(template_error(format!(
-                        "{}未排版（内部错误：排版结果缺失）",
-                        doc.kind.label()
-                    ))),
-                },
-            }
-        }
-        if let Some(t) = docs.iter().filter_map(|d| d.render_time).max() {
+        let mut collected = collect_documents(documents, rendered, problems);
+        if let Some(t) = collected.docs.iter().filter_map(|d| d.render_time).max() {
             timings.0.push(("排版".to_string(), t));
         }
         // One failed document withholds the whole set: documents from two builds
         // must never lie side by side.
-        if !problems.is_empty() {
-            docs.clear();
+        if !collected.problems.is_empty() {
+            collected.docs.clear();
         }
-        for doc in &docs {
+        for doc in &collected.docs {
             if doc.render_time.is_some() {
                 self.render_cache.insert(
                     doc.kind,
@@ -665,7 +703,35 @@ impl Session {
                 );
             }
         }
+        let set = OutputSet {
+            collected,
+            draft,
+            refused,
+            timings,
+        };
+        self.write_output(checked, set, extra)
+    }
 
+    /// The output set written under the output folder's lock: the build record and change
+    /// report made against the previous record, then every file committed as one, the
+    /// record last.
+    fn write_output(
+        &self,
+        checked: Checked,
+        set: OutputSet,
+        extra: &[(String, Vec<u8>)],
+    ) -> Result<Built> {
+        let OutputSet {
+            collected:
+                Collected {
+                    docs,
+                    problems,
+                    template_warnings,
+                },
+            draft,
+            refused,
+            mut timings,
+        } = set;
         let output = self.project.output.clone();
         let t = Instant::now();
         let _lock = output_set::lock(&output)?;
