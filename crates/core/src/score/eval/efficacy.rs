@@ -17,35 +17,24 @@ const FORTY: Decimal = Decimal::from_parts(40, 0, 0, false, 0);
 
 /// An efficacy part as its rule states it: what its phrases and diagnostics name.
 #[derive(Clone, Copy)]
-struct Part<'r> {
-    label: &'r str,
+pub(super) struct Part<'r> {
+    pub(super) label: &'r str,
     /// The benchmark key (`19.count`).
-    key: &'r str,
-    points: Decimal,
-    unit: &'r str,
-    zero_below: bool,
+    pub(super) key: &'r str,
+    pub(super) points: Decimal,
+    pub(super) unit: &'r str,
+    pub(super) zero_below: bool,
 }
 
 impl Ctx<'_> {
     /// `efficacy`: the 功效系数法 score of the value against its benchmark.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn efficacy(
         &mut self,
-        label: &str,
+        part: Part<'_>,
         value: &Expr,
-        key: &str,
-        points: Decimal,
-        unit: &str,
-        zero_below: bool,
         fixed: Option<&FixedEnd>,
     ) -> Outcome {
-        let part = Part {
-            label,
-            key,
-            points,
-            unit,
-            zero_below,
-        };
+        let label = part.label;
         let value = self.expr(value);
         let bench = match self.benchmark(part, fixed) {
             Ok(bench) => bench,
