@@ -204,48 +204,17 @@ impl<'a> FormReader<'a> {
 
     fn run(mut self) -> FileOutcome {
         let rel = self.rel;
-        // Cover: by name, else any sheet holding the 填报单位 label.
-        let cover = self
-            .book
-            .sheet(layout::COVER)
-            .and_then(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
-            .or_else(|| {
-                self.book
-                    .sheets
-                    .iter()
-                    .find_map(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
-            });
         let data_sheets = self
             .book
             .sheets
             .iter()
             .any(|s| marker(s).starts_with("zhiliang:"));
-        let Some((cover, (ur, uc))) = cover else {
+        let Some((cover, (ur, uc))) = self.find_cover() else {
             self.out.diagnostics.push(outdated_whole(rel, None));
             return self.out;
         };
         let (unit_text, unit_cell) = label_value(cover, ur, uc);
-        let Some(unit) = self.roster.resolve(&unit_text) else {
-            let (r, c) = unit_cell;
-            let msg = if unit_text.is_empty() {
-                format!(
-                    "文件“{rel}”封面的“填报单位”未填写，无法确定是哪个单位报送的；请填写本单位名称后重新报送。"
-                )
-            } else {
-                format!(
-                    "文件“{rel}”封面的填报单位“{unit_text}”不是专班成员单位，无法确定是哪个单位报送的；请填写本单位的规范名称（如“区住建局”）后重新报送。"
-                )
-            };
-            let d = Diagnostic::new(
-                Code::UnknownUnit,
-                self.loc(None, &cover.name, Cell::new(r, c)),
-                msg,
-            );
-            self.out.diagnostics.push(if unit_text.is_empty() {
-                d
-            } else {
-                d.with_value(unit_text)
-            });
+        let Some(unit) = self.resolve_unit(cover, unit_text.clone(), unit_cell) else {
             return self.out;
         };
         self.out.unit = Some(unit.name.clone());
@@ -261,8 +230,71 @@ impl<'a> FormReader<'a> {
             contact: Some(self.contact(cover, unit)),
             ..Default::default()
         };
-        // The form as generated may have been another unit's (meta), which decides which rows
-        // are expected; values are attributed to the unit named on the cover.
+        let form_unit = self.form_unit(cover, unit, &unit_text, unit_cell);
+        let plan = FormPlan::new(self.catalogue, self.roster, form_unit);
+        let mut outdated = Outdated::default();
+        self.sheets(unit, &mut sub, &plan, &mut outdated);
+        self.push_outdated(unit, &outdated);
+        self.out.submissions.push(sub);
+        self.out
+    }
+
+    /// The cover: by name, else any sheet holding the 填报单位 label; with that label's cell.
+    fn find_cover(&self) -> Option<(&'a Sheet, (u32, u32))> {
+        self.book
+            .sheet(layout::COVER)
+            .and_then(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
+            .or_else(|| {
+                self.book
+                    .sheets
+                    .iter()
+                    .find_map(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
+            })
+    }
+
+    /// The unit named on the cover, or `unknown-unit` at its cell.
+    fn resolve_unit(
+        &mut self,
+        cover: &Sheet,
+        unit_text: String,
+        (r, c): (u32, u32),
+    ) -> Option<&'a Unit> {
+        let rel = self.rel;
+        if let Some(unit) = self.roster.resolve(&unit_text) {
+            return Some(unit);
+        }
+        let msg = if unit_text.is_empty() {
+            format!(
+                "文件“{rel}”封面的“填报单位”未填写，无法确定是哪个单位报送的；请填写本单位名称后重新报送。"
+            )
+        } else {
+            format!(
+                "文件“{rel}”封面的填报单位“{unit_text}”不是专班成员单位，无法确定是哪个单位报送的；请填写本单位的规范名称（如“区住建局”）后重新报送。"
+            )
+        };
+        let d = Diagnostic::new(
+            Code::UnknownUnit,
+            self.loc(None, &cover.name, Cell::new(r, c)),
+            msg,
+        );
+        self.out.diagnostics.push(if unit_text.is_empty() {
+            d
+        } else {
+            d.with_value(unit_text)
+        });
+        None
+    }
+
+    /// The unit the form was generated for (meta), which decides which rows are expected;
+    /// values are attributed to the unit named on the cover.
+    fn form_unit(
+        &mut self,
+        cover: &Sheet,
+        unit: &'a Unit,
+        unit_text: &str,
+        (r, c): (u32, u32),
+    ) -> &'a Unit {
+        let rel = self.rel;
         let form_unit = self
             .book
             .sheet(layout::META)
@@ -273,7 +305,6 @@ impl<'a> FormReader<'a> {
             // Usually a slip (another unit's form picked up, or the cover filled in wrong),
             // and it explains what follows — duplicate submission, missing facts, evidence
             // looked for in the wrong folder — so it is said once, at the cover's cell.
-            let (r, c) = unit_cell;
             self.out.diagnostics.push(
                 Diagnostic::new(
                     Code::FormOfAnotherUnit,
@@ -283,87 +314,40 @@ impl<'a> FormReader<'a> {
                         form_unit.name, unit.name, unit.id
                     ),
                 )
-                .with_value(unit_text.clone()),
+                .with_value(unit_text.to_string()),
             );
         }
-        let plan = FormPlan::new(self.catalogue, self.roster, form_unit);
-        let mut outdated = Outdated::default();
+        form_unit
+    }
 
+    /// Every data sheet by its marker (数据填报, list sheets, 文字材料, 年度数据), each
+    /// sheet's reading problems, and the sheets the plan expects but the book lacks.
+    fn sheets(
+        &mut self,
+        unit: &Unit,
+        sub: &mut Submission,
+        plan: &FormPlan,
+        outdated: &mut Outdated,
+    ) {
         let mut seen_lists = Vec::new();
         let mut seen_scalars = false;
         for sheet in &self.book.sheets {
             let m = marker(sheet);
             if m == layout::MARK_SCALARS {
                 seen_scalars = true;
-                self.scalars(sheet, unit, &mut sub, &plan, &mut outdated);
+                self.scalars(sheet, unit, sub, plan, outdated);
             } else if let Some(key) = m.strip_prefix(layout::MARK_LIST_PREFIX) {
                 seen_lists.push(key.to_string());
-                self.list(sheet, key, unit, &mut sub, &mut outdated);
+                self.list(sheet, key, unit, sub, outdated);
             } else if m == layout::MARK_NARRATIVES {
-                self.narratives(sheet, &mut sub);
+                self.narratives(sheet, sub);
             } else if m == layout::MARK_SERIES {
-                self.series(sheet, unit, &mut sub, &mut outdated);
+                self.series(sheet, unit, sub, outdated);
             }
-            if let Some(cell) = sheet.beyond_limits {
-                self.out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::FileTooLarge,
-                        self.loc(Some(&unit.name), &sheet.name, cell),
-                        format!(
-                            "工作表“{}”在{}处还有内容，超出读取范围（前{}行、前{}列），这部分内容未读取；请删除多余内容，或把数据填写在表格的预留行中。",
-                            sheet.name,
-                            cell,
-                            limits::MAX_ROWS,
-                            limits::MAX_COLS
-                        ),
-                    )
-                    .with_severity(Severity::Warning),
-                );
-            }
-            if sheet.merges_skipped > 0 {
-                self.out.push_merges_skipped(rel, &unit.name, sheet);
-            }
-            if let Some((last, why)) = &sheet.broken {
-                let loc = match last {
-                    Some(cell) => self.loc(Some(&unit.name), &sheet.name, *cell),
-                    None => Location {
-                        unit: Some(unit.name.clone()),
-                        sheet: Some(sheet.name.clone()),
-                        ..Location::file(rel)
-                    },
-                };
-                let what = match last {
-                    Some(cell) => format!("读到{cell}之后的内容无法读取"),
-                    None => "整张工作表无法读取".to_string(),
-                };
-                self.out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::UnreadableFile,
-                        loc,
-                        format!(
-                            "文件“{rel}”的工作表“{}”已损坏，{what}（{why}），这部分数据未读取；请用 Excel 或 WPS 打开后“另存为”新的 .xlsx 文件，或在下发的填报表中重新填写后报送。",
-                            sheet.name
-                        ),
-                    )
-                    .with_value(why.clone()),
-                );
-            }
-            for (cell, chars) in &sheet.control_chars {
-                self.out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::ControlCharacters,
-                        self.loc(Some(&unit.name), &sheet.name, *cell),
-                        format!(
-                            "工作表“{}”单元格{}中含有不可见的控制字符（{chars}），可能是从其他系统复制时带入的，已自动删除；请核对该单元格的内容。",
-                            sheet.name,
-                            cell
-                        ),
-                    )
-                    .with_value(sheet.text(cell.row, cell.col)),
-                );
-            }
+            self.sheet_problems(sheet, unit);
         }
         if self.book.sheets_skipped > 0 {
+            let rel = self.rel;
             self.out.diagnostics.push(
                 Diagnostic::new(
                     Code::FileTooLarge,
@@ -393,6 +377,75 @@ impl<'a> FormReader<'a> {
                     .push(format!("缺少“{}”工作表", l.def.label));
             }
         }
+    }
+
+    /// What the reader met in one sheet: content beyond the limits, merges not expanded, a
+    /// broken sheet, control characters removed.
+    fn sheet_problems(&mut self, sheet: &Sheet, unit: &Unit) {
+        let rel = self.rel;
+        if let Some(cell) = sheet.beyond_limits {
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::FileTooLarge,
+                    self.loc(Some(&unit.name), &sheet.name, cell),
+                    format!(
+                        "工作表“{}”在{}处还有内容，超出读取范围（前{}行、前{}列），这部分内容未读取；请删除多余内容，或把数据填写在表格的预留行中。",
+                        sheet.name,
+                        cell,
+                        limits::MAX_ROWS,
+                        limits::MAX_COLS
+                    ),
+                )
+                .with_severity(Severity::Warning),
+            );
+        }
+        if sheet.merges_skipped > 0 {
+            self.out.push_merges_skipped(rel, &unit.name, sheet);
+        }
+        if let Some((last, why)) = &sheet.broken {
+            let loc = match last {
+                Some(cell) => self.loc(Some(&unit.name), &sheet.name, *cell),
+                None => Location {
+                    unit: Some(unit.name.clone()),
+                    sheet: Some(sheet.name.clone()),
+                    ..Location::file(rel)
+                },
+            };
+            let what = match last {
+                Some(cell) => format!("读到{cell}之后的内容无法读取"),
+                None => "整张工作表无法读取".to_string(),
+            };
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnreadableFile,
+                    loc,
+                    format!(
+                        "文件“{rel}”的工作表“{}”已损坏，{what}（{why}），这部分数据未读取；请用 Excel 或 WPS 打开后“另存为”新的 .xlsx 文件，或在下发的填报表中重新填写后报送。",
+                        sheet.name
+                    ),
+                )
+                .with_value(why.clone()),
+            );
+        }
+        for (cell, chars) in &sheet.control_chars {
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::ControlCharacters,
+                    self.loc(Some(&unit.name), &sheet.name, *cell),
+                    format!(
+                        "工作表“{}”单元格{}中含有不可见的控制字符（{chars}），可能是从其他系统复制时带入的，已自动删除；请核对该单元格的内容。",
+                        sheet.name,
+                        cell
+                    ),
+                )
+                .with_value(sheet.text(cell.row, cell.col)),
+            );
+        }
+    }
+
+    /// `outdated-form` once for the whole file, unless a broken sheet explains the gaps.
+    fn push_outdated(&mut self, unit: &Unit, outdated: &Outdated) {
+        let rel = self.rel;
         // A sheet broken half-way misses rows because it is broken (said above), not because
         // the form is an old one.
         let explained =
@@ -417,8 +470,6 @@ impl<'a> FormReader<'a> {
             }
             self.out.diagnostics.push(d);
         }
-        self.out.submissions.push(sub);
-        self.out
     }
 
     fn contact(&self, cover: &Sheet, _unit: &Unit) -> Contact {
