@@ -18,7 +18,7 @@ use zhiliang_core::units::{Roster, Unit};
 use crate::evidence::{self, EvidenceFolders};
 use crate::ingest::{FormRow, IngestReport};
 use crate::layout::{self, scalar_col};
-use crate::plan::names_unit;
+use crate::plan::{FieldAttrs, names_unit};
 
 /// Every problem of the run, sorted for people (by unit, file, sheet, severity, cell).
 pub fn check(
@@ -329,12 +329,7 @@ impl<'a> Checker<'a> {
             self.value_checks(
                 &f.source,
                 &f.key,
-                &def.label,
-                def.kind,
-                &def.options,
-                &def.unit,
-                def.min,
-                def.max,
+                &FieldAttrs::of_fact(def),
                 &f.value,
                 scalar_col::DENOMINATOR,
             );
@@ -396,18 +391,12 @@ impl<'a> Checker<'a> {
                         {
                             src.cell = Some(Place::Cell(*cell));
                         }
-                        self.value_checks(
-                            &src,
-                            &fact,
-                            &format!("{name}的{}", field.label),
-                            field.kind,
-                            &field.options,
-                            &field.unit,
-                            field.min,
-                            field.max,
-                            v,
-                            "",
-                        );
+                        let label = format!("{name}的{}", field.label);
+                        let attrs = FieldAttrs {
+                            label: &label,
+                            ..FieldAttrs::of_field(field)
+                        };
+                        self.value_checks(&src, &fact, &attrs, v, "");
                     }
                     None if field.required
                         && !self.rejected(&r.source.file, &fact, Some(&r.source)) =>
@@ -451,21 +440,25 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Type (for imported values), choice, range, rate checks of one value.
-    #[allow(clippy::too_many_arguments)]
+    /// Type (for imported values), choice, range, rate checks of one value of `field`
+    /// (named in messages by its label).
     fn value_checks(
         &mut self,
         source: &Source,
         fact: &str,
-        label: &str,
-        kind: FieldKind,
-        options: &[String],
-        unit_of_measure: &str,
-        min: Option<Decimal>,
-        max: Option<Decimal>,
+        field: &FieldAttrs,
         value: &Value,
         den_column: &str,
     ) {
+        let FieldAttrs {
+            kind,
+            options,
+            min,
+            max,
+            unit_of_measure,
+            label,
+            ..
+        } = *field;
         let loc = self.at(source).with_fact(fact);
         let seen = value.to_string();
         let expected = match kind {

@@ -22,7 +22,7 @@ use zhiliang_core::series::SeriesDef;
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::layout::{self, narrative_col, scalar_col};
-use crate::plan::{FormPlan, PlannedList, Role};
+use crate::plan::{FieldAttrs, FormPlan, PlannedList, Role};
 use crate::print::{self, PageSetup};
 
 #[derive(Debug, thiserror::Error)]
@@ -383,18 +383,21 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-/// The validation (drop-down, number/date range) and input message of one input cell.
-#[allow(clippy::too_many_arguments)] // the field's attributes, spelled out for facts and list fields alike
+/// The validation (drop-down, number/date range) and input message of one input cell,
+/// titled with the field's label.
 fn validation_for(
-    kind: FieldKind,
-    options: &[String],
-    min: Option<Decimal>,
-    max: Option<Decimal>,
-    title: &str,
-    help: &str,
-    unit_of_measure: &str,
+    field: &FieldAttrs,
     sheet_options: &mut OptionsSheet,
 ) -> Result<DataValidation, XlsxError> {
+    let FieldAttrs {
+        kind,
+        options,
+        min,
+        max,
+        unit_of_measure,
+        label: title,
+        help,
+    } = *field;
     let f = |d: Option<Decimal>, default: f64| d.and_then(|d| d.to_f64()).unwrap_or(default);
     let i = |d: Option<Decimal>, default: i32| d.and_then(|d| d.to_i32()).unwrap_or(default);
     let (v, hint) = match kind {
@@ -756,29 +759,20 @@ fn write_scalars(
 
         let input = fmt.for_kind(def.kind);
         ws.write_blank(row, vc, input)?;
-        let v = validation_for(
-            def.kind,
-            &def.options,
-            def.min,
-            def.max,
-            &def.label,
-            &def.help,
-            &def.unit,
-            sheet_options,
-        )?;
+        let v = validation_for(&FieldAttrs::of_fact(def), sheet_options)?;
         ws.add_data_validation(row, vc, row, vc, &v)?;
         if def.kind == FieldKind::Rate {
             ws.write_blank(row, dc, &fmt.input)?;
-            let v = validation_for(
-                FieldKind::Rate,
-                &[],
-                None,
-                None,
-                &format!("{}（分母）", def.label),
-                "",
-                "",
-                sheet_options,
-            )?;
+            let denominator = FieldAttrs {
+                kind: FieldKind::Rate,
+                options: &[],
+                min: None,
+                max: None,
+                unit_of_measure: "",
+                label: &format!("{}（分母）", def.label),
+                help: "",
+            };
+            let v = validation_for(&denominator, sheet_options)?;
             ws.add_data_validation(row, dc, row, dc, &v)?;
         } else {
             ws.write_blank(row, dc, &fmt.na)?;
@@ -918,16 +912,11 @@ fn write_list(
         } else {
             f.help.as_str()
         };
-        let v = validation_for(
-            f.kind,
-            &f.options,
-            f.min,
-            f.max,
-            &f.label,
+        let field = FieldAttrs {
             help,
-            &f.unit,
-            sheet_options,
-        )?;
+            ..FieldAttrs::of_field(f)
+        };
+        let v = validation_for(&field, sheet_options)?;
         ws.add_data_validation(first, col, last, col, &v)?;
         col += 1;
     }
