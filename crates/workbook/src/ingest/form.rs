@@ -491,20 +491,11 @@ impl<'a> FormReader<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // where (unit, sheet, row, col, fact) and what
-    fn push_problem(
-        &mut self,
-        unit: &Unit,
-        sheet: &str,
-        row: u32,
-        col: u32,
-        fact: &str,
-        p: normalise::Problem,
-        seen: String,
-    ) {
+    /// A value's problem, at its cell, with what was seen there.
+    fn push_problem(&mut self, at: &At, p: normalise::Problem, seen: String) {
         let loc = self
-            .loc(Some(&unit.name), sheet, Cell::new(row, col))
-            .with_fact(fact);
+            .loc(Some(&at.unit.name), at.sheet, Cell::new(at.row, at.col))
+            .with_fact(at.fact);
         self.out
             .diagnostics
             .push(Diagnostic::new(p.code, loc, p.message).with_value(seen));
@@ -543,7 +534,7 @@ impl<'a> FormReader<'a> {
                 continue;
             };
             if let Some(&first) = first_rows.get(&key) {
-                self.repeated_row(sheet, unit, sub, def, first, row, (vc, dc));
+                self.repeated_row(sheet, unit, sub, def, (first, row), (vc, dc));
                 continue;
             }
             first_rows.insert(key.clone(), row);
@@ -577,7 +568,14 @@ impl<'a> FormReader<'a> {
                             RatePart::Denominator => dc.unwrap_or(vc),
                         };
                         let seen = sheet.get(row, col).map(Raw::display).unwrap_or_default();
-                        self.push_problem(unit, &sheet.name, row, col, &key, p, seen);
+                        let at = At {
+                            unit,
+                            sheet: &sheet.name,
+                            row,
+                            col,
+                            fact: &key,
+                        };
+                        self.push_problem(&at, p, seen);
                         None
                     }
                 }
@@ -592,7 +590,14 @@ impl<'a> FormReader<'a> {
                     Ok(v) => v,
                     Err(p) => {
                         let seen = sheet.text(row, vc);
-                        self.push_problem(unit, &sheet.name, row, vc, &key, p, seen);
+                        let at = At {
+                            unit,
+                            sheet: &sheet.name,
+                            row,
+                            col: vc,
+                            fact: &key,
+                        };
+                        self.push_problem(&at, p, seen);
                         None
                     }
                 }
@@ -624,15 +629,13 @@ impl<'a> FormReader<'a> {
     /// A 数据填报 row repeating a fact's row (a copied row, its hidden code included). Blank,
     /// or the same as the first: nothing to say. Different: the sheet gives two answers and
     /// neither is taken (a diagnostic at the repeated row; the first value is withdrawn).
-    #[allow(clippy::too_many_arguments)] // where (sheet, unit, rows, columns) and what
     fn repeated_row(
         &mut self,
         sheet: &Sheet,
         unit: &Unit,
         sub: &mut Submission,
         def: &zhiliang_core::catalogue::FactDef,
-        first: u32,
-        row: u32,
+        (first, row): (u32, u32),
         (vc, dc): (u32, Option<u32>),
     ) {
         let shown = |r: u32| {
@@ -677,12 +680,15 @@ impl<'a> FormReader<'a> {
         } else {
             format!("填写“{before}”")
         };
-        self.push_problem(
+        let at = At {
             unit,
-            &sheet.name,
+            sheet: &sheet.name,
             row,
-            vc,
-            &def.key,
+            col: vc,
+            fact: &def.key,
+        };
+        self.push_problem(
+            &at,
             normalise::Problem {
                 code: Code::ConflictingValues,
                 message: format!(
@@ -774,7 +780,14 @@ impl<'a> FormReader<'a> {
                     Err(p) => {
                         let seen = sheet.text(row, *c);
                         let fact = format!("{key}.{}", f.key);
-                        self.push_problem(unit, &sheet.name, row, *c, &fact, p, seen);
+                        let at = At {
+                            unit,
+                            sheet: &sheet.name,
+                            row,
+                            col: *c,
+                            fact: &fact,
+                        };
+                        self.push_problem(&at, p, seen);
                     }
                 }
             }
@@ -851,7 +864,14 @@ impl<'a> FormReader<'a> {
                     }
                     Ok(None) => {}
                     Err(p) => {
-                        self.push_problem(unit, &sheet.name, row, *col, &key, p, raw.display());
+                        let at = At {
+                            unit,
+                            sheet: &sheet.name,
+                            row,
+                            col: *col,
+                            fact: &key,
+                        };
+                        self.push_problem(&at, p, raw.display());
                     }
                 }
             }
@@ -910,12 +930,15 @@ impl<'a> FormReader<'a> {
                 (Some(v), Some(r)) => format!("第{}行填写{}", r + 1, v.normalize()),
                 _ => format!("{first_row}未填写"),
             };
-            self.push_problem(
+            let at = At {
                 unit,
-                &sheet.name,
+                sheet: &sheet.name,
                 row,
-                *col,
-                &fact.key,
+                col: *col,
+                fact: &fact.key,
+            };
+            self.push_problem(
+                &at,
                 normalise::Problem {
                     code: Code::ConflictingValues,
                     message: format!(
@@ -965,6 +988,15 @@ fn outdated_whole(rel: &str, unit: Option<&str>) -> Diagnostic {
             "文件“{rel}”不是本次下发的填报表（找不到封面或“数据填报”等工作表，或隐藏的数据项代码已被删除），可能使用了旧版表格；请使用专班办公室最新下发的填报表重新填写后报送。"
         ),
     )
+}
+
+/// Where a value's problem is: the unit's sheet, the cell, and the fact it belongs to.
+struct At<'s> {
+    unit: &'s Unit,
+    sheet: &'s str,
+    row: u32,
+    col: u32,
+    fact: &'s str,
 }
 
 #[derive(Default)]
