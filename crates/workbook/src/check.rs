@@ -212,6 +212,15 @@ fn may_report(roster: &Roster, ind: &Indicator, unit: &Unit) -> bool {
     ind.open_to_all() || is_lead(roster, ind, unit)
 }
 
+/// Where a rate's problem is said: the value's cell, or the denominator's column in the
+/// same row when only the denominator is at fault.
+struct RateAt<'s> {
+    source: &'s Source,
+    fact: &'s str,
+    loc: Location,
+    den_column: &'s str,
+}
+
 fn num(n: Decimal) -> String {
     n.normalize().to_string()
 }
@@ -453,49 +462,14 @@ impl<'a> Checker<'a> {
         let FieldAttrs {
             kind,
             options,
-            min,
-            max,
-            unit_of_measure,
             label,
             ..
         } = *field;
         let loc = self.at(source).with_fact(fact);
         let seen = value.to_string();
-        let expected = match kind {
-            FieldKind::Text | FieldKind::Doc | FieldKind::Choice => matches!(value, Value::Text(_)),
-            FieldKind::Number | FieldKind::Count | FieldKind::Year => {
-                matches!(value, Value::Number(_))
-            }
-            FieldKind::Rate => matches!(value, Value::Rate { .. }),
-            FieldKind::Bool => matches!(value, Value::Bool(_)),
-            FieldKind::Date => matches!(value, Value::Date(_)),
-        };
-        if !expected {
-            let what = match kind {
-                FieldKind::Text | FieldKind::Doc => "文字",
-                FieldKind::Choice => "下拉选项",
-                FieldKind::Number => "数值",
-                FieldKind::Count => "整数",
-                FieldKind::Year => "年份",
-                FieldKind::Rate => "分子和分母",
-                FieldKind::Bool => "“是”或“否”",
-                FieldKind::Date => "日期",
-            };
-            self.out.push(
-                Diagnostic::new(
-                    Code::WrongType,
-                    loc,
-                    format!("‘{label}’应填写{what}，所填“{seen}”类型不符，请核实后重新填写。"),
-                )
-                .with_value(seen),
-            );
+        if !self.type_fits(kind, label, value, &loc) {
             return;
         }
-        let unit_txt = if unit_of_measure == "%" {
-            "%".to_string()
-        } else {
-            unit_of_measure.to_string()
-        };
         match value {
             Value::Text(t) if kind == FieldKind::Choice && !options.iter().any(|o| o == t) => {
                 self.out.push(
@@ -510,95 +484,166 @@ impl<'a> Checker<'a> {
                     .with_value(seen),
                 );
             }
-            Value::Number(n) => {
-                if kind == FieldKind::Count && n.is_sign_negative() && !n.is_zero() && min.is_none()
-                {
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::OutOfRange,
-                            loc,
-                            format!(
-                                "‘{label}’是数量，不能为负数（所填{}），请核实后重新填写。",
-                                num(*n)
-                            ),
-                        )
-                        .with_value(seen),
-                    );
-                    return;
-                }
-                let low = min.is_some_and(|m| *n < m);
-                let high = max.is_some_and(|m| *n > m);
-                if low || high {
-                    let range = match (min, max) {
-                        (Some(a), Some(b)) => format!("应在{}至{}{unit_txt}之间", num(a), num(b)),
-                        (Some(a), None) => format!("不应小于{}{unit_txt}", num(a)),
-                        (None, Some(b)) => format!("不应大于{}{unit_txt}", num(b)),
-                        (None, None) => unreachable!("low or high implies a bound"),
-                    };
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::OutOfRange,
-                            loc,
-                            format!("‘{label}’填写的{}{unit_txt}超出合理范围（{range}），请核实后重新填写。", num(*n)),
-                        )
-                        .with_value(seen),
-                    );
-                }
-            }
+            Value::Number(n) => self.number_checks(field, *n, loc, seen),
             Value::Rate { num: a, den: b } => {
-                let negative = |d: &Decimal| d.is_sign_negative() && !d.is_zero();
-                if negative(a) || negative(b) {
-                    // At the cell holding the negative number (the denominator's when only
-                    // it is negative).
-                    let mut l = if negative(a) || den_column.is_empty() {
-                        loc
-                    } else {
-                        self.sibling(source, den_column)
-                    };
-                    l.fact = Some(fact.to_string());
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::OutOfRange,
-                            l,
-                            format!(
-                                "‘{label}’的分子、分母不能为负数（所填{seen}），请核实后重新填写。"
-                            ),
-                        )
-                        .with_value(seen),
-                    );
-                } else if b.is_zero() {
-                    let mut l = if den_column.is_empty() {
-                        loc
-                    } else {
-                        self.sibling(source, den_column)
-                    };
-                    l.fact = Some(fact.to_string());
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::ZeroDenominator,
-                            l,
-                            format!(
-                                "‘{label}’的分母为0，无法计算比率；请填写实际的分母数量，如确无此项工作，请将分子、分母都留空并在备注中说明。"
-                            ),
-                        )
-                        .with_value(seen),
-                    );
-                } else if a > b {
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::RateAboveHundred,
-                            loc,
-                            format!(
-                                "‘{label}’的分子（{}）大于分母（{}），请核实后重新填写。",
-                                num(*a),
-                                num(*b)
-                            ),
-                        )
-                        .with_value(seen),
-                    );
-                }
+                let at = RateAt {
+                    source,
+                    fact,
+                    loc,
+                    den_column,
+                };
+                self.rate_checks(label, (*a, *b), at, seen);
             }
             _ => {}
+        }
+    }
+
+    /// Whether `value` is of the field's kind (an imported value may not be); `wrong-type`
+    /// at `loc` when not.
+    fn type_fits(&mut self, kind: FieldKind, label: &str, value: &Value, loc: &Location) -> bool {
+        let expected = match kind {
+            FieldKind::Text | FieldKind::Doc | FieldKind::Choice => matches!(value, Value::Text(_)),
+            FieldKind::Number | FieldKind::Count | FieldKind::Year => {
+                matches!(value, Value::Number(_))
+            }
+            FieldKind::Rate => matches!(value, Value::Rate { .. }),
+            FieldKind::Bool => matches!(value, Value::Bool(_)),
+            FieldKind::Date => matches!(value, Value::Date(_)),
+        };
+        if !expected {
+            let seen = value.to_string();
+            let what = match kind {
+                FieldKind::Text | FieldKind::Doc => "文字",
+                FieldKind::Choice => "下拉选项",
+                FieldKind::Number => "数值",
+                FieldKind::Count => "整数",
+                FieldKind::Year => "年份",
+                FieldKind::Rate => "分子和分母",
+                FieldKind::Bool => "“是”或“否”",
+                FieldKind::Date => "日期",
+            };
+            self.out.push(
+                Diagnostic::new(
+                    Code::WrongType,
+                    loc.clone(),
+                    format!("‘{label}’应填写{what}，所填“{seen}”类型不符，请核实后重新填写。"),
+                )
+                .with_value(seen),
+            );
+        }
+        expected
+    }
+
+    /// A number: not negative when a count (unless the catalogue sets a minimum), within
+    /// the field's range.
+    fn number_checks(&mut self, field: &FieldAttrs, n: Decimal, loc: Location, seen: String) {
+        let FieldAttrs {
+            kind,
+            min,
+            max,
+            unit_of_measure,
+            label,
+            ..
+        } = *field;
+        let unit_txt = if unit_of_measure == "%" {
+            "%".to_string()
+        } else {
+            unit_of_measure.to_string()
+        };
+        if kind == FieldKind::Count && n.is_sign_negative() && !n.is_zero() && min.is_none() {
+            self.out.push(
+                Diagnostic::new(
+                    Code::OutOfRange,
+                    loc,
+                    format!(
+                        "‘{label}’是数量，不能为负数（所填{}），请核实后重新填写。",
+                        num(n)
+                    ),
+                )
+                .with_value(seen),
+            );
+            return;
+        }
+        let low = min.is_some_and(|m| n < m);
+        let high = max.is_some_and(|m| n > m);
+        if low || high {
+            let range = match (min, max) {
+                (Some(a), Some(b)) => format!("应在{}至{}{unit_txt}之间", num(a), num(b)),
+                (Some(a), None) => format!("不应小于{}{unit_txt}", num(a)),
+                (None, Some(b)) => format!("不应大于{}{unit_txt}", num(b)),
+                (None, None) => unreachable!("low or high implies a bound"),
+            };
+            self.out.push(
+                Diagnostic::new(
+                    Code::OutOfRange,
+                    loc,
+                    format!(
+                        "‘{label}’填写的{}{unit_txt}超出合理范围（{range}），请核实后重新填写。",
+                        num(n)
+                    ),
+                )
+                .with_value(seen),
+            );
+        }
+    }
+
+    /// A rate: numerator and denominator not negative, denominator not zero, numerator not
+    /// above the denominator.
+    fn rate_checks(&mut self, label: &str, (a, b): (Decimal, Decimal), at: RateAt, seen: String) {
+        let RateAt {
+            source,
+            fact,
+            loc,
+            den_column,
+        } = at;
+        let negative = |d: &Decimal| d.is_sign_negative() && !d.is_zero();
+        if negative(&a) || negative(&b) {
+            // At the cell holding the negative number (the denominator's when only
+            // it is negative).
+            let mut l = if negative(&a) || den_column.is_empty() {
+                loc
+            } else {
+                self.sibling(source, den_column)
+            };
+            l.fact = Some(fact.to_string());
+            self.out.push(
+                Diagnostic::new(
+                    Code::OutOfRange,
+                    l,
+                    format!("‘{label}’的分子、分母不能为负数（所填{seen}），请核实后重新填写。"),
+                )
+                .with_value(seen),
+            );
+        } else if b.is_zero() {
+            let mut l = if den_column.is_empty() {
+                loc
+            } else {
+                self.sibling(source, den_column)
+            };
+            l.fact = Some(fact.to_string());
+            self.out.push(
+                Diagnostic::new(
+                    Code::ZeroDenominator,
+                    l,
+                    format!(
+                        "‘{label}’的分母为0，无法计算比率；请填写实际的分母数量，如确无此项工作，请将分子、分母都留空并在备注中说明。"
+                    ),
+                )
+                .with_value(seen),
+            );
+        } else if a > b {
+            self.out.push(
+                Diagnostic::new(
+                    Code::RateAboveHundred,
+                    loc,
+                    format!(
+                        "‘{label}’的分子（{}）大于分母（{}），请核实后重新填写。",
+                        num(a),
+                        num(b)
+                    ),
+                )
+                .with_value(seen),
+            );
         }
     }
 
