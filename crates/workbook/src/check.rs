@@ -12,7 +12,7 @@ use std::path::Path;
 use zhiliang_core::catalogue::{Catalogue, FieldKind, Indicator, MergePolicy};
 use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location, Place, Severity};
-use zhiliang_core::facts::{Source, Submission, Value};
+use zhiliang_core::facts::{Record, ScalarFact, Source, Submission, Value};
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::evidence::{self, EvidenceFolders};
@@ -305,23 +305,33 @@ impl<'a> Checker<'a> {
             return;
         };
         for f in &sub.scalars {
-            let Some(def) = self.catalogue.fact(&f.key) else {
-                self.out.push(
-                    Diagnostic::new(
-                        Code::UnknownField,
-                        self.at(&f.source).with_fact(&f.key),
-                        format!(
-                            "数据项代码“{}”在当前任务分解表中不存在，该数据已忽略；请核对代码。",
-                            f.key
-                        ),
-                    )
-                    .with_value(f.value.to_string()),
-                );
-                continue;
-            };
-            let inds = readers(self.catalogue, &f.key);
-            if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
-                self.out.push(
+            self.scalar_value(unit, f);
+        }
+        for (j, r) in sub.records.iter().enumerate() {
+            self.record_values(unit, j, r);
+        }
+    }
+
+    /// One scalar fact: known, reported by a responsible unit, of its kind and range, with
+    /// its evidence.
+    fn scalar_value(&mut self, unit: &Unit, f: &ScalarFact) {
+        let Some(def) = self.catalogue.fact(&f.key) else {
+            self.out.push(
+                Diagnostic::new(
+                    Code::UnknownField,
+                    self.at(&f.source).with_fact(&f.key),
+                    format!(
+                        "数据项代码“{}”在当前任务分解表中不存在，该数据已忽略；请核对代码。",
+                        f.key
+                    ),
+                )
+                .with_value(f.value.to_string()),
+            );
+            return;
+        };
+        let inds = readers(self.catalogue, &f.key);
+        if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
+            self.out.push(
                     Diagnostic::new(
                         Code::NotResponsible,
                         self.at(&f.source).with_fact(&f.key),
@@ -334,16 +344,16 @@ impl<'a> Checker<'a> {
                     )
                     .with_value(f.value.to_string()),
                 );
-            }
-            self.value_checks(
-                &f.source,
-                &f.key,
-                &FieldAttrs::of_fact(def),
-                &f.value,
-                scalar_col::DENOMINATOR,
-            );
-            if def.evidence && f.value.is_present() && f.evidence.is_none() {
-                self.out.push(Diagnostic::new(
+        }
+        self.value_checks(
+            &f.source,
+            &f.key,
+            &FieldAttrs::of_fact(def),
+            &f.value,
+            scalar_col::DENOMINATOR,
+        );
+        if def.evidence && f.value.is_present() && f.evidence.is_none() {
+            self.out.push(Diagnostic::new(
                     Code::MissingEvidence,
                     self.sibling(&f.source, scalar_col::EVIDENCE).with_fact(&f.key),
                     format!(
@@ -351,34 +361,37 @@ impl<'a> Checker<'a> {
                         def.label
                     ),
                 ));
-            }
-            if let Some(e) = &f.evidence {
-                let loc = self
-                    .sibling(&f.source, scalar_col::EVIDENCE)
-                    .with_fact(&f.key);
-                self.evidence_refs(unit, &def.label, e, &loc);
-            }
         }
-        for (j, r) in sub.records.iter().enumerate() {
-            let Some(def) = self.catalogue.list(&r.list) else {
-                self.out.push(Diagnostic::new(
-                    Code::UnknownField,
-                    self.at(&r.source),
-                    format!(
-                        "清单代码“{}”在当前任务分解表中不存在，该记录已忽略；请核对代码。",
-                        r.list
-                    ),
-                ));
-                continue;
-            };
-            let n = self
-                .index
-                .row_of(&r.source)
-                .map_or(j as u32 + 1, |row| row.row - layout::FIRST_DATA_ROW);
-            let name = format!("{}第{n}条", def.label);
-            let inds = readers(self.catalogue, &r.list);
-            if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
-                self.out.push(Diagnostic::new(
+        if let Some(e) = &f.evidence {
+            let loc = self
+                .sibling(&f.source, scalar_col::EVIDENCE)
+                .with_fact(&f.key);
+            self.evidence_refs(unit, &def.label, e, &loc);
+        }
+    }
+
+    /// One record: known list, reported by a responsible unit, its fields of their kinds,
+    /// the required ones filled, with its evidence.
+    fn record_values(&mut self, unit: &Unit, j: usize, r: &Record) {
+        let Some(def) = self.catalogue.list(&r.list) else {
+            self.out.push(Diagnostic::new(
+                Code::UnknownField,
+                self.at(&r.source),
+                format!(
+                    "清单代码“{}”在当前任务分解表中不存在，该记录已忽略；请核对代码。",
+                    r.list
+                ),
+            ));
+            return;
+        };
+        let n = self
+            .index
+            .row_of(&r.source)
+            .map_or(j as u32 + 1, |row| row.row - layout::FIRST_DATA_ROW);
+        let name = format!("{}第{n}条", def.label);
+        let inds = readers(self.catalogue, &r.list);
+        if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
+            self.out.push(Diagnostic::new(
                     Code::NotResponsible,
                     self.at(&r.source).with_fact(&r.list),
                     format!(
@@ -387,53 +400,52 @@ impl<'a> Checker<'a> {
                         ids(&inds)
                     ),
                 ));
-            }
-            for field in &def.fields {
-                let fact = format!("{}.{}", r.list, field.key);
-                match r.fields.get(&field.key) {
-                    Some(v) => {
-                        let mut src = r.source.clone();
-                        if let Some(cell) = self
-                            .index
-                            .row_of(&r.source)
-                            .and_then(|row| row.cells.get(&field.key))
-                        {
-                            src.cell = Some(Place::Cell(*cell));
-                        }
-                        let label = format!("{name}的{}", field.label);
-                        let attrs = FieldAttrs {
-                            label: &label,
-                            ..FieldAttrs::of_field(field)
-                        };
-                        self.value_checks(&src, &fact, &attrs, v, "");
-                    }
-                    None if field.required
-                        && !self.rejected(&r.source.file, &fact, Some(&r.source)) =>
+        }
+        for field in &def.fields {
+            let fact = format!("{}.{}", r.list, field.key);
+            match r.fields.get(&field.key) {
+                Some(v) => {
+                    let mut src = r.source.clone();
+                    if let Some(cell) = self
+                        .index
+                        .row_of(&r.source)
+                        .and_then(|row| row.cells.get(&field.key))
                     {
-                        self.out.push(Diagnostic::new(
-                            Code::MissingFact,
-                            self.sibling(&r.source, &field.key).with_fact(&fact),
-                            format!("‘{name}’的“{}”未填写，请补填后重新报送。", field.label),
-                        ));
+                        src.cell = Some(Place::Cell(*cell));
                     }
-                    None => {}
+                    let label = format!("{name}的{}", field.label);
+                    let attrs = FieldAttrs {
+                        label: &label,
+                        ..FieldAttrs::of_field(field)
+                    };
+                    self.value_checks(&src, &fact, &attrs, v, "");
                 }
+                None if field.required
+                    && !self.rejected(&r.source.file, &fact, Some(&r.source)) =>
+                {
+                    self.out.push(Diagnostic::new(
+                        Code::MissingFact,
+                        self.sibling(&r.source, &field.key).with_fact(&fact),
+                        format!("‘{name}’的“{}”未填写，请补填后重新报送。", field.label),
+                    ));
+                }
+                None => {}
             }
-            if def.evidence && r.evidence.is_none() {
-                self.out.push(Diagnostic::new(
+        }
+        if def.evidence && r.evidence.is_none() {
+            self.out.push(Diagnostic::new(
                     Code::MissingEvidence,
                     self.sibling(&r.source, layout::EVIDENCE_FIELD).with_fact(&r.list),
                     format!(
                         "‘{name}’没有填写证明材料；请在该行“证明材料”栏填写证明文件的文件名或文号，并随表报送该文件。"
                     ),
                 ));
-            }
-            if let Some(e) = &r.evidence {
-                let loc = self
-                    .sibling(&r.source, layout::EVIDENCE_FIELD)
-                    .with_fact(&r.list);
-                self.evidence_refs(unit, &name, e, &loc);
-            }
+        }
+        if let Some(e) = &r.evidence {
+            let loc = self
+                .sibling(&r.source, layout::EVIDENCE_FIELD)
+                .with_fact(&r.list);
+            self.evidence_refs(unit, &name, e, &loc);
         }
     }
 
