@@ -9,7 +9,7 @@
 use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use zhiliang_core::catalogue::{Catalogue, FieldKind, Indicator, MergePolicy};
+use zhiliang_core::catalogue::{Catalogue, FactDef, FieldKind, Indicator, MergePolicy};
 use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location, Place, Severity};
 use zhiliang_core::facts::{Record, ScalarFact, Source, Submission, Value};
@@ -704,85 +704,97 @@ impl<'a> Checker<'a> {
                 }
             };
             for s in targets {
-                if self.rejected(&s.file, &def.key, None) {
-                    continue;
-                }
-                let row = self
-                    .index
-                    .by_fact
-                    .get(&(s.file.as_str(), def.key.as_str()))
-                    .copied();
-                let loc = match row {
-                    Some(row) => Location {
-                        unit: Some(s.unit.clone()),
-                        file: Some(s.file.clone()),
-                        sheet: Some(row.sheet.clone()),
-                        cell: row.cells.get(scalar_col::VALUE).copied().map(Place::Cell),
-                        ..Default::default()
-                    },
-                    None => Location {
-                        unit: Some(s.unit.clone()),
-                        ..Location::file(&s.file)
-                    },
-                };
-                let others: Vec<&str> = leads
-                    .iter()
-                    .map(|u| u.name.as_str())
-                    .filter(|n| *n != s.unit)
-                    .collect();
-                let period = def
-                    .year_offset
-                    .map(|o| format!("{}年的", self.campaign.dates.evaluation_year + o))
-                    .unwrap_or_default();
-                let also = if def.merge == MergePolicy::Single && !others.is_empty() {
-                    format!("（也可由{}填报）", others.join("、"))
-                } else {
-                    String::new()
-                };
-                let loc = loc
-                    .with_indicator(inds.first().map_or(0, |i| i.id))
-                    .with_fact(&def.key);
-                let note = row.and_then(|r| r.note.as_deref());
-                // A per-unit count must be answered: 0 is an answer, a blank is not (26's
-                // counts are summed over units; a note does not replace the number).
-                if def.merge == MergePolicy::Sum {
-                    let noted = note
-                        .map(|n| format!("（本单位在备注中说明：“{n}”）"))
-                        .unwrap_or_default();
-                    self.out.push(Diagnostic::new(
-                        Code::MissingFact,
-                        loc,
-                        format!(
-                            "指标{}需要各单位分别填报的‘{}’未填写{noted}；请填写本单位{period}的数量后重新报送，没有的请填0，不能留空。",
-                            ids(&inds),
-                            def.label
-                        ),
-                    ));
-                    continue;
-                }
-                // A blank explained in 备注 (本年度无此项工作) is shown, not an error.
-                if let Some(note) = note {
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::MissingFact,
-                            loc,
-                            format!("‘{}’未填写，本单位在备注中说明：“{note}”。", def.label),
-                        )
-                        .with_severity(Severity::Info),
-                    );
-                    continue;
-                }
-                self.out.push(Diagnostic::new(
-                    Code::MissingFact,
-                    loc,
-                    format!(
-                        "本单位牵头的指标{}需要的‘{}’未填写{also}；请补填{period}数据后重新报送，如确无此项，请在备注栏说明原因。",
-                        ids(&inds),
-                        def.label
-                    ),
-                ));
+                self.missing_fact(def, &inds, &leads, s);
             }
         }
+    }
+
+    /// `missing-fact` for `def` in submission `s` (a unit asked for it): where its row is,
+    /// and what the unit can do (a count: fill in 0; else fill in, or say why in 备注).
+    fn missing_fact(
+        &mut self,
+        def: &FactDef,
+        inds: &[&Indicator],
+        leads: &[&Unit],
+        s: &Submission,
+    ) {
+        if self.rejected(&s.file, &def.key, None) {
+            return;
+        }
+        let row = self
+            .index
+            .by_fact
+            .get(&(s.file.as_str(), def.key.as_str()))
+            .copied();
+        let loc = match row {
+            Some(row) => Location {
+                unit: Some(s.unit.clone()),
+                file: Some(s.file.clone()),
+                sheet: Some(row.sheet.clone()),
+                cell: row.cells.get(scalar_col::VALUE).copied().map(Place::Cell),
+                ..Default::default()
+            },
+            None => Location {
+                unit: Some(s.unit.clone()),
+                ..Location::file(&s.file)
+            },
+        };
+        let others: Vec<&str> = leads
+            .iter()
+            .map(|u| u.name.as_str())
+            .filter(|n| *n != s.unit)
+            .collect();
+        let period = def
+            .year_offset
+            .map(|o| format!("{}年的", self.campaign.dates.evaluation_year + o))
+            .unwrap_or_default();
+        let also = if def.merge == MergePolicy::Single && !others.is_empty() {
+            format!("（也可由{}填报）", others.join("、"))
+        } else {
+            String::new()
+        };
+        let loc = loc
+            .with_indicator(inds.first().map_or(0, |i| i.id))
+            .with_fact(&def.key);
+        let note = row.and_then(|r| r.note.as_deref());
+        // A per-unit count must be answered: 0 is an answer, a blank is not (26's
+        // counts are summed over units; a note does not replace the number).
+        if def.merge == MergePolicy::Sum {
+            let noted = note
+                .map(|n| format!("（本单位在备注中说明：“{n}”）"))
+                .unwrap_or_default();
+            self.out.push(Diagnostic::new(
+                Code::MissingFact,
+                loc,
+                format!(
+                    "指标{}需要各单位分别填报的‘{}’未填写{noted}；请填写本单位{period}的数量后重新报送，没有的请填0，不能留空。",
+                    ids(inds),
+                    def.label
+                ),
+            ));
+            return;
+        }
+        // A blank explained in 备注 (本年度无此项工作) is shown, not an error.
+        if let Some(note) = note {
+            self.out.push(
+                Diagnostic::new(
+                    Code::MissingFact,
+                    loc,
+                    format!("‘{}’未填写，本单位在备注中说明：“{note}”。", def.label),
+                )
+                .with_severity(Severity::Info),
+            );
+            return;
+        }
+        self.out.push(Diagnostic::new(
+            Code::MissingFact,
+            loc,
+            format!(
+                "本单位牵头的指标{}需要的‘{}’未填写{also}；请补填{period}数据后重新报送，如确无此项，请在备注栏说明原因。",
+                ids(inds),
+                def.label
+            ),
+        ));
     }
     /// The 证明材料 of 数据填报 rows whose value was not taken (blank, or refused as a wrong
     /// type): the files they name are referenced all the same (not "unreferenced, delete
