@@ -15,7 +15,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 use std::collections::BTreeMap;
-use zhiliang_core::catalogue::{Catalogue, FieldDef, FieldKind, Indicator};
+use zhiliang_core::catalogue::{Catalogue, FactDef, FieldDef, FieldKind, Indicator};
 use zhiliang_core::config::{Campaign, chinese_date};
 use zhiliang_core::facts::{Submission, Value};
 use zhiliang_core::series::SeriesDef;
@@ -718,12 +718,6 @@ fn write_scalars(
         print::row_height(SCALAR_COLUMNS.iter().map(|(_, h, w)| (*h, *w))),
     )?;
 
-    let (vc, dc, ec, nc) = (
-        col_of(scalar_col::VALUE),
-        col_of(scalar_col::DENOMINATOR),
-        col_of(scalar_col::EVIDENCE),
-        col_of(scalar_col::NOTE),
-    );
     for (row, p) in (layout::FIRST_DATA_ROW..).zip(&plan.scalars) {
         let def = p.def;
         let first = plan
@@ -757,73 +751,8 @@ fn write_scalars(
         ws.write_string_with_format(row, col_of(scalar_col::PERIOD), &period, &fmt.text)?;
         ws.write_string_with_format(row, col_of(scalar_col::HELP), &def.help, &fmt.text)?;
 
-        let input = fmt.for_kind(def.kind);
-        ws.write_blank(row, vc, input)?;
-        let v = validation_for(&FieldAttrs::of_fact(def), sheet_options)?;
-        ws.add_data_validation(row, vc, row, vc, &v)?;
-        if def.kind == FieldKind::Rate {
-            ws.write_blank(row, dc, &fmt.input)?;
-            let denominator = FieldAttrs {
-                kind: FieldKind::Rate,
-                options: &[],
-                min: None,
-                max: None,
-                unit_of_measure: "",
-                label: &format!("{}（分母）", def.label),
-                help: "",
-            };
-            let v = validation_for(&denominator, sheet_options)?;
-            ws.add_data_validation(row, dc, row, dc, &v)?;
-        } else {
-            ws.write_blank(row, dc, &fmt.na)?;
-        }
-        ws.write_blank(row, ec, &fmt.input_wrap)?;
-        let ev = DataValidation::new()
-            .allow_any_value()
-            .set_input_title("证明材料")?
-            .set_input_message(if def.evidence {
-                "本项须填写证明材料：文件名（含扩展名，文件随表报送）或文号；多个用“；”分隔。"
-            } else {
-                "如有证明材料，请填写文件名（含扩展名）或文号；多个用“；”分隔。"
-            })?;
-        ws.add_data_validation(row, ec, row, ec, &ev)?;
-        ws.write_blank(row, nc, &fmt.input_wrap)?;
-
-        if let Some(sub) = submission
-            && let Some(f) = sub.scalars.iter().find(|s| s.key == def.key)
-        {
-            match &f.value {
-                Value::Rate { num, den } => {
-                    ws.write_number_with_format(row, vc, dec(*num), input)?;
-                    ws.write_number_with_format(row, dc, dec(*den), &fmt.input)?;
-                }
-                v => {
-                    write_value(ws, row, vc, v, input)?;
-                    if let Value::Text(t) = v {
-                        texts.push((t, scalar_col::VALUE));
-                    }
-                }
-            }
-            if let Some(e) = &f.evidence {
-                ws.write_string_with_format(row, ec, e, &fmt.input_wrap)?;
-                texts.push((e, scalar_col::EVIDENCE));
-            }
-            if let Some(n) = &f.note {
-                ws.write_string_with_format(row, nc, n, &fmt.input_wrap)?;
-                texts.push((n, scalar_col::NOTE));
-            }
-        }
-        if let Some(raw) = options.raw_values.get(&def.key) {
-            ws.write_string_with_format(row, vc, raw, input)?;
-            texts.push((raw, scalar_col::VALUE));
-        }
-        if let Some(note) = options.notes.get(&def.key) {
-            ws.write_string_with_format(row, nc, note, &fmt.input_wrap)?;
-            texts.push((note, scalar_col::NOTE));
-        }
-        if let Some(raw) = options.raw_denominators.get(&def.key) {
-            ws.write_string_with_format(row, dc, raw, &fmt.input)?;
-        }
+        scalar_inputs(ws, fmt, def, row, sheet_options)?;
+        fill_scalar(ws, fmt, def, row, (submission, options), &mut texts)?;
         ws.set_row_height(
             row,
             print::row_height(texts.iter().map(|(t, k)| (*t, width_of(k)))),
@@ -838,6 +767,110 @@ fn write_scalars(
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 5)?;
     ws.protect_with_options(&protection(false));
     Ok(width)
+}
+
+/// The input cells of a 数据填报 row (value, denominator, 证明材料, 备注), with their
+/// validations and input messages.
+fn scalar_inputs(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    def: &FactDef,
+    row: u32,
+    sheet_options: &mut OptionsSheet,
+) -> Result<(), FormError> {
+    let (vc, dc, ec, nc) = (
+        col_of(scalar_col::VALUE),
+        col_of(scalar_col::DENOMINATOR),
+        col_of(scalar_col::EVIDENCE),
+        col_of(scalar_col::NOTE),
+    );
+    let input = fmt.for_kind(def.kind);
+    ws.write_blank(row, vc, input)?;
+    let v = validation_for(&FieldAttrs::of_fact(def), sheet_options)?;
+    ws.add_data_validation(row, vc, row, vc, &v)?;
+    if def.kind == FieldKind::Rate {
+        ws.write_blank(row, dc, &fmt.input)?;
+        let denominator = FieldAttrs {
+            kind: FieldKind::Rate,
+            options: &[],
+            min: None,
+            max: None,
+            unit_of_measure: "",
+            label: &format!("{}（分母）", def.label),
+            help: "",
+        };
+        let v = validation_for(&denominator, sheet_options)?;
+        ws.add_data_validation(row, dc, row, dc, &v)?;
+    } else {
+        ws.write_blank(row, dc, &fmt.na)?;
+    }
+    ws.write_blank(row, ec, &fmt.input_wrap)?;
+    let ev = DataValidation::new()
+        .allow_any_value()
+        .set_input_title("证明材料")?
+        .set_input_message(if def.evidence {
+            "本项须填写证明材料：文件名（含扩展名，文件随表报送）或文号；多个用“；”分隔。"
+        } else {
+            "如有证明材料，请填写文件名（含扩展名）或文号；多个用“；”分隔。"
+        })?;
+    ws.add_data_validation(row, ec, row, ec, &ev)?;
+    ws.write_blank(row, nc, &fmt.input_wrap)?;
+    Ok(())
+}
+
+/// The values of a 数据填报 row from the submission and the overrides of faulty examples;
+/// the texts written are added to `texts`, for the row's height.
+fn fill_scalar<'t>(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    def: &FactDef,
+    row: u32,
+    (submission, options): (Option<&'t Submission>, &'t FillOptions),
+    texts: &mut Vec<(&'t str, &'static str)>,
+) -> Result<(), FormError> {
+    let (vc, dc, ec, nc) = (
+        col_of(scalar_col::VALUE),
+        col_of(scalar_col::DENOMINATOR),
+        col_of(scalar_col::EVIDENCE),
+        col_of(scalar_col::NOTE),
+    );
+    let input = fmt.for_kind(def.kind);
+    if let Some(sub) = submission
+        && let Some(f) = sub.scalars.iter().find(|s| s.key == def.key)
+    {
+        match &f.value {
+            Value::Rate { num, den } => {
+                ws.write_number_with_format(row, vc, dec(*num), input)?;
+                ws.write_number_with_format(row, dc, dec(*den), &fmt.input)?;
+            }
+            v => {
+                write_value(ws, row, vc, v, input)?;
+                if let Value::Text(t) = v {
+                    texts.push((t, scalar_col::VALUE));
+                }
+            }
+        }
+        if let Some(e) = &f.evidence {
+            ws.write_string_with_format(row, ec, e, &fmt.input_wrap)?;
+            texts.push((e, scalar_col::EVIDENCE));
+        }
+        if let Some(n) = &f.note {
+            ws.write_string_with_format(row, nc, n, &fmt.input_wrap)?;
+            texts.push((n, scalar_col::NOTE));
+        }
+    }
+    if let Some(raw) = options.raw_values.get(&def.key) {
+        ws.write_string_with_format(row, vc, raw, input)?;
+        texts.push((raw, scalar_col::VALUE));
+    }
+    if let Some(note) = options.notes.get(&def.key) {
+        ws.write_string_with_format(row, nc, note, &fmt.input_wrap)?;
+        texts.push((note, scalar_col::NOTE));
+    }
+    if let Some(raw) = options.raw_denominators.get(&def.key) {
+        ws.write_string_with_format(row, dc, raw, &fmt.input)?;
+    }
+    Ok(())
 }
 
 fn field_header(f: &FieldDef) -> String {
