@@ -474,13 +474,32 @@ fn write_cover(
     options: &FillOptions,
 ) -> Result<f64, FormError> {
     ws.set_name(layout::COVER)?;
-    const WIDTHS: [f64; 4] = [16.0, 28.0, 28.0, 28.0];
-    for (c, w) in WIDTHS.iter().enumerate() {
+    for (c, w) in COVER_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    let full_width: f64 = WIDTHS.iter().sum();
+    let full_width: f64 = COVER_WIDTHS.iter().sum();
     ws.merge_range(0, 0, 0, 3, &form_title(campaign), &fmt.title)?;
     ws.set_row_height(0, 24)?;
+    cover_fields(ws, fmt, unit, submission, options)?;
+    let row = cover_notes(ws, fmt, campaign, unit)?;
+    cover_contents(ws, fmt, plan, row + 1)?;
+    ws.protect_with_options(&protection(false));
+    ws.set_active(true);
+    Ok(full_width)
+}
+
+/// Column widths of the cover.
+const COVER_WIDTHS: [f64; 4] = [16.0, 28.0, 28.0, 28.0];
+
+/// The cover's 填报单位, 联系人, 联系电话 and 报送日期 rows.
+fn cover_fields(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    unit: &Unit,
+    submission: Option<&Submission>,
+    options: &FillOptions,
+) -> Result<(), FormError> {
+    let full_width: f64 = COVER_WIDTHS.iter().sum();
     let contact = submission.and_then(|s| s.contact.as_ref());
     let unit_name = options
         .cover_unit
@@ -490,7 +509,7 @@ fn write_cover(
     ws.merge_range(2, 1, 2, 3, &unit_name, &fmt.text)?;
     ws.set_row_height(
         2,
-        print::row_height([(unit_name.as_str(), full_width - WIDTHS[0])]),
+        print::row_height([(unit_name.as_str(), full_width - COVER_WIDTHS[0])]),
     )?;
     let fields = [
         (3, layout::COVER_CONTACT, contact.map(|c| c.name.clone())),
@@ -513,7 +532,17 @@ fn write_cover(
         .set_input_title("报送日期")?
         .set_input_message("请按“2022-07-20”格式填写报送日期。")?;
     ws.add_data_validation(5, 1, 5, 1, &date_rule)?;
+    Ok(())
+}
 
+/// The cover's 填报说明, numbered lines; the row after the last.
+fn cover_notes(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    campaign: &Campaign,
+    unit: &Unit,
+) -> Result<u32, FormError> {
+    let full_width: f64 = COVER_WIDTHS.iter().sum();
     let lines = [
         "本表由专班办公室根据《任务分解表》生成，只列出本单位“牵头”的指标和各成员单位均可“配合”填报的指标。牵头指标须逐项如实填写；配合指标有相关工作和材料的填写，没有的可留空。".to_string(),
         "请只在浅黄色单元格中填写。表头和灰色单元格已锁定，请勿修改、删除或重命名工作表，不要改动隐藏的行和列；可以调整行高列宽。".to_string(),
@@ -539,7 +568,16 @@ fn write_cover(
         ws.set_row_height(row, print::row_height([(text.as_str(), full_width)]))?;
         row += 1;
     }
-    row += 1;
+    Ok(row)
+}
+
+/// The cover's table of the form's sheets, their contents and indicators, from `row`.
+fn cover_contents(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    plan: &FormPlan,
+    mut row: u32,
+) -> Result<(), FormError> {
     ws.write_string_with_format(row, 0, "工作表", &fmt.header)?;
     ws.write_string_with_format(row, 1, "内容", &fmt.header)?;
     ws.write_string_with_format(row, 2, "涉及指标", &fmt.header)?;
@@ -584,16 +622,14 @@ fn write_cover(
         ws.set_row_height(
             row,
             print::row_height([
-                (sheet.as_str(), WIDTHS[0]),
-                (what.as_str(), WIDTHS[1]),
-                (id_text.as_str(), WIDTHS[2]),
+                (sheet.as_str(), COVER_WIDTHS[0]),
+                (what.as_str(), COVER_WIDTHS[1]),
+                (id_text.as_str(), COVER_WIDTHS[2]),
             ]),
         )?;
         row += 1;
     }
-    ws.protect_with_options(&protection(false));
-    ws.set_active(true);
-    Ok(full_width)
+    Ok(())
 }
 
 fn dedup(mut v: Vec<u32>) -> Vec<u32> {
