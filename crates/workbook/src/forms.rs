@@ -1095,37 +1095,13 @@ fn write_series(
     series: &[&SeriesDef],
     submission: Option<&Submission>,
 ) -> Result<f64, FormError> {
-    use layout::series_col;
     ws.set_name(layout::SERIES)?;
     let report_year = campaign
         .annual_report
         .year
         .unwrap_or(campaign.dates.evaluation_year - 1);
     let years = SeriesDef::years(report_year);
-    let mut cols: Vec<(String, String, f64)> = vec![
-        (layout::MARK_SERIES.into(), "系列代码".into(), 4.0),
-        (series_col::LABEL.into(), "数据项".into(), 30.0),
-        (series_col::UNIT.into(), "计量单位".into(), 10.0),
-        (series_col::TARGET.into(), "主要目标".into(), 12.0),
-    ];
-    for y in &years {
-        cols.push((
-            format!("{}{y}", series_col::YEAR_PREFIX),
-            format!("{y}年"),
-            10.0,
-        ));
-    }
-    cols.push((
-        series_col::CAUSES.into(),
-        "原因分析（报告年度比上年变化的主要原因）".into(),
-        40.0,
-    ));
-    cols.push((
-        series_col::MEASURES.into(),
-        "主要措施（已采取和下一步的措施）".into(),
-        40.0,
-    ));
-    cols.push((series_col::HELP.into(), "填报说明".into(), 36.0));
+    let cols = series_columns(&years);
     for (c, (key, header, width)) in cols.iter().enumerate() {
         ws.write_string(layout::KEY_ROW, c as u16, key)?;
         ws.write_string_with_format(layout::HEADER_ROW, c as u16, header, &fmt.header)?;
@@ -1140,27 +1116,8 @@ fn write_series(
         ws.write_string(row, 0, &def.key)?;
         ws.write_string_with_format(row, 1, &def.label, &fmt.text)?;
         ws.write_string_with_format(row, 2, &def.unit, &fmt.text)?;
-        let target = def
-            .target
-            .as_ref()
-            .map(|t| match t {
-                zhiliang_core::config::Target::AtLeast { text, .. }
-                | zhiliang_core::config::Target::Rising { text }
-                | zhiliang_core::config::Target::Falling { text } => text.clone(),
-            })
-            .unwrap_or_default();
+        let target = series_target(def);
         ws.write_string_with_format(row, 3, &target, &fmt.text)?;
-        let given: Vec<(i32, String)> = def
-            .fact_keys()
-            .iter()
-            .filter_map(|k| catalogue.fact(k))
-            .map(|f| {
-                (
-                    campaign.dates.evaluation_year + f.year_offset.unwrap_or(-1),
-                    f.label.clone(),
-                )
-            })
-            .collect();
         for (i, y) in years.iter().enumerate() {
             let col = first_year_col + i as u16;
             match reported.and_then(|r| r.values.get(y)) {
@@ -1172,24 +1129,7 @@ fn write_series(
         let measures = reported.map_or("", |r| r.measures.as_str());
         ws.write_string_with_format(row, causes_col, causes, &fmt.input_wrap)?;
         ws.write_string_with_format(row, causes_col + 1, measures, &fmt.input_wrap)?;
-        let mut help = String::new();
-        if !given.is_empty() {
-            let mut ys: Vec<String> = given.iter().map(|(y, _)| format!("{y}年")).collect();
-            ys.dedup();
-            help = format!(
-                "{}数值取自“{}”表中的计分数据（{}），可不填；如填写，须与之一致。",
-                ys.join("、"),
-                layout::SCALARS,
-                given
-                    .iter()
-                    .map(|(_, l)| l.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            );
-        }
-        if !def.help.is_empty() {
-            help.push_str(&def.help);
-        }
+        let help = series_help(def, catalogue, campaign);
         ws.write_string_with_format(row, causes_col + 2, &help, &fmt.text)?;
         let width = |c: u16| cols[c as usize].2;
         let height = print::row_height([
@@ -1210,4 +1150,81 @@ fn write_series(
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
     ws.protect_with_options(&protection(false));
     Ok(width)
+}
+
+/// The 年度数据 sheet's columns: (key, header, width), a column per year of `years`.
+fn series_columns(years: &[i32]) -> Vec<(String, String, f64)> {
+    use layout::series_col;
+    let mut cols: Vec<(String, String, f64)> = vec![
+        (layout::MARK_SERIES.into(), "系列代码".into(), 4.0),
+        (series_col::LABEL.into(), "数据项".into(), 30.0),
+        (series_col::UNIT.into(), "计量单位".into(), 10.0),
+        (series_col::TARGET.into(), "主要目标".into(), 12.0),
+    ];
+    for y in years {
+        cols.push((
+            format!("{}{y}", series_col::YEAR_PREFIX),
+            format!("{y}年"),
+            10.0,
+        ));
+    }
+    cols.push((
+        series_col::CAUSES.into(),
+        "原因分析（报告年度比上年变化的主要原因）".into(),
+        40.0,
+    ));
+    cols.push((
+        series_col::MEASURES.into(),
+        "主要措施（已采取和下一步的措施）".into(),
+        40.0,
+    ));
+    cols.push((series_col::HELP.into(), "填报说明".into(), 36.0));
+    cols
+}
+
+/// The 主要目标 of a series, as the catalogue words it.
+fn series_target(def: &SeriesDef) -> String {
+    def.target
+        .as_ref()
+        .map(|t| match t {
+            zhiliang_core::config::Target::AtLeast { text, .. }
+            | zhiliang_core::config::Target::Rising { text }
+            | zhiliang_core::config::Target::Falling { text } => text.clone(),
+        })
+        .unwrap_or_default()
+}
+
+/// The 填报说明 of a series row: which years are taken from 数据填报 (and from which
+/// facts), then the catalogue's help.
+fn series_help(def: &SeriesDef, catalogue: &Catalogue, campaign: &Campaign) -> String {
+    let given: Vec<(i32, String)> = def
+        .fact_keys()
+        .iter()
+        .filter_map(|k| catalogue.fact(k))
+        .map(|f| {
+            (
+                campaign.dates.evaluation_year + f.year_offset.unwrap_or(-1),
+                f.label.clone(),
+            )
+        })
+        .collect();
+    let mut help = String::new();
+    if !given.is_empty() {
+        let mut ys: Vec<String> = given.iter().map(|(y, _)| format!("{y}年")).collect();
+        ys.dedup();
+        help = format!(
+            "{}数值取自“{}”表中的计分数据（{}），可不填；如填写，须与之一致。",
+            ys.join("、"),
+            layout::SCALARS,
+            given
+                .iter()
+                .map(|(_, l)| l.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+    }
+    if !def.help.is_empty() {
+        help.push_str(&def.help);
+    }
+    help
 }
