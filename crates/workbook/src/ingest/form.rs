@@ -558,50 +558,7 @@ impl<'a> FormReader<'a> {
                 note: nc.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
                 evidence: ec.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
             });
-            let value = if def.kind == FieldKind::Rate {
-                let den = dc.and_then(|c| sheet.get(row, c));
-                match normalise::rate(sheet.get(row, vc), den, &def.label) {
-                    Ok(v) => v.map(|(v, _)| v),
-                    Err((p, part)) => {
-                        let col = match part {
-                            RatePart::Numerator => vc,
-                            RatePart::Denominator => dc.unwrap_or(vc),
-                        };
-                        let seen = sheet.get(row, col).map(Raw::display).unwrap_or_default();
-                        let at = At {
-                            unit,
-                            sheet: &sheet.name,
-                            row,
-                            col,
-                            fact: &key,
-                        };
-                        self.push_problem(&at, p, seen);
-                        None
-                    }
-                }
-            } else {
-                match normalise::value(
-                    sheet.get(row, vc),
-                    def.kind,
-                    &def.label,
-                    &def.unit,
-                    &def.options,
-                ) {
-                    Ok(v) => v,
-                    Err(p) => {
-                        let seen = sheet.text(row, vc);
-                        let at = At {
-                            unit,
-                            sheet: &sheet.name,
-                            row,
-                            col: vc,
-                            fact: &key,
-                        };
-                        self.push_problem(&at, p, seen);
-                        None
-                    }
-                }
-            };
+            let value = self.scalar_value(sheet, unit, def, row, (vc, dc));
             let Some(value) = value else { continue };
             let opt_text = |c: Option<u32>| c.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty());
             sub.scalars.push(ScalarFact {
@@ -622,6 +579,62 @@ impl<'a> FormReader<'a> {
                 outdated
                     .missing
                     .push(format!("缺少数据项“{}”", p.def.label));
+            }
+        }
+    }
+
+    /// The value of a 数据填报 row (a rate from its two cells), or its problem at the cell
+    /// at fault.
+    fn scalar_value(
+        &mut self,
+        sheet: &Sheet,
+        unit: &Unit,
+        def: &zhiliang_core::catalogue::FactDef,
+        row: u32,
+        (vc, dc): (u32, Option<u32>),
+    ) -> Option<zhiliang_core::facts::Value> {
+        if def.kind == FieldKind::Rate {
+            let den = dc.and_then(|c| sheet.get(row, c));
+            match normalise::rate(sheet.get(row, vc), den, &def.label) {
+                Ok(v) => v.map(|(v, _)| v),
+                Err((p, part)) => {
+                    let col = match part {
+                        RatePart::Numerator => vc,
+                        RatePart::Denominator => dc.unwrap_or(vc),
+                    };
+                    let seen = sheet.get(row, col).map(Raw::display).unwrap_or_default();
+                    let at = At {
+                        unit,
+                        sheet: &sheet.name,
+                        row,
+                        col,
+                        fact: &def.key,
+                    };
+                    self.push_problem(&at, p, seen);
+                    None
+                }
+            }
+        } else {
+            match normalise::value(
+                sheet.get(row, vc),
+                def.kind,
+                &def.label,
+                &def.unit,
+                &def.options,
+            ) {
+                Ok(v) => v,
+                Err(p) => {
+                    let seen = sheet.text(row, vc);
+                    let at = At {
+                        unit,
+                        sheet: &sheet.name,
+                        row,
+                        col: vc,
+                        fact: &def.key,
+                    };
+                    self.push_problem(&at, p, seen);
+                    None
+                }
             }
         }
     }
