@@ -9,16 +9,16 @@
 use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use zhiliang_core::catalogue::{Catalogue, FieldKind, Indicator, MergePolicy};
+use zhiliang_core::catalogue::{Catalogue, FactDef, FieldKind, Indicator, MergePolicy};
 use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location, Place, Severity};
-use zhiliang_core::facts::{Source, Submission, Value};
+use zhiliang_core::facts::{Record, ScalarFact, Source, Submission, Value};
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::evidence::{self, EvidenceFolders};
 use crate::ingest::{FormRow, IngestReport};
 use crate::layout::{self, scalar_col};
-use crate::plan::names_unit;
+use crate::plan::{FieldAttrs, names_unit};
 
 /// Every problem of the run, sorted for people (by unit, file, sheet, severity, cell).
 pub fn check(
@@ -212,6 +212,15 @@ fn may_report(roster: &Roster, ind: &Indicator, unit: &Unit) -> bool {
     ind.open_to_all() || is_lead(roster, ind, unit)
 }
 
+/// Where a rate's problem is said: the value's cell, or the denominator's column in the
+/// same row when only the denominator is at fault.
+struct RateAt<'s> {
+    source: &'s Source,
+    fact: &'s str,
+    loc: Location,
+    den_column: &'s str,
+}
+
 fn num(n: Decimal) -> String {
     n.normalize().to_string()
 }
@@ -296,23 +305,33 @@ impl<'a> Checker<'a> {
             return;
         };
         for f in &sub.scalars {
-            let Some(def) = self.catalogue.fact(&f.key) else {
-                self.out.push(
-                    Diagnostic::new(
-                        Code::UnknownField,
-                        self.at(&f.source).with_fact(&f.key),
-                        format!(
-                            "数据项代码“{}”在当前任务分解表中不存在，该数据已忽略；请核对代码。",
-                            f.key
-                        ),
-                    )
-                    .with_value(f.value.to_string()),
-                );
-                continue;
-            };
-            let inds = readers(self.catalogue, &f.key);
-            if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
-                self.out.push(
+            self.scalar_value(unit, f);
+        }
+        for (j, r) in sub.records.iter().enumerate() {
+            self.record_values(unit, j, r);
+        }
+    }
+
+    /// One scalar fact: known, reported by a responsible unit, of its kind and range, with
+    /// its evidence.
+    fn scalar_value(&mut self, unit: &Unit, f: &ScalarFact) {
+        let Some(def) = self.catalogue.fact(&f.key) else {
+            self.out.push(
+                Diagnostic::new(
+                    Code::UnknownField,
+                    self.at(&f.source).with_fact(&f.key),
+                    format!(
+                        "数据项代码“{}”在当前任务分解表中不存在，该数据已忽略；请核对代码。",
+                        f.key
+                    ),
+                )
+                .with_value(f.value.to_string()),
+            );
+            return;
+        };
+        let inds = readers(self.catalogue, &f.key);
+        if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
+            self.out.push(
                     Diagnostic::new(
                         Code::NotResponsible,
                         self.at(&f.source).with_fact(&f.key),
@@ -325,21 +344,16 @@ impl<'a> Checker<'a> {
                     )
                     .with_value(f.value.to_string()),
                 );
-            }
-            self.value_checks(
-                &f.source,
-                &f.key,
-                &def.label,
-                def.kind,
-                &def.options,
-                &def.unit,
-                def.min,
-                def.max,
-                &f.value,
-                scalar_col::DENOMINATOR,
-            );
-            if def.evidence && f.value.is_present() && f.evidence.is_none() {
-                self.out.push(Diagnostic::new(
+        }
+        self.value_checks(
+            &f.source,
+            &f.key,
+            &FieldAttrs::of_fact(def),
+            &f.value,
+            scalar_col::DENOMINATOR,
+        );
+        if def.evidence && f.value.is_present() && f.evidence.is_none() {
+            self.out.push(Diagnostic::new(
                     Code::MissingEvidence,
                     self.sibling(&f.source, scalar_col::EVIDENCE).with_fact(&f.key),
                     format!(
@@ -347,34 +361,37 @@ impl<'a> Checker<'a> {
                         def.label
                     ),
                 ));
-            }
-            if let Some(e) = &f.evidence {
-                let loc = self
-                    .sibling(&f.source, scalar_col::EVIDENCE)
-                    .with_fact(&f.key);
-                self.evidence_refs(unit, &def.label, e, &loc);
-            }
         }
-        for (j, r) in sub.records.iter().enumerate() {
-            let Some(def) = self.catalogue.list(&r.list) else {
-                self.out.push(Diagnostic::new(
-                    Code::UnknownField,
-                    self.at(&r.source),
-                    format!(
-                        "清单代码“{}”在当前任务分解表中不存在，该记录已忽略；请核对代码。",
-                        r.list
-                    ),
-                ));
-                continue;
-            };
-            let n = self
-                .index
-                .row_of(&r.source)
-                .map_or(j as u32 + 1, |row| row.row - layout::FIRST_DATA_ROW);
-            let name = format!("{}第{n}条", def.label);
-            let inds = readers(self.catalogue, &r.list);
-            if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
-                self.out.push(Diagnostic::new(
+        if let Some(e) = &f.evidence {
+            let loc = self
+                .sibling(&f.source, scalar_col::EVIDENCE)
+                .with_fact(&f.key);
+            self.evidence_refs(unit, &def.label, e, &loc);
+        }
+    }
+
+    /// One record: known list, reported by a responsible unit, its fields of their kinds,
+    /// the required ones filled, with its evidence.
+    fn record_values(&mut self, unit: &Unit, j: usize, r: &Record) {
+        let Some(def) = self.catalogue.list(&r.list) else {
+            self.out.push(Diagnostic::new(
+                Code::UnknownField,
+                self.at(&r.source),
+                format!(
+                    "清单代码“{}”在当前任务分解表中不存在，该记录已忽略；请核对代码。",
+                    r.list
+                ),
+            ));
+            return;
+        };
+        let n = self
+            .index
+            .row_of(&r.source)
+            .map_or(j as u32 + 1, |row| row.row - layout::FIRST_DATA_ROW);
+        let name = format!("{}第{n}条", def.label);
+        let inds = readers(self.catalogue, &r.list);
+        if !inds.is_empty() && !inds.iter().any(|i| may_report(self.roster, i, unit)) {
+            self.out.push(Diagnostic::new(
                     Code::NotResponsible,
                     self.at(&r.source).with_fact(&r.list),
                     format!(
@@ -383,59 +400,52 @@ impl<'a> Checker<'a> {
                         ids(&inds)
                     ),
                 ));
-            }
-            for field in &def.fields {
-                let fact = format!("{}.{}", r.list, field.key);
-                match r.fields.get(&field.key) {
-                    Some(v) => {
-                        let mut src = r.source.clone();
-                        if let Some(cell) = self
-                            .index
-                            .row_of(&r.source)
-                            .and_then(|row| row.cells.get(&field.key))
-                        {
-                            src.cell = Some(Place::Cell(*cell));
-                        }
-                        self.value_checks(
-                            &src,
-                            &fact,
-                            &format!("{name}的{}", field.label),
-                            field.kind,
-                            &field.options,
-                            &field.unit,
-                            field.min,
-                            field.max,
-                            v,
-                            "",
-                        );
-                    }
-                    None if field.required
-                        && !self.rejected(&r.source.file, &fact, Some(&r.source)) =>
+        }
+        for field in &def.fields {
+            let fact = format!("{}.{}", r.list, field.key);
+            match r.fields.get(&field.key) {
+                Some(v) => {
+                    let mut src = r.source.clone();
+                    if let Some(cell) = self
+                        .index
+                        .row_of(&r.source)
+                        .and_then(|row| row.cells.get(&field.key))
                     {
-                        self.out.push(Diagnostic::new(
-                            Code::MissingFact,
-                            self.sibling(&r.source, &field.key).with_fact(&fact),
-                            format!("‘{name}’的“{}”未填写，请补填后重新报送。", field.label),
-                        ));
+                        src.cell = Some(Place::Cell(*cell));
                     }
-                    None => {}
+                    let label = format!("{name}的{}", field.label);
+                    let attrs = FieldAttrs {
+                        label: &label,
+                        ..FieldAttrs::of_field(field)
+                    };
+                    self.value_checks(&src, &fact, &attrs, v, "");
                 }
+                None if field.required
+                    && !self.rejected(&r.source.file, &fact, Some(&r.source)) =>
+                {
+                    self.out.push(Diagnostic::new(
+                        Code::MissingFact,
+                        self.sibling(&r.source, &field.key).with_fact(&fact),
+                        format!("‘{name}’的“{}”未填写，请补填后重新报送。", field.label),
+                    ));
+                }
+                None => {}
             }
-            if def.evidence && r.evidence.is_none() {
-                self.out.push(Diagnostic::new(
+        }
+        if def.evidence && r.evidence.is_none() {
+            self.out.push(Diagnostic::new(
                     Code::MissingEvidence,
                     self.sibling(&r.source, layout::EVIDENCE_FIELD).with_fact(&r.list),
                     format!(
                         "‘{name}’没有填写证明材料；请在该行“证明材料”栏填写证明文件的文件名或文号，并随表报送该文件。"
                     ),
                 ));
-            }
-            if let Some(e) = &r.evidence {
-                let loc = self
-                    .sibling(&r.source, layout::EVIDENCE_FIELD)
-                    .with_fact(&r.list);
-                self.evidence_refs(unit, &name, e, &loc);
-            }
+        }
+        if let Some(e) = &r.evidence {
+            let loc = self
+                .sibling(&r.source, layout::EVIDENCE_FIELD)
+                .with_fact(&r.list);
+            self.evidence_refs(unit, &name, e, &loc);
         }
     }
 
@@ -451,58 +461,27 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Type (for imported values), choice, range, rate checks of one value.
-    #[allow(clippy::too_many_arguments)]
+    /// Type (for imported values), choice, range, rate checks of one value of `field`
+    /// (named in messages by its label).
     fn value_checks(
         &mut self,
         source: &Source,
         fact: &str,
-        label: &str,
-        kind: FieldKind,
-        options: &[String],
-        unit_of_measure: &str,
-        min: Option<Decimal>,
-        max: Option<Decimal>,
+        field: &FieldAttrs,
         value: &Value,
         den_column: &str,
     ) {
+        let FieldAttrs {
+            kind,
+            options,
+            label,
+            ..
+        } = *field;
         let loc = self.at(source).with_fact(fact);
         let seen = value.to_string();
-        let expected = match kind {
-            FieldKind::Text | FieldKind::Doc | FieldKind::Choice => matches!(value, Value::Text(_)),
-            FieldKind::Number | FieldKind::Count | FieldKind::Year => {
-                matches!(value, Value::Number(_))
-            }
-            FieldKind::Rate => matches!(value, Value::Rate { .. }),
-            FieldKind::Bool => matches!(value, Value::Bool(_)),
-            FieldKind::Date => matches!(value, Value::Date(_)),
-        };
-        if !expected {
-            let what = match kind {
-                FieldKind::Text | FieldKind::Doc => "文字",
-                FieldKind::Choice => "下拉选项",
-                FieldKind::Number => "数值",
-                FieldKind::Count => "整数",
-                FieldKind::Year => "年份",
-                FieldKind::Rate => "分子和分母",
-                FieldKind::Bool => "“是”或“否”",
-                FieldKind::Date => "日期",
-            };
-            self.out.push(
-                Diagnostic::new(
-                    Code::WrongType,
-                    loc,
-                    format!("‘{label}’应填写{what}，所填“{seen}”类型不符，请核实后重新填写。"),
-                )
-                .with_value(seen),
-            );
+        if !self.type_fits(kind, label, value, &loc) {
             return;
         }
-        let unit_txt = if unit_of_measure == "%" {
-            "%".to_string()
-        } else {
-            unit_of_measure.to_string()
-        };
         match value {
             Value::Text(t) if kind == FieldKind::Choice && !options.iter().any(|o| o == t) => {
                 self.out.push(
@@ -517,95 +496,166 @@ impl<'a> Checker<'a> {
                     .with_value(seen),
                 );
             }
-            Value::Number(n) => {
-                if kind == FieldKind::Count && n.is_sign_negative() && !n.is_zero() && min.is_none()
-                {
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::OutOfRange,
-                            loc,
-                            format!(
-                                "‘{label}’是数量，不能为负数（所填{}），请核实后重新填写。",
-                                num(*n)
-                            ),
-                        )
-                        .with_value(seen),
-                    );
-                    return;
-                }
-                let low = min.is_some_and(|m| *n < m);
-                let high = max.is_some_and(|m| *n > m);
-                if low || high {
-                    let range = match (min, max) {
-                        (Some(a), Some(b)) => format!("应在{}至{}{unit_txt}之间", num(a), num(b)),
-                        (Some(a), None) => format!("不应小于{}{unit_txt}", num(a)),
-                        (None, Some(b)) => format!("不应大于{}{unit_txt}", num(b)),
-                        (None, None) => unreachable!("low or high implies a bound"),
-                    };
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::OutOfRange,
-                            loc,
-                            format!("‘{label}’填写的{}{unit_txt}超出合理范围（{range}），请核实后重新填写。", num(*n)),
-                        )
-                        .with_value(seen),
-                    );
-                }
-            }
+            Value::Number(n) => self.number_checks(field, *n, loc, seen),
             Value::Rate { num: a, den: b } => {
-                let negative = |d: &Decimal| d.is_sign_negative() && !d.is_zero();
-                if negative(a) || negative(b) {
-                    // At the cell holding the negative number (the denominator's when only
-                    // it is negative).
-                    let mut l = if negative(a) || den_column.is_empty() {
-                        loc
-                    } else {
-                        self.sibling(source, den_column)
-                    };
-                    l.fact = Some(fact.to_string());
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::OutOfRange,
-                            l,
-                            format!(
-                                "‘{label}’的分子、分母不能为负数（所填{seen}），请核实后重新填写。"
-                            ),
-                        )
-                        .with_value(seen),
-                    );
-                } else if b.is_zero() {
-                    let mut l = if den_column.is_empty() {
-                        loc
-                    } else {
-                        self.sibling(source, den_column)
-                    };
-                    l.fact = Some(fact.to_string());
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::ZeroDenominator,
-                            l,
-                            format!(
-                                "‘{label}’的分母为0，无法计算比率；请填写实际的分母数量，如确无此项工作，请将分子、分母都留空并在备注中说明。"
-                            ),
-                        )
-                        .with_value(seen),
-                    );
-                } else if a > b {
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::RateAboveHundred,
-                            loc,
-                            format!(
-                                "‘{label}’的分子（{}）大于分母（{}），请核实后重新填写。",
-                                num(*a),
-                                num(*b)
-                            ),
-                        )
-                        .with_value(seen),
-                    );
-                }
+                let at = RateAt {
+                    source,
+                    fact,
+                    loc,
+                    den_column,
+                };
+                self.rate_checks(label, (*a, *b), at, seen);
             }
             _ => {}
+        }
+    }
+
+    /// Whether `value` is of the field's kind (an imported value may not be); `wrong-type`
+    /// at `loc` when not.
+    fn type_fits(&mut self, kind: FieldKind, label: &str, value: &Value, loc: &Location) -> bool {
+        let expected = match kind {
+            FieldKind::Text | FieldKind::Doc | FieldKind::Choice => matches!(value, Value::Text(_)),
+            FieldKind::Number | FieldKind::Count | FieldKind::Year => {
+                matches!(value, Value::Number(_))
+            }
+            FieldKind::Rate => matches!(value, Value::Rate { .. }),
+            FieldKind::Bool => matches!(value, Value::Bool(_)),
+            FieldKind::Date => matches!(value, Value::Date(_)),
+        };
+        if !expected {
+            let seen = value.to_string();
+            let what = match kind {
+                FieldKind::Text | FieldKind::Doc => "文字",
+                FieldKind::Choice => "下拉选项",
+                FieldKind::Number => "数值",
+                FieldKind::Count => "整数",
+                FieldKind::Year => "年份",
+                FieldKind::Rate => "分子和分母",
+                FieldKind::Bool => "“是”或“否”",
+                FieldKind::Date => "日期",
+            };
+            self.out.push(
+                Diagnostic::new(
+                    Code::WrongType,
+                    loc.clone(),
+                    format!("‘{label}’应填写{what}，所填“{seen}”类型不符，请核实后重新填写。"),
+                )
+                .with_value(seen),
+            );
+        }
+        expected
+    }
+
+    /// A number: not negative when a count (unless the catalogue sets a minimum), within
+    /// the field's range.
+    fn number_checks(&mut self, field: &FieldAttrs, n: Decimal, loc: Location, seen: String) {
+        let FieldAttrs {
+            kind,
+            min,
+            max,
+            unit_of_measure,
+            label,
+            ..
+        } = *field;
+        let unit_txt = if unit_of_measure == "%" {
+            "%".to_string()
+        } else {
+            unit_of_measure.to_string()
+        };
+        if kind == FieldKind::Count && n.is_sign_negative() && !n.is_zero() && min.is_none() {
+            self.out.push(
+                Diagnostic::new(
+                    Code::OutOfRange,
+                    loc,
+                    format!(
+                        "‘{label}’是数量，不能为负数（所填{}），请核实后重新填写。",
+                        num(n)
+                    ),
+                )
+                .with_value(seen),
+            );
+            return;
+        }
+        let low = min.is_some_and(|m| n < m);
+        let high = max.is_some_and(|m| n > m);
+        if low || high {
+            let range = match (min, max) {
+                (Some(a), Some(b)) => format!("应在{}至{}{unit_txt}之间", num(a), num(b)),
+                (Some(a), None) => format!("不应小于{}{unit_txt}", num(a)),
+                (None, Some(b)) => format!("不应大于{}{unit_txt}", num(b)),
+                (None, None) => unreachable!("low or high implies a bound"),
+            };
+            self.out.push(
+                Diagnostic::new(
+                    Code::OutOfRange,
+                    loc,
+                    format!(
+                        "‘{label}’填写的{}{unit_txt}超出合理范围（{range}），请核实后重新填写。",
+                        num(n)
+                    ),
+                )
+                .with_value(seen),
+            );
+        }
+    }
+
+    /// A rate: numerator and denominator not negative, denominator not zero, numerator not
+    /// above the denominator.
+    fn rate_checks(&mut self, label: &str, (a, b): (Decimal, Decimal), at: RateAt, seen: String) {
+        let RateAt {
+            source,
+            fact,
+            loc,
+            den_column,
+        } = at;
+        let negative = |d: &Decimal| d.is_sign_negative() && !d.is_zero();
+        if negative(&a) || negative(&b) {
+            // At the cell holding the negative number (the denominator's when only
+            // it is negative).
+            let mut l = if negative(&a) || den_column.is_empty() {
+                loc
+            } else {
+                self.sibling(source, den_column)
+            };
+            l.fact = Some(fact.to_string());
+            self.out.push(
+                Diagnostic::new(
+                    Code::OutOfRange,
+                    l,
+                    format!("‘{label}’的分子、分母不能为负数（所填{seen}），请核实后重新填写。"),
+                )
+                .with_value(seen),
+            );
+        } else if b.is_zero() {
+            let mut l = if den_column.is_empty() {
+                loc
+            } else {
+                self.sibling(source, den_column)
+            };
+            l.fact = Some(fact.to_string());
+            self.out.push(
+                Diagnostic::new(
+                    Code::ZeroDenominator,
+                    l,
+                    format!(
+                        "‘{label}’的分母为0，无法计算比率；请填写实际的分母数量，如确无此项工作，请将分子、分母都留空并在备注中说明。"
+                    ),
+                )
+                .with_value(seen),
+            );
+        } else if a > b {
+            self.out.push(
+                Diagnostic::new(
+                    Code::RateAboveHundred,
+                    loc,
+                    format!(
+                        "‘{label}’的分子（{}）大于分母（{}），请核实后重新填写。",
+                        num(a),
+                        num(b)
+                    ),
+                )
+                .with_value(seen),
+            );
         }
     }
 
@@ -654,85 +704,97 @@ impl<'a> Checker<'a> {
                 }
             };
             for s in targets {
-                if self.rejected(&s.file, &def.key, None) {
-                    continue;
-                }
-                let row = self
-                    .index
-                    .by_fact
-                    .get(&(s.file.as_str(), def.key.as_str()))
-                    .copied();
-                let loc = match row {
-                    Some(row) => Location {
-                        unit: Some(s.unit.clone()),
-                        file: Some(s.file.clone()),
-                        sheet: Some(row.sheet.clone()),
-                        cell: row.cells.get(scalar_col::VALUE).copied().map(Place::Cell),
-                        ..Default::default()
-                    },
-                    None => Location {
-                        unit: Some(s.unit.clone()),
-                        ..Location::file(&s.file)
-                    },
-                };
-                let others: Vec<&str> = leads
-                    .iter()
-                    .map(|u| u.name.as_str())
-                    .filter(|n| *n != s.unit)
-                    .collect();
-                let period = def
-                    .year_offset
-                    .map(|o| format!("{}年的", self.campaign.dates.evaluation_year + o))
-                    .unwrap_or_default();
-                let also = if def.merge == MergePolicy::Single && !others.is_empty() {
-                    format!("（也可由{}填报）", others.join("、"))
-                } else {
-                    String::new()
-                };
-                let loc = loc
-                    .with_indicator(inds.first().map_or(0, |i| i.id))
-                    .with_fact(&def.key);
-                let note = row.and_then(|r| r.note.as_deref());
-                // A per-unit count must be answered: 0 is an answer, a blank is not (26's
-                // counts are summed over units; a note does not replace the number).
-                if def.merge == MergePolicy::Sum {
-                    let noted = note
-                        .map(|n| format!("（本单位在备注中说明：“{n}”）"))
-                        .unwrap_or_default();
-                    self.out.push(Diagnostic::new(
-                        Code::MissingFact,
-                        loc,
-                        format!(
-                            "指标{}需要各单位分别填报的‘{}’未填写{noted}；请填写本单位{period}的数量后重新报送，没有的请填0，不能留空。",
-                            ids(&inds),
-                            def.label
-                        ),
-                    ));
-                    continue;
-                }
-                // A blank explained in 备注 (本年度无此项工作) is shown, not an error.
-                if let Some(note) = note {
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::MissingFact,
-                            loc,
-                            format!("‘{}’未填写，本单位在备注中说明：“{note}”。", def.label),
-                        )
-                        .with_severity(Severity::Info),
-                    );
-                    continue;
-                }
-                self.out.push(Diagnostic::new(
-                    Code::MissingFact,
-                    loc,
-                    format!(
-                        "本单位牵头的指标{}需要的‘{}’未填写{also}；请补填{period}数据后重新报送，如确无此项，请在备注栏说明原因。",
-                        ids(&inds),
-                        def.label
-                    ),
-                ));
+                self.missing_fact(def, &inds, &leads, s);
             }
         }
+    }
+
+    /// `missing-fact` for `def` in submission `s` (a unit asked for it): where its row is,
+    /// and what the unit can do (a count: fill in 0; else fill in, or say why in 备注).
+    fn missing_fact(
+        &mut self,
+        def: &FactDef,
+        inds: &[&Indicator],
+        leads: &[&Unit],
+        s: &Submission,
+    ) {
+        if self.rejected(&s.file, &def.key, None) {
+            return;
+        }
+        let row = self
+            .index
+            .by_fact
+            .get(&(s.file.as_str(), def.key.as_str()))
+            .copied();
+        let loc = match row {
+            Some(row) => Location {
+                unit: Some(s.unit.clone()),
+                file: Some(s.file.clone()),
+                sheet: Some(row.sheet.clone()),
+                cell: row.cells.get(scalar_col::VALUE).copied().map(Place::Cell),
+                ..Default::default()
+            },
+            None => Location {
+                unit: Some(s.unit.clone()),
+                ..Location::file(&s.file)
+            },
+        };
+        let others: Vec<&str> = leads
+            .iter()
+            .map(|u| u.name.as_str())
+            .filter(|n| *n != s.unit)
+            .collect();
+        let period = def
+            .year_offset
+            .map(|o| format!("{}年的", self.campaign.dates.evaluation_year + o))
+            .unwrap_or_default();
+        let also = if def.merge == MergePolicy::Single && !others.is_empty() {
+            format!("（也可由{}填报）", others.join("、"))
+        } else {
+            String::new()
+        };
+        let loc = loc
+            .with_indicator(inds.first().map_or(0, |i| i.id))
+            .with_fact(&def.key);
+        let note = row.and_then(|r| r.note.as_deref());
+        // A per-unit count must be answered: 0 is an answer, a blank is not (26's
+        // counts are summed over units; a note does not replace the number).
+        if def.merge == MergePolicy::Sum {
+            let noted = note
+                .map(|n| format!("（本单位在备注中说明：“{n}”）"))
+                .unwrap_or_default();
+            self.out.push(Diagnostic::new(
+                Code::MissingFact,
+                loc,
+                format!(
+                    "指标{}需要各单位分别填报的‘{}’未填写{noted}；请填写本单位{period}的数量后重新报送，没有的请填0，不能留空。",
+                    ids(inds),
+                    def.label
+                ),
+            ));
+            return;
+        }
+        // A blank explained in 备注 (本年度无此项工作) is shown, not an error.
+        if let Some(note) = note {
+            self.out.push(
+                Diagnostic::new(
+                    Code::MissingFact,
+                    loc,
+                    format!("‘{}’未填写，本单位在备注中说明：“{note}”。", def.label),
+                )
+                .with_severity(Severity::Info),
+            );
+            return;
+        }
+        self.out.push(Diagnostic::new(
+            Code::MissingFact,
+            loc,
+            format!(
+                "本单位牵头的指标{}需要的‘{}’未填写{also}；请补填{period}数据后重新报送，如确无此项，请在备注栏说明原因。",
+                ids(inds),
+                def.label
+            ),
+        ));
     }
     /// The 证明材料 of 数据填报 rows whose value was not taken (blank, or refused as a wrong
     /// type): the files they name are referenced all the same (not "unreferenced, delete

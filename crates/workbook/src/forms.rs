@@ -15,14 +15,14 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 use std::collections::BTreeMap;
-use zhiliang_core::catalogue::{Catalogue, FieldDef, FieldKind, Indicator};
+use zhiliang_core::catalogue::{Catalogue, FactDef, FieldDef, FieldKind, Indicator};
 use zhiliang_core::config::{Campaign, chinese_date};
 use zhiliang_core::facts::{Submission, Value};
 use zhiliang_core::series::SeriesDef;
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::layout::{self, narrative_col, scalar_col};
-use crate::plan::{FormPlan, PlannedList, Role};
+use crate::plan::{FieldAttrs, FormPlan, PlannedList, Role};
 use crate::print::{self, PageSetup};
 
 #[derive(Debug, thiserror::Error)]
@@ -383,18 +383,21 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-/// The validation (drop-down, number/date range) and input message of one input cell.
-#[allow(clippy::too_many_arguments)] // the field's attributes, spelled out for facts and list fields alike
+/// The validation (drop-down, number/date range) and input message of one input cell,
+/// titled with the field's label.
 fn validation_for(
-    kind: FieldKind,
-    options: &[String],
-    min: Option<Decimal>,
-    max: Option<Decimal>,
-    title: &str,
-    help: &str,
-    unit_of_measure: &str,
+    field: &FieldAttrs,
     sheet_options: &mut OptionsSheet,
 ) -> Result<DataValidation, XlsxError> {
+    let FieldAttrs {
+        kind,
+        options,
+        min,
+        max,
+        unit_of_measure,
+        label: title,
+        help,
+    } = *field;
     let f = |d: Option<Decimal>, default: f64| d.and_then(|d| d.to_f64()).unwrap_or(default);
     let i = |d: Option<Decimal>, default: i32| d.and_then(|d| d.to_i32()).unwrap_or(default);
     let (v, hint) = match kind {
@@ -471,13 +474,32 @@ fn write_cover(
     options: &FillOptions,
 ) -> Result<f64, FormError> {
     ws.set_name(layout::COVER)?;
-    const WIDTHS: [f64; 4] = [16.0, 28.0, 28.0, 28.0];
-    for (c, w) in WIDTHS.iter().enumerate() {
+    for (c, w) in COVER_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    let full_width: f64 = WIDTHS.iter().sum();
+    let full_width: f64 = COVER_WIDTHS.iter().sum();
     ws.merge_range(0, 0, 0, 3, &form_title(campaign), &fmt.title)?;
     ws.set_row_height(0, 24)?;
+    cover_fields(ws, fmt, unit, submission, options)?;
+    let row = cover_notes(ws, fmt, campaign, unit)?;
+    cover_contents(ws, fmt, plan, row + 1)?;
+    ws.protect_with_options(&protection(false));
+    ws.set_active(true);
+    Ok(full_width)
+}
+
+/// Column widths of the cover.
+const COVER_WIDTHS: [f64; 4] = [16.0, 28.0, 28.0, 28.0];
+
+/// The cover's 填报单位, 联系人, 联系电话 and 报送日期 rows.
+fn cover_fields(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    unit: &Unit,
+    submission: Option<&Submission>,
+    options: &FillOptions,
+) -> Result<(), FormError> {
+    let full_width: f64 = COVER_WIDTHS.iter().sum();
     let contact = submission.and_then(|s| s.contact.as_ref());
     let unit_name = options
         .cover_unit
@@ -487,7 +509,7 @@ fn write_cover(
     ws.merge_range(2, 1, 2, 3, &unit_name, &fmt.text)?;
     ws.set_row_height(
         2,
-        print::row_height([(unit_name.as_str(), full_width - WIDTHS[0])]),
+        print::row_height([(unit_name.as_str(), full_width - COVER_WIDTHS[0])]),
     )?;
     let fields = [
         (3, layout::COVER_CONTACT, contact.map(|c| c.name.clone())),
@@ -510,7 +532,17 @@ fn write_cover(
         .set_input_title("报送日期")?
         .set_input_message("请按“2022-07-20”格式填写报送日期。")?;
     ws.add_data_validation(5, 1, 5, 1, &date_rule)?;
+    Ok(())
+}
 
+/// The cover's 填报说明, numbered lines; the row after the last.
+fn cover_notes(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    campaign: &Campaign,
+    unit: &Unit,
+) -> Result<u32, FormError> {
+    let full_width: f64 = COVER_WIDTHS.iter().sum();
     let lines = [
         "本表由专班办公室根据《任务分解表》生成，只列出本单位“牵头”的指标和各成员单位均可“配合”填报的指标。牵头指标须逐项如实填写；配合指标有相关工作和材料的填写，没有的可留空。".to_string(),
         "请只在浅黄色单元格中填写。表头和灰色单元格已锁定，请勿修改、删除或重命名工作表，不要改动隐藏的行和列；可以调整行高列宽。".to_string(),
@@ -536,7 +568,16 @@ fn write_cover(
         ws.set_row_height(row, print::row_height([(text.as_str(), full_width)]))?;
         row += 1;
     }
-    row += 1;
+    Ok(row)
+}
+
+/// The cover's table of the form's sheets, their contents and indicators, from `row`.
+fn cover_contents(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    plan: &FormPlan,
+    mut row: u32,
+) -> Result<(), FormError> {
     ws.write_string_with_format(row, 0, "工作表", &fmt.header)?;
     ws.write_string_with_format(row, 1, "内容", &fmt.header)?;
     ws.write_string_with_format(row, 2, "涉及指标", &fmt.header)?;
@@ -581,16 +622,14 @@ fn write_cover(
         ws.set_row_height(
             row,
             print::row_height([
-                (sheet.as_str(), WIDTHS[0]),
-                (what.as_str(), WIDTHS[1]),
-                (id_text.as_str(), WIDTHS[2]),
+                (sheet.as_str(), COVER_WIDTHS[0]),
+                (what.as_str(), COVER_WIDTHS[1]),
+                (id_text.as_str(), COVER_WIDTHS[2]),
             ]),
         )?;
         row += 1;
     }
-    ws.protect_with_options(&protection(false));
-    ws.set_active(true);
-    Ok(full_width)
+    Ok(())
 }
 
 fn dedup(mut v: Vec<u32>) -> Vec<u32> {
@@ -715,12 +754,6 @@ fn write_scalars(
         print::row_height(SCALAR_COLUMNS.iter().map(|(_, h, w)| (*h, *w))),
     )?;
 
-    let (vc, dc, ec, nc) = (
-        col_of(scalar_col::VALUE),
-        col_of(scalar_col::DENOMINATOR),
-        col_of(scalar_col::EVIDENCE),
-        col_of(scalar_col::NOTE),
-    );
     for (row, p) in (layout::FIRST_DATA_ROW..).zip(&plan.scalars) {
         let def = p.def;
         let first = plan
@@ -754,82 +787,8 @@ fn write_scalars(
         ws.write_string_with_format(row, col_of(scalar_col::PERIOD), &period, &fmt.text)?;
         ws.write_string_with_format(row, col_of(scalar_col::HELP), &def.help, &fmt.text)?;
 
-        let input = fmt.for_kind(def.kind);
-        ws.write_blank(row, vc, input)?;
-        let v = validation_for(
-            def.kind,
-            &def.options,
-            def.min,
-            def.max,
-            &def.label,
-            &def.help,
-            &def.unit,
-            sheet_options,
-        )?;
-        ws.add_data_validation(row, vc, row, vc, &v)?;
-        if def.kind == FieldKind::Rate {
-            ws.write_blank(row, dc, &fmt.input)?;
-            let v = validation_for(
-                FieldKind::Rate,
-                &[],
-                None,
-                None,
-                &format!("{}（分母）", def.label),
-                "",
-                "",
-                sheet_options,
-            )?;
-            ws.add_data_validation(row, dc, row, dc, &v)?;
-        } else {
-            ws.write_blank(row, dc, &fmt.na)?;
-        }
-        ws.write_blank(row, ec, &fmt.input_wrap)?;
-        let ev = DataValidation::new()
-            .allow_any_value()
-            .set_input_title("证明材料")?
-            .set_input_message(if def.evidence {
-                "本项须填写证明材料：文件名（含扩展名，文件随表报送）或文号；多个用“；”分隔。"
-            } else {
-                "如有证明材料，请填写文件名（含扩展名）或文号；多个用“；”分隔。"
-            })?;
-        ws.add_data_validation(row, ec, row, ec, &ev)?;
-        ws.write_blank(row, nc, &fmt.input_wrap)?;
-
-        if let Some(sub) = submission
-            && let Some(f) = sub.scalars.iter().find(|s| s.key == def.key)
-        {
-            match &f.value {
-                Value::Rate { num, den } => {
-                    ws.write_number_with_format(row, vc, dec(*num), input)?;
-                    ws.write_number_with_format(row, dc, dec(*den), &fmt.input)?;
-                }
-                v => {
-                    write_value(ws, row, vc, v, input)?;
-                    if let Value::Text(t) = v {
-                        texts.push((t, scalar_col::VALUE));
-                    }
-                }
-            }
-            if let Some(e) = &f.evidence {
-                ws.write_string_with_format(row, ec, e, &fmt.input_wrap)?;
-                texts.push((e, scalar_col::EVIDENCE));
-            }
-            if let Some(n) = &f.note {
-                ws.write_string_with_format(row, nc, n, &fmt.input_wrap)?;
-                texts.push((n, scalar_col::NOTE));
-            }
-        }
-        if let Some(raw) = options.raw_values.get(&def.key) {
-            ws.write_string_with_format(row, vc, raw, input)?;
-            texts.push((raw, scalar_col::VALUE));
-        }
-        if let Some(note) = options.notes.get(&def.key) {
-            ws.write_string_with_format(row, nc, note, &fmt.input_wrap)?;
-            texts.push((note, scalar_col::NOTE));
-        }
-        if let Some(raw) = options.raw_denominators.get(&def.key) {
-            ws.write_string_with_format(row, dc, raw, &fmt.input)?;
-        }
+        scalar_inputs(ws, fmt, def, row, sheet_options)?;
+        fill_scalar(ws, fmt, def, row, (submission, options), &mut texts)?;
         ws.set_row_height(
             row,
             print::row_height(texts.iter().map(|(t, k)| (*t, width_of(k)))),
@@ -844,6 +803,110 @@ fn write_scalars(
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 5)?;
     ws.protect_with_options(&protection(false));
     Ok(width)
+}
+
+/// The input cells of a 数据填报 row (value, denominator, 证明材料, 备注), with their
+/// validations and input messages.
+fn scalar_inputs(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    def: &FactDef,
+    row: u32,
+    sheet_options: &mut OptionsSheet,
+) -> Result<(), FormError> {
+    let (vc, dc, ec, nc) = (
+        col_of(scalar_col::VALUE),
+        col_of(scalar_col::DENOMINATOR),
+        col_of(scalar_col::EVIDENCE),
+        col_of(scalar_col::NOTE),
+    );
+    let input = fmt.for_kind(def.kind);
+    ws.write_blank(row, vc, input)?;
+    let v = validation_for(&FieldAttrs::of_fact(def), sheet_options)?;
+    ws.add_data_validation(row, vc, row, vc, &v)?;
+    if def.kind == FieldKind::Rate {
+        ws.write_blank(row, dc, &fmt.input)?;
+        let denominator = FieldAttrs {
+            kind: FieldKind::Rate,
+            options: &[],
+            min: None,
+            max: None,
+            unit_of_measure: "",
+            label: &format!("{}（分母）", def.label),
+            help: "",
+        };
+        let v = validation_for(&denominator, sheet_options)?;
+        ws.add_data_validation(row, dc, row, dc, &v)?;
+    } else {
+        ws.write_blank(row, dc, &fmt.na)?;
+    }
+    ws.write_blank(row, ec, &fmt.input_wrap)?;
+    let ev = DataValidation::new()
+        .allow_any_value()
+        .set_input_title("证明材料")?
+        .set_input_message(if def.evidence {
+            "本项须填写证明材料：文件名（含扩展名，文件随表报送）或文号；多个用“；”分隔。"
+        } else {
+            "如有证明材料，请填写文件名（含扩展名）或文号；多个用“；”分隔。"
+        })?;
+    ws.add_data_validation(row, ec, row, ec, &ev)?;
+    ws.write_blank(row, nc, &fmt.input_wrap)?;
+    Ok(())
+}
+
+/// The values of a 数据填报 row from the submission and the overrides of faulty examples;
+/// the texts written are added to `texts`, for the row's height.
+fn fill_scalar<'t>(
+    ws: &mut Worksheet,
+    fmt: &Formats,
+    def: &FactDef,
+    row: u32,
+    (submission, options): (Option<&'t Submission>, &'t FillOptions),
+    texts: &mut Vec<(&'t str, &'static str)>,
+) -> Result<(), FormError> {
+    let (vc, dc, ec, nc) = (
+        col_of(scalar_col::VALUE),
+        col_of(scalar_col::DENOMINATOR),
+        col_of(scalar_col::EVIDENCE),
+        col_of(scalar_col::NOTE),
+    );
+    let input = fmt.for_kind(def.kind);
+    if let Some(sub) = submission
+        && let Some(f) = sub.scalars.iter().find(|s| s.key == def.key)
+    {
+        match &f.value {
+            Value::Rate { num, den } => {
+                ws.write_number_with_format(row, vc, dec(*num), input)?;
+                ws.write_number_with_format(row, dc, dec(*den), &fmt.input)?;
+            }
+            v => {
+                write_value(ws, row, vc, v, input)?;
+                if let Value::Text(t) = v {
+                    texts.push((t, scalar_col::VALUE));
+                }
+            }
+        }
+        if let Some(e) = &f.evidence {
+            ws.write_string_with_format(row, ec, e, &fmt.input_wrap)?;
+            texts.push((e, scalar_col::EVIDENCE));
+        }
+        if let Some(n) = &f.note {
+            ws.write_string_with_format(row, nc, n, &fmt.input_wrap)?;
+            texts.push((n, scalar_col::NOTE));
+        }
+    }
+    if let Some(raw) = options.raw_values.get(&def.key) {
+        ws.write_string_with_format(row, vc, raw, input)?;
+        texts.push((raw, scalar_col::VALUE));
+    }
+    if let Some(note) = options.notes.get(&def.key) {
+        ws.write_string_with_format(row, nc, note, &fmt.input_wrap)?;
+        texts.push((note, scalar_col::NOTE));
+    }
+    if let Some(raw) = options.raw_denominators.get(&def.key) {
+        ws.write_string_with_format(row, dc, raw, &fmt.input)?;
+    }
+    Ok(())
 }
 
 fn field_header(f: &FieldDef) -> String {
@@ -918,16 +981,11 @@ fn write_list(
         } else {
             f.help.as_str()
         };
-        let v = validation_for(
-            f.kind,
-            &f.options,
-            f.min,
-            f.max,
-            &f.label,
+        let field = FieldAttrs {
             help,
-            &f.unit,
-            sheet_options,
-        )?;
+            ..FieldAttrs::of_field(f)
+        };
+        let v = validation_for(&field, sheet_options)?;
         ws.add_data_validation(first, col, last, col, &v)?;
         col += 1;
     }
@@ -1037,37 +1095,13 @@ fn write_series(
     series: &[&SeriesDef],
     submission: Option<&Submission>,
 ) -> Result<f64, FormError> {
-    use layout::series_col;
     ws.set_name(layout::SERIES)?;
     let report_year = campaign
         .annual_report
         .year
         .unwrap_or(campaign.dates.evaluation_year - 1);
     let years = SeriesDef::years(report_year);
-    let mut cols: Vec<(String, String, f64)> = vec![
-        (layout::MARK_SERIES.into(), "系列代码".into(), 4.0),
-        (series_col::LABEL.into(), "数据项".into(), 30.0),
-        (series_col::UNIT.into(), "计量单位".into(), 10.0),
-        (series_col::TARGET.into(), "主要目标".into(), 12.0),
-    ];
-    for y in &years {
-        cols.push((
-            format!("{}{y}", series_col::YEAR_PREFIX),
-            format!("{y}年"),
-            10.0,
-        ));
-    }
-    cols.push((
-        series_col::CAUSES.into(),
-        "原因分析（报告年度比上年变化的主要原因）".into(),
-        40.0,
-    ));
-    cols.push((
-        series_col::MEASURES.into(),
-        "主要措施（已采取和下一步的措施）".into(),
-        40.0,
-    ));
-    cols.push((series_col::HELP.into(), "填报说明".into(), 36.0));
+    let cols = series_columns(&years);
     for (c, (key, header, width)) in cols.iter().enumerate() {
         ws.write_string(layout::KEY_ROW, c as u16, key)?;
         ws.write_string_with_format(layout::HEADER_ROW, c as u16, header, &fmt.header)?;
@@ -1082,27 +1116,8 @@ fn write_series(
         ws.write_string(row, 0, &def.key)?;
         ws.write_string_with_format(row, 1, &def.label, &fmt.text)?;
         ws.write_string_with_format(row, 2, &def.unit, &fmt.text)?;
-        let target = def
-            .target
-            .as_ref()
-            .map(|t| match t {
-                zhiliang_core::config::Target::AtLeast { text, .. }
-                | zhiliang_core::config::Target::Rising { text }
-                | zhiliang_core::config::Target::Falling { text } => text.clone(),
-            })
-            .unwrap_or_default();
+        let target = series_target(def);
         ws.write_string_with_format(row, 3, &target, &fmt.text)?;
-        let given: Vec<(i32, String)> = def
-            .fact_keys()
-            .iter()
-            .filter_map(|k| catalogue.fact(k))
-            .map(|f| {
-                (
-                    campaign.dates.evaluation_year + f.year_offset.unwrap_or(-1),
-                    f.label.clone(),
-                )
-            })
-            .collect();
         for (i, y) in years.iter().enumerate() {
             let col = first_year_col + i as u16;
             match reported.and_then(|r| r.values.get(y)) {
@@ -1114,24 +1129,7 @@ fn write_series(
         let measures = reported.map_or("", |r| r.measures.as_str());
         ws.write_string_with_format(row, causes_col, causes, &fmt.input_wrap)?;
         ws.write_string_with_format(row, causes_col + 1, measures, &fmt.input_wrap)?;
-        let mut help = String::new();
-        if !given.is_empty() {
-            let mut ys: Vec<String> = given.iter().map(|(y, _)| format!("{y}年")).collect();
-            ys.dedup();
-            help = format!(
-                "{}数值取自“{}”表中的计分数据（{}），可不填；如填写，须与之一致。",
-                ys.join("、"),
-                layout::SCALARS,
-                given
-                    .iter()
-                    .map(|(_, l)| l.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            );
-        }
-        if !def.help.is_empty() {
-            help.push_str(&def.help);
-        }
+        let help = series_help(def, catalogue, campaign);
         ws.write_string_with_format(row, causes_col + 2, &help, &fmt.text)?;
         let width = |c: u16| cols[c as usize].2;
         let height = print::row_height([
@@ -1152,4 +1150,81 @@ fn write_series(
     ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
     ws.protect_with_options(&protection(false));
     Ok(width)
+}
+
+/// The 年度数据 sheet's columns: (key, header, width), a column per year of `years`.
+fn series_columns(years: &[i32]) -> Vec<(String, String, f64)> {
+    use layout::series_col;
+    let mut cols: Vec<(String, String, f64)> = vec![
+        (layout::MARK_SERIES.into(), "系列代码".into(), 4.0),
+        (series_col::LABEL.into(), "数据项".into(), 30.0),
+        (series_col::UNIT.into(), "计量单位".into(), 10.0),
+        (series_col::TARGET.into(), "主要目标".into(), 12.0),
+    ];
+    for y in years {
+        cols.push((
+            format!("{}{y}", series_col::YEAR_PREFIX),
+            format!("{y}年"),
+            10.0,
+        ));
+    }
+    cols.push((
+        series_col::CAUSES.into(),
+        "原因分析（报告年度比上年变化的主要原因）".into(),
+        40.0,
+    ));
+    cols.push((
+        series_col::MEASURES.into(),
+        "主要措施（已采取和下一步的措施）".into(),
+        40.0,
+    ));
+    cols.push((series_col::HELP.into(), "填报说明".into(), 36.0));
+    cols
+}
+
+/// The 主要目标 of a series, as the catalogue words it.
+fn series_target(def: &SeriesDef) -> String {
+    def.target
+        .as_ref()
+        .map(|t| match t {
+            zhiliang_core::config::Target::AtLeast { text, .. }
+            | zhiliang_core::config::Target::Rising { text }
+            | zhiliang_core::config::Target::Falling { text } => text.clone(),
+        })
+        .unwrap_or_default()
+}
+
+/// The 填报说明 of a series row: which years are taken from 数据填报 (and from which
+/// facts), then the catalogue's help.
+fn series_help(def: &SeriesDef, catalogue: &Catalogue, campaign: &Campaign) -> String {
+    let given: Vec<(i32, String)> = def
+        .fact_keys()
+        .iter()
+        .filter_map(|k| catalogue.fact(k))
+        .map(|f| {
+            (
+                campaign.dates.evaluation_year + f.year_offset.unwrap_or(-1),
+                f.label.clone(),
+            )
+        })
+        .collect();
+    let mut help = String::new();
+    if !given.is_empty() {
+        let mut ys: Vec<String> = given.iter().map(|(y, _)| format!("{y}年")).collect();
+        ys.dedup();
+        help = format!(
+            "{}数值取自“{}”表中的计分数据（{}），可不填；如填写，须与之一致。",
+            ys.join("、"),
+            layout::SCALARS,
+            given
+                .iter()
+                .map(|(_, l)| l.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+    }
+    if !def.help.is_empty() {
+        help.push_str(&def.help);
+    }
+    help
 }

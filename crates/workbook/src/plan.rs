@@ -4,10 +4,51 @@
 //! recognise an old form) and the checker (to know which facts a unit leads) all derive
 //! from this one plan, so none of them depends on another.
 
-use zhiliang_core::catalogue::{Catalogue, FactDef, Indicator, ListDef};
+use rust_decimal::Decimal;
+use zhiliang_core::catalogue::{Catalogue, FactDef, FieldDef, FieldKind, Indicator, ListDef};
 use zhiliang_core::units::{Roster, Unit};
 
 use crate::layout;
+
+/// The attributes of one input, alike for a fact and a list field: what the writer's
+/// validation and the checker's value checks need. `label` and `help` may be overridden
+/// (a record's field is named with its record, a list's help goes with its first column).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FieldAttrs<'a> {
+    pub kind: FieldKind,
+    pub options: &'a [String],
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub unit_of_measure: &'a str,
+    pub label: &'a str,
+    pub help: &'a str,
+}
+
+impl<'a> FieldAttrs<'a> {
+    pub fn of_fact(def: &'a FactDef) -> Self {
+        FieldAttrs {
+            kind: def.kind,
+            options: &def.options,
+            min: def.min,
+            max: def.max,
+            unit_of_measure: &def.unit,
+            label: &def.label,
+            help: &def.help,
+        }
+    }
+
+    pub fn of_field(def: &'a FieldDef) -> Self {
+        FieldAttrs {
+            kind: def.kind,
+            options: &def.options,
+            min: def.min,
+            max: def.max,
+            unit_of_measure: &def.unit,
+            label: &def.label,
+            help: &def.help,
+        }
+    }
+}
 
 /// Whether a unit leads an indicator (named in 责任单位) or may contribute to it because the
 /// seed opens it to every member unit (其他成员单位 / 各成员单位).

@@ -204,48 +204,17 @@ impl<'a> FormReader<'a> {
 
     fn run(mut self) -> FileOutcome {
         let rel = self.rel;
-        // Cover: by name, else any sheet holding the 填报单位 label.
-        let cover = self
-            .book
-            .sheet(layout::COVER)
-            .and_then(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
-            .or_else(|| {
-                self.book
-                    .sheets
-                    .iter()
-                    .find_map(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
-            });
         let data_sheets = self
             .book
             .sheets
             .iter()
             .any(|s| marker(s).starts_with("zhiliang:"));
-        let Some((cover, (ur, uc))) = cover else {
+        let Some((cover, (ur, uc))) = self.find_cover() else {
             self.out.diagnostics.push(outdated_whole(rel, None));
             return self.out;
         };
         let (unit_text, unit_cell) = label_value(cover, ur, uc);
-        let Some(unit) = self.roster.resolve(&unit_text) else {
-            let (r, c) = unit_cell;
-            let msg = if unit_text.is_empty() {
-                format!(
-                    "文件“{rel}”封面的“填报单位”未填写，无法确定是哪个单位报送的；请填写本单位名称后重新报送。"
-                )
-            } else {
-                format!(
-                    "文件“{rel}”封面的填报单位“{unit_text}”不是专班成员单位，无法确定是哪个单位报送的；请填写本单位的规范名称（如“区住建局”）后重新报送。"
-                )
-            };
-            let d = Diagnostic::new(
-                Code::UnknownUnit,
-                self.loc(None, &cover.name, Cell::new(r, c)),
-                msg,
-            );
-            self.out.diagnostics.push(if unit_text.is_empty() {
-                d
-            } else {
-                d.with_value(unit_text)
-            });
+        let Some(unit) = self.resolve_unit(cover, unit_text.clone(), unit_cell) else {
             return self.out;
         };
         self.out.unit = Some(unit.name.clone());
@@ -261,8 +230,71 @@ impl<'a> FormReader<'a> {
             contact: Some(self.contact(cover, unit)),
             ..Default::default()
         };
-        // The form as generated may have been another unit's (meta), which decides which rows
-        // are expected; values are attributed to the unit named on the cover.
+        let form_unit = self.form_unit(cover, unit, &unit_text, unit_cell);
+        let plan = FormPlan::new(self.catalogue, self.roster, form_unit);
+        let mut outdated = Outdated::default();
+        self.sheets(unit, &mut sub, &plan, &mut outdated);
+        self.push_outdated(unit, &outdated);
+        self.out.submissions.push(sub);
+        self.out
+    }
+
+    /// The cover: by name, else any sheet holding the 填报单位 label; with that label's cell.
+    fn find_cover(&self) -> Option<(&'a Sheet, (u32, u32))> {
+        self.book
+            .sheet(layout::COVER)
+            .and_then(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
+            .or_else(|| {
+                self.book
+                    .sheets
+                    .iter()
+                    .find_map(|s| find_label(s, layout::COVER_UNIT).map(|p| (s, p)))
+            })
+    }
+
+    /// The unit named on the cover, or `unknown-unit` at its cell.
+    fn resolve_unit(
+        &mut self,
+        cover: &Sheet,
+        unit_text: String,
+        (r, c): (u32, u32),
+    ) -> Option<&'a Unit> {
+        let rel = self.rel;
+        if let Some(unit) = self.roster.resolve(&unit_text) {
+            return Some(unit);
+        }
+        let msg = if unit_text.is_empty() {
+            format!(
+                "文件“{rel}”封面的“填报单位”未填写，无法确定是哪个单位报送的；请填写本单位名称后重新报送。"
+            )
+        } else {
+            format!(
+                "文件“{rel}”封面的填报单位“{unit_text}”不是专班成员单位，无法确定是哪个单位报送的；请填写本单位的规范名称（如“区住建局”）后重新报送。"
+            )
+        };
+        let d = Diagnostic::new(
+            Code::UnknownUnit,
+            self.loc(None, &cover.name, Cell::new(r, c)),
+            msg,
+        );
+        self.out.diagnostics.push(if unit_text.is_empty() {
+            d
+        } else {
+            d.with_value(unit_text)
+        });
+        None
+    }
+
+    /// The unit the form was generated for (meta), which decides which rows are expected;
+    /// values are attributed to the unit named on the cover.
+    fn form_unit(
+        &mut self,
+        cover: &Sheet,
+        unit: &'a Unit,
+        unit_text: &str,
+        (r, c): (u32, u32),
+    ) -> &'a Unit {
+        let rel = self.rel;
         let form_unit = self
             .book
             .sheet(layout::META)
@@ -273,7 +305,6 @@ impl<'a> FormReader<'a> {
             // Usually a slip (another unit's form picked up, or the cover filled in wrong),
             // and it explains what follows — duplicate submission, missing facts, evidence
             // looked for in the wrong folder — so it is said once, at the cover's cell.
-            let (r, c) = unit_cell;
             self.out.diagnostics.push(
                 Diagnostic::new(
                     Code::FormOfAnotherUnit,
@@ -283,87 +314,40 @@ impl<'a> FormReader<'a> {
                         form_unit.name, unit.name, unit.id
                     ),
                 )
-                .with_value(unit_text.clone()),
+                .with_value(unit_text.to_string()),
             );
         }
-        let plan = FormPlan::new(self.catalogue, self.roster, form_unit);
-        let mut outdated = Outdated::default();
+        form_unit
+    }
 
+    /// Every data sheet by its marker (数据填报, list sheets, 文字材料, 年度数据), each
+    /// sheet's reading problems, and the sheets the plan expects but the book lacks.
+    fn sheets(
+        &mut self,
+        unit: &Unit,
+        sub: &mut Submission,
+        plan: &FormPlan,
+        outdated: &mut Outdated,
+    ) {
         let mut seen_lists = Vec::new();
         let mut seen_scalars = false;
         for sheet in &self.book.sheets {
             let m = marker(sheet);
             if m == layout::MARK_SCALARS {
                 seen_scalars = true;
-                self.scalars(sheet, unit, &mut sub, &plan, &mut outdated);
+                self.scalars(sheet, unit, sub, plan, outdated);
             } else if let Some(key) = m.strip_prefix(layout::MARK_LIST_PREFIX) {
                 seen_lists.push(key.to_string());
-                self.list(sheet, key, unit, &mut sub, &mut outdated);
+                self.list(sheet, key, unit, sub, outdated);
             } else if m == layout::MARK_NARRATIVES {
-                self.narratives(sheet, &mut sub);
+                self.narratives(sheet, sub);
             } else if m == layout::MARK_SERIES {
-                self.series(sheet, unit, &mut sub, &mut outdated);
+                self.series(sheet, unit, sub, outdated);
             }
-            if let Some(cell) = sheet.beyond_limits {
-                self.out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::FileTooLarge,
-                        self.loc(Some(&unit.name), &sheet.name, cell),
-                        format!(
-                            "工作表“{}”在{}处还有内容，超出读取范围（前{}行、前{}列），这部分内容未读取；请删除多余内容，或把数据填写在表格的预留行中。",
-                            sheet.name,
-                            cell,
-                            limits::MAX_ROWS,
-                            limits::MAX_COLS
-                        ),
-                    )
-                    .with_severity(Severity::Warning),
-                );
-            }
-            if sheet.merges_skipped > 0 {
-                self.out.push_merges_skipped(rel, &unit.name, sheet);
-            }
-            if let Some((last, why)) = &sheet.broken {
-                let loc = match last {
-                    Some(cell) => self.loc(Some(&unit.name), &sheet.name, *cell),
-                    None => Location {
-                        unit: Some(unit.name.clone()),
-                        sheet: Some(sheet.name.clone()),
-                        ..Location::file(rel)
-                    },
-                };
-                let what = match last {
-                    Some(cell) => format!("读到{cell}之后的内容无法读取"),
-                    None => "整张工作表无法读取".to_string(),
-                };
-                self.out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::UnreadableFile,
-                        loc,
-                        format!(
-                            "文件“{rel}”的工作表“{}”已损坏，{what}（{why}），这部分数据未读取；请用 Excel 或 WPS 打开后“另存为”新的 .xlsx 文件，或在下发的填报表中重新填写后报送。",
-                            sheet.name
-                        ),
-                    )
-                    .with_value(why.clone()),
-                );
-            }
-            for (cell, chars) in &sheet.control_chars {
-                self.out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::ControlCharacters,
-                        self.loc(Some(&unit.name), &sheet.name, *cell),
-                        format!(
-                            "工作表“{}”单元格{}中含有不可见的控制字符（{chars}），可能是从其他系统复制时带入的，已自动删除；请核对该单元格的内容。",
-                            sheet.name,
-                            cell
-                        ),
-                    )
-                    .with_value(sheet.text(cell.row, cell.col)),
-                );
-            }
+            self.sheet_problems(sheet, unit);
         }
         if self.book.sheets_skipped > 0 {
+            let rel = self.rel;
             self.out.diagnostics.push(
                 Diagnostic::new(
                     Code::FileTooLarge,
@@ -393,6 +377,75 @@ impl<'a> FormReader<'a> {
                     .push(format!("缺少“{}”工作表", l.def.label));
             }
         }
+    }
+
+    /// What the reader met in one sheet: content beyond the limits, merges not expanded, a
+    /// broken sheet, control characters removed.
+    fn sheet_problems(&mut self, sheet: &Sheet, unit: &Unit) {
+        let rel = self.rel;
+        if let Some(cell) = sheet.beyond_limits {
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::FileTooLarge,
+                    self.loc(Some(&unit.name), &sheet.name, cell),
+                    format!(
+                        "工作表“{}”在{}处还有内容，超出读取范围（前{}行、前{}列），这部分内容未读取；请删除多余内容，或把数据填写在表格的预留行中。",
+                        sheet.name,
+                        cell,
+                        limits::MAX_ROWS,
+                        limits::MAX_COLS
+                    ),
+                )
+                .with_severity(Severity::Warning),
+            );
+        }
+        if sheet.merges_skipped > 0 {
+            self.out.push_merges_skipped(rel, &unit.name, sheet);
+        }
+        if let Some((last, why)) = &sheet.broken {
+            let loc = match last {
+                Some(cell) => self.loc(Some(&unit.name), &sheet.name, *cell),
+                None => Location {
+                    unit: Some(unit.name.clone()),
+                    sheet: Some(sheet.name.clone()),
+                    ..Location::file(rel)
+                },
+            };
+            let what = match last {
+                Some(cell) => format!("读到{cell}之后的内容无法读取"),
+                None => "整张工作表无法读取".to_string(),
+            };
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnreadableFile,
+                    loc,
+                    format!(
+                        "文件“{rel}”的工作表“{}”已损坏，{what}（{why}），这部分数据未读取；请用 Excel 或 WPS 打开后“另存为”新的 .xlsx 文件，或在下发的填报表中重新填写后报送。",
+                        sheet.name
+                    ),
+                )
+                .with_value(why.clone()),
+            );
+        }
+        for (cell, chars) in &sheet.control_chars {
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::ControlCharacters,
+                    self.loc(Some(&unit.name), &sheet.name, *cell),
+                    format!(
+                        "工作表“{}”单元格{}中含有不可见的控制字符（{chars}），可能是从其他系统复制时带入的，已自动删除；请核对该单元格的内容。",
+                        sheet.name,
+                        cell
+                    ),
+                )
+                .with_value(sheet.text(cell.row, cell.col)),
+            );
+        }
+    }
+
+    /// `outdated-form` once for the whole file, unless a broken sheet explains the gaps.
+    fn push_outdated(&mut self, unit: &Unit, outdated: &Outdated) {
+        let rel = self.rel;
         // A sheet broken half-way misses rows because it is broken (said above), not because
         // the form is an old one.
         let explained =
@@ -417,8 +470,6 @@ impl<'a> FormReader<'a> {
             }
             self.out.diagnostics.push(d);
         }
-        self.out.submissions.push(sub);
-        self.out
     }
 
     fn contact(&self, cover: &Sheet, _unit: &Unit) -> Contact {
@@ -440,20 +491,11 @@ impl<'a> FormReader<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // where (unit, sheet, row, col, fact) and what
-    fn push_problem(
-        &mut self,
-        unit: &Unit,
-        sheet: &str,
-        row: u32,
-        col: u32,
-        fact: &str,
-        p: normalise::Problem,
-        seen: String,
-    ) {
+    /// A value's problem, at its cell, with what was seen there.
+    fn push_problem(&mut self, at: &At, p: normalise::Problem, seen: String) {
         let loc = self
-            .loc(Some(&unit.name), sheet, Cell::new(row, col))
-            .with_fact(fact);
+            .loc(Some(&at.unit.name), at.sheet, Cell::new(at.row, at.col))
+            .with_fact(at.fact);
         self.out
             .diagnostics
             .push(Diagnostic::new(p.code, loc, p.message).with_value(seen));
@@ -492,7 +534,7 @@ impl<'a> FormReader<'a> {
                 continue;
             };
             if let Some(&first) = first_rows.get(&key) {
-                self.repeated_row(sheet, unit, sub, def, first, row, (vc, dc));
+                self.repeated_row(sheet, unit, sub, def, (first, row), (vc, dc));
                 continue;
             }
             first_rows.insert(key.clone(), row);
@@ -516,36 +558,7 @@ impl<'a> FormReader<'a> {
                 note: nc.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
                 evidence: ec.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty()),
             });
-            let value = if def.kind == FieldKind::Rate {
-                let den = dc.and_then(|c| sheet.get(row, c));
-                match normalise::rate(sheet.get(row, vc), den, &def.label) {
-                    Ok(v) => v.map(|(v, _)| v),
-                    Err((p, part)) => {
-                        let col = match part {
-                            RatePart::Numerator => vc,
-                            RatePart::Denominator => dc.unwrap_or(vc),
-                        };
-                        let seen = sheet.get(row, col).map(Raw::display).unwrap_or_default();
-                        self.push_problem(unit, &sheet.name, row, col, &key, p, seen);
-                        None
-                    }
-                }
-            } else {
-                match normalise::value(
-                    sheet.get(row, vc),
-                    def.kind,
-                    &def.label,
-                    &def.unit,
-                    &def.options,
-                ) {
-                    Ok(v) => v,
-                    Err(p) => {
-                        let seen = sheet.text(row, vc);
-                        self.push_problem(unit, &sheet.name, row, vc, &key, p, seen);
-                        None
-                    }
-                }
-            };
+            let value = self.scalar_value(sheet, unit, def, row, (vc, dc));
             let Some(value) = value else { continue };
             let opt_text = |c: Option<u32>| c.map(|c| sheet.text(row, c)).filter(|t| !t.is_empty());
             sub.scalars.push(ScalarFact {
@@ -570,18 +583,72 @@ impl<'a> FormReader<'a> {
         }
     }
 
+    /// The value of a 数据填报 row (a rate from its two cells), or its problem at the cell
+    /// at fault.
+    fn scalar_value(
+        &mut self,
+        sheet: &Sheet,
+        unit: &Unit,
+        def: &zhiliang_core::catalogue::FactDef,
+        row: u32,
+        (vc, dc): (u32, Option<u32>),
+    ) -> Option<zhiliang_core::facts::Value> {
+        if def.kind == FieldKind::Rate {
+            let den = dc.and_then(|c| sheet.get(row, c));
+            match normalise::rate(sheet.get(row, vc), den, &def.label) {
+                Ok(v) => v.map(|(v, _)| v),
+                Err((p, part)) => {
+                    let col = match part {
+                        RatePart::Numerator => vc,
+                        RatePart::Denominator => dc.unwrap_or(vc),
+                    };
+                    let seen = sheet.get(row, col).map(Raw::display).unwrap_or_default();
+                    let at = At {
+                        unit,
+                        sheet: &sheet.name,
+                        row,
+                        col,
+                        fact: &def.key,
+                    };
+                    self.push_problem(&at, p, seen);
+                    None
+                }
+            }
+        } else {
+            match normalise::value(
+                sheet.get(row, vc),
+                def.kind,
+                &def.label,
+                &def.unit,
+                &def.options,
+            ) {
+                Ok(v) => v,
+                Err(p) => {
+                    let seen = sheet.text(row, vc);
+                    let at = At {
+                        unit,
+                        sheet: &sheet.name,
+                        row,
+                        col: vc,
+                        fact: &def.key,
+                    };
+                    self.push_problem(&at, p, seen);
+                    None
+                }
+            }
+        }
+    }
+
     /// A 数据填报 row repeating a fact's row (a copied row, its hidden code included). Blank,
     /// or the same as the first: nothing to say. Different: the sheet gives two answers and
     /// neither is taken (a diagnostic at the repeated row; the first value is withdrawn).
-    #[allow(clippy::too_many_arguments)] // where (sheet, unit, rows, columns) and what
     fn repeated_row(
         &mut self,
         sheet: &Sheet,
         unit: &Unit,
         sub: &mut Submission,
         def: &zhiliang_core::catalogue::FactDef,
-        first: u32,
-        row: u32,
+        (first, row): (u32, u32),
         (vc, dc): (u32, Option<u32>),
     ) {
         let shown = |r: u32| {
@@ -626,12 +693,15 @@ impl<'a> FormReader<'a> {
         } else {
             format!("填写“{before}”")
         };
-        self.push_problem(
+        let at = At {
             unit,
-            &sheet.name,
+            sheet: &sheet.name,
             row,
-            vc,
-            &def.key,
+            col: vc,
+            fact: &def.key,
+        };
+        self.push_problem(
+            &at,
             normalise::Problem {
                 code: Code::ConflictingValues,
                 message: format!(
@@ -723,7 +793,14 @@ impl<'a> FormReader<'a> {
                     Err(p) => {
                         let seen = sheet.text(row, *c);
                         let fact = format!("{key}.{}", f.key);
-                        self.push_problem(unit, &sheet.name, row, *c, &fact, p, seen);
+                        let at = At {
+                            unit,
+                            sheet: &sheet.name,
+                            row,
+                            col: *c,
+                            fact: &fact,
+                        };
+                        self.push_problem(&at, p, seen);
                     }
                 }
             }
@@ -800,7 +877,14 @@ impl<'a> FormReader<'a> {
                     }
                     Ok(None) => {}
                     Err(p) => {
-                        self.push_problem(unit, &sheet.name, row, *col, &key, p, raw.display());
+                        let at = At {
+                            unit,
+                            sheet: &sheet.name,
+                            row,
+                            col: *col,
+                            fact: &key,
+                        };
+                        self.push_problem(&at, p, raw.display());
                     }
                 }
             }
@@ -859,12 +943,15 @@ impl<'a> FormReader<'a> {
                 (Some(v), Some(r)) => format!("第{}行填写{}", r + 1, v.normalize()),
                 _ => format!("{first_row}未填写"),
             };
-            self.push_problem(
+            let at = At {
                 unit,
-                &sheet.name,
+                sheet: &sheet.name,
                 row,
-                *col,
-                &fact.key,
+                col: *col,
+                fact: &fact.key,
+            };
+            self.push_problem(
+                &at,
                 normalise::Problem {
                     code: Code::ConflictingValues,
                     message: format!(
@@ -914,6 +1001,15 @@ fn outdated_whole(rel: &str, unit: Option<&str>) -> Diagnostic {
             "文件“{rel}”不是本次下发的填报表（找不到封面或“数据填报”等工作表，或隐藏的数据项代码已被删除），可能使用了旧版表格；请使用专班办公室最新下发的填报表重新填写后报送。"
         ),
     )
+}
+
+/// Where a value's problem is: the unit's sheet, the cell, and the fact it belongs to.
+struct At<'s> {
+    unit: &'s Unit,
+    sheet: &'s str,
+    row: u32,
+    col: u32,
+    fact: &'s str,
 }
 
 #[derive(Default)]

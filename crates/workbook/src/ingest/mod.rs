@@ -174,9 +174,14 @@ pub fn ingest_with(
     cache: &mut IngestCache,
     reader: &Reader,
 ) -> IngestReport {
-    use rayon::prelude::*;
     cache.parsed.clear();
-    let mut found: Vec<Found> = Vec::new();
+    let found = find_files(input, cache);
+    let parsed = parse_all(found, catalogue, roster, reader);
+    assemble(parsed, cache)
+}
+
+/// Every file under `input/` worth a look (sorted), read into memory or already decided.
+fn find_files(input: &Path, cache: &mut IngestCache) -> Vec<Found> {
     let walker = WalkDir::new(input)
         .min_depth(1)
         .sort_by_file_name()
@@ -186,120 +191,140 @@ pub fn ingest_with(
             !(skipped_name(&name)
                 || (e.depth() == 1 && e.file_type().is_dir() && name == "evidence"))
         });
-    for entry in walker {
-        let Ok(entry) = entry else { continue };
-        let link = entry.path_is_symlink();
-        if !(entry.file_type().is_file() || link) {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy().to_string();
-        // "zhujian.xlsx " and "zhujian.xlsx." (names unpacked from archives made elsewhere;
-        // Windows drops trailing blanks and dots) are still workbooks.
-        let lower = name.to_lowercase().trim_end_matches([' ', '.']).to_string();
-        let ext = lower
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_string())
+    walker
+        .filter_map(Result::ok)
+        .filter_map(|entry| found_file(&entry, input, cache))
+        .collect()
+}
+
+/// One entry of the walk: `None` when it is no file of ours (by its extension).
+fn found_file(entry: &walkdir::DirEntry, input: &Path, cache: &mut IngestCache) -> Option<Found> {
+    let link = entry.path_is_symlink();
+    if !(entry.file_type().is_file() || link) {
+        return None;
+    }
+    let name = entry.file_name().to_string_lossy().to_string();
+    // "zhujian.xlsx " and "zhujian.xlsx." (names unpacked from archives made elsewhere;
+    // Windows drops trailing blanks and dots) are still workbooks.
+    let lower = name.to_lowercase().trim_end_matches([' ', '.']).to_string();
+    let ext = lower
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_string())
+        .unwrap_or_default();
+    let is_facts = lower.ends_with(".facts.json");
+    if !(is_facts
+        || SPREADSHEET_EXT.contains(&ext.as_str())
+        || FOREIGN_EXT.contains(&ext.as_str())
+        || ARCHIVE_EXT.contains(&ext.as_str()))
+    {
+        return None;
+    }
+    let rel = entry
+        .path()
+        .strip_prefix(input)
+        .unwrap_or(entry.path())
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/");
+    let fail = |size: u64, d: Diagnostic| Found {
+        rel: rel.clone(),
+        size,
+        sha256: None,
+        work: Work::Done(FileOutcome::failed(d)),
+    };
+    if link {
+        // Not followed: a link may point anywhere on the machine. Said, not skipped,
+        // so the unit is not merely listed as "not submitted".
+        let target = std::fs::read_link(entry.path())
+            .map(|t| t.to_string_lossy().to_string())
             .unwrap_or_default();
-        let is_facts = lower.ends_with(".facts.json");
-        if !(is_facts
-            || SPREADSHEET_EXT.contains(&ext.as_str())
-            || FOREIGN_EXT.contains(&ext.as_str())
-            || ARCHIVE_EXT.contains(&ext.as_str()))
-        {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(input)
-            .unwrap_or(entry.path())
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().to_string())
-            .collect::<Vec<_>>()
-            .join("/");
-        let fail = |size: u64, d: Diagnostic| Found {
-            rel: rel.clone(),
+        return Some(fail(
+            0,
+            Diagnostic::new(
+                Code::UnreadableFile,
+                Location::file(&rel),
+                format!(
+                    "文件“{rel}”是指向“{target}”的符号链接（快捷方式），为防止读取输入文件夹以外的文件，系统不读取符号链接，该单位的填报表因此未被读取；请把工作簿文件本身（而非链接）放入输入文件夹。"
+                ),
+            )
+            .with_value(target),
+        ));
+    }
+    let size = entry.metadata().map_or(0, |m| m.len());
+    if size > limits::MAX_FILE_BYTES {
+        // Refused by its size alone: not read, not hashed (a 2 GB sparse file would
+        // take seconds to hash for nothing).
+        return Some(fail(
             size,
-            sha256: None,
-            work: Work::Done(FileOutcome::failed(d)),
-        };
-        if link {
-            // Not followed: a link may point anywhere on the machine. Said, not skipped,
-            // so the unit is not merely listed as "not submitted".
-            let target = std::fs::read_link(entry.path())
-                .map(|t| t.to_string_lossy().to_string())
-                .unwrap_or_default();
-            found.push(fail(
-                0,
+            form::read_error_diagnostic(&rel, &ReadError::TooLarge(size)),
+        ));
+    }
+    let bytes = match std::fs::read(entry.path()) {
+        Ok(b) => b,
+        Err(e) => {
+            return Some(fail(
+                size,
                 Diagnostic::new(
                     Code::UnreadableFile,
                     Location::file(&rel),
-                    format!(
-                        "文件“{rel}”是指向“{target}”的符号链接（快捷方式），为防止读取输入文件夹以外的文件，系统不读取符号链接，该单位的填报表因此未被读取；请把工作簿文件本身（而非链接）放入输入文件夹。"
-                    ),
-                )
-                .with_value(target.clone()),
-            ));
-            continue;
-        }
-        let size = entry.metadata().map_or(0, |m| m.len());
-        if size > limits::MAX_FILE_BYTES {
-            // Refused by its size alone: not read, not hashed (a 2 GB sparse file would
-            // take seconds to hash for nothing).
-            found.push(fail(
-                size,
-                form::read_error_diagnostic(&rel, &ReadError::TooLarge(size)),
-            ));
-            continue;
-        }
-        let bytes = match std::fs::read(entry.path()) {
-            Ok(b) => b,
-            Err(e) => {
-                found.push(fail(
-                    size,
-                    Diagnostic::new(
-                        Code::UnreadableFile,
-                        Location::file(&rel),
-                        format!("文件“{rel}”无法打开（{e}），请检查文件后重新报送。"),
-                    ),
-                ));
-                continue;
-            }
-        };
-        let sha256 = Some(sha256_hex(&bytes));
-        let cached = cache.files.remove(&rel).filter(|(old, _)| *old == bytes);
-        let work = if let Some((_, outcome)) = cached {
-            Work::Cached(bytes, outcome)
-        } else if is_facts {
-            Work::Facts(bytes)
-        } else if ARCHIVE_EXT.contains(&ext.as_str()) {
-            Work::Done(FileOutcome::failed(Diagnostic::new(
-                Code::NotASpreadsheet,
-                Location::file(&rel),
-                format!(
-                    "文件“{rel}”是压缩包，系统不读取压缩包中的文件；请解压后把填报表（.xlsx）放入输入文件夹，证明材料放入 evidence/<单位代号>/ 文件夹。"
+                    format!("文件“{rel}”无法打开（{e}），请检查文件后重新报送。"),
                 ),
-            )))
-        } else if FOREIGN_EXT.contains(&ext.as_str()) {
-            Work::Done(FileOutcome::failed(Diagnostic::new(
-                Code::NotASpreadsheet,
-                Location::file(&rel),
-                format!(
-                    "文件“{rel}”是 .{ext} 格式，系统无法读取；请在 Excel 或 WPS 中打开下发的填报表，填写后“另存为”Excel 工作簿（.xlsx）重新报送。"
-                ),
-            )))
-        } else {
-            Work::Workbook(bytes)
-        };
-        found.push(Found {
-            rel,
-            size,
-            sha256,
-            work,
-        });
-    }
+            ));
+        }
+    };
+    let sha256 = Some(sha256_hex(&bytes));
+    let work = work_for(&rel, &ext, is_facts, bytes, cache);
+    Some(Found {
+        rel,
+        size,
+        sha256,
+        work,
+    })
+}
 
-    // Parse what needs parsing, in parallel; results keep the sorted order. Workbooks are
-    // read all at once (with workers: a few worker processes for the whole folder).
+/// What is to be done with a file's bytes: served from the cache, imported, refused by its
+/// kind, or read as a workbook.
+fn work_for(rel: &str, ext: &str, is_facts: bool, bytes: Vec<u8>, cache: &mut IngestCache) -> Work {
+    let cached = cache.files.remove(rel).filter(|(old, _)| *old == bytes);
+    if let Some((_, outcome)) = cached {
+        Work::Cached(bytes, outcome)
+    } else if is_facts {
+        Work::Facts(bytes)
+    } else if ARCHIVE_EXT.contains(&ext) {
+        Work::Done(FileOutcome::failed(Diagnostic::new(
+            Code::NotASpreadsheet,
+            Location::file(rel),
+            format!(
+                "文件“{rel}”是压缩包，系统不读取压缩包中的文件；请解压后把填报表（.xlsx）放入输入文件夹，证明材料放入 evidence/<单位代号>/ 文件夹。"
+            ),
+        )))
+    } else if FOREIGN_EXT.contains(&ext) {
+        Work::Done(FileOutcome::failed(Diagnostic::new(
+            Code::NotASpreadsheet,
+            Location::file(rel),
+            format!(
+                "文件“{rel}”是 .{ext} 格式，系统无法读取；请在 Excel 或 WPS 中打开下发的填报表，填写后“另存为”Excel 工作簿（.xlsx）重新报送。"
+            ),
+        )))
+    } else {
+        Work::Workbook(bytes)
+    }
+}
+
+/// A file with the bytes to cache (if any), what it contributed, and whether it was parsed
+/// in this run.
+type Parsed = (Found, Option<Vec<u8>>, FileOutcome, bool);
+
+/// Parses what needs parsing, in parallel; results keep the sorted order. Workbooks are
+/// read all at once by `reader` (with workers: a few worker processes for the whole folder).
+fn parse_all(
+    found: Vec<Found>,
+    catalogue: &Catalogue,
+    roster: &Roster,
+    reader: &Reader,
+) -> Vec<Parsed> {
+    use rayon::prelude::*;
     let pending: Vec<&[u8]> = found
         .iter()
         .filter_map(|f| match &f.work {
@@ -319,8 +344,7 @@ pub fn ingest_with(
             (f, book)
         })
         .collect();
-    let parsed: Vec<(Found, Option<Vec<u8>>, FileOutcome, bool)> = jobs
-        .into_par_iter()
+    jobs.into_par_iter()
         .map(|(mut f, book)| {
             match std::mem::replace(&mut f.work, Work::Done(FileOutcome::default())) {
                 Work::Done(outcome) => (f, None, outcome, false),
@@ -338,8 +362,11 @@ pub fn ingest_with(
                 }
             }
         })
-        .collect();
+        .collect()
+}
 
+/// The report from every file's outcome, in order; the cache keeps this run's files only.
+fn assemble(parsed: Vec<Parsed>, cache: &mut IngestCache) -> IngestReport {
     let mut report = IngestReport::default();
     let mut seen = BTreeMap::new();
     for (f, bytes, outcome, fresh) in parsed {
