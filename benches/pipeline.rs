@@ -594,11 +594,5 @@ fn bad_rows_workbook(session: &Session, rows: usize) -> Result<Vec<u8>> {
             sub.records.push(record);
         }
     }
-    Ok(zhiliang_workbook::fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        unit,
-        &sub,
-    )?)
+    Ok(zhiliang_workbook::fill_form(setup, unit, &sub)?)
 }

@@ -202,14 +202,7 @@ fn generate(root: &Path, counties: &Path, n: usize) -> Result<()> {
             let out = match varied {
                 Some(s) => {
                     let unit = setup.roster.by_name(&s.unit).context("单位")?;
-                    fill_form_with(
-                        &setup.catalogue,
-                        &setup.roster,
-                        &setup.campaign,
-                        unit,
-                        &s,
-                        options,
-                    )?
+                    fill_form_with(&setup, unit, &s, options)?
                 }
                 None => bytes.clone(),
             };

@@ -41,8 +41,7 @@ pub fn forms(project: &Project, out: Option<&Path>, unit: Option<&str>) -> Resul
         None => setup.roster.units.clone(),
     };
     for u in &units {
-        let bytes =
-            zhiliang_workbook::write_form(&setup.catalogue, &setup.roster, &setup.campaign, u)?;
+        let bytes = zhiliang_workbook::write_form(&setup, u)?;
         let path = dir.join(zhiliang_workbook::form_file_name(u));
         write_atomic(&path, &bytes)?;
         let n = zhiliang_workbook::unit_indicators(&setup.catalogue, &setup.roster, u).len();

@@ -495,12 +495,13 @@ impl Session {
     pub fn check(&mut self) -> Result<Checked> {
         let mut timings = Timings::default();
         let t = Instant::now();
+        let setup = &self.setup;
         let Setup {
             catalogue,
             roster,
             campaign,
             ..
-        } = &self.setup;
+        } = setup;
         let ingest = zhiliang_workbook::ingest_with(
             &self.project.input,
             catalogue,
@@ -511,12 +512,10 @@ impl Session {
         let t = timings.add("读取", t);
         let evidence_root = self.project.input.join("evidence");
         // `check` returns the whole run's problems, the ingest diagnostics included.
-        let mut diagnostics =
-            zhiliang_workbook::check(catalogue, roster, campaign, &ingest, &evidence_root);
+        let mut diagnostics = zhiliang_workbook::check(setup, &ingest, &evidence_root);
         // A unit that sent two files has both reported and neither used.
         let submissions = ingest.accepted_submissions();
-        let mut evidence =
-            zhiliang_workbook::evidence_index(catalogue, roster, &submissions, &evidence_root);
+        let mut evidence = zhiliang_workbook::evidence_index(setup, &submissions, &evidence_root);
         // The binder's check: every evidence PDF or image opened, in an isolated worker,
         // as the binder will embed it (damaged, encrypted, too large, unsafe → errors; PDF
         // pages → not PDF/A). The render stage only ever sees files that passed.

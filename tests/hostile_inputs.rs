@@ -293,14 +293,7 @@ fn with_texts(c: &Campaign, file: &str, narrative: &str) {
     let id = *sub.narratives.keys().next().expect("a narrative");
     sub.narratives.insert(id, narrative.to_string());
     let unit = setup.roster.by_name(&sub.unit).unwrap().clone();
-    let filled = zhiliang_workbook::fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &unit,
-        &sub,
-    )
-    .unwrap();
+    let filled = zhiliang_workbook::fill_form(&setup, &unit, &sub).unwrap();
     std::fs::write(c.path(&format!("input/{file}")), filled).unwrap();
 }
 
@@ -374,14 +367,7 @@ fn check_json_summarises_repeated_problems_of_a_sheet_after_twenty() {
         });
     }
     let unit = setup.roster.by_name(&sub.unit).unwrap().clone();
-    let filled = zhiliang_workbook::fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &unit,
-        &sub,
-    )
-    .unwrap();
+    let filled = zhiliang_workbook::fill_form(&setup, &unit, &sub).unwrap();
     std::fs::write(c.path("input/shichangjianguan.xlsx"), filled).unwrap();
     let (out, diags) = check_json(&c);
     assert_eq!(out.status.code(), Some(1));

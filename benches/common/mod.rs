@@ -21,11 +21,5 @@ pub fn with_fact(setup: &Setup, original: &[u8], key: &str, value: i64) -> Resul
         .context("事实")?;
     fact.value = Value::Number(value.into());
     let unit = setup.roster.by_name(&submission.unit).context("单位")?;
-    Ok(zhiliang_workbook::fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        unit,
-        &submission,
-    )?)
+    Ok(zhiliang_workbook::fill_form(setup, unit, &submission)?)
 }

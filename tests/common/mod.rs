@@ -88,14 +88,7 @@ pub fn changed_workbook(c: &Campaign, file: &str, key: &str, value: Value) -> Ve
         .expect("fact present");
     fact.value = value;
     let unit = setup.roster.by_name(&submission.unit).unwrap().clone();
-    zhiliang_workbook::fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &unit,
-        &submission,
-    )
-    .unwrap()
+    zhiliang_workbook::fill_form(&setup, &unit, &submission).unwrap()
 }
 
 /// Rewrites one unit's workbook with one scalar fact changed, the way a unit would send a

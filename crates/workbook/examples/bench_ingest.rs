@@ -14,20 +14,21 @@ fn main() {
     let catalogue =
         Catalogue::load(&root.join("catalogue/indicators.toml"), &roster).expect("catalogue");
     let campaign = Campaign::load(&root.join("input/campaign.toml")).expect("campaign");
+    let setup = &zhiliang_core::Setup {
+        catalogue,
+        roster,
+        campaign,
+        catalogue_sha256: String::new(),
+    };
+    let (catalogue, roster) = (&setup.catalogue, &setup.roster);
     let input = root.join("input");
     let runs = 10;
     let mut best = f64::MAX;
     for _ in 0..runs {
         let t = Instant::now();
-        let report = zhiliang_workbook::ingest(&input, &catalogue, &roster);
+        let report = zhiliang_workbook::ingest(&input, catalogue, roster);
         let ingest_ms = t.elapsed().as_secs_f64() * 1e3;
-        let diags = zhiliang_workbook::check(
-            &catalogue,
-            &roster,
-            &campaign,
-            &report,
-            &input.join("evidence"),
-        );
+        let diags = zhiliang_workbook::check(setup, &report, &input.join("evidence"));
         let total = t.elapsed().as_secs_f64() * 1e3;
         best = best.min(total);
         println!(
@@ -65,23 +66,16 @@ fn main() {
                 source: Default::default(),
             });
         }
-        let bytes =
-            zhiliang_workbook::fill_form(&catalogue, &roster, &campaign, unit, &sub).expect("fill");
+        let bytes = zhiliang_workbook::fill_form(setup, unit, &sub).expect("fill");
         let t = Instant::now();
-        let out = zhiliang_workbook::ingest_file("x.xlsx", &bytes, &catalogue, &roster);
+        let out = zhiliang_workbook::ingest_file("x.xlsx", &bytes, catalogue, roster);
         let report = zhiliang_workbook::IngestReport {
             submissions: out.submissions,
             files: Vec::new(),
             diagnostics: out.diagnostics,
             rows: out.rows,
         };
-        let _ = zhiliang_workbook::check(
-            &catalogue,
-            &roster,
-            &campaign,
-            &report,
-            &input.join("evidence"),
-        );
+        let _ = zhiliang_workbook::check(setup, &report, &input.join("evidence"));
         let ms = t.elapsed().as_secs_f64() * 1e3;
         println!(
             "{n} records: {ms:.1} ms ({:.1} µs per record)",

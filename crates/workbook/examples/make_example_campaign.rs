@@ -973,6 +973,13 @@ fn main() {
     let catalogue =
         Catalogue::load(&root.join("catalogue/indicators.toml"), &roster).expect("catalogue");
     let campaign = Campaign::load(&root.join("input/campaign.toml")).expect("campaign");
+    let setup = &zhiliang_core::Setup {
+        catalogue,
+        roster,
+        campaign,
+        catalogue_sha256: String::new(),
+    };
+    let (catalogue, roster) = (&setup.catalogue, &setup.roster);
     let text =
         std::fs::read_to_string(root.join("examples/zhangqiu/facts.json")).expect("facts.json");
     let facts: FactsFile = serde_json::from_str(&text).expect("facts.json format");
@@ -994,19 +1001,12 @@ fn main() {
                 notes: notes.get(&unit.name).cloned().unwrap_or_default(),
                 ..Default::default()
             };
-            let bytes = fill_form_with(&catalogue, &roster, &campaign, unit, sub, &options)
-                .expect("fill form");
+            let bytes = fill_form_with(setup, unit, sub, &options).expect("fill form");
             write(&input.join(format!("{}.xlsx", unit.id)), &bytes);
             write_evidence(&input, &unit.id, &unit.name, &evidence_files(sub), None);
         }
-        let report = zhiliang_workbook::ingest(&input, &catalogue, &roster);
-        diags = zhiliang_workbook::check(
-            &catalogue,
-            &roster,
-            &campaign,
-            &report,
-            &input.join("evidence"),
-        );
+        let report = zhiliang_workbook::ingest(&input, catalogue, roster);
+        diags = zhiliang_workbook::check(setup, &report, &input.join("evidence"));
         if pass == 0 {
             for d in diags.iter().filter(|d| d.code == Code::MissingFact) {
                 if let (Some(u), Some(k)) = (&d.location.unit, &d.location.fact) {
@@ -1067,8 +1067,7 @@ fn main() {
             notes: notes.get(&unit.name).cloned().unwrap_or_default(),
             ..Default::default()
         };
-        let bytes =
-            fill_form_with(&catalogue, &roster, &campaign, unit, sub, &options).expect("fill form");
+        let bytes = fill_form_with(setup, unit, sub, &options).expect("fill form");
         write(&problems.join(format!("{}.xlsx", unit.id)), &bytes);
         // 区发改局 names its 十四五规划纲要 but does not send it: an accepted submission
         // with a missing file, which the evidence binder's draft shows as a placeholder page.
@@ -1104,8 +1103,7 @@ fn main() {
         notes: notes.get(&zhujian.name).cloned().unwrap_or_default(),
         ..Default::default()
     };
-    let bytes =
-        fill_form_with(&catalogue, &roster, &campaign, zhujian, &sub, &options).expect("fill");
+    let bytes = fill_form_with(setup, zhujian, &sub, &options).expect("fill");
     write(&problems.join("zhujian.xlsx"), &bytes);
     write(&problems.join("zhujian-修改版.xlsx"), &bytes);
     write_evidence(
@@ -1138,8 +1136,7 @@ fn main() {
         notes: notes.get(&tongji.name).cloned().unwrap_or_default(),
         ..Default::default()
     };
-    let bytes =
-        fill_form_with(&catalogue, &roster, &campaign, tongji, &sub, &options).expect("fill");
+    let bytes = fill_form_with(setup, tongji, &sub, &options).expect("fill");
     write(&problems.join("tongji.xlsx"), &bytes);
     write_evidence(
         &problems,
@@ -1174,7 +1171,7 @@ fn main() {
         notes: notes.get(&scjg.name).cloned().unwrap_or_default(),
         ..Default::default()
     };
-    let bytes = fill_form_with(&catalogue, &roster, &campaign, scjg, &sub, &options).expect("fill");
+    let bytes = fill_form_with(setup, scjg, &sub, &options).expect("fill");
     write(&problems.join("shichangjianguan.xlsx"), &bytes);
     write_evidence(&problems, &scjg.id, &scjg.name, &evidence_files(&sub), None);
 
@@ -1184,15 +1181,7 @@ fn main() {
         cover_unit: Some("区气象局".into()),
         ..Default::default()
     };
-    let bytes = fill_form_with(
-        &catalogue,
-        &roster,
-        &campaign,
-        weijian,
-        &sub_of("区卫健局"),
-        &options,
-    )
-    .expect("fill");
+    let bytes = fill_form_with(setup, weijian, &sub_of("区卫健局"), &options).expect("fill");
     write(&problems.join("qixiang.xlsx"), &bytes);
 
     // Files that are not usable workbooks.
@@ -1214,13 +1203,7 @@ fn main() {
     std::fs::copy(input.join("campaign.toml"), problems.join("campaign.toml"))
         .expect("copy campaign.toml");
 
-    let report = zhiliang_workbook::ingest(&problems, &catalogue, &roster);
-    let diags = zhiliang_workbook::check(
-        &catalogue,
-        &roster,
-        &campaign,
-        &report,
-        &problems.join("evidence"),
-    );
+    let report = zhiliang_workbook::ingest(&problems, catalogue, roster);
+    let diags = zhiliang_workbook::check(setup, &report, &problems.join("evidence"));
     print!("{}", render_for_people(&diags));
 }

@@ -9,6 +9,7 @@
 use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use zhiliang_core::Setup;
 use zhiliang_core::catalogue::{Catalogue, FactDef, FieldKind, Indicator, MergePolicy};
 use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Code, Diagnostic, Location, Place, Severity};
@@ -21,13 +22,13 @@ use crate::layout::{self, scalar_col};
 use crate::plan::{FieldAttrs, names_unit};
 
 /// Every problem of the run, sorted for people (by unit, file, sheet, severity, cell).
-pub fn check(
-    catalogue: &Catalogue,
-    roster: &Roster,
-    campaign: &Campaign,
-    report: &IngestReport,
-    evidence_root: &Path,
-) -> Vec<Diagnostic> {
+pub fn check(setup: &Setup, report: &IngestReport, evidence_root: &Path) -> Vec<Diagnostic> {
+    let Setup {
+        catalogue,
+        roster,
+        campaign,
+        ..
+    } = setup;
     let mut c = Checker {
         catalogue,
         roster,

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use walkdir::WalkDir;
-use zhiliang_core::catalogue::Catalogue;
+use zhiliang_core::Setup;
 use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity};
 use zhiliang_core::facts::{EvidenceItem, EvidenceKind, MAX_EVIDENCE_BYTES, Submission};
 use zhiliang_core::units::{Roster, Unit};
@@ -359,11 +359,11 @@ fn file_digest(path: &Path) -> Option<(u64, Option<String>)> {
 /// `类别-指标-序号` (1-3-2 = category 1, indicator 3, second item) in catalogue order;
 /// within an indicator by fact/list order, then roster order of units.
 pub fn evidence_index(
-    catalogue: &Catalogue,
-    roster: &Roster,
+    setup: &Setup,
     submissions: &[Submission],
     evidence_root: &Path,
 ) -> Vec<EvidenceItem> {
+    let (catalogue, roster) = (&setup.catalogue, &setup.roster);
     let folders = EvidenceFolders::scan(roster, evidence_root);
     let rank = |s: &Submission| roster.rank(&s.unit);
     let mut subs: Vec<&Submission> = submissions.iter().collect();

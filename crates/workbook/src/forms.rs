@@ -15,6 +15,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 use std::collections::BTreeMap;
+use zhiliang_core::Setup;
 use zhiliang_core::catalogue::{Catalogue, FactDef, FieldDef, FieldKind, Indicator};
 use zhiliang_core::config::{Campaign, chinese_date};
 use zhiliang_core::facts::{Submission, Value};
@@ -47,16 +48,11 @@ pub struct FillOptions {
 }
 
 /// The blank fill-in workbook of one unit.
-pub fn write_form(
-    catalogue: &Catalogue,
-    roster: &Roster,
-    campaign: &Campaign,
-    unit: &Unit,
-) -> Result<Vec<u8>, FormError> {
+pub fn write_form(setup: &Setup, unit: &Unit) -> Result<Vec<u8>, FormError> {
     build(
-        catalogue,
-        roster,
-        campaign,
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
         unit,
         None,
         &FillOptions::default(),
@@ -67,16 +63,14 @@ pub fn write_form(
 /// place in the unit's form ([`FormError::NotInForm`] otherwise), so a round trip through
 /// [`mod@crate::ingest`] gives back exactly the submission.
 pub fn fill_form(
-    catalogue: &Catalogue,
-    roster: &Roster,
-    campaign: &Campaign,
+    setup: &Setup,
     unit: &Unit,
     submission: &Submission,
 ) -> Result<Vec<u8>, FormError> {
     build(
-        catalogue,
-        roster,
-        campaign,
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
         unit,
         Some(submission),
         &FillOptions::default(),
@@ -85,14 +79,19 @@ pub fn fill_form(
 
 /// [`fill_form`] with overrides for faulty examples and tests.
 pub fn fill_form_with(
-    catalogue: &Catalogue,
-    roster: &Roster,
-    campaign: &Campaign,
+    setup: &Setup,
     unit: &Unit,
     submission: &Submission,
     options: &FillOptions,
 ) -> Result<Vec<u8>, FormError> {
-    build(catalogue, roster, campaign, unit, Some(submission), options)
+    build(
+        &setup.catalogue,
+        &setup.roster,
+        &setup.campaign,
+        unit,
+        Some(submission),
+        options,
+    )
 }
 
 /// The file name of a unit's blank form: `<代号>-<单位>.xlsx` (`zhujian-区住建局.xlsx`), so
@@ -103,16 +102,13 @@ pub fn form_file_name(unit: &Unit) -> String {
 
 /// Every roster unit's blank form as (file name, bytes), in roster order. Writing them is
 /// the caller's business (the `zhiliang forms` command writes each atomically).
-pub fn form_files(
-    catalogue: &Catalogue,
-    roster: &Roster,
-    campaign: &Campaign,
-) -> Result<Vec<(String, Vec<u8>)>, FormError> {
-    roster
+pub fn form_files(setup: &Setup) -> Result<Vec<(String, Vec<u8>)>, FormError> {
+    setup
+        .roster
         .units
         .iter()
         .map(|unit| {
-            let bytes = write_form(catalogue, roster, campaign, unit)?;
+            let bytes = write_form(setup, unit)?;
             Ok((form_file_name(unit), bytes))
         })
         .collect()

@@ -326,13 +326,7 @@ fn a_run_with_bad_files_still_checks_the_good_ones() {
         report.files.last().unwrap().unit.as_deref(),
         Some("区住建局")
     );
-    let diags = zhiliang_workbook::check(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &report,
-        &p.join("evidence"),
-    );
+    let diags = zhiliang_workbook::check(&setup, &report, &p.join("evidence"));
     assert!(
         diags.iter().any(|d| d.code == Code::MissingEvidence
             && d.location.file.as_deref() == Some("zhujian.xlsx"))

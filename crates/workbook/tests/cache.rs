@@ -39,14 +39,7 @@ fn only_the_changed_workbook_is_parsed_again() {
         .unwrap();
     fact.value = Value::Number(Decimal::from(7));
     let unit = setup.unit("区住建局");
-    let bytes = fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        unit,
-        &submission,
-    )
-    .unwrap();
+    let bytes = fill_form(&setup, unit, &submission).unwrap();
     std::fs::write(dir.path().join("zhujian.xlsx"), bytes).unwrap();
     // …and 区统计局's file is withdrawn.
     std::fs::remove_file(dir.path().join("tongji.xlsx")).unwrap();

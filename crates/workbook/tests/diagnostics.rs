@@ -30,13 +30,7 @@ fn run(files: &[(&str, Vec<u8>)]) -> Run {
         write(dir.path(), rel, bytes);
     }
     let report = ingest(dir.path(), &setup.catalogue, &setup.roster);
-    let diags = check(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &report,
-        &dir.path().join("evidence"),
-    );
+    let diags = check(&setup, &report, &dir.path().join("evidence"));
     Run {
         _dir: dir,
         report,
@@ -55,15 +49,7 @@ fn zhujian(edit: impl FnOnce(&mut Submission), options: FillOptions) -> Vec<(Str
         .chain(sub.records.iter().filter_map(|r| r.evidence.clone()))
         .collect();
     edit(&mut sub);
-    let bytes = fill_form_with(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        setup.unit(ZHUJIAN),
-        &sub,
-        &options,
-    )
-    .unwrap();
+    let bytes = fill_form_with(&setup, setup.unit(ZHUJIAN), &sub, &options).unwrap();
     let mut files = vec![("zhujian.xlsx".to_string(), bytes)];
     for e in evidence {
         files.push((format!("evidence/zhujian/{e}"), b"placeholder".to_vec()));
@@ -457,8 +443,7 @@ fn a_document_number_is_the_file_whose_name_contains_it_whatever_the_brackets() 
     );
     let setup = Setup::load();
     let items = zhiliang_workbook::evidence_index(
-        &setup.catalogue,
-        &setup.roster,
+        &setup,
         &r.report.accepted_submissions(),
         &r._dir.path().join("evidence"),
     );

@@ -275,13 +275,7 @@ fn a_value_the_import_refused_is_not_also_reported_missing() {
     )
     .unwrap();
     let report = zhiliang_workbook::ingest(dir.path(), &setup.catalogue, &setup.roster);
-    let diags = zhiliang_workbook::check(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &report,
-        &dir.path().join("evidence"),
-    );
+    let diags = zhiliang_workbook::check(&setup, &report, &dir.path().join("evidence"));
     let about = |fact: &str| -> Vec<Code> {
         diags
             .iter()

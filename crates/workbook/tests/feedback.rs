@@ -13,13 +13,7 @@ fn problems() -> (Setup, Vec<zhiliang_core::diagnostics::Diagnostic>) {
     let setup = Setup::load();
     let dir = repo("examples/problems");
     let report = ingest(&dir, &setup.catalogue, &setup.roster);
-    let diags = check(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &report,
-        &dir.join("evidence"),
-    );
+    let diags = check(&setup, &report, &dir.join("evidence"));
     (setup, diags)
 }
 

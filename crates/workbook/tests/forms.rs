@@ -22,13 +22,7 @@ fn parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
 
 fn form(unit: &str) -> (Setup, std::collections::BTreeMap<String, String>) {
     let setup = Setup::load();
-    let bytes = zhiliang_workbook::write_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        setup.unit(unit),
-    )
-    .unwrap();
+    let bytes = zhiliang_workbook::write_form(&setup, setup.unit(unit)).unwrap();
     let p = parts(&bytes);
     (setup, p)
 }
@@ -119,8 +113,7 @@ fn the_form_marks_lead_and_support_indicators() {
 #[test]
 fn every_unit_gets_a_form_and_support_only_units_still_get_the_open_indicators() {
     let setup = Setup::load();
-    let files =
-        zhiliang_workbook::form_files(&setup.catalogue, &setup.roster, &setup.campaign).unwrap();
+    let files = zhiliang_workbook::form_files(&setup).unwrap();
     assert_eq!(files.len(), 15);
     for (unit, (name, bytes)) in setup.roster.units.iter().zip(&files) {
         let inds = zhiliang_workbook::unit_indicators(&setup.catalogue, &setup.roster, unit);
@@ -129,9 +122,7 @@ fn every_unit_gets_a_form_and_support_only_units_still_get_the_open_indicators()
         assert!(inds.iter().any(|(i, _)| i.id == 26), "{}", unit.name);
         assert_eq!(*name, format!("{}-{}.xlsx", unit.id, unit.name));
         // The bytes are that unit's own form.
-        let own =
-            zhiliang_workbook::write_form(&setup.catalogue, &setup.roster, &setup.campaign, unit)
-                .unwrap();
+        let own = zhiliang_workbook::write_form(&setup, unit).unwrap();
         assert_eq!(*bytes, own, "{name}");
     }
     assert!(files.iter().any(|(n, _)| n == "zhujian-区住建局.xlsx"));

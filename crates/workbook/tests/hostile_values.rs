@@ -52,13 +52,7 @@ fn check_files(files: &[(&str, Vec<u8>)]) -> Vec<Diagnostic> {
         write(dir.path(), rel, bytes);
     }
     let report = ingest(dir.path(), &setup.catalogue, &setup.roster);
-    check(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &report,
-        &dir.path().join("evidence"),
-    )
+    check(&setup, &report, &dir.path().join("evidence"))
 }
 
 #[test]

@@ -74,13 +74,7 @@ fn five_thousand_bad_rows_in_four_sheets_are_checked_and_summarised() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "shichang.xlsx", &bad_rows_workbook());
     let report = zhiliang_workbook::ingest(dir.path(), &setup.catalogue, &setup.roster);
-    let mut diags = zhiliang_workbook::check(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &report,
-        &dir.path().join("evidence"),
-    );
+    let mut diags = zhiliang_workbook::check(&setup, &report, &dir.path().join("evidence"));
     let subs = report.accepted_submissions();
     assert_eq!(subs[0].records.len(), 4 * ROWS as usize);
     let (_, merged) = zhiliang_core::merge::merge(&setup.catalogue, &setup.roster, &subs);

@@ -304,17 +304,9 @@ fn forms_print_on_a4_with_whole_columns_and_no_overlapping_text() {
     };
     let setup = Setup::load();
     let unit = setup.unit(UNIT);
-    let blank =
-        zhiliang_workbook::write_form(&setup.catalogue, &setup.roster, &setup.campaign, unit)
-            .unwrap();
-    let filled = zhiliang_workbook::fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        unit,
-        &common::example_submission(UNIT),
-    )
-    .unwrap();
+    let blank = zhiliang_workbook::write_form(&setup, unit).unwrap();
+    let filled =
+        zhiliang_workbook::fill_form(&setup, unit, &common::example_submission(UNIT)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let files = [("blank", blank), ("filled", filled)].map(|(name, bytes)| {
         let path = dir.path().join(format!("{name}.xlsx"));

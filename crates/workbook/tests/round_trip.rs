@@ -226,7 +226,7 @@ fn example_facts_round_trip_through_the_forms() {
 fn blank_forms_hold_exactly_the_units_indicators() {
     let setup = Setup::load();
     let unit = setup.unit("区住建局");
-    let bytes = write_form(&setup.catalogue, &setup.roster, &setup.campaign, unit).unwrap();
+    let bytes = write_form(&setup, unit).unwrap();
     let out = ingest_file("zhujian.xlsx", &bytes, &setup.catalogue, &setup.roster);
     // A blank form is a valid (empty) submission of its unit, with no problems of its own.
     assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
@@ -294,13 +294,7 @@ fn the_example_campaign_checks_clean() {
     let input = repo("input");
     let t = Instant::now();
     let report = ingest(&input, &setup.catalogue, &setup.roster);
-    let diags = zhiliang_workbook::check(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        &report,
-        &input.join("evidence"),
-    );
+    let diags = zhiliang_workbook::check(&setup, &report, &input.join("evidence"));
     let elapsed = t.elapsed();
     eprintln!("ingest + check of the example campaign: {elapsed:?}");
     let errors: Vec<_> = diags
@@ -338,12 +332,8 @@ fn evidence_index_is_numbered_by_category_indicator_and_item() {
     let setup = Setup::load();
     let input = repo("input");
     let report = ingest(&input, &setup.catalogue, &setup.roster);
-    let items = zhiliang_workbook::evidence_index(
-        &setup.catalogue,
-        &setup.roster,
-        &report.submissions,
-        &input.join("evidence"),
-    );
+    let items =
+        zhiliang_workbook::evidence_index(&setup, &report.submissions, &input.join("evidence"));
     assert!(!items.is_empty());
     assert!(
         items.iter().all(|i| i.found),
@@ -412,14 +402,7 @@ fn fill_and_read(
     written: &zhiliang_core::facts::Submission,
     name: &str,
 ) -> zhiliang_workbook::ingest::FileOutcome {
-    let bytes = fill_form(
-        &setup.catalogue,
-        &setup.roster,
-        &setup.campaign,
-        unit,
-        written,
-    )
-    .unwrap();
+    let bytes = fill_form(setup, unit, written).unwrap();
     ingest_file(name, &bytes, &setup.catalogue, &setup.roster)
 }
 
@@ -430,7 +413,7 @@ fn form_rows_carry_typed_cells_that_serialise_as_a1() {
     let setup = Setup::load();
     let unit = setup.unit("区统计局");
     let sub = common::example_submission("区统计局");
-    let bytes = fill_form(&setup.catalogue, &setup.roster, &setup.campaign, unit, &sub).unwrap();
+    let bytes = fill_form(&setup, unit, &sub).unwrap();
     let out = ingest_file("tongji.xlsx", &bytes, &setup.catalogue, &setup.roster);
     let row = out
         .rows

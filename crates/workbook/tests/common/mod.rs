@@ -20,10 +20,15 @@ pub fn repo(path: &str) -> PathBuf {
         .join(path)
 }
 
-pub struct Setup {
-    pub roster: Roster,
-    pub catalogue: Catalogue,
-    pub campaign: Campaign,
+/// The repository's catalogue, roster and example campaign, as the crate's API takes them
+/// (a [`zhiliang_core::Setup`], which this derefs to), with test conveniences.
+pub struct Setup(pub zhiliang_core::Setup);
+
+impl std::ops::Deref for Setup {
+    type Target = zhiliang_core::Setup;
+    fn deref(&self) -> &zhiliang_core::Setup {
+        &self.0
+    }
 }
 
 impl Setup {
@@ -32,11 +37,12 @@ impl Setup {
         let catalogue =
             Catalogue::load(&repo("catalogue/indicators.toml"), &roster).expect("catalogue");
         let campaign = Campaign::load(&repo("input/campaign.toml")).expect("campaign");
-        Setup {
+        Setup(zhiliang_core::Setup {
             roster,
             catalogue,
             campaign,
-        }
+            catalogue_sha256: String::new(),
+        })
     }
 
     pub fn unit(&self, name: &str) -> &Unit {
