@@ -504,8 +504,7 @@ impl Session {
         } = setup;
         let ingest = zhiliang_workbook::ingest_with(
             &self.project.input,
-            catalogue,
-            roster,
+            setup,
             &mut self.ingest_cache,
             &self.reader,
         );

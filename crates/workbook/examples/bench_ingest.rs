@@ -26,7 +26,7 @@ fn main() {
     let mut best = f64::MAX;
     for _ in 0..runs {
         let t = Instant::now();
-        let report = zhiliang_workbook::ingest(&input, catalogue, roster);
+        let report = zhiliang_workbook::ingest(&input, setup);
         let ingest_ms = t.elapsed().as_secs_f64() * 1e3;
         let diags = zhiliang_workbook::check(setup, &report, &input.join("evidence"));
         let total = t.elapsed().as_secs_f64() * 1e3;

@@ -979,7 +979,7 @@ fn main() {
         campaign,
         catalogue_sha256: String::new(),
     };
-    let (catalogue, roster) = (&setup.catalogue, &setup.roster);
+    let roster = &setup.roster;
     let text =
         std::fs::read_to_string(root.join("examples/zhangqiu/facts.json")).expect("facts.json");
     let facts: FactsFile = serde_json::from_str(&text).expect("facts.json format");
@@ -1005,7 +1005,7 @@ fn main() {
             write(&input.join(format!("{}.xlsx", unit.id)), &bytes);
             write_evidence(&input, &unit.id, &unit.name, &evidence_files(sub), None);
         }
-        let report = zhiliang_workbook::ingest(&input, catalogue, roster);
+        let report = zhiliang_workbook::ingest(&input, setup);
         diags = zhiliang_workbook::check(setup, &report, &input.join("evidence"));
         if pass == 0 {
             for d in diags.iter().filter(|d| d.code == Code::MissingFact) {
@@ -1203,7 +1203,7 @@ fn main() {
     std::fs::copy(input.join("campaign.toml"), problems.join("campaign.toml"))
         .expect("copy campaign.toml");
 
-    let report = zhiliang_workbook::ingest(&problems, catalogue, roster);
+    let report = zhiliang_workbook::ingest(&problems, setup);
     let diags = zhiliang_workbook::check(setup, &report, &problems.join("evidence"));
     print!("{}", render_for_people(&diags));
 }

@@ -290,7 +290,7 @@ fn a_run_with_bad_files_still_checks_the_good_ones() {
     let big = std::fs::File::create(p.join("scan.xlsx")).unwrap();
     big.set_len(21 * 1024 * 1024).unwrap();
 
-    let report = ingest(p, &setup.catalogue, &setup.roster);
+    let report = ingest(p, &setup);
     let files: Vec<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         files,

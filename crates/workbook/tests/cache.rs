@@ -19,10 +19,10 @@ fn only_the_changed_workbook_is_parsed_again() {
         }
     }
     let mut cache = IngestCache::default();
-    let first = ingest_cached(dir.path(), &setup.catalogue, &setup.roster, &mut cache);
+    let first = ingest_cached(dir.path(), &setup, &mut cache);
     assert_eq!(cache.parsed.len(), 15, "a cold cache parses every workbook");
 
-    let second = ingest_cached(dir.path(), &setup.catalogue, &setup.roster, &mut cache);
+    let second = ingest_cached(dir.path(), &setup, &mut cache);
     assert!(
         cache.parsed.is_empty(),
         "nothing changed: {:?}",
@@ -44,13 +44,9 @@ fn only_the_changed_workbook_is_parsed_again() {
     // …and 区统计局's file is withdrawn.
     std::fs::remove_file(dir.path().join("tongji.xlsx")).unwrap();
 
-    let third = ingest_cached(dir.path(), &setup.catalogue, &setup.roster, &mut cache);
+    let third = ingest_cached(dir.path(), &setup, &mut cache);
     assert_eq!(cache.parsed, vec!["zhujian.xlsx".to_string()]);
-    assert_eq!(
-        third,
-        ingest(dir.path(), &setup.catalogue, &setup.roster),
-        "cache changes nothing"
-    );
+    assert_eq!(third, ingest(dir.path(), &setup), "cache changes nothing");
     let zhujian = third
         .submissions
         .iter()

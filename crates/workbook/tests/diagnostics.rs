@@ -29,7 +29,7 @@ fn run(files: &[(&str, Vec<u8>)]) -> Run {
     for (rel, bytes) in files {
         write(dir.path(), rel, bytes);
     }
-    let report = ingest(dir.path(), &setup.catalogue, &setup.roster);
+    let report = ingest(dir.path(), &setup);
     let diags = check(&setup, &report, &dir.path().join("evidence"));
     Run {
         _dir: dir,

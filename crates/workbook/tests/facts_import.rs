@@ -274,7 +274,7 @@ fn a_value_the_import_refused_is_not_also_reported_missing() {
         serde_json::to_vec(&doc).unwrap(),
     )
     .unwrap();
-    let report = zhiliang_workbook::ingest(dir.path(), &setup.catalogue, &setup.roster);
+    let report = zhiliang_workbook::ingest(dir.path(), &setup);
     let diags = zhiliang_workbook::check(&setup, &report, &dir.path().join("evidence"));
     let about = |fact: &str| -> Vec<Code> {
         diags

@@ -12,7 +12,7 @@ use zhiliang_workbook::{check, feedback_files, ingest, write_feedback};
 fn problems() -> (Setup, Vec<zhiliang_core::diagnostics::Diagnostic>) {
     let setup = Setup::load();
     let dir = repo("examples/problems");
-    let report = ingest(&dir, &setup.catalogue, &setup.roster);
+    let report = ingest(&dir, &setup);
     let diags = check(&setup, &report, &dir.join("evidence"));
     (setup, diags)
 }

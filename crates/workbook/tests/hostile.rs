@@ -260,13 +260,7 @@ fn a_worker_that_hangs_runs_out_of_memory_or_crashes_is_a_diagnostic_with_the_re
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "zhujian.xlsx", &bytes);
         let mut cache = Default::default();
-        let report = ingest_with(
-            dir.path(),
-            &setup.catalogue,
-            &setup.roster,
-            &mut cache,
-            &reader,
-        );
+        let report = ingest_with(dir.path(), &setup, &mut cache, &reader);
         assert_eq!(report.diagnostics.len(), 1, "{:#?}", report.diagnostics);
         let d = &report.diagnostics[0];
         assert_eq!(d.code, Code::UnreadableWorkbook);
@@ -295,7 +289,7 @@ fn control_characters_in_a_facts_import_are_removed_with_a_warning() {
         "all.facts.json",
         &serde_json::to_vec(&facts).unwrap(),
     );
-    let report = zhiliang_workbook::ingest(dir.path(), &setup.catalogue, &setup.roster);
+    let report = zhiliang_workbook::ingest(dir.path(), &setup);
     let ctl = of(&report.diagnostics, Code::ControlCharacters);
     assert_eq!(ctl.len(), 1, "{:#?}", report.diagnostics);
     assert_eq!(ctl[0].location.unit.as_deref(), Some(unit.as_str()));

@@ -51,7 +51,7 @@ fn check_files(files: &[(&str, Vec<u8>)]) -> Vec<Diagnostic> {
     for (rel, bytes) in files {
         write(dir.path(), rel, bytes);
     }
-    let report = ingest(dir.path(), &setup.catalogue, &setup.roster);
+    let report = ingest(dir.path(), &setup);
     check(&setup, &report, &dir.path().join("evidence"))
 }
 
@@ -268,7 +268,7 @@ fn a_workbook_name_with_a_trailing_blank_is_read_and_an_archive_is_reported() {
     let form = FormBuilder::new("区住建局").scalar("prefab_industry_bases", Cell::Number(3.0));
     write(dir.path(), "zhujian.xlsx ", &form.build());
     write(dir.path(), "财政局报送材料.zip", b"PK\x05\x06");
-    let report = ingest(dir.path(), &setup.catalogue, &setup.roster);
+    let report = ingest(dir.path(), &setup);
     assert_eq!(report.submissions.len(), 1, "{:#?}", report.diagnostics);
     assert_eq!(report.submissions[0].file, "zhujian.xlsx ");
     let archive = of(&report.diagnostics, Code::NotASpreadsheet);

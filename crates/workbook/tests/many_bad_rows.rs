@@ -73,7 +73,7 @@ fn five_thousand_bad_rows_in_four_sheets_are_checked_and_summarised() {
     let setup = Setup::load();
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "shichang.xlsx", &bad_rows_workbook());
-    let report = zhiliang_workbook::ingest(dir.path(), &setup.catalogue, &setup.roster);
+    let report = zhiliang_workbook::ingest(dir.path(), &setup);
     let mut diags = zhiliang_workbook::check(&setup, &report, &dir.path().join("evidence"));
     let subs = report.accepted_submissions();
     assert_eq!(subs[0].records.len(), 4 * ROWS as usize);

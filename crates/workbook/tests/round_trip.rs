@@ -293,7 +293,7 @@ fn the_example_campaign_checks_clean() {
     let setup = Setup::load();
     let input = repo("input");
     let t = Instant::now();
-    let report = ingest(&input, &setup.catalogue, &setup.roster);
+    let report = ingest(&input, &setup);
     let diags = zhiliang_workbook::check(&setup, &report, &input.join("evidence"));
     let elapsed = t.elapsed();
     eprintln!("ingest + check of the example campaign: {elapsed:?}");
@@ -331,7 +331,7 @@ fn the_example_campaign_checks_clean() {
 fn evidence_index_is_numbered_by_category_indicator_and_item() {
     let setup = Setup::load();
     let input = repo("input");
-    let report = ingest(&input, &setup.catalogue, &setup.roster);
+    let report = ingest(&input, &setup);
     let items =
         zhiliang_workbook::evidence_index(&setup, &report.submissions, &input.join("evidence"));
     assert!(!items.is_empty());
@@ -372,7 +372,7 @@ fn evidence_index_is_numbered_by_category_indicator_and_item() {
 fn the_example_workbooks_score_exactly_like_the_example_facts() {
     let setup = Setup::load();
     let input = repo("input");
-    let report = ingest(&input, &setup.catalogue, &setup.roster);
+    let report = ingest(&input, &setup);
     let (from_workbooks, merge_diags) = zhiliang_core::merge::merge(
         &setup.catalogue,
         &setup.roster,

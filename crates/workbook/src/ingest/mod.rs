@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 use walkdir::WalkDir;
+use zhiliang_core::Setup;
 use zhiliang_core::catalogue::Catalogue;
 use zhiliang_core::diagnostics::{Cell, Code, Diagnostic, Location};
 use zhiliang_core::facts::Submission;
@@ -115,8 +116,8 @@ fn skipped_name(name: &str) -> bool {
 
 /// Reads every workbook and facts import under `input` (sorted, so the result is the same on
 /// every machine); `input/evidence/` is the evidence folder and not read here.
-pub fn ingest(input: &Path, catalogue: &Catalogue, roster: &Roster) -> IngestReport {
-    ingest_cached(input, catalogue, roster, &mut IngestCache::default())
+pub fn ingest(input: &Path, setup: &Setup) -> IngestReport {
+    ingest_cached(input, setup, &mut IngestCache::default())
 }
 
 /// What each file contributed last time, with the exact bytes it had: a file whose bytes
@@ -132,13 +133,8 @@ pub struct IngestCache {
 
 /// [`ingest`] reusing the previous run's results for files whose bytes did not change.
 /// Workbooks are read by [`Reader::process_default`].
-pub fn ingest_cached(
-    input: &Path,
-    catalogue: &Catalogue,
-    roster: &Roster,
-    cache: &mut IngestCache,
-) -> IngestReport {
-    ingest_with(input, catalogue, roster, cache, &Reader::process_default())
+pub fn ingest_cached(input: &Path, setup: &Setup, cache: &mut IngestCache) -> IngestReport {
+    ingest_with(input, setup, cache, &Reader::process_default())
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -169,14 +165,13 @@ enum Work {
 /// in parallel (at most one per rayon thread, so at most that many workers at a time).
 pub fn ingest_with(
     input: &Path,
-    catalogue: &Catalogue,
-    roster: &Roster,
+    setup: &Setup,
     cache: &mut IngestCache,
     reader: &Reader,
 ) -> IngestReport {
     cache.parsed.clear();
     let found = find_files(input, cache);
-    let parsed = parse_all(found, catalogue, roster, reader);
+    let parsed = parse_all(found, &setup.catalogue, &setup.roster, reader);
     assemble(parsed, cache)
 }
 
