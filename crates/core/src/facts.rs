@@ -260,6 +260,28 @@ pub struct FactsFile {
     pub submissions: Vec<Submission>,
 }
 
+/// A document number (文号) such as 章政发〔2022〕11号 or 2022年第3号: how a 证明材料 cell
+/// cites a document by number (the check, the binder and the example generator share it).
+pub fn is_doc_number(s: &str) -> bool {
+    let t = s.trim().trim_end_matches(['）', ')', '》', '”']);
+    if t.chars().count() > 60 || t.contains(['、', '，', ',', '；', ';', '\n']) {
+        return false;
+    }
+    let mut run = 0;
+    let mut has_year = false;
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                has_year = true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    t.ends_with('号') && has_year
+}
+
 /// Bytes of one evidence file beyond which it is neither read, hashed nor listed: the
 /// check refuses it as too large before touching its content (a 2 GB sparse file costs
 /// nothing). PDFs and images the binder embeds have a lower limit of their own.

@@ -23,6 +23,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use zhiliang_core::facts::is_doc_number;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -544,22 +545,6 @@ fn evidence_items(text: &str) -> Vec<String> {
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-/// A 文号 such as 章政发〔2022〕11号: ends with 号, has a four-digit year, no extension.
-fn is_doc_number(s: &str) -> bool {
-    let t = s.trim();
-    let mut run = 0;
-    let mut has_year = false;
-    for c in t.chars() {
-        if c.is_ascii_digit() {
-            run += 1;
-            has_year |= run == 4;
-        } else {
-            run = 0;
-        }
-    }
-    t.ends_with('号') && has_year && t.chars().count() <= 60 && !t.contains('.')
 }
 
 struct Facts {

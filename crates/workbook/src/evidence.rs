@@ -276,26 +276,7 @@ pub fn evidence_title(file: &str, roster: &Roster) -> String {
     }
 }
 
-/// A document number (文号) such as 章政发〔2022〕11号 or 2022年第3号.
-pub fn is_doc_number(s: &str) -> bool {
-    let t = s.trim().trim_end_matches(['）', ')', '》', '”']);
-    if t.chars().count() > 60 || t.contains(['、', '，', ',', '；', ';', '\n']) {
-        return false;
-    }
-    let mut run = 0;
-    let mut has_year = false;
-    for c in t.chars() {
-        if c.is_ascii_digit() {
-            run += 1;
-            if run == 4 {
-                has_year = true;
-            }
-        } else {
-            run = 0;
-        }
-    }
-    t.ends_with('号') && has_year
-}
+pub use zhiliang_core::facts::is_doc_number;
 
 /// The items of a 证明材料 cell: "a.pdf；b.jpg" or one per line; a part that is not a
 /// known file or a 文号 is split further at 、，, (file names rarely contain them).

@@ -228,7 +228,7 @@ fn item(e: &EvidenceItem, files_served: bool) -> BinderItem {
             "{}所列的证明材料“{}”未随填报表报送，证明材料文件夹中没有该文件{}。",
             e.unit,
             e.name,
-            if is_doc_number_like(&e.name) {
+            if zhiliang_core::facts::is_doc_number(&e.name) {
                 "（以文号引用的文件，须附文件本身）"
             } else {
                 ""
@@ -261,11 +261,6 @@ fn item(e: &EvidenceItem, files_served: bool) -> BinderItem {
         src: [e.unit.as_str(), e.path.as_deref().unwrap_or(&e.name)].join(" › "),
         same_as: String::new(),
     }
-}
-
-/// 文号-shaped text (ends in 号, holds a year), for the placeholder's wording only.
-fn is_doc_number_like(s: &str) -> bool {
-    s.trim().ends_with('号') && s.chars().filter(char::is_ascii_digit).count() >= 4
 }
 
 /// MP4 视频, Word 文档 …: what a listed file is, by its extension.
