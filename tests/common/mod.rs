@@ -97,3 +97,32 @@ pub fn change_fact(c: &Campaign, file: &str, key: &str, value: Value) {
     let bytes = changed_workbook(c, file, key, value);
     std::fs::write(c.path(&format!("input/{file}")), bytes).unwrap();
 }
+
+/// A PDF written by hand: `objects` numbered from 1 (object 1 the catalogue), a correct
+/// xref table, and `trailer_extra` added to the trailer dictionary (e.g. an /Encrypt
+/// entry). For hostile and damaged evidence files the tests build byte by byte.
+pub fn pdf_from_objects(objects: &[Vec<u8>], trailer_extra: &str) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R{trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
