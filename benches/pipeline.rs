@@ -40,7 +40,7 @@ use zhiliang::fsutil::copy_tree;
 use zhiliang::pipeline::{BuildOptions, Session};
 use zhiliang::project::Project;
 use zhiliang_render::{DocKind, RenderOptions, Renderer};
-use zhiliang_workbook::{Reader, Worker, WorkerLimits};
+use zhiliang_workbook::Reader;
 
 fn main() -> Result<()> {
     #[cfg(unix)]
@@ -74,9 +74,7 @@ fn main() -> Result<()> {
     // Read workbooks the way the `zhiliang` binary does: in isolated worker processes of
     // the `zhiliang` executable built beside this one.
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_zhiliang"));
-    let isolated = exe
-        .is_file()
-        .then(|| Reader::Worker(Worker::subcommand(exe.clone(), WorkerLimits::default())));
+    let isolated = exe.is_file().then(|| Reader::subcommand(exe.clone()));
     match &isolated {
         Some(r) => zhiliang_workbook::ingest::isolate::set_process_default(r.clone()),
         None => println!("（找不到 {}，以下都在进程内读取）", exe.display()),

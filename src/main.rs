@@ -22,12 +22,9 @@ fn main() -> ExitCode {
     // this binary (hard memory, CPU and time limits), so that no file can crash or
     // exhaust the run.
     if let Ok(exe) = std::env::current_exe() {
-        zhiliang_workbook::ingest::isolate::set_process_default(zhiliang_workbook::Reader::Worker(
-            zhiliang_workbook::Worker::subcommand(
-                exe.clone(),
-                zhiliang_workbook::WorkerLimits::default(),
-            ),
-        ));
+        zhiliang_workbook::ingest::isolate::set_process_default(
+            zhiliang_workbook::Reader::subcommand(exe.clone()),
+        );
         zhiliang_render::evidence::Inspector::set_process_default(
             zhiliang_render::evidence::Inspector::subcommand(exe),
         );

@@ -35,7 +35,7 @@ pub use evidence_table::read_evidence_tables;
 pub use feedback::{feedback_files, write_feedback};
 pub use forms::{FormError, fill_form, form_file_name, form_files, write_form};
 pub use ingest::{
-    FormRow, IngestCache, IngestReport, InputFile, Reader, Worker, WorkerLimits, ingest,
-    ingest_cached, ingest_file, ingest_file_with, ingest_with,
+    FormRow, IngestCache, IngestReport, InputFile, Reader, ingest, ingest_cached, ingest_file,
+    ingest_file_with, ingest_with,
 };
 pub use plan::{FormPlan, Role, unit_indicators};

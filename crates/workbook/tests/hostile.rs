@@ -8,7 +8,7 @@ use common::{Cell, FormBuilder, ListSheet, Setup, of, rewrite, write};
 use std::time::Duration;
 use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Severity};
 use zhiliang_workbook::ingest::read::ReadError;
-use zhiliang_workbook::ingest::{FileOutcome, Reader, Worker, WorkerLimits};
+use zhiliang_workbook::ingest::{FileOutcome, Limits, Reader, Worker, worker_limits};
 use zhiliang_workbook::{ingest_file, ingest_with};
 
 fn read(name: &str, bytes: &[u8]) -> FileOutcome {
@@ -211,9 +211,9 @@ fn fake(script: &str, wall: Duration) -> Reader {
     Reader::Worker(Worker {
         program: "/bin/sh".into(),
         args: vec!["-c".into(), script.into()],
-        limits: WorkerLimits {
+        limits: Limits {
             wall,
-            ..WorkerLimits::default()
+            ..worker_limits()
         },
     })
 }

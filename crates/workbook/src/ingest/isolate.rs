@@ -13,13 +13,12 @@
 //! In-process reading ([`Reader::InProcess`]) stays available for library users and
 //! tests, which have no worker binary.
 
-use serde::{Deserialize, Serialize};
-use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 use zhiliang_isolate::Failure;
+pub use zhiliang_isolate::{Limits, Worker};
 
 use super::read::{self, Book, ReadError};
 use crate::layout::limits;
@@ -30,55 +29,19 @@ pub enum Reader {
     /// In this process (library users, tests). Trusts calamine not to exhaust memory.
     #[default]
     InProcess,
-    /// In an isolated child process per workbook.
+    /// In isolated worker processes: `program args…` reads workbooks on standard input
+    /// and answers as [`worker_main`] does.
     Worker(Worker),
 }
 
-/// A worker command: `program args…` reads a workbook on standard input and answers as
-/// [`worker_main`] does.
-#[derive(Debug, Clone)]
-pub struct Worker {
-    pub program: PathBuf,
-    pub args: Vec<OsString>,
-    pub limits: WorkerLimits,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkerLimits {
-    /// Address space (RLIMIT_AS), bytes.
-    pub memory_bytes: u64,
-    /// CPU time (RLIMIT_CPU), seconds.
-    pub cpu_seconds: u64,
-    /// Wall-clock time after which the parent kills the worker.
-    pub wall: Duration,
-}
-
-impl Default for WorkerLimits {
-    fn default() -> Self {
-        WorkerLimits {
-            memory_bytes: limits::WORKER_MEMORY_BYTES,
-            cpu_seconds: limits::WORKER_CPU_SECONDS,
-            wall: Duration::from_secs(limits::WORKER_WALL_SECONDS),
-        }
-    }
-}
-
-impl Worker {
-    /// `program read-worker --memory … --cpu …`: the hidden subcommand of the `zhiliang`
-    /// binary (pass `std::env::current_exe()`).
-    pub fn subcommand(program: PathBuf, limits: WorkerLimits) -> Worker {
-        let args = vec![
-            "read-worker".into(),
-            "--memory".into(),
-            limits.memory_bytes.to_string().into(),
-            "--cpu".into(),
-            limits.cpu_seconds.to_string().into(),
-        ];
-        Worker {
-            program,
-            args,
-            limits,
-        }
+/// The limits a workbook reader runs under (address space, CPU and wall-clock time, and
+/// the size of its answer).
+pub fn worker_limits() -> Limits {
+    Limits {
+        memory_bytes: limits::WORKER_MEMORY_BYTES,
+        cpu_seconds: limits::WORKER_CPU_SECONDS,
+        wall: Duration::from_secs(limits::WORKER_WALL_SECONDS),
+        output_bytes: limits::WORKER_OUTPUT_BYTES,
     }
 }
 
@@ -91,6 +54,12 @@ pub fn set_process_default(reader: Reader) {
 }
 
 impl Reader {
+    /// `program read-worker --memory … --cpu …`: the hidden subcommand of the `zhiliang`
+    /// binary (pass `std::env::current_exe()`), with [`worker_limits`].
+    pub fn subcommand(program: PathBuf) -> Reader {
+        Reader::Worker(Worker::subcommand(program, "read-worker", worker_limits()))
+    }
+
     /// The reader set by [`set_process_default`], else in-process.
     pub fn process_default() -> Reader {
         DEFAULT.get().cloned().unwrap_or_default()
@@ -112,21 +81,6 @@ impl Reader {
     }
 }
 
-impl Worker {
-    fn isolated(&self) -> zhiliang_isolate::Worker {
-        zhiliang_isolate::Worker {
-            program: self.program.clone(),
-            args: self.args.clone(),
-            limits: zhiliang_isolate::Limits {
-                memory_bytes: self.limits.memory_bytes,
-                cpu_seconds: self.limits.cpu_seconds,
-                wall: self.limits.wall,
-                output_bytes: limits::WORKER_OUTPUT_BYTES,
-            },
-        }
-    }
-}
-
 /// Runs the worker: reads each workbook on `input` and prints its answer, as
 /// [`zhiliang_isolate::serve`] does. Called by the `read-worker` subcommand after
 /// [`apply_limits`].
@@ -144,7 +98,7 @@ pub use zhiliang_isolate::apply_limits;
 
 /// Reads `files` in workers; one answer per file, in order.
 fn read_isolated(worker: &Worker, files: &[&[u8]]) -> Vec<Result<Book, ReadError>> {
-    zhiliang_isolate::run_all::<Result<Book, ReadError>>(&worker.isolated(), files)
+    zhiliang_isolate::run_all::<Result<Book, ReadError>>(worker, files)
         .into_iter()
         .map(|answer| {
             answer.unwrap_or_else(|failure| {

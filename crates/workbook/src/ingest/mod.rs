@@ -19,7 +19,7 @@ pub mod normalise;
 pub mod read;
 
 pub use form::{ingest_file, ingest_file_with};
-pub use isolate::{Reader, Worker, WorkerLimits};
+pub use isolate::{Limits, Reader, Worker, worker_limits};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
