@@ -185,7 +185,7 @@ fn main() -> Result<()> {
     let checked = session.check()?;
     let setup = &session.setup;
     let renderer = Renderer::new(&project.templates, &project.fonts)?;
-    let inputs = zhiliang_render::data::Inputs::new(
+    let inputs = zhiliang_render::Inputs::new(
         setup,
         &checked.facts,
         &checked.scores,
@@ -236,14 +236,7 @@ fn main() -> Result<()> {
         let cli = median(runs.min(3), || {
             let t = Instant::now();
             for &kind in &three {
-                let mut data = set.get(kind).clone();
-                if let Some(obj) = data.as_object_mut() {
-                    obj.insert("fonts".into(), renderer.fonts().families_json());
-                    obj.insert(
-                        "render".into(),
-                        serde_json::json!({"draft": false, "date_text": ""}),
-                    );
-                }
+                let data = renderer.typst_data(set.get(kind), &options);
                 std::fs::write(
                     dir.path().join("data.json"),
                     serde_json::to_vec(&data).unwrap(),
@@ -280,18 +273,7 @@ fn main() -> Result<()> {
                     .replace(['/', '.'], "_"),
             );
             copy_tree(&project.templates, &root)?;
-            let mut data = set.get(kind).clone();
-            if let Some(obj) = data.as_object_mut() {
-                obj.insert("fonts".into(), renderer.fonts().families_json());
-                obj.insert(
-                    "render".into(),
-                    serde_json::json!({
-                        "draft": false,
-                        "date_text": zhiliang_core::config::chinese_date(options.document_date),
-                        "page_dash": renderer.fonts().ink_extent(zhiliang_render::fonts::Role::Songti, '—'),
-                    }),
-                );
-            }
+            let data = renderer.typst_data(set.get(kind), &options);
             std::fs::write(root.join("data.json"), serde_json::to_vec(&data)?)?;
             if kind == DocKind::Binder {
                 // The binder's world serves the evidence files at /evidence/<unit>/<file>.

@@ -19,8 +19,8 @@ use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{self, Diagnostic, Summary};
 use zhiliang_core::facts::{EvidenceItem, Facts};
 use zhiliang_core::score::ScoreSheet;
+use zhiliang_render::Fingerprints;
 use zhiliang_render::evidence::{InspectionCache, Inspector};
-use zhiliang_render::fingerprint::Fingerprints;
 use zhiliang_render::{DocKind, DocumentSet, RenderJob, RenderOptions, RenderedDocument, Renderer};
 use zhiliang_workbook::{IngestCache, IngestReport, Reader};
 
@@ -614,7 +614,7 @@ impl Session {
             return Ok(prepared);
         }
         let t = Instant::now();
-        let inputs = zhiliang_render::data::Inputs::new(
+        let inputs = zhiliang_render::Inputs::new(
             &self.setup,
             &checked.facts,
             &checked.scores,

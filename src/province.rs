@@ -40,7 +40,7 @@ use zhiliang_core::diagnostics::{Diagnostic, Summary};
 use zhiliang_core::score::{
     DerivedBenchmarks, ScoreSheet, Subtotal, benchmarks_from_counties, display, efficacy_values,
 };
-use zhiliang_render::fingerprint::Fingerprints;
+use zhiliang_render::Fingerprints;
 use zhiliang_render::{DocKind, RenderJob, Renderer};
 
 /// Ranking table (people) and ranking data (programs) in the output folder.

@@ -404,7 +404,7 @@ fn read_at_most(path: &Path, max: u64) -> Result<Vec<u8>, FileProblem> {
 }
 
 /// Checks one PDF or image file as the binder will embed it, in this process: the size
-/// before anything is read, then [`inspect_bytes`].
+/// before anything is read, then the same checks the worker runs on the bytes.
 pub fn inspect_file(path: &Path, kind: EvidenceKind) -> Result<Inspection, FileProblem> {
     let meta = std::fs::metadata(path).map_err(|e| FileProblem::Unreadable(e.to_string()))?;
     if meta.len() > limits::MAX_FILE_BYTES {
@@ -416,7 +416,7 @@ pub fn inspect_file(path: &Path, kind: EvidenceKind) -> Result<Inspection, FileP
 
 /// Checks one PDF or image, given its bytes, as the binder will embed it. This is what
 /// the worker runs.
-pub fn inspect_bytes(kind: EvidenceKind, data: &[u8]) -> Result<Inspection, FileProblem> {
+fn inspect_bytes(kind: EvidenceKind, data: &[u8]) -> Result<Inspection, FileProblem> {
     if data.is_empty() {
         return Err(FileProblem::Damaged("是空文件".to_string()));
     }

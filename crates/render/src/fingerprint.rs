@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::DocKind;
 
 /// Fingerprint of the fonts a [`crate::FontSet::load`] on this machine can see.
-pub fn fonts(fonts_dir: &Path) -> String {
+fn fonts(fonts_dir: &Path) -> String {
     let mut dirs = vec![fonts_dir.to_path_buf()];
     dirs.extend(system_font_dirs());
     let mut hasher = Sha256::new();
@@ -101,14 +101,6 @@ impl Fingerprints {
     }
 }
 
-/// Hash of the template files one document depends on (names and contents): every file
-/// under the templates folder except the other documents' main templates. Editing
-/// `annual-report.typ` therefore re-renders the annual report only; editing `style.typ`
-/// or a wording template re-renders all of them.
-pub fn templates(dir: &Path, kind: DocKind) -> String {
-    templates_of(&template_files(dir), kind)
-}
-
 /// Every file under the templates folder, relative path → SHA-256 of its content.
 fn template_files(dir: &Path) -> Vec<(String, [u8; 32])> {
     walkdir::WalkDir::new(dir)
@@ -130,6 +122,10 @@ fn template_files(dir: &Path) -> Vec<(String, [u8; 32])> {
         .collect()
 }
 
+/// Hash of the template files one document depends on (names and contents): every file
+/// under the templates folder except the other documents' main templates. Editing
+/// `annual-report.typ` therefore re-renders the annual report only; editing `style.typ`
+/// or a wording template re-renders all of them.
 fn templates_of(files: &[(String, [u8; 32])], kind: DocKind) -> String {
     let others: Vec<&str> = DocKind::ALL
         .iter()
@@ -178,12 +174,20 @@ mod tests {
         std::fs::write(dir.path().join("style.typ"), "s").unwrap();
         let before: Vec<String> = DocKind::ALL
             .iter()
-            .map(|k| templates(dir.path(), *k))
+            .map(|k| {
+                Fingerprints::take(dir.path(), dir.path())
+                    .templates(*k)
+                    .to_string()
+            })
             .collect();
         std::fs::write(dir.path().join("annual-report.typ"), "changed").unwrap();
         let after: Vec<String> = DocKind::ALL
             .iter()
-            .map(|k| templates(dir.path(), *k))
+            .map(|k| {
+                Fingerprints::take(dir.path(), dir.path())
+                    .templates(*k)
+                    .to_string()
+            })
             .collect();
         for (i, k) in DocKind::ALL.iter().enumerate() {
             assert_eq!(before[i] != after[i], *k == DocKind::AnnualReport, "{k:?}");
@@ -191,7 +195,11 @@ mod tests {
         std::fs::write(dir.path().join("style.typ"), "changed").unwrap();
         let styled: Vec<String> = DocKind::ALL
             .iter()
-            .map(|k| templates(dir.path(), *k))
+            .map(|k| {
+                Fingerprints::take(dir.path(), dir.path())
+                    .templates(*k)
+                    .to_string()
+            })
             .collect();
         assert!(styled.iter().zip(&after).all(|(a, b)| a != b));
     }

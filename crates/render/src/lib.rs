@@ -5,24 +5,40 @@
 //!            ▲ wording/*.j2 (minijinja) fills the narrative paragraphs
 //! ```
 //!
-//! * [`Renderer::new`] loads the fonts once ([`fonts::FontSet`], shared by every
+//! * [`Renderer::new`] loads the fonts once ([`FontSet`], shared by every
 //!   document and every thread) and builds Typst's standard library once.
 //! * Data reaches Typst only as a JSON file, so a cell containing `#read("/etc/passwd")`
 //!   prints literally.
 //! * Before compiling, every string is checked against the fonts of its role
-//!   ([`glyphs`]); a character no font can draw is a `missing-glyph` diagnostic.
+//!   (`Renderer::check_glyphs`); a character no font can draw is a `missing-glyph` diagnostic.
 //! * Same inputs → same bytes: the PDF timestamp and `datetime.today()` are the
 //!   configured document date, the PDF identifier is derived from the document kind.
 //!
 //! Writing the files (atomically) is the caller's job: this crate returns bytes.
+//!
+//! # What a caller uses
+//!
+//! The program drives the crate through a handful of names; everything else (how each
+//! document's data is assembled, the wording templates, the glyph check, the Typst world)
+//! stays inside:
+//!
+//! 1. [`Inputs`] (setup, facts, scores, evidence, diagnostics) → [`build_data`] or
+//!    [`Renderer::build_data`] → [`DocumentSet`], the JSON data of the four documents;
+//! 2. [`DocumentSet::job`] / [`RenderJob::all`] → [`Renderer::render_set`] →
+//!    [`RenderedDocument`] per [`DocKind`], or a [`RenderError`] whose
+//!    [`RenderError::diagnostics`] join the common diagnostic model;
+//! 3. [`Fingerprints`]: what a PDF depends on besides its data, so an unchanged document
+//!    is not rendered again;
+//! 4. [`evidence`]: the binder's PDFs and images inspected in a worker process before
+//!    Typst ever opens them.
 
 mod cmapcheck;
-pub mod data;
+mod data;
 pub mod evidence;
-pub mod fingerprint;
-pub mod fonts;
-pub mod glyphs;
-pub mod wording;
+mod fingerprint;
+mod fonts;
+mod glyphs;
+mod wording;
 mod world;
 
 use std::collections::BTreeMap;
@@ -40,9 +56,11 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use zhiliang_core::diagnostics::{Code, Diagnostic, Location, Place};
 
-pub use data::{IndicatorMeta, Inputs};
-pub use fonts::{FontReport, FontSet, Role};
+pub use data::{DataError, IndicatorMeta, Inputs};
+pub use fingerprint::Fingerprints;
+pub use fonts::{FontError, FontReport, FontSet, Origin, Role, RoleReport};
 use wording::Wording;
+pub use wording::WordingError;
 use world::{DocWorld, Shared};
 
 /// The documents: the three the office signs, and the evidence binder.
@@ -397,7 +415,7 @@ impl Renderer {
     }
 
     /// Check the data for characters the fonts cannot draw.
-    pub fn check_glyphs(&self, data: &serde_json::Value) -> Vec<Diagnostic> {
+    fn check_glyphs(&self, data: &serde_json::Value) -> Vec<Diagnostic> {
         glyphs::check(data, &self.shared.fonts)
     }
 
@@ -472,6 +490,31 @@ impl Renderer {
         })
     }
 
+    /// The `/data.json` a template reads: the document's data with what only the renderer
+    /// knows added — `fonts` (the family list of each role) and `render` (draft, the
+    /// printed 成文日期, the ink of the page number's dash). The benchmark hands the same
+    /// file to the Typst command line, so both compile the same input.
+    pub fn typst_data(
+        &self,
+        data: &serde_json::Value,
+        options: &RenderOptions,
+    ) -> serde_json::Value {
+        let mut full = data.clone();
+        if let Some(obj) = full.as_object_mut() {
+            obj.insert("fonts".into(), self.shared.fonts.families_json());
+            obj.insert(
+                "render".into(),
+                serde_json::json!({
+                    "draft": options.draft,
+                    "date_text": zhiliang_core::config::chinese_date(options.document_date),
+                    // ink of the page number's 一字线 (bottom, top; em above the baseline)
+                    "page_dash": self.shared.fonts.ink_extent(Role::Songti, '—'),
+                }),
+            );
+        }
+        full
+    }
+
     /// Glyph check, compile and PDF export of `template` with `data` as `/data.json` and
     /// `files` (virtual path → real path) served read-only.
     fn compile(
@@ -487,20 +530,7 @@ impl Renderer {
         if !missing.is_empty() {
             return Err(RenderError::MissingGlyphs(missing));
         }
-        let mut full = data.clone();
-        if let Some(obj) = full.as_object_mut() {
-            obj.insert("fonts".into(), self.shared.fonts.families_json());
-            obj.insert(
-                "render".into(),
-                serde_json::json!({
-                    "draft": options.draft,
-                    "date_text": zhiliang_core::config::chinese_date(options.document_date),
-                    // ink of the page number's 一字线 (bottom, top; em above the baseline)
-                    "page_dash": self.shared.fonts.ink_extent(Role::Songti, '—'),
-                }),
-            );
-        }
-        let bytes = serde_json::to_vec(&full).expect("json serialises");
+        let bytes = serde_json::to_vec(&self.typst_data(data, options)).expect("json serialises");
         let world =
             DocWorld::new(&self.shared, template, bytes, options.document_date).with_files(files);
 
@@ -682,7 +712,7 @@ impl PageLayout {
 }
 
 /// The text runs of every page of a laid-out document.
-pub fn layout_of(doc: &PagedDocument) -> Vec<PageLayout> {
+fn layout_of(doc: &PagedDocument) -> Vec<PageLayout> {
     doc.pages()
         .iter()
         .map(|page| {
@@ -701,7 +731,7 @@ pub fn layout_of(doc: &PagedDocument) -> Vec<PageLayout> {
 /// Text of the laid-out document: per page, text runs grouped into lines by baseline
 /// and ordered left to right, so a table row reads as one line. Turned text (the page
 /// number of a landscape page) follows as lines of its own, read in its direction.
-pub fn extract_text(doc: &PagedDocument) -> String {
+fn extract_text(doc: &PagedDocument) -> String {
     text_of(&layout_of(doc))
 }
 
@@ -826,6 +856,34 @@ fn run_of(text: &TextItem, ts: Transform) -> TextRun {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The crate shows the program a narrow surface (see the crate documentation): one
+    /// public module, `evidence`, and named re-exports. A new `pub mod` or a glob
+    /// re-export would hand callers the document builders and the Typst world; widen the
+    /// surface on purpose, here, or not at all.
+    #[test]
+    fn the_public_surface_is_the_documented_one() {
+        let source = include_str!("lib.rs");
+        let public_modules: Vec<&str> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub mod "))
+            .collect();
+        assert_eq!(public_modules, ["evidence;"]);
+        let reexports: Vec<&str> = source
+            .lines()
+            .filter(|l| l.starts_with("pub use "))
+            .collect();
+        assert_eq!(
+            reexports,
+            [
+                "pub use data::{DataError, IndicatorMeta, Inputs};",
+                "pub use fingerprint::Fingerprints;",
+                "pub use fonts::{FontError, FontReport, FontSet, Origin, Role, RoleReport};",
+                "pub use wording::WordingError;",
+            ]
+        );
+        assert!(!source.contains(&["pub use ", "data::*"].concat()));
+    }
 
     /// A template problem is located by file and `line:column`, which is no worksheet cell.
     #[test]

@@ -28,12 +28,6 @@ pub struct Wording {
 }
 
 impl Wording {
-    /// Loads every `*.j2` below `dir`, named by its path relative to `dir`
-    /// (`self-evaluation/category.j2`), reading nothing outside `dir`.
-    pub fn load(dir: &Path) -> Result<Wording, WordingError> {
-        Self::load_within(dir, dir)
-    }
-
     /// Loads every `*.j2` below `dir`, reading only files whose real path (symbolic links
     /// resolved) lies inside `root`, the templates folder, as the Typst world does: a link
     /// in `templates/wording/` to `/etc/passwd` is refused, not printed in a report.
@@ -194,6 +188,36 @@ pub fn split_paragraphs(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A wording file linked from another folder of the templates is read; a link from a
+    /// folder to its own parent ends; a name with `..` reaches no file, since templates
+    /// only include each other by name.
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_the_root_are_read_and_dot_dot_includes_are_not() {
+        use std::os::unix::fs::symlink;
+        let root = tempfile::tempdir().unwrap();
+        let wording = root.path().join("wording");
+        std::fs::create_dir_all(wording.join("annual")).unwrap();
+        std::fs::write(root.path().join("shared.j2"), "共用措辞").unwrap();
+        symlink(
+            root.path().join("shared.j2"),
+            wording.join("annual/shared.j2"),
+        )
+        .unwrap();
+        symlink(&wording, wording.join("annual/loop")).unwrap();
+        std::fs::write(
+            wording.join("annual/include.j2"),
+            "{% include \"../../../../../../etc/passwd\" %}",
+        )
+        .unwrap();
+
+        let w = Wording::load_within(&wording, root.path()).unwrap();
+        assert_eq!(w.sentence("annual/shared.j2", ()).unwrap(), "共用措辞");
+        let err = w.sentence("annual/include.j2", ()).unwrap_err().to_string();
+        assert!(err.contains("annual/include.j2"), "{err}");
+        assert!(!err.contains("root:"), "{err}");
+    }
 
     #[test]
     fn paragraphs_split_on_blank_lines() {

@@ -311,23 +311,9 @@ fn links_inside_the_templates_folder_still_work_and_loops_end() {
         dir.path().join("wording/annual/loop"),
     )
     .unwrap();
+    // (the wording module's own tests read such a linked file and refuse `..` includes)
     let r = Renderer::with_fonts(dir.path(), fonts()).expect("links inside are fine");
     assert!(r.build_data(&example_inputs(setup())).is_ok());
-    let w = zhiliang_render::wording::Wording::load_within(&dir.path().join("wording"), dir.path())
-        .unwrap();
-    assert_eq!(w.sentence("annual/shared.j2", ()).unwrap(), "共用措辞");
-
-    // A name with `..` cannot reach a file: templates only include each other by name.
-    std::fs::write(
-        dir.path().join("wording/annual/include.j2"),
-        "{% include \"../../../../../../etc/passwd\" %}",
-    )
-    .unwrap();
-    let w = zhiliang_render::wording::Wording::load_within(&dir.path().join("wording"), dir.path())
-        .unwrap();
-    let err = w.sentence("annual/include.j2", ()).unwrap_err().to_string();
-    assert!(err.contains("annual/include.j2"), "{err}");
-    assert!(!err.contains("root:"), "{err}");
 }
 
 #[test]
