@@ -7,6 +7,8 @@
 //! The hostile files are written here, byte by byte.
 
 mod common;
+#[path = "support/png.rs"]
+mod png;
 
 use common::{Campaign, stderr, stdout};
 use std::io::Write;
@@ -81,31 +83,7 @@ fn lying_count() -> Vec<u8> {
 /// header, empty data). Decoding it would ask for 4 GB; it must be refused from its
 /// header. (Saved under a `.jpg` name: the type is read from the content.)
 fn image_claiming_huge_size() -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend(65_000u32.to_be_bytes());
-    ihdr.extend(65_000u32.to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]); // 8-bit RGB
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    for chunk in [ihdr, b"IDAT".to_vec(), b"IEND".to_vec()] {
-        png.extend((chunk.len() as u32 - 4).to_be_bytes());
-        png.extend(&chunk);
-        png.extend(crc32(&chunk).to_be_bytes());
-    }
-    png
+    png::png_header_only(65_000, 65_000, 2)
 }
 
 fn diagnostics(c: &Campaign) -> Vec<serde_json::Value> {

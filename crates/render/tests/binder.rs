@@ -2,6 +2,8 @@
 //! evidence files, and the inspection tells drawable files from damaged ones.
 
 mod common;
+#[path = "../../../tests/support/png.rs"]
+mod png;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -164,37 +166,6 @@ fn the_binder_data_does_not_depend_on_the_scores() {
     assert_ne!(a.self_evaluation, b.self_evaluation);
 }
 
-/// A PNG that is a signature, a header claiming `width`×`height` pixels (8-bit grey), and
-/// an empty data chunk: enough for anything that reads the size without decoding, and
-/// nothing a decoder could draw.
-fn png_header_only(width: u32, height: u32) -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend(width.to_be_bytes());
-    ihdr.extend(height.to_be_bytes());
-    ihdr.extend([8, 0, 0, 0, 0]); // 8-bit greyscale, deflate, no filter, no interlace
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    for chunk in [ihdr, b"IDAT".to_vec(), b"IEND".to_vec()] {
-        png.extend((chunk.len() as u32 - 4).to_be_bytes());
-        png.extend(&chunk);
-        png.extend(crc32(&chunk).to_be_bytes());
-    }
-    png
-}
-
 #[test]
 fn evidence_over_the_limits_is_refused_before_it_is_decoded() {
     use zhiliang_render::evidence::limits;
@@ -214,7 +185,7 @@ fn evidence_over_the_limits_is_refused_before_it_is_decoded() {
     // A 60 000 × 60 000 image in a 57-byte file: refused from its header, never decoded
     // (decoding would ask for 3.6 GB).
     let bomb = dir.path().join("现场照片.png");
-    std::fs::write(&bomb, png_header_only(60_000, 60_000)).unwrap();
+    std::fs::write(&bomb, png::png_header_only(60_000, 60_000, 0)).unwrap();
     match inspect_file(&bomb, EvidenceKind::Image) {
         Err(FileProblem::TooLarge(why)) => assert!(why.contains("60000×60000"), "{why}"),
         other => panic!("{other:?}"),
@@ -222,7 +193,7 @@ fn evidence_over_the_limits_is_refused_before_it_is_decoded() {
     // Within the limit, the same header-only file is refused as damaged: there is no
     // image data to draw.
     let empty = dir.path().join("空白照片.png");
-    std::fs::write(&empty, png_header_only(100, 100)).unwrap();
+    std::fs::write(&empty, png::png_header_only(100, 100, 0)).unwrap();
     assert!(matches!(
         inspect_file(&empty, EvidenceKind::Image),
         Err(FileProblem::Damaged(_))
