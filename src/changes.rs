@@ -29,6 +29,11 @@ pub struct ChangeReport {
     pub total_after: Decimal,
     pub fixed: Vec<Diagnostic>,
     pub new: Vec<Diagnostic>,
+    /// Problems still there, at the same place with the same value, whose message now
+    /// reads differently (the binder's count of embedded PDFs after a unit withdrew its
+    /// files): the new wording. Not "fixed" plus "new", which would say a problem went
+    /// away that did not.
+    pub reworded: Vec<Diagnostic>,
 }
 
 impl ChangeReport {
@@ -92,21 +97,8 @@ impl ChangeReport {
                 });
             }
         }
-        let key = |d: &Diagnostic| (d.code, d.location.clone(), d.message.clone());
-        let old_keys: std::collections::BTreeSet<_> = prev.diagnostics.iter().map(key).collect();
-        let new_keys: std::collections::BTreeSet<_> = current.diagnostics.iter().map(key).collect();
-        report.fixed = prev
-            .diagnostics
-            .iter()
-            .filter(|d| !new_keys.contains(&key(d)))
-            .cloned()
-            .collect();
-        report.new = current
-            .diagnostics
-            .iter()
-            .filter(|d| !old_keys.contains(&key(d)))
-            .cloned()
-            .collect();
+        (report.fixed, report.new, report.reworded) =
+            compare_diagnostics(&prev.diagnostics, &current.diagnostics);
         report
     }
 
@@ -120,6 +112,7 @@ impl ChangeReport {
             && self.scores.is_empty()
             && self.fixed.is_empty()
             && self.new.is_empty()
+            && self.reworded.is_empty()
     }
 
     /// The Chinese text printed after a build and kept as 变更报告.txt.
@@ -180,6 +173,108 @@ impl ChangeReport {
         for d in &self.new {
             out.push_str(&format!("  新问题：{d}\n"));
         }
+        for d in &self.reworded {
+            out.push_str(&format!("  问题仍在，说明有更新：{d}\n"));
+        }
         out
+    }
+}
+
+/// Diagnostics fixed, new, and still there but worded differently. A problem is the same
+/// problem when its code, place and value are: a changed message alone does not make it
+/// fixed and new again.
+fn compare_diagnostics(
+    before: &[Diagnostic],
+    after: &[Diagnostic],
+) -> (Vec<Diagnostic>, Vec<Diagnostic>, Vec<Diagnostic>) {
+    use std::collections::{BTreeMap, BTreeSet};
+    use zhiliang_core::diagnostics::{Code, Location};
+    type Identity = (Code, Location, Option<String>);
+    let identity = |d: &Diagnostic| -> Identity { (d.code, d.location.clone(), d.value.clone()) };
+    let messages = |list: &[Diagnostic]| {
+        let mut by: BTreeMap<Identity, BTreeSet<String>> = BTreeMap::new();
+        for d in list {
+            by.entry(identity(d)).or_default().insert(d.message.clone());
+        }
+        by
+    };
+    let (old, new) = (messages(before), messages(after));
+    let fixed = before
+        .iter()
+        .filter(|d| !new.contains_key(&identity(d)))
+        .cloned()
+        .collect();
+    let added = after
+        .iter()
+        .filter(|d| !old.contains_key(&identity(d)))
+        .cloned()
+        .collect();
+    let reworded = after
+        .iter()
+        .filter(|d| {
+            old.get(&identity(d))
+                .is_some_and(|was| !was.contains(&d.message))
+        })
+        .cloned()
+        .collect();
+    (fixed, added, reworded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhiliang_core::diagnostics::{Code, Location};
+
+    fn record(diagnostics: Vec<Diagnostic>) -> BuildRecord {
+        BuildRecord {
+            program: "zhiliang".into(),
+            program_version: "0".into(),
+            catalogue_sha256: String::new(),
+            draft: false,
+            total: Decimal::ZERO,
+            scores: Default::default(),
+            summary: Default::default(),
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+            diagnostics,
+        }
+    }
+
+    fn binder_warning(pdfs: usize) -> Diagnostic {
+        Diagnostic::new(
+            Code::BinderNotPdfa,
+            Location::file("output/证明材料汇编.pdf"),
+            format!("证明材料汇编嵌入了 {pdfs} 份 PDF 证明材料"),
+        )
+    }
+
+    fn wrong_type(value: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::WrongType,
+            Location::file("tongji.xlsx"),
+            format!("所填内容“{value}”无法识别为数字"),
+        )
+        .with_value(value.to_string())
+    }
+
+    /// The same warning with another count is one problem still there, worded anew — not
+    /// a problem solved and a new one; a cell with another bad value is solved and new.
+    #[test]
+    fn a_problem_whose_wording_changed_is_neither_fixed_nor_new() {
+        let before = record(vec![binder_warning(84), wrong_type("约1217.8亿")]);
+        let after = record(vec![binder_warning(81), wrong_type("一千二百亿")]);
+        let report = ChangeReport::between(Some(&before), &after);
+        assert_eq!(report.reworded, [binder_warning(81)]);
+        assert_eq!(report.fixed, [wrong_type("约1217.8亿")]);
+        assert_eq!(report.new, [wrong_type("一千二百亿")]);
+        let text = report.render();
+        assert!(
+            text.contains("问题仍在，说明有更新：[警告] binder-not-pdfa output/证明材料汇编.pdf：证明材料汇编嵌入了 81 份"),
+            "{text}"
+        );
+        assert!(!text.contains("84 份"), "{text}");
+
+        let same = ChangeReport::between(Some(&after), &after);
+        assert!(same.is_empty(), "{same:?}");
     }
 }
