@@ -12,7 +12,7 @@
 
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use zhiliang_core::catalogue::Catalogue;
 use zhiliang_core::config::Campaign;
 use zhiliang_core::diagnostics::{Code, Severity, render_for_people};
@@ -20,13 +20,6 @@ use zhiliang_core::facts::{FactsFile, Submission, Value};
 use zhiliang_core::units::Roster;
 use zhiliang_workbook::evidence::{is_doc_number, split_evidence};
 use zhiliang_workbook::forms::{FillOptions, fill_form_with};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
 
 /// An evidence item that names a file: it has an extension (a.pdf, b.xlsx).
 fn looks_like_file(s: &str) -> bool {
@@ -967,8 +960,8 @@ fn write_evidence(
     }
 }
 
-fn main() {
-    let root = repo();
+pub fn run() {
+    let root = crate::repo();
     let roster = Roster::load(&root.join("catalogue/units.toml")).expect("roster");
     let catalogue =
         Catalogue::load(&root.join("catalogue/indicators.toml"), &roster).expect("catalogue");

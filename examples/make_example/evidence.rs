@@ -21,7 +21,7 @@
 //! The output is byte-identical from run to run.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use zhiliang_core::facts::is_doc_number;
 
@@ -418,13 +418,6 @@ const SEED_SECTIONS: &[(&str, &[&str])] = &[
         ],
     ),
 ];
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
 
 /// A small stable hash (FNV-1a) so page counts, numbers and drawings do not change
 /// between runs.
@@ -2871,8 +2864,8 @@ fn rewrite(
     (count, numbered)
 }
 
-fn main() {
-    let root = repo();
+pub fn run() {
+    let root = crate::repo();
     let roster = Roster::load(&root.join("catalogue/units.toml")).expect("roster");
     let catalogue =
         Catalogue::load(&root.join("catalogue/indicators.toml"), &roster).expect("catalogue");
