@@ -1,23 +1,21 @@
 //! Writes the example campaign from `examples/zhangqiu/facts.json`:
 //!
 //! - `input/<unit.id>.xlsx`: every unit's fill-in workbook, filled with its facts;
-//! - `input/evidence/<unit.id>/<file>`: a small placeholder for every evidence file named;
-//!   `zhiliang-render`'s `make_example_evidence` then replaces the PDF and JPG placeholders
-//!   with typeset PDFs and scans for the evidence binder;
+//! - `input/evidence/<unit.id>/<file>`: a small placeholder for every evidence file named
+//!   (spreadsheets are written as their final statistical tables); the evidence part then
+//!   replaces the PDF and JPG placeholders with typeset PDFs and photographs, and writes
+//!   the documents cited by 文号;
 //! - `examples/problems/`: workbooks with deliberate problems, to show what `check` says.
 //!
-//! Then ingests and checks `input/` and fails if the clean example has any error.
-//!
-//! Run: `cargo run -p zhiliang-workbook --example make_example_campaign`
+//! Once all evidence exists, [`check`] ingests and checks `input/` and fails if the clean
+//! example has any error.
 
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use zhiliang_core::catalogue::Catalogue;
-use zhiliang_core::config::Campaign;
+use zhiliang_core::Setup;
 use zhiliang_core::diagnostics::{Code, Severity, render_for_people};
 use zhiliang_core::facts::{FactsFile, Submission, Value};
-use zhiliang_core::units::Roster;
 use zhiliang_workbook::evidence::{is_doc_number, split_evidence};
 use zhiliang_workbook::forms::{FillOptions, fill_form_with};
 
@@ -60,7 +58,7 @@ fn placeholder_pdf(unit: &str, name: &str) -> Vec<u8> {
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
         format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
-        format!("<< /Title <FEFF{title}> /Producer (zhiliang make_example_campaign) >>"),
+        format!("<< /Title <FEFF{title}> /Producer (zhiliang make_example) >>"),
     ];
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
@@ -960,22 +958,9 @@ fn write_evidence(
     }
 }
 
-pub fn run() {
-    let root = crate::repo();
-    let roster = Roster::load(&root.join("catalogue/units.toml")).expect("roster");
-    let catalogue =
-        Catalogue::load(&root.join("catalogue/indicators.toml"), &roster).expect("catalogue");
-    let campaign = Campaign::load(&root.join("input/campaign.toml")).expect("campaign");
-    let setup = &zhiliang_core::Setup {
-        catalogue,
-        roster,
-        campaign,
-        catalogue_sha256: String::new(),
-    };
+/// Writes the workbooks and placeholder evidence of `input/` and `examples/problems/`.
+pub fn write_workbooks(root: &Path, setup: &Setup, facts: &FactsFile) {
     let roster = &setup.roster;
-    let text =
-        std::fs::read_to_string(root.join("examples/zhangqiu/facts.json")).expect("facts.json");
-    let facts: FactsFile = serde_json::from_str(&text).expect("facts.json format");
     let _ = EXAMPLE_FACTS.set(facts.clone());
 
     // 1. The clean example campaign.
@@ -984,7 +969,6 @@ pub fn run() {
     // Facts a lead unit has nothing to report for (the example is realistic, not perfect):
     // found by a first pass, then explained in 备注 so that the office sees why.
     let mut notes: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    let mut diags = Vec::new();
     for pass in 0..2 {
         for sub in &facts.submissions {
             let unit = roster
@@ -998,9 +982,9 @@ pub fn run() {
             write(&input.join(format!("{}.xlsx", unit.id)), &bytes);
             write_evidence(&input, &unit.id, &unit.name, &evidence_files(sub), None);
         }
-        let report = zhiliang_workbook::ingest(&input, setup);
-        diags = zhiliang_workbook::check(setup, &report, &input.join("evidence"));
         if pass == 0 {
+            let report = zhiliang_workbook::ingest(&input, setup);
+            let diags = zhiliang_workbook::check(setup, &report, &input.join("evidence"));
             for d in diags.iter().filter(|d| d.code == Code::MissingFact) {
                 if let (Some(u), Some(k)) = (&d.location.unit, &d.location.fact) {
                     notes.entry(u.clone()).or_default().insert(
@@ -1011,20 +995,6 @@ pub fn run() {
             }
         }
     }
-    // The documents cited by 文号 are written by make_example_evidence (as
-    // '<文号> <标题>.pdf'), which runs after this: until then they are missing.
-    let cited_by_doc_number = |d: &zhiliang_core::diagnostics::Diagnostic| {
-        d.code == Code::EvidenceNotFound
-            && d.value
-                .as_deref()
-                .is_some_and(zhiliang_workbook::evidence::is_doc_number)
-    };
-    diags.retain(|d| !cited_by_doc_number(d));
-    print!("{}", render_for_people(&diags));
-    assert!(
-        diags.iter().all(|d| d.severity != Severity::Error),
-        "the example campaign must check clean"
-    );
     println!("input/: {} workbooks written.", facts.submissions.len());
 
     // 2. A second folder with deliberate problems.
@@ -1195,7 +1165,22 @@ pub fn run() {
     // The same campaign configuration, so that `zhiliang check --input examples/problems` runs.
     std::fs::copy(input.join("campaign.toml"), problems.join("campaign.toml"))
         .expect("copy campaign.toml");
+}
 
+/// Checks both folders once all their evidence exists: `input/` must have no error (the
+/// documents cited by 文号 included); what `check` says about `examples/problems/` is
+/// printed for a look.
+pub fn check(root: &Path, setup: &Setup) {
+    let input = root.join("input");
+    let report = zhiliang_workbook::ingest(&input, setup);
+    let diags = zhiliang_workbook::check(setup, &report, &input.join("evidence"));
+    print!("{}", render_for_people(&diags));
+    assert!(
+        diags.iter().all(|d| d.severity != Severity::Error),
+        "the example campaign must check clean"
+    );
+
+    let problems = root.join("examples/problems");
     let report = zhiliang_workbook::ingest(&problems, setup);
     let diags = zhiliang_workbook::check(setup, &report, &problems.join("evidence"));
     print!("{}", render_for_people(&diags));
