@@ -166,6 +166,55 @@ struct Sheet {
     total: Option<Vec<String>>,
 }
 
+impl Sheet {
+    /// Numbered rows: 序号, the label, one number from each of `cols`, then `extra(row)`;
+    /// the 合计 row sums `cols`.
+    fn table(
+        &mut self,
+        labels: &[&str],
+        header: &[&str],
+        widths: &[f64],
+        cols: &[Vec<Decimal>],
+        extra: &dyn Fn(usize) -> Vec<String>,
+    ) {
+        self.header = header.iter().map(ToString::to_string).collect();
+        self.widths = widths.to_vec();
+        for (i, l) in labels.iter().enumerate() {
+            let mut row = vec![(i + 1).to_string(), l.to_string()];
+            row.extend(cols.iter().map(|c| c[i].normalize().to_string()));
+            row.extend(extra(i));
+            self.rows.push(row);
+        }
+        let mut total = vec!["合计".to_string(), String::new()];
+        total.extend(
+            cols.iter()
+                .map(|c| c.iter().copied().sum::<Decimal>().normalize().to_string()),
+        );
+        self.total = Some(total);
+    }
+
+    /// A [`table`](Sheet::table) whose last column is a rate: each row's `cols[done]` as a
+    /// percentage of its `cols[of]`; the 合计 row's rate is `total_rate` (numerator,
+    /// denominator: the rate the workbook reports), or left empty.
+    fn rate_table(
+        &mut self,
+        labels: &[&str],
+        header: &[&str],
+        widths: &[f64],
+        cols: &[Vec<Decimal>],
+        (done, of): (usize, usize),
+        total_rate: Option<(Decimal, Decimal)>,
+    ) {
+        let rates: Vec<String> = (0..labels.len())
+            .map(|i| pct(cols[done][i], cols[of][i]))
+            .collect();
+        self.table(labels, header, widths, cols, &|i| vec![rates[i].clone()]);
+        if let (Some(t), Some((num, den))) = (&mut self.total, total_rate) {
+            t.push(pct(num, den));
+        }
+    }
+}
+
 fn pct(a: Decimal, b: Decimal) -> String {
     if b.is_zero() {
         "—".into()
@@ -207,27 +256,6 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         rows: Vec::new(),
         total: None,
     };
-    let by = |labels: &[&str],
-              header: &[&str],
-              widths: &[f64],
-              cols: Vec<Vec<Decimal>>,
-              sh: &mut Sheet,
-              extra: &dyn Fn(usize) -> Vec<String>| {
-        sh.header = header.iter().map(ToString::to_string).collect();
-        sh.widths = widths.to_vec();
-        for (i, l) in labels.iter().enumerate() {
-            let mut row = vec![(i + 1).to_string(), l.to_string()];
-            row.extend(cols.iter().map(|c| c[i].normalize().to_string()));
-            row.extend(extra(i));
-            sh.rows.push(row);
-        }
-        let mut total = vec!["合计".to_string(), String::new()];
-        total.extend(
-            cols.iter()
-                .map(|c| c.iter().copied().sum::<Decimal>().normalize().to_string()),
-        );
-        sh.total = Some(total);
-    };
     if name.starts_with("双随机抽查结果汇总") {
         let found = number("violations_found").unwrap_or_default();
         let handled = number("violations_handled").unwrap_or(found);
@@ -249,8 +277,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         let objects = split(Decimal::from(180 + seed % 400), n, 0, seed);
         let f = split_within(&objects, found, objects.iter().copied().sum());
         let h = split_within(&f, handled, found);
-        let rates: Vec<Vec<String>> = (0..n).map(|i| vec![pct(h[i], f[i])]).collect();
-        by(
+        sh.rate_table(
             &items[..n],
             &[
                 "序号",
@@ -261,13 +288,10 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 "处置率",
             ],
             &[6.0, 26.0, 14.0, 20.0, 16.0, 10.0],
-            vec![objects, f, h],
-            &mut sh,
-            &|i| rates[i].clone(),
+            &[objects, f, h],
+            (2, 1),
+            Some((handled, found)),
         );
-        if let Some(t) = &mut sh.total {
-            t.push(pct(handled, found));
-        }
         sh.title = format!("“双随机、一公开”抽查结果汇总表（{year}年）");
         return sh;
     }
@@ -348,8 +372,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         ];
         let applied = split(den, items.len(), 0, seed);
         let done = split_within(&applied, num, den);
-        let r: Vec<String> = (0..items.len()).map(|i| pct(done[i], applied[i])).collect();
-        by(
+        sh.rate_table(
             &items,
             &[
                 "序号",
@@ -359,13 +382,10 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 "检定率",
             ],
             &[6.0, 24.0, 16.0, 16.0, 10.0],
-            vec![applied, done],
-            &mut sh,
-            &|i| vec![r[i].clone()],
+            &[applied, done],
+            (1, 0),
+            Some((num, den)),
         );
-        if let Some(t) = &mut sh.total {
-            t.push(pct(num, den));
-        }
         sh.title = format!("申请强制检定的工作计量器具检定情况统计表（{year}年）");
         return sh;
     }
@@ -386,8 +406,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         ];
         let units = split(den, items.len(), 0, seed);
         let done = split_within(&units, num, den);
-        let r: Vec<String> = (0..items.len()).map(|i| pct(done[i], units[i])).collect();
-        by(
+        sh.rate_table(
             &items,
             &[
                 "序号",
@@ -397,13 +416,10 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 "覆盖率",
             ],
             &[6.0, 30.0, 18.0, 14.0, 10.0],
-            vec![units, done],
-            &mut sh,
-            &|i| vec![r[i].clone()],
+            &[units, done],
+            (1, 0),
+            Some((num, den)),
         );
-        if let Some(t) = &mut sh.total {
-            t.push(pct(num, den));
-        }
         sh.title = "重点用能单位能源计量审查统计表（2021—2022年）".into();
         sh.right = "统计时间：2021年1月—2022年6月".into();
         return sh;
@@ -413,8 +429,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         let all = split(den, items.len(), 0, seed);
         let done = split_within(&all, num, den);
         let found = split(Decimal::from(20 + seed % 30), items.len(), 0, seed + 1);
-        let r: Vec<String> = (0..items.len()).map(|i| pct(done[i], all[i])).collect();
-        by(
+        sh.rate_table(
             &items,
             &[
                 "序号",
@@ -425,13 +440,10 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 "覆盖率",
             ],
             &[6.0, 16.0, 22.0, 14.0, 14.0, 10.0],
-            vec![all, done, found],
-            &mut sh,
-            &|i| vec![r[i].clone()],
+            &[all, done, found],
+            (1, 0),
+            Some((num, den)),
         );
-        if let Some(t) = &mut sh.total {
-            t.push(pct(num, den));
-        }
         sh.title = format!("药品监督检查台账汇总表（{year}年）");
         return sh;
     }
@@ -442,9 +454,8 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         let items: Vec<&str> = STREETS[..16].to_vec();
         let all = split(den, items.len(), 0, seed);
         let done = split_within(&all, num, den);
-        let r: Vec<String> = (0..items.len()).map(|i| pct(done[i], all[i])).collect();
         if green {
-            by(
+            sh.rate_table(
                 &items,
                 &[
                     "序号",
@@ -454,13 +465,13 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                     "执行率",
                 ],
                 &[6.0, 16.0, 18.0, 26.0, 10.0],
-                vec![all, done],
-                &mut sh,
-                &|i| vec![r[i].clone()],
+                &[all, done],
+                (1, 0),
+                Some((num, den)),
             );
             sh.title = format!("新开工项目绿色建筑设计审查台账汇总表（{year}年）");
         } else {
-            by(
+            sh.rate_table(
                 &items,
                 &[
                     "序号",
@@ -470,15 +481,12 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                     "上线率",
                 ],
                 &[6.0, 16.0, 20.0, 24.0, 10.0],
-                vec![all, done],
-                &mut sh,
-                &|i| vec![r[i].clone()],
+                &[all, done],
+                (1, 0),
+                Some((num, den)),
             );
             sh.title = "在监工程项目智慧工地平台上线情况统计表".into();
             sh.right = "统计时间：2022年6月30日".into();
-        }
-        if let Some(t) = &mut sh.total {
-            t.push(pct(num, den));
         }
         return sh;
     }
@@ -492,7 +500,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         let sums: Vec<String> = (0..STREETS.len())
             .map(|i| cols.iter().map(|c| c[i]).sum::<Decimal>().to_string())
             .collect();
-        by(
+        sh.table(
             STREETS,
             &[
                 "序号",
@@ -505,8 +513,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 "小计",
             ],
             &[6.0, 16.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0],
-            cols,
-            &mut sh,
+            &cols,
             &|i| vec![sums[i].clone()],
         );
         if let Some(t) = &mut sh.total {
@@ -521,10 +528,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
     {
         let helped = split(total, STREETS.len(), 0, seed);
         let certified = split_within(&helped, (total * d("0.85")).round(), total);
-        let r: Vec<String> = (0..STREETS.len())
-            .map(|i| pct(certified[i], helped[i]))
-            .collect();
-        by(
+        sh.rate_table(
             STREETS,
             &[
                 "序号",
@@ -534,9 +538,9 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 "获证率",
             ],
             &[6.0, 16.0, 20.0, 18.0, 10.0],
-            vec![helped, certified],
-            &mut sh,
-            &|i| vec![r[i].clone()],
+            &[helped, certified],
+            (1, 0),
+            None,
         );
         sh.title = format!("质量管理体系认证提升行动帮扶企业台账汇总表（{year}年）");
         return sh;
@@ -561,12 +565,11 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         ];
         let certs = split(total, items.len(), 0, seed);
         let orgs: Vec<Decimal> = certs.iter().map(|c| (*c * d("0.8")).round()).collect();
-        by(
+        sh.table(
             &items,
             &["序号", "认证类别", "有效证书（张）", "获证组织（家）"],
             &[6.0, 34.0, 16.0, 16.0],
-            vec![certs, orgs],
-            &mut sh,
+            &[certs, orgs],
             &|_| Vec::new(),
         );
         sh.title = format!("自愿性认证有效证书统计表（{year}年末）");
@@ -595,23 +598,16 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
             got.iter().copied().sum::<Decimal>() - Decimal::from(seed % 7),
             got.iter().copied().sum(),
         );
-        let r: Vec<String> = (0..items.len()).map(|i| pct(done[i], got[i])).collect();
-        by(
+        // No rate is reported: the 合计 row's is that of the column sums.
+        let total_rate = (done.iter().copied().sum(), got.iter().copied().sum());
+        sh.rate_table(
             &items,
             &["序号", "投诉类别", "受理（件）", "办结（件）", "办结率"],
             &[6.0, 22.0, 14.0, 14.0, 10.0],
-            vec![got, done],
-            &mut sh,
-            &|i| vec![r[i].clone()],
+            &[got, done],
+            (1, 0),
+            Some(total_rate),
         );
-        let (g, dn): (Decimal, Decimal) = sh
-            .total
-            .as_ref()
-            .map(|t| (d(&t[2]), d(&t[3])))
-            .unwrap_or_default();
-        if let Some(t) = &mut sh.total {
-            t.push(pct(dn, g));
-        }
         sh.title = "12345热线及12315平台质量投诉办结情况统计表（2022年1—6月）".into();
         return sh;
     }
@@ -634,7 +630,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         ];
         let all = split(total, items.len(), 0, seed);
         let firms = split_within(&all, (total * d("0.78")).round(), total);
-        by(
+        sh.table(
             &items,
             &[
                 "序号",
@@ -643,8 +639,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 "其中企业拥有（件）",
             ],
             &[6.0, 22.0, 18.0, 18.0],
-            vec![all, firms],
-            &mut sh,
+            &[all, firms],
             &|_| Vec::new(),
         );
         sh.title = format!("有效发明专利拥有量统计表（{year}年末）");
@@ -676,7 +671,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
             v
         };
         let firms = split(Decimal::from(420 + seed % 60), items.len(), 0, seed + 1);
-        by(
+        sh.table(
             &items,
             &[
                 "序号",
@@ -686,8 +681,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 "其中高新技术产业产值（亿元）",
             ],
             &[6.0, 34.0, 12.0, 18.0, 26.0],
-            vec![firms, out, hi],
-            &mut sh,
+            &[firms, out, hi],
             &|_| Vec::new(),
         );
         sh.title = format!("规模以上工业主要指标统计表（{year}年）");
@@ -711,12 +705,11 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         let wan = total * Decimal::from(10000);
         let value = split(wan, items.len(), 0, seed);
         let contracts = split(Decimal::from(180 + seed % 90), items.len(), 0, seed + 1);
-        by(
+        sh.table(
             &items,
             &["序号", "技术领域", "合同数（项）", "成交额（万元）"],
             &[6.0, 28.0, 14.0, 18.0],
-            vec![contracts, value],
-            &mut sh,
+            &[contracts, value],
             &|_| Vec::new(),
         );
         sh.title = format!("技术合同登记情况统计表（{year}年）");
@@ -746,7 +739,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 )
             })
             .collect();
-        by(
+        sh.table(
             &items,
             &[
                 "序号",
@@ -756,8 +749,7 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
                 "同比增长（%）",
             ],
             &[6.0, 34.0, 12.0, 18.0, 14.0],
-            vec![n, r],
-            &mut sh,
+            &[n, r],
             &|i| vec![growth[i].clone()],
         );
         sh.title = format!("规模以上服务业企业主要指标统计表（{year}年）");
@@ -830,12 +822,11 @@ fn evidence_sheet(unit: &str, name: &str) -> Sheet {
         count.iter().copied().sum(),
         count.iter().copied().sum(),
     );
-    by(
+    sh.table(
         &labels,
         &["序号", "月份", "登记（件）", "办结（件）"],
         &[6.0, 16.0, 14.0, 14.0],
-        vec![count, done],
-        &mut sh,
+        &[count, done],
         &|_| Vec::new(),
     );
     sh
