@@ -14,7 +14,7 @@ use zhiliang_core::facts::EvidenceKind;
 use zhiliang_render::evidence::{FileProblem, inspect_file};
 use zhiliang_render::{DocKind, DocumentSet, RenderError};
 
-/// An example evidence PDF (typeset by make_example_evidence, text searchable).
+/// An example evidence PDF (typeset by examples/make_example, text searchable).
 fn example_pdf() -> PathBuf {
     repo("input/evidence/fagai/章丘区十四五规划纲要.pdf")
 }

@@ -12,16 +12,14 @@
 //!   `<文号> <标题>.pdf` into the citing unit's folder: a 红头 notice issuing it;
 //! - every `*.jpg` / `*.jpeg` becomes a photograph-like picture (`photo` below: a scene
 //!   drawn procedurally, with the banner, screen or board text set from the shipped fonts);
-//! - spreadsheets are written by `make_example_campaign` (statistical tables).
+//! - spreadsheets are written by the campaign part (statistical tables).
 //!
 //! The word 示例 appears once in each file, in the top margin of its first page.
 //!
-//! Run after `make_example_campaign` (which writes the placeholders):
-//! `cargo run --release -p zhiliang-render --example make_example_evidence`.
-//! The output is byte-identical from run to run.
+//! Runs after the campaign part has written the placeholders (see `main.rs`).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use zhiliang_core::facts::is_doc_number;
 
@@ -418,13 +416,6 @@ const SEED_SECTIONS: &[(&str, &[&str])] = &[
         ],
     ),
 ];
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
 
 /// A small stable hash (FNV-1a) so page counts, numbers and drawings do not change
 /// between runs.
@@ -2805,14 +2796,8 @@ fn rewrite(
             if *u != unit.name || !is_doc_number(item) {
                 continue;
             }
+            // The campaign part wrote this folder afresh: no older notice to remove.
             let (file, doc) = doc_number_notice(unit, item, cites, roster, catalogue);
-            // An older notice for the same 文号 under another title goes.
-            for e in std::fs::read_dir(&unit_dir).expect("unit folder").flatten() {
-                let n = e.file_name().to_string_lossy().to_string();
-                if n.starts_with(&format!("{item} ")) && n != file {
-                    std::fs::remove_file(e.path()).expect("remove stale notice");
-                }
-            }
             let bytes = render(renderer, templates, &file, &doc, None);
             std::fs::write(unit_dir.join(&file), bytes).expect("write notice");
             numbered += 1;
@@ -2871,15 +2856,10 @@ fn rewrite(
     (count, numbered)
 }
 
-fn main() {
-    let root = repo();
-    let roster = Roster::load(&root.join("catalogue/units.toml")).expect("roster");
-    let catalogue =
-        Catalogue::load(&root.join("catalogue/indicators.toml"), &roster).expect("catalogue");
-    let text =
-        std::fs::read_to_string(root.join("examples/zhangqiu/facts.json")).expect("facts.json");
-    let file: FactsFile = serde_json::from_str(&text).expect("facts.json format");
-    let facts = read_facts(&file);
+/// Replaces the placeholder PDFs and JPGs under `input/evidence/` and
+/// `examples/problems/evidence/` and writes the documents cited by 文号 beside them.
+pub fn write_documents(root: &Path, roster: &Roster, catalogue: &Catalogue, file: &FactsFile) {
+    let facts = read_facts(file);
     // A private templates folder holding only the evidence template (and an empty
     // wording folder), in the same confined world as the documents; photographs the
     // pages show are written beside it.
@@ -2894,8 +2874,8 @@ fn main() {
     for dir in ["input/evidence", "examples/problems/evidence"] {
         let (c, n) = rewrite(
             &root.join(dir),
-            &roster,
-            &catalogue,
+            roster,
+            catalogue,
             &facts,
             &renderer,
             templates.path(),
