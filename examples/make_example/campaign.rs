@@ -1036,7 +1036,8 @@ pub fn write_workbooks(root: &Path, setup: &Setup, facts: &FactsFile) {
     }
 
     // 区住建局: a rate above 100% and an evidence file named but not sent; a second,
-    // "revised" copy of the same unit's workbook (duplicate submission).
+    // "revised" workbook of the same unit with that rate corrected to 98/100, sent without
+    // withdrawing the first (duplicate submission: two different answers, neither used).
     let zhujian = unit_of("区住建局");
     let mut sub = sub_of("区住建局");
     for f in &mut sub.scalars {
@@ -1059,7 +1060,21 @@ pub fn write_workbooks(root: &Path, setup: &Setup, facts: &FactsFile) {
     };
     let bytes = fill_form_with(setup, zhujian, &sub, &options).expect("fill");
     write(&problems.join("zhujian.xlsx"), &bytes);
-    write(&problems.join("zhujian-修改版.xlsx"), &bytes);
+    let mut revised = sub.clone();
+    for f in &mut revised.scalars {
+        if f.key == "green_design_standard_rate" {
+            f.value = Value::Rate {
+                num: Decimal::from(98),
+                den: Decimal::from(100),
+            };
+        }
+    }
+    let revised = fill_form_with(setup, zhujian, &revised, &options).expect("fill");
+    write(&problems.join("zhujian-修改版.xlsx"), &revised);
+    // 区生态环境分局 sends its form twice, byte for byte (a second download's "(1)"): a
+    // redundant copy, read once, with a warning.
+    let shengtai = std::fs::read(problems.join("shengtai.xlsx")).expect("shengtai.xlsx");
+    write(&problems.join("shengtai (1).xlsx"), &shengtai);
     write_evidence(
         &problems,
         &zhujian.id,

@@ -92,6 +92,7 @@ codes! {
     MissingSubmission = "missing-submission", Error, "单位尚未报送", "报送填报表及证明材料";
     FormOfAnotherUnit = "form-of-another-unit", Warning, "封面单位与填报表所属单位不同", "核实封面的填报单位";
     DuplicateSubmission = "duplicate-submission", Error, "同一单位重复报送", "确认以哪份为准，撤回其余文件";
+    DuplicateCopy = "duplicate-copy", Warning, "同一份填报表报送了不止一次", "删除重复的文件";
     // --- values ---
     MissingFact = "missing-fact", Error, "缺少应填数据", "补填该单元格";
     WrongType = "wrong-type", Error, "数据类型不符", "按要求的格式重新填写";

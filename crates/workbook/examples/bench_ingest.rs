@@ -74,6 +74,7 @@ fn main() {
             files: Vec::new(),
             diagnostics: out.diagnostics,
             rows: out.rows,
+            copies: Vec::new(),
         };
         let _ = zhiliang_workbook::check(setup, &report, &input.join("evidence"));
         let ms = t.elapsed().as_secs_f64() * 1e3;

@@ -273,6 +273,19 @@ impl<'a> Checker<'a> {
                     ),
                 ));
             }
+            for copy in self.report.copies.iter().filter(|c| c.unit == unit.name) {
+                self.out.push(Diagnostic::new(
+                    Code::DuplicateCopy,
+                    Location {
+                        unit: Some(unit.name.clone()),
+                        ..Location::file(&copy.file)
+                    },
+                    format!(
+                        "“{}”与“{}”内容完全相同（同一份填报表报送了两次），只按“{}”计入一次，此文件不再重复计入；请删除重复的文件。",
+                        copy.file, copy.kept, copy.kept
+                    ),
+                ));
+            }
             if files.len() > 1 {
                 let list = files
                     .iter()
@@ -289,8 +302,7 @@ impl<'a> Checker<'a> {
                                 unit.name,
                                 files.len()
                             ),
-                        )
-                        .with_value(f.to_string()),
+                        ),
                     );
                 }
             }

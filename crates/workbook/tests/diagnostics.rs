@@ -117,11 +117,25 @@ fn missing_submission_names_the_unit() {
     );
 }
 
+/// 区住建局's workbook with one figure changed: the same form, a different answer.
+fn zhujian_revised() -> Vec<u8> {
+    let revised = zhujian(
+        |s| {
+            for f in &mut s.scalars {
+                if f.key == "prefab_industry_bases" {
+                    f.value = Value::Number(Decimal::from(7));
+                }
+            }
+        },
+        FillOptions::default(),
+    );
+    revised[0].1.clone()
+}
+
 #[test]
 fn duplicate_submission_names_both_files_and_uses_neither() {
     let mut files = zhujian(|_| {}, FillOptions::default());
-    let copy = files[0].1.clone();
-    files.push(("zhujian（修改）.xlsx".into(), copy));
+    files.push(("zhujian（修改）.xlsx".into(), zhujian_revised()));
     let r = run_owned(files);
     let d = of(&r.diags, Code::DuplicateSubmission);
     assert_eq!(d.len(), 2);
@@ -132,6 +146,106 @@ fn duplicate_submission_names_both_files_and_uses_neither() {
     assert!(named.contains(&"zhujian.xlsx") && named.contains(&"zhujian（修改）.xlsx"));
     assert!(d[0].message.contains("zhujian.xlsx") && d[0].message.contains("zhujian（修改）.xlsx"));
     assert!(d.iter().all(|d| d.is_error()));
+    // The file is where the problem is, not something the unit filled in: no “所填值”.
+    assert!(d.iter().all(|d| d.value.is_none()));
+    assert!(
+        r.report
+            .accepted_submissions()
+            .iter()
+            .all(|s| s.unit != ZHUJIAN)
+    );
+}
+
+/// The same form sent three times — twice byte for byte, once saved again with other file
+/// properties — is read once: the copies are warned about, pointing at each copy and naming
+/// the file kept (the shortest name), and add no submission, row or diagnostic of their own.
+#[test]
+fn identical_copies_are_counted_once_with_a_warning() {
+    let mut files = zhujian(|_| {}, FillOptions::default());
+    let original = files[0].1.clone();
+    let resaved = common::rewrite(&original, "docProps/core.xml", |xml| {
+        xml.replace(
+            "</cp:coreProperties>",
+            "<dc:description>另存</dc:description></cp:coreProperties>",
+        )
+    });
+    assert_ne!(resaved, original, "the re-saved copy differs in its bytes");
+    files.push(("zhujian (1).xlsx".into(), original));
+    files.push(("新建 Microsoft Excel 工作表.xlsx".into(), resaved));
+    let r = run_owned(files);
+
+    assert!(
+        of(&r.diags, Code::DuplicateSubmission).is_empty(),
+        "{:#?}",
+        r.diags
+    );
+    let copies = of(&r.diags, Code::DuplicateCopy);
+    let named: Vec<&str> = copies
+        .iter()
+        .map(|d| d.location.file.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        named,
+        ["zhujian (1).xlsx", "新建 Microsoft Excel 工作表.xlsx"]
+    );
+    for d in &copies {
+        assert_eq!(d.severity, Severity::Warning);
+        assert_eq!(d.location.unit.as_deref(), Some(ZHUJIAN));
+        assert!(
+            d.message.contains("只按“zhujian.xlsx”计入一次"),
+            "{}",
+            d.message
+        );
+    }
+    let accepted = r.report.accepted_submissions();
+    let own: Vec<&str> = accepted
+        .iter()
+        .filter(|s| s.unit == ZHUJIAN)
+        .map(|s| s.file.as_str())
+        .collect();
+    assert_eq!(own, ["zhujian.xlsx"]);
+    assert!(r.report.rows.iter().all(|row| row.file == "zhujian.xlsx"));
+    let from_copies: Vec<&Diagnostic> = r
+        .diags
+        .iter()
+        .filter(|d| d.code != Code::DuplicateCopy)
+        .filter(|d| {
+            d.location
+                .file
+                .as_deref()
+                .is_some_and(|f| f != "zhujian.xlsx" && !f.starts_with("evidence/"))
+        })
+        .collect();
+    assert!(from_copies.is_empty(), "{from_copies:#?}");
+    // Every file is still listed (the build record hashes them all).
+    assert_eq!(
+        r.report
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".xlsx"))
+            .count(),
+        3
+    );
+}
+
+/// A copy beside a file that differs: the two different files are errors and neither is
+/// used; the copy is still only a copy.
+#[test]
+fn a_copy_beside_a_different_file_leaves_the_conflict_an_error() {
+    let mut files = zhujian(|_| {}, FillOptions::default());
+    let original = files[0].1.clone();
+    files.push(("zhujian (1).xlsx".into(), original));
+    files.push(("zhujian（修改）.xlsx".into(), zhujian_revised()));
+    let r = run_owned(files);
+    let errors: Vec<&str> = of(&r.diags, Code::DuplicateSubmission)
+        .iter()
+        .map(|d| d.location.file.as_deref().unwrap())
+        .collect();
+    assert_eq!(errors.len(), 2);
+    assert!(errors.contains(&"zhujian.xlsx") && errors.contains(&"zhujian（修改）.xlsx"));
+    let copies = of(&r.diags, Code::DuplicateCopy);
+    assert_eq!(copies.len(), 1);
+    assert_eq!(copies[0].location.file.as_deref(), Some("zhujian (1).xlsx"));
     assert!(
         r.report
             .accepted_submissions()

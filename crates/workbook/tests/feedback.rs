@@ -48,6 +48,14 @@ fn the_problems_example_shows_each_deliberate_problem() {
         at(Code::DuplicateSubmission, "zhujian-修改版.xlsx").len(),
         1
     );
+    // The revised file corrected the rate; a byte-for-byte copy is read once.
+    assert!(at(Code::RateAboveHundred, "zhujian-修改版.xlsx").is_empty());
+    assert_eq!(at(Code::DuplicateCopy, "shengtai (1).xlsx").len(), 1);
+    assert!(
+        of(&diags, Code::DuplicateSubmission)
+            .iter()
+            .all(|d| d.location.unit.as_deref() == Some("区住建局"))
+    );
     assert_eq!(at(Code::RateAboveHundred, "zhujian.xlsx").len(), 1);
     assert_eq!(at(Code::EvidenceNotFound, "zhujian.xlsx").len(), 1);
     assert_eq!(at(Code::WrongType, "tongji.xlsx").len(), 1);

@@ -77,11 +77,31 @@ pub struct FormRow {
 pub struct IngestReport {
     /// One per readable file attributed to a roster unit (several per unit when a unit sent
     /// two files: the checker reports that; see [`IngestReport::accepted_submissions`]).
+    /// A [`RedundantCopy`] contributes nothing here.
     pub submissions: Vec<Submission>,
+    /// Every file seen, copies included (the build record hashes them all).
     pub files: Vec<InputFile>,
     pub diagnostics: Vec<Diagnostic>,
     /// Every scalar row and every non-blank record row read, for cell lookups.
     pub rows: Vec<FormRow>,
+    /// Files that repeat another file of the same unit exactly, set aside.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<RedundantCopy>,
+}
+
+/// A workbook that says exactly what another workbook of the same unit says — the same
+/// data and the same reading problems, only the file name differs (the form sent twice,
+/// `zhujian (1).xlsx` from a second download, a copy re-saved unchanged). It is read once:
+/// its submission, rows and diagnostics are those of `kept` and are not added again, and
+/// the checker says so with a `duplicate-copy` warning. Files that differ in anything are
+/// not copies: they stay `duplicate-submission` errors and neither is used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedundantCopy {
+    pub file: String,
+    pub unit: String,
+    /// The file whose content is used: of the identical files, the one with the shortest
+    /// name (then the first by name), so `zhujian.xlsx` is kept over `zhujian (1).xlsx`.
+    pub kept: String,
 }
 
 impl IngestReport {
@@ -362,9 +382,13 @@ fn parse_all(
 
 /// The report from every file's outcome, in order; the cache keeps this run's files only.
 fn assemble(parsed: Vec<Parsed>, cache: &mut IngestCache) -> IngestReport {
-    let mut report = IngestReport::default();
+    let mut report = IngestReport {
+        copies: redundant_copies(&parsed),
+        ..IngestReport::default()
+    };
     let mut seen = BTreeMap::new();
     for (f, bytes, outcome, fresh) in parsed {
+        let copy = report.copies.iter().any(|c| c.file == f.rel);
         if fresh {
             cache.parsed.push(f.rel.clone());
         }
@@ -374,13 +398,15 @@ fn assemble(parsed: Vec<Parsed>, cache: &mut IngestCache) -> IngestReport {
             unit: outcome.unit.clone(),
             sha256: f.sha256,
         });
-        report
-            .submissions
-            .extend(outcome.submissions.iter().cloned());
-        report
-            .diagnostics
-            .extend(outcome.diagnostics.iter().cloned());
-        report.rows.extend(outcome.rows.iter().cloned());
+        if !copy {
+            report
+                .submissions
+                .extend(outcome.submissions.iter().cloned());
+            report
+                .diagnostics
+                .extend(outcome.diagnostics.iter().cloned());
+            report.rows.extend(outcome.rows.iter().cloned());
+        }
         if let Some(bytes) = bytes {
             seen.insert(f.rel, (bytes, outcome));
         }
@@ -388,6 +414,54 @@ fn assemble(parsed: Vec<Parsed>, cache: &mut IngestCache) -> IngestReport {
     // Files that left the folder leave the cache too.
     cache.files = seen;
     report
+}
+
+/// The workbooks that repeat another workbook of their unit (see [`RedundantCopy`]).
+fn redundant_copies(parsed: &[Parsed]) -> Vec<RedundantCopy> {
+    // (unit, content with the file's own name blanked) → the files saying it.
+    let mut alike: BTreeMap<(&str, String), Vec<&str>> = BTreeMap::new();
+    for (f, _, outcome, _) in parsed {
+        // A workbook is one unit's submission; an import file may carry several units and
+        // is never taken for a copy.
+        let [submission] = outcome.submissions.as_slice() else {
+            continue;
+        };
+        let content = serde_json::json!([submission, outcome.diagnostics]);
+        let key = without_name(content, &f.rel).to_string();
+        alike
+            .entry((submission.unit.as_str(), key))
+            .or_default()
+            .push(&f.rel);
+    }
+    let mut copies = Vec::new();
+    for ((unit, _), mut files) in alike {
+        files.sort_by_key(|f| (f.chars().count(), *f));
+        let (kept, rest) = files.split_first().expect("a group has a file");
+        copies.extend(rest.iter().map(|file| RedundantCopy {
+            file: (*file).to_string(),
+            unit: unit.to_string(),
+            kept: (*kept).to_string(),
+        }));
+    }
+    copies.sort_by(|a, b| a.file.cmp(&b.file));
+    copies
+}
+
+/// `value` with every mention of the file's name removed: its submission and diagnostics
+/// name their own file (in sources, locations and messages), which is all two copies
+/// differ in.
+fn without_name(value: serde_json::Value, name: &str) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        J::String(s) => J::String(s.replace(name, "")),
+        J::Array(items) => J::Array(items.into_iter().map(|v| without_name(v, name)).collect()),
+        J::Object(map) => J::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, without_name(v, name)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// What one file contributed.
