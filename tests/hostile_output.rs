@@ -283,11 +283,13 @@ fn a_pdf_edited_by_hand_is_reported_and_replaced() {
 
     // With the build refused (a check error), the edited file stays: say not to use it.
     std::fs::write(&pdf, &edited).unwrap();
-    std::fs::copy(
-        c.path("input/zhujian.xlsx"),
-        c.path("input/zhujian-副本.xlsx"),
-    )
-    .unwrap();
+    let revised = common::changed_workbook(
+        &c,
+        "zhujian.xlsx",
+        "prefab_industry_bases",
+        Value::Number(99.into()),
+    );
+    std::fs::write(c.path("input/zhujian-副本.xlsx"), revised).unwrap();
     let refused = c.run(&["build", "--quiet"]);
     assert_eq!(refused.status.code(), Some(1));
     let text = stdout(&refused);

@@ -114,12 +114,15 @@ fn editing_one_fact_changes_exactly_the_affected_score_and_the_report_names_it()
 #[test]
 fn check_errors_refuse_the_build_unless_a_draft_is_asked_for() {
     let c = Campaign::example();
-    // The same unit's workbook twice: a duplicate submission is an error.
-    std::fs::copy(
-        c.path("input/zhujian.xlsx"),
-        c.path("input/zhujian-副本.xlsx"),
-    )
-    .unwrap();
+    // The same unit's workbook twice, with different figures: a duplicate submission is an
+    // error (an identical copy would only be a warning).
+    let revised = common::changed_workbook(
+        &c,
+        "zhujian.xlsx",
+        "prefab_industry_bases",
+        Value::Number(99.into()),
+    );
+    std::fs::write(c.path("input/zhujian-副本.xlsx"), revised).unwrap();
     let refused = c.run(&["build", "--quiet"]);
     assert_eq!(refused.status.code(), Some(1));
     let out = stdout(&refused);
@@ -169,6 +172,32 @@ fn check_errors_refuse_the_build_unless_a_draft_is_asked_for() {
         "{}",
         stdout(&again)
     );
+}
+
+/// The same form sent twice (a second download's "(1)") is no reason to refuse the set:
+/// it is read once, the build goes ahead with the same total, and the copy is a warning
+/// that names the file kept.
+#[test]
+fn an_identical_copy_of_a_workbook_is_counted_once_and_the_build_goes_ahead() {
+    let c = Campaign::example();
+    std::fs::copy(
+        c.path("input/zhujian.xlsx"),
+        c.path("input/zhujian (1).xlsx"),
+    )
+    .unwrap();
+    let built = c.run(&["build", "--quiet"]);
+    let out = stdout(&built);
+    assert_eq!(built.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("duplicate-copy zhujian (1).xlsx")
+            && out.contains("只按“zhujian.xlsx”计入一次"),
+        "{out}"
+    );
+    assert!(!out.contains("duplicate-submission"), "{out}");
+    for doc in DOCS {
+        assert!(c.path(&format!("output/{doc}")).exists(), "{doc} written");
+    }
+    assert_eq!(record(&c)["total"], "87.07");
 }
 
 /// output/ never holds a final beside newer drafts (it would pass for the current

@@ -64,10 +64,16 @@ fn counties_are_compared_ranked_and_rendered() {
         );
         common::copy_dir(&c.path("input"), &counties.join(name));
     }
-    // A fourth county sent 区住建局's workbook twice: a check error.
+    // A fourth county sent 区住建局's workbook twice, with different figures: a check error.
     let ding = counties.join("丁县");
     common::copy_dir(&c.path("input"), &ding);
-    std::fs::copy(ding.join("zhujian.xlsx"), ding.join("zhujian-副本.xlsx")).unwrap();
+    let revised = common::changed_workbook(
+        &c,
+        "zhujian.xlsx",
+        "prefab_industry_bases",
+        Value::Number(99.into()),
+    );
+    std::fs::write(ding.join("zhujian-副本.xlsx"), revised).unwrap();
     // Its configuration also states 95% as 26's 不允许值, which the rule fixes at 90%.
     let toml = std::fs::read_to_string(ding.join("campaign.toml")).unwrap();
     let fixed = "[benchmarks.\"26.rate\"]\nsatisfactory = \"100\"\nunacceptable = \"90\"";
