@@ -30,6 +30,10 @@ pub const RECORD_FILE: &str = "生成记录.json";
 pub const CHANGES_FILE: &str = "变更报告.txt";
 /// Name of the diagnostics listing in the output folder.
 pub const DIAGNOSTICS_FILE: &str = "校验结果.json";
+/// What the last build found opening each evidence PDF and image, by content (hidden, in
+/// the output folder): the next process opens only files that changed. Not part of the
+/// printed set: not in the build record, not archived; deleting it only costs time.
+pub const EVIDENCE_CACHE_FILE: &str = ".zhiliang-evidence-cache.json";
 
 /// Everything the check stage produces: the facts as submitted and every problem found.
 pub struct Checked {
@@ -448,6 +452,9 @@ impl Session {
     pub fn open(project: Project) -> Result<Session> {
         let setup = project.load()?;
         let renderer = LazyRenderer::new(&project.templates, &project.fonts);
+        let inspection_cache = InspectionCache::from_json(
+            &std::fs::read(project.output.join(EVIDENCE_CACHE_FILE)).unwrap_or_default(),
+        );
         Ok(Session {
             project,
             setup,
@@ -456,7 +463,7 @@ impl Session {
             ingest_cache: IngestCache::default(),
             reader: Reader::process_default(),
             inspector: Inspector::process_default(),
-            inspection_cache: InspectionCache::default(),
+            inspection_cache,
         })
     }
 
@@ -774,6 +781,11 @@ impl Session {
         // The record last: it vouches for the files before it.
         files.push((RECORD_FILE, &record_json));
         let outcomes = output_set::commit(&output, &files)?;
+        // Only a cache: a failure to keep it costs the next build time, nothing else.
+        let _ = crate::fsutil::write_atomic(
+            &output.join(EVIDENCE_CACHE_FILE),
+            &self.inspection_cache.to_json(),
+        );
         // The other variant of each document is now stale: a final left beside newer
         // drafts would pass for current, and vice versa.
         for doc in &docs {

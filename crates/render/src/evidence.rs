@@ -20,7 +20,7 @@
 //! ever sees evidence that passed. In-process inspection ([`Inspector::InProcess`]) stays
 //! for library users and tests that have no worker binary; it trusts the parsers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -85,9 +85,12 @@ pub enum FileProblem {
     Encrypted,
     /// Not a valid PDF or image.
     Damaged(String),
-    /// Could not be opened safely: the inspection crashed or ran out of time, or the
-    /// file's structure is absurd (page size). The text says why.
+    /// Could not be opened safely: the inspection crashed, or the file's structure is
+    /// absurd (page size, nesting). The text says why.
     Unsafe(String),
+    /// The inspection ran out of time. Reported like [`FileProblem::Unsafe`], but never
+    /// kept in a saved cache: on a machine busy for a while the same file may pass.
+    TimedOut(String),
 }
 
 impl FileProblem {
@@ -101,7 +104,9 @@ impl FileProblem {
                 "设置了密码或加密，无法打开".to_string(),
             ),
             FileProblem::Damaged(what) => (Code::EvidenceDamaged, what.clone()),
-            FileProblem::Unsafe(what) => (Code::UnreadableEvidence, what.clone()),
+            FileProblem::Unsafe(what) | FileProblem::TimedOut(what) => {
+                (Code::UnreadableEvidence, what.clone())
+            }
         }
     }
 }
@@ -183,7 +188,7 @@ fn failure_problem(failure: zhiliang_isolate::Failure) -> FileProblem {
             "打开时所需内存超过 {} 的上限（可能含有解压后极大的内容）",
             size_text(limits::WORKER_MEMORY_BYTES)
         )),
-        Failure::Timeout => FileProblem::Unsafe(format!(
+        Failure::Timeout => FileProblem::TimedOut(format!(
             "打开时超过 {} 秒的时间上限，疑似被恶意构造",
             limits::WORKER_WALL_SECONDS
         )),
@@ -230,10 +235,109 @@ fn too_large_file(len: u64) -> FileProblem {
     ))
 }
 
-/// Inspection results of files already opened in this session, by content (SHA-256 and
-/// kind), so that a rebuild opens only the files that changed.
+/// Inspection results of files already opened, by content (SHA-256 and kind), so that a
+/// rebuild opens only the files that changed. `watch` keeps one in memory; `build` also
+/// keeps it beside its output ([`InspectionCache::to_json`], [`InspectionCache::from_json`]),
+/// so that the next process need not open ~100 unchanged files in workers again (about
+/// two thirds of a `check`).
 #[derive(Debug, Default)]
-pub struct InspectionCache(HashMap<CacheKey, Result<Inspection, FileProblem>>);
+pub struct InspectionCache {
+    entries: HashMap<CacheKey, Result<Inspection, FileProblem>>,
+    /// Keys used since the cache was made: what [`InspectionCache::to_json`] keeps, so the
+    /// file holds the evidence of the last run, not every file ever seen.
+    used: HashSet<CacheKey>,
+}
+
+/// Bump when the inspection itself changes (a new check, another message): results
+/// written by an older inspection are then not trusted. The limits are part of the
+/// format too (see `format_tag`).
+const INSPECTION_VERSION: u32 = 1;
+
+/// The tag a saved cache must carry to be used: program version, inspection version and
+/// every limit, so that results judged under other rules are never reused.
+fn format_tag() -> String {
+    use limits::*;
+    format!(
+        "zhiliang {} evidence inspection {INSPECTION_VERSION}; limits {MAX_FILE_BYTES} {MAX_LISTED_BYTES} {MAX_PDF_PAGES} {MAX_IMAGE_PIXELS} {MAX_STREAM_DECODED} {MAX_PDF_DECODED} {MAX_PAGE_SIDE_PT} {MIN_PAGE_SIDE_PT} {MAX_NESTING}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedCache {
+    format: String,
+    entries: Vec<SavedInspection>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedInspection {
+    sha256: String,
+    pdf: bool,
+    result: Result<Inspection, FileProblem>,
+}
+
+impl InspectionCache {
+    /// The results used since this cache was made (loaded or empty), as JSON, sorted, so
+    /// an unchanged run writes the same bytes.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut entries: Vec<SavedInspection> = self
+            .used
+            .iter()
+            .filter_map(|key| {
+                let result = self.entries.get(key)?;
+                if matches!(result, Err(FileProblem::TimedOut(_))) {
+                    return None;
+                }
+                Some(SavedInspection {
+                    sha256: key.0.clone(),
+                    pdf: key.1,
+                    result: result.clone(),
+                })
+            })
+            .collect();
+        entries.sort_by(|a, b| (&a.sha256, a.pdf).cmp(&(&b.sha256, b.pdf)));
+        let saved = SavedCache {
+            format: format_tag(),
+            entries,
+        };
+        let mut bytes = serde_json::to_vec_pretty(&saved).expect("cache serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// A cache saved by [`InspectionCache::to_json`]; empty when the bytes are not one, or
+    /// were written by another version or under other limits (then every file is opened
+    /// again, which is only slower).
+    pub fn from_json(bytes: &[u8]) -> InspectionCache {
+        let Ok(saved) = serde_json::from_slice::<SavedCache>(bytes) else {
+            return InspectionCache::default();
+        };
+        if saved.format != format_tag() {
+            return InspectionCache::default();
+        }
+        InspectionCache {
+            entries: saved
+                .entries
+                .into_iter()
+                // a SHA-256 is 64 hex digits; anything else is not a key this program made
+                .filter(|e| e.sha256.len() == 64 && e.sha256.bytes().all(|b| b.is_ascii_hexdigit()))
+                .map(|e| ((e.sha256, e.pdf), e.result))
+                .collect(),
+            used: HashSet::new(),
+        }
+    }
+
+    fn get(&mut self, key: &CacheKey) -> Option<&Result<Inspection, FileProblem>> {
+        let hit = self.entries.get(key)?;
+        self.used.insert(key.clone());
+        Some(hit)
+    }
+
+    fn insert(&mut self, key: CacheKey, result: Result<Inspection, FileProblem>) {
+        self.used.insert(key.clone());
+        self.entries.insert(key, result);
+    }
+}
 
 /// Opens every evidence file the index names that the binder draws (PDFs and images) and
 /// records its page count in `item.pages`, or the problem in `item.problem`; any other
@@ -339,7 +443,7 @@ fn inspect_distinct(
     for (rel, kind, sha) in wanted {
         let drawn = matches!(kind, EvidenceKind::Pdf | EvidenceKind::Image);
         let key = sha.map(|s| (s.to_string(), kind == EvidenceKind::Pdf));
-        if drawn && let Some(hit) = key.as_ref().and_then(|k| cache.0.get(k)) {
+        if drawn && let Some(hit) = key.as_ref().and_then(|k| cache.get(k)) {
             done.insert(rel.to_string(), hit.clone());
             continue;
         }
@@ -369,7 +473,12 @@ fn inspect_distinct(
             continue;
         }
         match read_at_most(&path, limits::MAX_FILE_BYTES) {
-            Ok(bytes) => to_inspect.push((rel.to_string(), key, kind, bytes)),
+            Ok(bytes) => {
+                // Cached under the hash of the bytes the worker sees, not the index's: a
+                // file replaced in between must not lend its result to the old content.
+                let key = Some((sha256_hex(&bytes), kind == EvidenceKind::Pdf));
+                to_inspect.push((rel.to_string(), key, kind, bytes));
+            }
             Err(problem) => {
                 done.insert(rel.to_string(), Err(problem));
             }
@@ -382,11 +491,19 @@ fn inspect_distinct(
     let answers = inspector.inspect_all(&files);
     for ((rel, key, _, _), answer) in to_inspect.into_iter().zip(answers) {
         if let Some(key) = key {
-            cache.0.insert(key, answer.clone());
+            cache.insert(key, answer.clone());
         }
         done.insert(rel, answer);
     }
     done
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The file's bytes, refusing it (without reading further) once it grows past `max`
@@ -667,4 +784,34 @@ fn unembedded_fonts(doc: &hayro_syntax::Pdf) -> Vec<String> {
         }
     }
     names.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A time-out may be the machine's fault, not the file's: it is reported, but the next
+    /// process opens the file again rather than trusting a saved verdict. Entries not used
+    /// by this run are not saved either.
+    #[test]
+    fn a_saved_cache_keeps_this_runs_verdicts_but_not_a_time_out() {
+        let key = |c: char| (c.to_string().repeat(64), true);
+        let ok = Ok(Inspection {
+            pages: 3,
+            unembedded_fonts: Vec::new(),
+        });
+        let mut cache = InspectionCache::default();
+        cache.insert(key('a'), ok.clone());
+        cache.insert(key('b'), Err(FileProblem::TimedOut("超时".into())));
+        cache.insert(key('c'), Err(FileProblem::Encrypted));
+        let mut loaded = InspectionCache::from_json(&cache.to_json());
+        assert_eq!(loaded.get(&key('a')), Some(&ok));
+        assert_eq!(loaded.get(&key('b')), None);
+        assert_eq!(loaded.get(&key('c')), Some(&Err(FileProblem::Encrypted)));
+
+        // Loaded but not looked up in this run: dropped on the next save.
+        let reloaded = InspectionCache::from_json(&cache.to_json());
+        let mut again = InspectionCache::from_json(&reloaded.to_json());
+        assert_eq!(again.get(&key('a')), None);
+    }
 }

@@ -247,3 +247,85 @@ fn a_pdf_over_the_page_limit_is_refused_naming_its_pages() {
         other => panic!("{other:?}"),
     }
 }
+
+/// An evidence item for `rel` (under `input/`) as the evidence index would list it: with
+/// the SHA-256 of its content.
+fn indexed(
+    rel: &str,
+    kind: zhiliang_core::facts::EvidenceKind,
+) -> zhiliang_core::facts::EvidenceItem {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(repo(&format!("input/{rel}"))).unwrap();
+    zhiliang_core::facts::EvidenceItem {
+        number: "1-1-1".into(),
+        indicator: 1,
+        unit: "区发改局".into(),
+        found: true,
+        kind,
+        path: Some(rel.to_string()),
+        size: Some(bytes.len() as u64),
+        sha256: Some(
+            Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        ),
+        ..Default::default()
+    }
+}
+
+/// What one process found opening the evidence, saved as JSON and loaded by the next, is
+/// used as is: the next process opens none of the unchanged files (here it could not: its
+/// inspector is a program that does not exist). A cache written under other limits or by
+/// another version, or not a cache at all, is ignored and every file is opened again.
+#[test]
+fn a_saved_inspection_cache_spares_the_next_process_opening_unchanged_files() {
+    use zhiliang_core::facts::EvidenceKind;
+    use zhiliang_render::evidence::{InspectionCache, Inspector, inspect_evidence};
+    let items = || {
+        vec![
+            indexed("evidence/fagai/章丘区十四五规划纲要.pdf", EvidenceKind::Pdf),
+            indexed(
+                "evidence/fagai/2022年度部门预算批复-发改.pdf",
+                EvidenceKind::Pdf,
+            ),
+        ]
+    };
+    let input = repo("input");
+    let mut first = items();
+    let mut cache = InspectionCache::default();
+    let found = inspect_evidence(&mut first, &input, &Inspector::InProcess, &mut cache);
+    assert!(found.iter().all(|d| !d.is_error()), "{found:#?}");
+    let saved = cache.to_json();
+
+    let unable = Inspector::subcommand(PathBuf::from("/nonexistent/zhiliang"));
+    let mut second = items();
+    let mut loaded = InspectionCache::from_json(&saved);
+    let again = inspect_evidence(&mut second, &input, &unable, &mut loaded);
+    assert_eq!(again, found);
+    assert_eq!(second, first, "the same pages, from the cache");
+    assert!(second.iter().all(|i| i.pages.is_some_and(|p| p > 0)));
+    assert_eq!(
+        loaded.to_json(),
+        saved,
+        "an unchanged run keeps the same bytes"
+    );
+
+    // Saved under other rules, or garbage: nothing is taken from it.
+    let text = String::from_utf8(saved).unwrap();
+    let other_rules = text.replacen("limits ", "limits 1 ", 1);
+    for bytes in [
+        other_rules.as_bytes(),
+        b"{}".as_slice(),
+        b"\xff\xfe".as_slice(),
+    ] {
+        let mut third = items();
+        let mut ignored = InspectionCache::from_json(bytes);
+        let problems = inspect_evidence(&mut third, &input, &unable, &mut ignored);
+        assert_eq!(
+            problems.iter().filter(|d| d.is_error()).count(),
+            2,
+            "both files opened again (and failed): {problems:#?}"
+        );
+    }
+}
