@@ -7,7 +7,7 @@
 //! On a throw-away copy of the campaign, prints medians over N runs (default 7) of:
 //! - `check` (read, check, score; what every build costs at least), first with no build
 //!   before it (every evidence file opened in workers), then after a build (the evidence
-//!   verdicts it kept in `output/.zhiliang-evidence-cache.json` reused);
+//!   verdicts it kept in `output/.zhiliang.evidence-cache.json` reused);
 //! - a cold `build` into an empty output folder (fonts loaded, three documents rendered);
 //! - `build` again with nothing changed (target: no rendering, ≤ 15 % of cold);
 //! - `build` after one workbook cell changed (only the documents whose data changed

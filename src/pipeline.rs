@@ -33,7 +33,9 @@ pub const DIAGNOSTICS_FILE: &str = "校验结果.json";
 /// What the last build found opening each evidence PDF and image, by content (hidden, in
 /// the output folder): the next process opens only files that changed. Not part of the
 /// printed set: not in the build record, not archived; deleting it only costs time.
-pub const EVIDENCE_CACHE_FILE: &str = ".zhiliang-evidence-cache.json";
+/// (`.zhiliang.` like the lock: names starting `.zhiliang-` are the output set's
+/// temporaries and journal.)
+pub const EVIDENCE_CACHE_FILE: &str = ".zhiliang.evidence-cache.json";
 
 /// Everything the check stage produces: the facts as submitted and every problem found.
 pub struct Checked {

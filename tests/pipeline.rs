@@ -707,7 +707,7 @@ fn an_unchanged_build_renders_nothing_and_rewrites_no_pdf() {
 
     // What the evidence check found is kept beside the set, for the next process only: not
     // a document of the set, so neither the record nor an archive lists it.
-    let cache = std::fs::read_to_string(c.path("output/.zhiliang-evidence-cache.json"))
+    let cache = std::fs::read_to_string(c.path("output/.zhiliang.evidence-cache.json"))
         .expect("evidence cache written");
     assert!(cache.contains("\"pages\""), "{cache}");
     let outputs = record(&c)["outputs"].to_string();
