@@ -283,12 +283,7 @@ fn a_pdf_edited_by_hand_is_reported_and_replaced() {
 
     // With the build refused (a check error), the edited file stays: say not to use it.
     std::fs::write(&pdf, &edited).unwrap();
-    let revised = common::changed_workbook(
-        &c,
-        "zhujian.xlsx",
-        "prefab_industry_bases",
-        Value::Number(99.into()),
-    );
+    let revised = common::zhujian_revised(&c);
     std::fs::write(c.path("input/zhujian-副本.xlsx"), revised).unwrap();
     let refused = c.run(&["build", "--quiet"]);
     assert_eq!(refused.status.code(), Some(1));

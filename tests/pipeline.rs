@@ -116,12 +116,7 @@ fn check_errors_refuse_the_build_unless_a_draft_is_asked_for() {
     let c = Campaign::example();
     // The same unit's workbook twice, with different figures: a duplicate submission is an
     // error (an identical copy would only be a warning).
-    let revised = common::changed_workbook(
-        &c,
-        "zhujian.xlsx",
-        "prefab_industry_bases",
-        Value::Number(99.into()),
-    );
+    let revised = common::zhujian_revised(&c);
     std::fs::write(c.path("input/zhujian-副本.xlsx"), revised).unwrap();
     let refused = c.run(&["build", "--quiet"]);
     assert_eq!(refused.status.code(), Some(1));

@@ -67,12 +67,7 @@ fn counties_are_compared_ranked_and_rendered() {
     // A fourth county sent 区住建局's workbook twice, with different figures: a check error.
     let ding = counties.join("丁县");
     common::copy_dir(&c.path("input"), &ding);
-    let revised = common::changed_workbook(
-        &c,
-        "zhujian.xlsx",
-        "prefab_industry_bases",
-        Value::Number(99.into()),
-    );
+    let revised = common::zhujian_revised(&c);
     std::fs::write(ding.join("zhujian-副本.xlsx"), revised).unwrap();
     // Its configuration also states 95% as 26's 不允许值, which the rule fixes at 90%.
     let toml = std::fs::read_to_string(ding.join("campaign.toml")).unwrap();

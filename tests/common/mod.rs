@@ -91,6 +91,17 @@ pub fn changed_workbook(c: &Campaign, file: &str, key: &str, value: Value) -> Ve
     zhiliang_workbook::fill_form(&setup, &unit, &submission).unwrap()
 }
 
+/// 区住建局's workbook with another figure: a second file of one unit that really differs
+/// (a check error; an identical copy would only be a warning).
+pub fn zhujian_revised(c: &Campaign) -> Vec<u8> {
+    changed_workbook(
+        c,
+        "zhujian.xlsx",
+        "prefab_industry_bases",
+        Value::Number(99.into()),
+    )
+}
+
 /// Rewrites one unit's workbook with one scalar fact changed, the way a unit would send a
 /// corrected form.
 pub fn change_fact(c: &Campaign, file: &str, key: &str, value: Value) {
