@@ -69,6 +69,23 @@ pub(crate) fn check_files(
             .with_severity(Severity::Warning),
         );
     }
+    for (id, rel) in &folders.links {
+        let unit = roster.by_id(id).map(|u| u.name.clone());
+        out.push(
+            Diagnostic::new(
+                Code::UnreadableFile,
+                Location {
+                    unit,
+                    file: Some(format!("evidence/{id}/{rel}")),
+                    ..Default::default()
+                },
+                format!(
+                    "证明材料“evidence/{id}/{rel}”是符号链接（快捷方式），为防止读到输入文件夹以外的文件，系统不跟随它，也不把它当作证明材料；请把文件本身（而不是快捷方式）放入该文件夹。"
+                ),
+            )
+            .with_severity(Severity::Warning),
+        );
+    }
     for (id, folder) in &folders.units {
         let Some(unit) = roster.by_id(id) else {
             continue;
@@ -117,6 +134,9 @@ pub(crate) struct EvidenceFolders {
     units: BTreeMap<String, Folder>,
     /// Files (or folders) that cannot be opened: (unit id, relative path, why).
     unreadable: Vec<(String, String, String)>,
+    /// Symbolic links (shortcuts), never followed: one could reach a file outside the
+    /// input folder. (unit id, relative path).
+    links: Vec<(String, String)>,
 }
 
 fn fold_name(s: &str) -> String {
@@ -131,8 +151,14 @@ impl EvidenceFolders {
     pub(crate) fn scan(roster: &Roster, root: &Path) -> Self {
         let mut units = BTreeMap::new();
         let mut unreadable = Vec::new();
+        let mut links = Vec::new();
         for unit in &roster.units {
             let dir = root.join(&unit.id);
+            if dir.is_symlink() {
+                // The unit's whole folder a link: walking it would read wherever it points.
+                links.push((unit.id.clone(), String::new()));
+                continue;
+            }
             if !dir.is_dir() {
                 continue;
             }
@@ -158,6 +184,11 @@ impl EvidenceFolders {
                         continue;
                     }
                 };
+                if e.path_is_symlink() {
+                    let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
+                    links.push((unit.id.clone(), rel.to_string_lossy().replace('\\', "/")));
+                    continue;
+                }
                 if !e.file_type().is_file() {
                     continue;
                 }
@@ -191,7 +222,11 @@ impl EvidenceFolders {
             }
             units.insert(unit.id.clone(), folder);
         }
-        EvidenceFolders { units, unreadable }
+        EvidenceFolders {
+            units,
+            unreadable,
+            links,
+        }
     }
 
     /// The file an evidence item names: by relative path, file name, or name without

@@ -532,6 +532,61 @@ fn evidence_not_found_for_a_file_and_for_a_document_number_without_its_file() {
     assert!(d[1].message.contains("文件名含该文号"), "{}", d[1].message);
 }
 
+/// A shortcut (symbolic link) in an evidence folder, or a unit's whole evidence folder as
+/// one, could reach files outside the input folder: it is never followed. The file it
+/// stands for is missing, and a warning says why, at the link.
+#[cfg(unix)]
+#[test]
+fn an_evidence_link_is_not_followed_and_says_why() {
+    use std::os::unix::fs::symlink;
+    let files = zhujian(|_| {}, FillOptions::default());
+    let (linked, _) = files
+        .iter()
+        .find(|(name, _)| name.starts_with("evidence/zhujian/"))
+        .cloned()
+        .unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.pdf"), b"%PDF-1.7 outside").unwrap();
+    let setup = Setup::load();
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, bytes) in &files {
+        if *rel != linked {
+            write(dir.path(), rel, bytes);
+        }
+    }
+    symlink(outside.path().join("secret.pdf"), dir.path().join(&linked)).unwrap();
+    // 区统计局's whole folder a link to the outside folder.
+    std::fs::create_dir_all(dir.path().join("evidence")).unwrap();
+    symlink(outside.path(), dir.path().join("evidence/tongji")).unwrap();
+
+    let report = ingest(dir.path(), &setup);
+    let diags = check(&setup, &report, &dir.path().join("evidence"));
+    let name = linked.trim_start_matches("evidence/zhujian/");
+    assert!(
+        of(&diags, Code::EvidenceNotFound)
+            .iter()
+            .any(|d| d.value.as_deref() == Some(name)),
+        "{diags:#?}"
+    );
+    let mut links: Vec<&str> = of(&diags, Code::UnreadableFile)
+        .iter()
+        .filter(|d| d.message.contains("符号链接"))
+        .map(|d| d.location.file.as_deref().unwrap())
+        .collect();
+    links.sort_unstable();
+    assert_eq!(links, ["evidence/tongji/", linked.as_str()], "{diags:#?}");
+    let items = zhiliang_workbook::evidence_index(
+        &setup,
+        &report.accepted_submissions(),
+        &dir.path().join("evidence"),
+    );
+    assert!(
+        items
+            .iter()
+            .all(|i| i.path.as_deref() != Some(linked.as_str()))
+    );
+}
+
 #[test]
 fn a_document_number_is_the_file_whose_name_contains_it_whatever_the_brackets() {
     let mut files = zhujian(
