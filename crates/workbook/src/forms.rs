@@ -790,15 +790,20 @@ fn write_scalars(
             print::row_height(texts.iter().map(|(t, k)| (*t, width_of(k)))),
         )?;
     }
-    let width = print::visible_units(
-        SCALAR_COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(c, (_, _, w))| (*w, c == 0)),
-    );
-    ws.set_freeze_panes(layout::FIRST_DATA_ROW, 5)?;
+    finish_keyed_sheet(ws, SCALAR_COLUMNS.iter().map(|(_, _, w)| *w), 5)
+}
+
+/// The end of a data sheet whose first column is the hidden machine key: the header rows
+/// and the first `frozen` columns frozen, the sheet protected. Returns the width that
+/// prints: every column but the key.
+fn finish_keyed_sheet(
+    ws: &mut Worksheet,
+    widths: impl IntoIterator<Item = f64>,
+    frozen: u16,
+) -> Result<f64, FormError> {
+    ws.set_freeze_panes(layout::FIRST_DATA_ROW, frozen)?;
     ws.protect_with_options(&protection(false));
-    Ok(width)
+    Ok(widths.into_iter().skip(1).sum())
 }
 
 /// The input cells of a 数据填报 row (value, denominator, 证明材料, 备注), with their
@@ -1074,10 +1079,7 @@ fn write_narratives(
         layout::HEADER_ROW,
         print::row_height(cols.iter().map(|(_, h, w)| (*h, *w))),
     )?;
-    let width = print::visible_units(cols.iter().enumerate().map(|(c, (_, _, w))| (*w, c == 0)));
-    ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
-    ws.protect_with_options(&protection(false));
-    Ok(width)
+    finish_keyed_sheet(ws, cols.iter().map(|(_, _, w)| *w), 2)
 }
 
 /// The 年度数据 sheet: one row per series the unit reports, a column per year, and the
@@ -1142,10 +1144,7 @@ fn write_series(
         layout::HEADER_ROW,
         print::row_height(cols.iter().map(|(_, h, w)| (h.as_str(), *w))),
     )?;
-    let width = print::visible_units(cols.iter().enumerate().map(|(c, (_, _, w))| (*w, c == 0)));
-    ws.set_freeze_panes(layout::FIRST_DATA_ROW, 2)?;
-    ws.protect_with_options(&protection(false));
-    Ok(width)
+    finish_keyed_sheet(ws, cols.iter().map(|(_, _, w)| *w), 2)
 }
 
 /// The 年度数据 sheet's columns: (key, header, width), a column per year of `years`.

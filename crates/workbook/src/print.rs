@@ -147,15 +147,6 @@ impl PageSetup<'_> {
     }
 }
 
-/// Sum of the widths of the columns a sheet shows (hidden ones excluded).
-pub fn visible_units(widths: impl IntoIterator<Item = (f64, bool)>) -> f64 {
-    widths
-        .into_iter()
-        .filter(|(_, hidden)| !hidden)
-        .map(|(w, _)| w)
-        .sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,9 +229,5 @@ mod tests {
         };
         assert!(!setup(100.0).landscape());
         assert!(setup(223.0).landscape());
-        assert_eq!(
-            visible_units([(4.0, true), (30.0, false), (20.0, false)]),
-            50.0
-        );
     }
 }
