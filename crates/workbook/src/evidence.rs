@@ -52,38 +52,37 @@ pub(crate) fn check_files(
     report: &IngestReport,
     out: &mut Vec<Diagnostic>,
 ) {
-    for (id, rel, why) in &folders.unreadable {
-        let unit = roster.by_id(id).map(|u| u.name.clone());
+    // A file the folder holds but that cannot serve as evidence: a warning at the file.
+    let mut warn = |id: &str, rel: &str, message: String| {
         out.push(
             Diagnostic::new(
                 Code::UnreadableFile,
                 Location {
-                    unit,
+                    unit: roster.by_id(id).map(|u| u.name.clone()),
                     file: Some(format!("evidence/{id}/{rel}")),
                     ..Default::default()
                 },
-                format!(
-                    "证明材料“evidence/{id}/{rel}”无法打开（{why}），生成记录中无法记录其内容，归档时也无法复制；请检查该文件的读取权限，或重新放入该文件。"
-                ),
+                message,
             )
             .with_severity(Severity::Warning),
         );
+    };
+    for (id, rel, why) in &folders.unreadable {
+        warn(
+            id,
+            rel,
+            format!(
+                "证明材料“evidence/{id}/{rel}”无法打开（{why}），生成记录中无法记录其内容，归档时也无法复制；请检查该文件的读取权限，或重新放入该文件。"
+            ),
+        );
     }
     for (id, rel) in &folders.links {
-        let unit = roster.by_id(id).map(|u| u.name.clone());
-        out.push(
-            Diagnostic::new(
-                Code::UnreadableFile,
-                Location {
-                    unit,
-                    file: Some(format!("evidence/{id}/{rel}")),
-                    ..Default::default()
-                },
-                format!(
-                    "证明材料“evidence/{id}/{rel}”是符号链接（快捷方式），为防止读到输入文件夹以外的文件，系统不跟随它，也不把它当作证明材料；请把文件本身（而不是快捷方式）放入该文件夹。"
-                ),
-            )
-            .with_severity(Severity::Warning),
+        warn(
+            id,
+            rel,
+            format!(
+                "证明材料“evidence/{id}/{rel}”是符号链接（快捷方式），为防止读到输入文件夹以外的文件，系统不跟随它，也不把它当作证明材料；请把文件本身（而不是快捷方式）放入该文件夹。"
+            ),
         );
     }
     for (id, folder) in &folders.units {
