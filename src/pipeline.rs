@@ -447,16 +447,15 @@ pub struct Session {
     /// How evidence files are opened: likewise in isolated workers for the binary.
     pub inspector: Inspector,
     /// Evidence files already opened, by content: a rebuild opens only changed files.
-    inspection_cache: InspectionCache,
+    /// Loaded from the last build's [`EVIDENCE_CACHE_FILE`] by the first check, so commands
+    /// that open no evidence (`forms`, `score --facts`) never read it.
+    inspection_cache: Option<InspectionCache>,
 }
 
 impl Session {
     pub fn open(project: Project) -> Result<Session> {
         let setup = project.load()?;
         let renderer = LazyRenderer::new(&project.templates, &project.fonts);
-        let inspection_cache = InspectionCache::from_json(
-            &std::fs::read(project.output.join(EVIDENCE_CACHE_FILE)).unwrap_or_default(),
-        );
         Ok(Session {
             project,
             setup,
@@ -465,7 +464,7 @@ impl Session {
             ingest_cache: IngestCache::default(),
             reader: Reader::process_default(),
             inspector: Inspector::process_default(),
-            inspection_cache,
+            inspection_cache: None,
         })
     }
 
@@ -531,7 +530,12 @@ impl Session {
             &mut evidence,
             &self.project.input,
             &self.inspector,
-            &mut self.inspection_cache,
+            self.inspection_cache.get_or_insert_with(|| {
+                InspectionCache::from_json(
+                    &std::fs::read(self.project.output.join(EVIDENCE_CACHE_FILE))
+                        .unwrap_or_default(),
+                )
+            }),
         ));
         // Spreadsheets among the evidence, read (isolated, like the forms) into the
         // tables the binder prints.
@@ -784,10 +788,10 @@ impl Session {
         files.push((RECORD_FILE, &record_json));
         let outcomes = output_set::commit(&output, &files)?;
         // Only a cache: a failure to keep it costs the next build time, nothing else.
-        let _ = crate::fsutil::write_atomic(
-            &output.join(EVIDENCE_CACHE_FILE),
-            &self.inspection_cache.to_json(),
-        );
+        if let Some(cache) = &self.inspection_cache {
+            let _ =
+                crate::fsutil::write_atomic(&output.join(EVIDENCE_CACHE_FILE), &cache.to_json());
+        }
         // The other variant of each document is now stale: a final left beside newer
         // drafts would pass for current, and vice versa.
         for doc in &docs {
