@@ -117,6 +117,16 @@ fn missing_submission_names_the_unit() {
     );
 }
 
+/// The files of `unit` whose data the run uses (none when it sent two that differ).
+fn used_files(r: &Run, unit: &str) -> Vec<String> {
+    r.report
+        .accepted_submissions()
+        .into_iter()
+        .filter(|s| s.unit == unit)
+        .map(|s| s.file)
+        .collect()
+}
+
 /// 区住建局's workbook with one figure changed: the same form, a different answer.
 fn zhujian_revised() -> Vec<u8> {
     let revised = zhujian(
@@ -148,12 +158,7 @@ fn duplicate_submission_names_both_files_and_uses_neither() {
     assert!(d.iter().all(|d| d.is_error()));
     // The file is where the problem is, not something the unit filled in: no “所填值”.
     assert!(d.iter().all(|d| d.value.is_none()));
-    assert!(
-        r.report
-            .accepted_submissions()
-            .iter()
-            .all(|s| s.unit != ZHUJIAN)
-    );
+    assert!(used_files(&r, ZHUJIAN).is_empty());
 }
 
 /// The same form sent three times — twice byte for byte, once saved again with other file
@@ -197,13 +202,7 @@ fn identical_copies_are_counted_once_with_a_warning() {
             d.message
         );
     }
-    let accepted = r.report.accepted_submissions();
-    let own: Vec<&str> = accepted
-        .iter()
-        .filter(|s| s.unit == ZHUJIAN)
-        .map(|s| s.file.as_str())
-        .collect();
-    assert_eq!(own, ["zhujian.xlsx"]);
+    assert_eq!(used_files(&r, ZHUJIAN), ["zhujian.xlsx"]);
     assert!(r.report.rows.iter().all(|row| row.file == "zhujian.xlsx"));
     let from_copies: Vec<&Diagnostic> = r
         .diags
@@ -246,12 +245,7 @@ fn a_copy_beside_a_different_file_leaves_the_conflict_an_error() {
     let copies = of(&r.diags, Code::DuplicateCopy);
     assert_eq!(copies.len(), 1);
     assert_eq!(copies[0].location.file.as_deref(), Some("zhujian (1).xlsx"));
-    assert!(
-        r.report
-            .accepted_submissions()
-            .iter()
-            .all(|s| s.unit != ZHUJIAN)
-    );
+    assert!(used_files(&r, ZHUJIAN).is_empty());
 }
 
 #[test]
